@@ -1,0 +1,51 @@
+namespace Workflows.Engine;
+
+/// <summary>What reaches a run's loop from other threads through its inbox channel.</summary>
+internal enum InboxKind
+{
+    /// <summary>An asynchronous step invocation finished; <see cref="InboxMessage.Payload"/> is its event or null.</summary>
+    StepCompleted,
+
+    /// <summary>An asynchronous step invocation failed after its last attempt; the payload is the exception.</summary>
+    StepFailed,
+
+    /// <summary>An event to route: sent with <c>ctx.Send</c> off the loop, or from outside.</summary>
+    Routed,
+
+    /// <summary>Nothing to do but look again: cancellation or timeout was requested.</summary>
+    Wake,
+}
+
+/// <summary>One message of a run's inbox: 16 bytes, no boxing.</summary>
+internal readonly struct InboxMessage
+{
+    private InboxMessage(InboxKind kind, int step, object? payload)
+    {
+        Kind = kind;
+        Step = step;
+        Payload = payload;
+    }
+
+    public InboxKind Kind { get; }
+
+    /// <summary>The step concerned, or a <see cref="Producer"/> value for routed events.</summary>
+    public int Step { get; }
+
+    public object? Payload { get; }
+
+    public static InboxMessage Completed(int step, Event? output) => new(InboxKind.StepCompleted, step, output);
+
+    public static InboxMessage Failed(int step, Exception error) => new(InboxKind.StepFailed, step, error);
+
+    public static InboxMessage Routed(Event ev, int producer) => new(InboxKind.Routed, producer, ev);
+
+    public static InboxMessage Wake() => new(InboxKind.Wake, 0, null);
+}
+
+/// <summary>Who produced an event, when it was not a step (step indexes are 0 and up).</summary>
+internal static class Producer
+{
+    public const int Start = -1;
+    public const int Outside = -2;
+    public const int UnknownStep = -3;
+}

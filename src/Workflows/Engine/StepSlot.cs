@@ -1,0 +1,11 @@
+namespace Workflows.Engine;
+
+/// <summary>
+/// A step's concurrency within one run: how many invocations are in flight and the events
+/// waiting for a free worker. Owned by the run's loop.
+/// </summary>
+internal struct StepSlot
+{
+    public int Active;
+    public Queue<Event>? Waiting;
+}

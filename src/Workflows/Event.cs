@@ -1,0 +1,40 @@
+namespace Workflows;
+
+/// <summary>
+/// The base of every event that flows through a workflow. Derive your events from
+/// <see cref="StartEvent"/>, <see cref="StopEvent"/>, <see cref="InputRequiredEvent"/>,
+/// <see cref="HumanResponseEvent"/>, or from <see cref="Event"/> itself for the events steps pass
+/// between them.
+/// </summary>
+/// <example>
+/// <code>
+/// public sealed record Parsed(string Text) : Event;
+/// </code>
+/// </example>
+public abstract record Event;
+
+/// <summary>
+/// The event that starts a run. A workflow consumes exactly one <see cref="StartEvent"/> type; the
+/// generated <c>RunAsync</c> takes it as its first parameter.
+/// </summary>
+public abstract record StartEvent : Event;
+
+/// <summary>
+/// The event that ends a run. A workflow produces exactly one <see cref="StopEvent"/> type; it is
+/// the typed result of the run's handler. Steps still in flight when it is produced are cancelled.
+/// </summary>
+public abstract record StopEvent : Event;
+
+/// <summary>
+/// An event that asks a human for input. It goes to the run's event stream (see
+/// <see cref="WorkflowHandler.StreamEvents"/>); the answer comes back as a
+/// <see cref="HumanResponseEvent"/> sent with <see cref="WorkflowHandler.SendEventAsync"/>.
+/// </summary>
+public abstract record InputRequiredEvent : Event;
+
+/// <summary>
+/// A human's answer, sent into a running workflow from outside with
+/// <see cref="WorkflowHandler.SendEventAsync"/>. It is routed to the steps that consume it, or
+/// handed to a step waiting in <see cref="WorkflowContext.WaitForAsync{TResponse}"/>.
+/// </summary>
+public abstract record HumanResponseEvent : Event;

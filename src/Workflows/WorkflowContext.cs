@@ -1,0 +1,75 @@
+namespace Workflows;
+
+/// <summary>
+/// What a step can do besides returning events: send more events, write to the run's stream,
+/// gather events for a fan-in, wait for a human, and keep state. A step receives it by declaring a
+/// <see cref="WorkflowContext"/> parameter after its event. Every member is safe to call from steps
+/// running at the same time.
+/// </summary>
+public sealed class WorkflowContext
+{
+    private readonly WorkflowHandler _run;
+
+    internal WorkflowContext(WorkflowHandler run) => _run = run;
+
+    /// <summary>The id of the run this step belongs to.</summary>
+    public string RunId => _run.RunId;
+
+    /// <summary>The run's state, shared by all its steps.</summary>
+    public StateStore Store => _run.Store;
+
+    /// <summary>
+    /// Routes <paramref name="ev"/> to every step that accepts it, like a returned event. Declare its
+    /// type on the step with <see cref="EmitsAttribute">[Emits(typeof(…))]</see> so the graph knows it.
+    /// </summary>
+    /// <param name="ev">The event to route.</param>
+    /// <example>
+    /// <code>
+    /// [Step, Emits(typeof(Chunk))]
+    /// private static void Split(Document doc, WorkflowContext ctx)
+    /// {
+    ///     foreach (var part in doc.Parts) ctx.Send(new Chunk(part));
+    /// }
+    /// </code>
+    /// </example>
+    public void Send(Event ev) => _run.SendFromStep(ev);
+
+    /// <summary>
+    /// Writes <paramref name="ev"/> to the run's event stream (see
+    /// <see cref="WorkflowHandler.StreamEvents"/>) without routing it: progress, partial results, logs.
+    /// </summary>
+    /// <param name="ev">The event to stream.</param>
+    public void WriteToStream(Event ev) => _run.WriteToStream(ev);
+
+    /// <summary>
+    /// Fan-in: buffers <paramref name="ev"/> and returns <see langword="null"/> until
+    /// <paramref name="count"/> events of type <typeparamref name="T"/> have arrived in this run; then
+    /// returns them, in arrival order, and starts a new batch.
+    /// </summary>
+    /// <typeparam name="T">The event type gathered; batches are kept per type, per run.</typeparam>
+    /// <param name="ev">The event the step just received.</param>
+    /// <param name="count">How many events make a batch; at least 1.</param>
+    /// <returns>The batch, or <see langword="null"/> while it is incomplete.</returns>
+    /// <example>
+    /// <code>
+    /// [Step]
+    /// private static Merged? Join(Scored scored, WorkflowContext ctx) =>
+    ///     ctx.Collect(scored, 3) is { } all ? new Merged(all.Sum(s =&gt; s.Score)) : null;
+    /// </code>
+    /// </example>
+    public IReadOnlyList<T>? Collect<T>(T ev, int count)
+        where T : Event => _run.Collect(ev, count);
+
+    /// <summary>
+    /// Writes <paramref name="prompt"/> to the run's stream and waits until a
+    /// <typeparamref name="TResponse"/> is sent into the run with
+    /// <see cref="WorkflowHandler.SendEventAsync"/>. A response sent while a step waits goes to the
+    /// waiting step (the oldest first), not to steps that consume that type.
+    /// </summary>
+    /// <typeparam name="TResponse">The answer's type.</typeparam>
+    /// <param name="prompt">What to ask.</param>
+    /// <param name="cancellationToken">Stops waiting; the run's own cancellation stops it too.</param>
+    /// <returns>The answer.</returns>
+    public ValueTask<TResponse> WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken = default)
+        where TResponse : HumanResponseEvent => _run.WaitForAsync<TResponse>(prompt, cancellationToken);
+}

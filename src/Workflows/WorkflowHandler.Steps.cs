@@ -1,0 +1,168 @@
+using Workflows.Engine;
+using Workflows.Infrastructure;
+
+namespace Workflows;
+
+// Running steps: worker limits, inline invocation, asynchronous completion, retries and timeouts.
+public abstract partial class WorkflowHandler
+{
+    // The run whose loop is executing a step synchronously on this thread, so ctx.Send can skip the inbox.
+    [ThreadStatic]
+    private static WorkflowHandler? t_inlineRun;
+
+    private int _inlineStep = Producer.UnknownStep;
+
+    private void Deliver(int step, Event ev)
+    {
+        StepDefinition definition = _definition[step];
+        if (_slots is { } slots && slots[step].Active >= definition.Workers)
+        {
+            (slots[step].Waiting ??= new Queue<Event>()).Enqueue(ev);
+            return;
+        }
+
+        if (definition.Workers > 1)
+        {
+            // A step that asked for concurrency runs on the thread pool, so even synchronous bodies overlap.
+            BeginInFlight(step);
+            _ = RunInvocationAsync(step, ev, attempt: default, onThreadPool: true);
+            return;
+        }
+
+        InvokeInline(step, ev, definition);
+    }
+
+    private void InvokeInline(int step, Event ev, StepDefinition definition)
+    {
+        WorkflowHandler? outerRun = t_inlineRun;
+        int outerStep = _inlineStep;
+        t_inlineRun = this;
+        _inlineStep = step;
+        ValueTask<Event?> attempt;
+        try
+        {
+            attempt = InvokeAttempt(step, ev, definition, number: 1);
+        }
+        finally
+        {
+            t_inlineRun = outerRun;
+            _inlineStep = outerStep;
+        }
+
+        if (attempt.IsCompletedSuccessfully)
+        {
+            Produce(attempt.Result, step);
+            return;
+        }
+
+        BeginInFlight(step);
+        _ = RunInvocationAsync(step, ev, attempt, onThreadPool: false);
+    }
+
+    private void BeginInFlight(int step)
+    {
+        _inFlight++;
+        (_slots ??= new StepSlot[_definition.Steps.Count])[step].Active++;
+    }
+
+    /// <summary>Starts waiting events of a step that just freed a worker.</summary>
+    private void DeliverWaiting(int step)
+    {
+        ref StepSlot slot = ref _slots![step];
+        while (slot.Waiting is { Count: > 0 } waiting && slot.Active < _definition[step].Workers && Status == WorkflowRunStatus.Running)
+        {
+            Deliver(step, waiting.Dequeue());
+        }
+    }
+
+    /// <summary>
+    /// Finishes an invocation off the loop: awaits the attempt, retries while attempts remain, and
+    /// reports the outcome to the loop through the inbox. Never throws.
+    /// </summary>
+    private async Task RunInvocationAsync(int step, Event ev, ValueTask<Event?> attempt, bool onThreadPool)
+    {
+        StepDefinition definition = _definition[step];
+        if (onThreadPool)
+        {
+            await ThreadPoolSwitch.Instance;
+            attempt = InvokeAttempt(step, ev, definition, number: 1);
+        }
+
+        for (int number = 1; ; number++)
+        {
+            try
+            {
+                Event? output = await attempt.ConfigureAwait(false);
+                Post(InboxMessage.Completed(step, output));
+                return;
+            }
+            catch (Exception error) when (number < definition.MaxAttempts && !IsEnding(error))
+            {
+                // Retried below, after the delay.
+            }
+            catch (Exception error)
+            {
+                Post(InboxMessage.Failed(step, error));
+                return;
+            }
+
+            try
+            {
+                TimeSpan delay = definition.DelayAfter(number);
+                if (delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(delay, _time, RunToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException error)
+            {
+                Post(InboxMessage.Failed(step, error));
+                return;
+            }
+
+            attempt = InvokeAttempt(step, ev, definition, number + 1);
+        }
+    }
+
+    /// <summary>Whether an error only reflects that the run itself is ending (so no retry).</summary>
+    private bool IsEnding(Exception error) =>
+        Status != WorkflowRunStatus.Running ||
+        (error is OperationCanceledException && Volatile.Read(ref _cts) is { IsCancellationRequested: true });
+
+    /// <summary>One attempt: a direct call through the generated dispatcher, bounded by the step's timeout.</summary>
+    private ValueTask<Event?> InvokeAttempt(int step, Event ev, StepDefinition definition, int number)
+    {
+        if (definition.Timeout is { } limit)
+        {
+            return InvokeWithTimeoutAsync(step, ev, definition, limit, number);
+        }
+
+        try
+        {
+            return _dispatcher.Invoke(step, ev, _context, definition.AcceptsCancellation ? RunToken : default);
+        }
+        catch (Exception error)
+        {
+            return ValueTask.FromException<Event?>(error);
+        }
+    }
+
+    private async ValueTask<Event?> InvokeWithTimeoutAsync(int step, Event ev, StepDefinition definition, TimeSpan limit, int number)
+    {
+        using var attemptCancellation = new CancellationTokenSource(limit, _time);
+        using CancellationTokenRegistration link = RunToken.UnsafeRegister(
+            static state => ((CancellationTokenSource)state!).Cancel(),
+            attemptCancellation);
+        try
+        {
+            ValueTask<Event?> invocation = _dispatcher.Invoke(step, ev, _context, attemptCancellation.Token);
+            return invocation.IsCompleted
+                ? await invocation.ConfigureAwait(false)
+                : await invocation.AsTask().WaitAsync(attemptCancellation.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (attemptCancellation.IsCancellationRequested && !RunToken.IsCancellationRequested)
+        {
+            throw new StepTimeoutException(definition.Name, limit, number);
+        }
+    }
+}

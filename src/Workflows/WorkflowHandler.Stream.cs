@@ -1,0 +1,110 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+
+namespace Workflows;
+
+// The run's event stream: WriteToStream events and InputRequiredEvents in order, then the StopEvent.
+public abstract partial class WorkflowHandler
+{
+    // Created on first write or first read, so runs nobody streams and that stream nothing skip it.
+    private Channel<Event>? _stream;
+    private bool _streamEnded;
+    private int _streamTaken;
+
+    /// <summary>
+    /// Streams the run's events: those written with <see cref="WorkflowContext.WriteToStream"/> and
+    /// every <see cref="InputRequiredEvent"/>, in order, then the StopEvent; then it completes. If the
+    /// run fails, is cancelled or times out, the enumeration throws that error after the events
+    /// written before it. Events are kept from the start of the run, so it does not matter when you
+    /// begin streaming.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the enumeration (not the run).</param>
+    /// <returns>The run's events.</returns>
+    /// <exception cref="InvalidOperationException">The stream of this run was already taken: each run
+    /// streams its events once.</exception>
+    /// <example>
+    /// <code>
+    /// await foreach (Event ev in handler.StreamEvents())
+    /// {
+    ///     if (ev is Progress p) Console.WriteLine(p.Message);
+    /// }
+    /// </code>
+    /// </example>
+    public IAsyncEnumerable<Event> StreamEvents(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _streamTaken, 1) != 0)
+        {
+            throw new InvalidOperationException(
+                $"StreamEvents was already called on run '{RunId}' of workflow '{WorkflowName}'. A run's events are streamed once; " +
+                "share that one enumeration, or await the handler for the result.");
+        }
+
+        return ReadStreamAsync(GetStream().Reader, cancellationToken);
+    }
+
+    internal void WriteToStream(Event ev)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        GetStream().Writer.TryWrite(ev);
+    }
+
+    private static async IAsyncEnumerable<Event> ReadStreamAsync(ChannelReader<Event> reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out Event? ev))
+            {
+                yield return ev;
+            }
+        }
+    }
+
+    private Channel<Event> GetStream()
+    {
+        if (Volatile.Read(ref _stream) is { } stream)
+        {
+            return stream;
+        }
+
+        lock (_sync)
+        {
+            if (_stream is null)
+            {
+                var created = Channel.CreateUnbounded<Event>(new UnboundedChannelOptions { SingleReader = true });
+                if (_streamEnded)
+                {
+                    EndStream(created);
+                }
+
+                Volatile.Write(ref _stream, created);
+            }
+
+            return _stream;
+        }
+    }
+
+    private void CompleteStream()
+    {
+        lock (_sync)
+        {
+            _streamEnded = true;
+            if (_stream is { } stream)
+            {
+                EndStream(stream);
+            }
+        }
+    }
+
+    private void EndStream(Channel<Event> stream)
+    {
+        if (Status == WorkflowRunStatus.Completed)
+        {
+            stream.Writer.TryWrite(_stopEvent!);
+            stream.Writer.TryComplete();
+        }
+        else
+        {
+            stream.Writer.TryComplete(OutcomeException());
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Runtime.CompilerServices;
+using Workflows.Engine;
+using Workflows.Infrastructure;
+
+namespace Workflows;
+
+/// <summary>
+/// A run of a workflow whose StopEvent is <typeparamref name="TStop"/>. The run starts at once;
+/// await the handler (or <see cref="Result"/>) for the StopEvent, and stream events while it runs.
+/// </summary>
+/// <typeparam name="TStop">The workflow's StopEvent type: the run's typed result.</typeparam>
+/// <example>
+/// <code>
+/// WorkflowHandler&lt;Published&gt; handler = flow.RunAsync(new Submitted(doc));
+/// await foreach (Event ev in handler.StreamEvents()) Console.WriteLine(ev);
+/// Published result = await handler;
+/// </code>
+/// </example>
+public class WorkflowHandler<TStop> : WorkflowHandler
+    where TStop : StopEvent
+{
+    private Task<TStop>? _result;
+
+    internal WorkflowHandler(WorkflowDefinition definition, WorkflowDispatcher dispatcher, RunOptions? options)
+        : base(definition, dispatcher, options)
+    {
+    }
+
+    /// <summary>
+    /// The StopEvent, once produced. Faults with the failing step's own exception (same type, same
+    /// message), <see cref="WorkflowTimeoutException"/> or <see cref="WorkflowStalledException"/>;
+    /// is cancelled with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public Task<TStop> Result => _result!;
+
+    /// <inheritdoc/>
+    public override Task Completion => Result;
+
+    /// <summary>Lets <c>await handler</c> return the StopEvent.</summary>
+    /// <returns>The awaiter of <see cref="Result"/>.</returns>
+    public TaskAwaiter<TStop> GetAwaiter() => Result.GetAwaiter();
+
+    internal void Start(StartEvent start, CancellationToken cancellationToken)
+    {
+        Begin(start, cancellationToken);
+        _result = RunLoopAsync();
+    }
+
+    private protected override bool IsStop(Event ev) => ev is TStop;
+
+    private async Task<TStop> RunLoopAsync()
+    {
+        if (ThreadPoolSwitch.IsNeeded)
+        {
+            // Steps must not be posted back to a UI or test SynchronizationContext that may block on the result.
+            await ThreadPoolSwitch.Instance;
+        }
+
+        while (!Drain())
+        {
+            if (PrepareToWait() is { } inbox)
+            {
+                // No token: cancellation and timeouts post a wake-up message, so waiting allocates nothing.
+                await inbox.WaitToReadAsync().ConfigureAwait(false);
+            }
+        }
+
+        Finish();
+        if (Status != WorkflowRunStatus.Completed)
+        {
+            ThrowOutcome();
+        }
+
+        return (TStop)StopEvent;
+    }
+}

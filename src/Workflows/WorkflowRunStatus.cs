@@ -1,0 +1,20 @@
+namespace Workflows;
+
+/// <summary>Where a run stands.</summary>
+public enum WorkflowRunStatus
+{
+    /// <summary>Steps are running or events are waiting to be routed (or the run waits for a human).</summary>
+    Running,
+
+    /// <summary>A step produced the StopEvent; the handler's result is set.</summary>
+    Completed,
+
+    /// <summary>A step failed after its last attempt, or the run stalled; the handler rethrows the error.</summary>
+    Failed,
+
+    /// <summary>The run was cancelled by <see cref="WorkflowHandler.Cancel"/> or the caller's token.</summary>
+    Cancelled,
+
+    /// <summary>The run's <see cref="RunOptions.Timeout"/> passed.</summary>
+    TimedOut,
+}
