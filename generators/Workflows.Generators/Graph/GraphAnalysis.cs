@@ -1,0 +1,49 @@
+using System.Collections.Immutable;
+using Workflows.Generators.Model;
+
+namespace Workflows.Generators.Graph;
+
+/// <summary>The steps that accept every instance of <see cref="Event"/> (and of its subtypes the graph does not name).</summary>
+internal sealed record Route(EventRef Event, EquatableArray<int> Steps);
+
+/// <summary>An edge of the graph: from a step (or outside, -1) to a step (or outside, -1).</summary>
+internal sealed record Edge(int From, int To, EventRef Event);
+
+/// <summary>What <see cref="GraphRules.Analyze"/> finds in a workflow's steps.</summary>
+internal sealed class GraphAnalysis
+{
+    public GraphAnalysis(
+        EventRef? start,
+        EventRef? stop,
+        ImmutableArray<EventRef> events,
+        ImmutableArray<Route> routes,
+        ImmutableArray<Edge> edges,
+        ImmutableArray<GraphProblem> problems)
+    {
+        Start = start;
+        Stop = stop;
+        Events = events;
+        Routes = routes;
+        Edges = edges;
+        Problems = problems;
+    }
+
+    /// <summary>The StartEvent type every other start type derives from, if there is one.</summary>
+    public EventRef? Start { get; }
+
+    /// <summary>The StopEvent type every other stop type derives from, if there is one.</summary>
+    public EventRef? Stop { get; }
+
+    /// <summary>Every event type named by the workflow, in first-seen order.</summary>
+    public ImmutableArray<EventRef> Events { get; }
+
+    /// <summary>The dispatcher's routes, most derived event types first.</summary>
+    public ImmutableArray<Route> Routes { get; }
+
+    public ImmutableArray<Edge> Edges { get; }
+
+    public ImmutableArray<GraphProblem> Problems { get; }
+
+    /// <summary>Whether code can be generated: one start, one stop, and no broken rule.</summary>
+    public bool IsValid => Problems.IsEmpty && Start is not null && Stop is not null;
+}

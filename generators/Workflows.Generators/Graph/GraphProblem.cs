@@ -1,0 +1,56 @@
+namespace Workflows.Generators.Graph;
+
+/// <summary>A rule of the workflow graph (WF0001–WF0004, WF0006, WF0008).</summary>
+internal enum GraphRule
+{
+    /// <summary>WF0001: no step consumes a StartEvent.</summary>
+    NoStart,
+
+    /// <summary>WF0002: no step produces a StopEvent.</summary>
+    NoStop,
+
+    /// <summary>WF0003: an event is consumed but never produced.</summary>
+    NeverProduced,
+
+    /// <summary>WF0004: an event is produced but never consumed.</summary>
+    NeverConsumed,
+
+    /// <summary>WF0006: a second, unrelated StartEvent type.</summary>
+    SecondStart,
+
+    /// <summary>WF0006: a second, unrelated StopEvent type.</summary>
+    SecondStop,
+
+    /// <summary>WF0008: a step consumes a StopEvent.</summary>
+    ConsumesStop,
+}
+
+/// <summary>Where in a step an event appears, so an analyzer can point at it.</summary>
+internal enum EventSite
+{
+    /// <summary>The step's event parameter.</summary>
+    Parameter,
+
+    /// <summary>The step's return type, at <see cref="GraphProblem.SiteIndex"/> among its returned events.</summary>
+    Return,
+
+    /// <summary>The step's <c>[Emits]</c> attribute number <see cref="GraphProblem.SiteIndex"/>.</summary>
+    Emits,
+}
+
+/// <summary>One broken graph rule. Index fields refer to the model's steps and their events.</summary>
+/// <param name="Rule">The rule broken.</param>
+/// <param name="Step">The step concerned, or -1 for the workflow as a whole.</param>
+/// <param name="Site">Where in the step.</param>
+/// <param name="SiteIndex">Which returned or emitted event.</param>
+/// <param name="EventName">The event's display name.</param>
+/// <param name="OtherStep">For WF0006: the step holding the first Start/Stop type.</param>
+/// <param name="OtherEvent">For WF0006: the first Start/Stop type.</param>
+internal readonly record struct GraphProblem(
+    GraphRule Rule,
+    int Step = -1,
+    EventSite Site = EventSite.Parameter,
+    int SiteIndex = 0,
+    string EventName = "",
+    string OtherStep = "",
+    string OtherEvent = "");

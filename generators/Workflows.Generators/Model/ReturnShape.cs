@@ -1,0 +1,15 @@
+namespace Workflows.Generators.Model;
+
+/// <summary>The shape of what a step returns; decides how the dispatcher turns it into an event.</summary>
+internal enum ReturnShape
+{
+    Void,
+    Task,
+    ValueTask,
+    Event,
+    TaskOfEvent,
+    ValueTaskOfEvent,
+    OneOf,
+    TaskOfOneOf,
+    ValueTaskOfOneOf,
+}

@@ -1,0 +1,22 @@
+namespace Workflows.Generators.Model;
+
+/// <summary>A valid step of a workflow, reduced to what the graph rules and the emitter need.</summary>
+/// <param name="Name">The method's name.</param>
+/// <param name="IsStatic">Whether the method is static.</param>
+/// <param name="Accepts">The event type of its first parameter.</param>
+/// <param name="Shape">How it returns its events.</param>
+/// <param name="Returns">The event types it returns: one, or each arm of a <c>OneOf</c>; none for void and Task.</param>
+/// <param name="Emits">The event types of its <c>[Emits]</c> attributes, in source order.</param>
+/// <param name="TakesContext">Whether it takes a <c>WorkflowContext</c> second parameter.</param>
+/// <param name="TakesCancellationToken">Whether it takes a <c>CancellationToken</c> last parameter.</param>
+/// <param name="Options">The values of its <c>[Step]</c> attribute.</param>
+internal sealed record StepModel(
+    string Name,
+    bool IsStatic,
+    EventRef Accepts,
+    ReturnShape Shape,
+    EquatableArray<EventRef> Returns,
+    EquatableArray<EventRef> Emits,
+    bool TakesContext,
+    bool TakesCancellationToken,
+    StepOptions Options);

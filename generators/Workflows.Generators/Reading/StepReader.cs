@@ -1,0 +1,272 @@
+using System.Collections.Immutable;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Workflows.Generators.Model;
+
+namespace Workflows.Generators.Reading;
+
+/// <summary>
+/// Reads one <c>[Step]</c> method: checks its signature against the step shapes of DESIGN.md and
+/// reduces it to a <see cref="StepModel"/>. Shared by the generator and the analyzers.
+/// </summary>
+internal static class StepReader
+{
+    public static StepRead Read(IMethodSymbol method, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ImmutableArray<StepIssue>.Builder issues = ImmutableArray.CreateBuilder<StepIssue>();
+
+        if (method.MethodKind != MethodKind.Ordinary)
+        {
+            issues.Add(new StepIssue(StepIssueKind.NotOrdinaryMethod));
+            return new StepRead(method, null, issues.ToImmutable());
+        }
+
+        if (method.IsGenericMethod)
+        {
+            issues.Add(new StepIssue(StepIssueKind.Generic));
+        }
+
+        EventRef? accepts = ReadEventParameter(method, issues);
+        (bool takesContext, bool takesToken) = ReadExtraParameters(method, issues);
+        (ReturnShape shape, EquatableArray<EventRef> returns) = ReadReturn(method, issues);
+        EquatableArray<EventRef> emits = ReadEmits(method, issues);
+        StepOptions options = ReadOptions(method, issues);
+
+        StepModel? model = issues.Count == 0 && accepts is not null
+            ? new StepModel(method.Name, method.IsStatic, accepts, shape, returns, emits, takesContext, takesToken, options)
+            : null;
+        return new StepRead(method, model, issues.ToImmutable());
+    }
+
+    private static EventRef? ReadEventParameter(IMethodSymbol method, ImmutableArray<StepIssue>.Builder issues)
+    {
+        if (method.Parameters.Length == 0)
+        {
+            issues.Add(new StepIssue(StepIssueKind.MissingEvent));
+            return null;
+        }
+
+        IParameterSymbol parameter = method.Parameters[0];
+        if (parameter.Type.TypeKind == TypeKind.Error)
+        {
+            issues.Add(new StepIssue(StepIssueKind.Unresolved, 0));
+            return null;
+        }
+
+        if (parameter.RefKind != RefKind.None)
+        {
+            issues.Add(new StepIssue(StepIssueKind.ByRefParameter, 0, SymbolNames.ForDisplay(parameter.Type)));
+        }
+
+        if (parameter.Type is not INamedTypeSymbol || !WellKnownTypes.IsEvent(parameter.Type))
+        {
+            issues.Add(new StepIssue(StepIssueKind.EventNotAnEvent, 0, SymbolNames.ForDisplay(parameter.Type)));
+            return null;
+        }
+
+        return SymbolNames.Event(parameter.Type);
+    }
+
+    /// <summary>After the event: an optional WorkflowContext, then an optional CancellationToken, nothing else.</summary>
+    private static (bool TakesContext, bool TakesToken) ReadExtraParameters(IMethodSymbol method, ImmutableArray<StepIssue>.Builder issues)
+    {
+        bool takesContext = false;
+        bool takesToken = false;
+        for (int i = 1; i < method.Parameters.Length; i++)
+        {
+            IParameterSymbol parameter = method.Parameters[i];
+            if (parameter.Type.TypeKind == TypeKind.Error)
+            {
+                issues.Add(new StepIssue(StepIssueKind.Unresolved, i));
+                continue;
+            }
+
+            if (parameter.RefKind != RefKind.None)
+            {
+                issues.Add(new StepIssue(StepIssueKind.ByRefParameter, i, SymbolNames.ForDisplay(parameter.Type)));
+            }
+            else if (WellKnownTypes.IsWorkflowContext(parameter.Type) && !takesContext && !takesToken)
+            {
+                takesContext = true;
+            }
+            else if (WellKnownTypes.IsCancellationToken(parameter.Type) && !takesToken)
+            {
+                takesToken = true;
+            }
+            else
+            {
+                issues.Add(new StepIssue(StepIssueKind.UnexpectedParameter, i, SymbolNames.ForDisplay(parameter.Type)));
+            }
+        }
+
+        return (takesContext, takesToken);
+    }
+
+    private static (ReturnShape Shape, EquatableArray<EventRef> Returns) ReadReturn(IMethodSymbol method, ImmutableArray<StepIssue>.Builder issues)
+    {
+        ITypeSymbol returnType = method.ReturnType;
+        if (returnType.TypeKind == TypeKind.Error)
+        {
+            issues.Add(new StepIssue(StepIssueKind.Unresolved));
+            return default;
+        }
+
+        if (method.ReturnsVoid)
+        {
+            if (method.IsAsync)
+            {
+                issues.Add(new StepIssue(StepIssueKind.AsyncVoid));
+            }
+
+            return (ReturnShape.Void, EquatableArray<EventRef>.Empty);
+        }
+
+        if (WellKnownTypes.IsTask(returnType, out bool isValueTask) && returnType is INamedTypeSymbol task)
+        {
+            if (!task.IsGenericType)
+            {
+                return (isValueTask ? ReturnShape.ValueTask : ReturnShape.Task, EquatableArray<EventRef>.Empty);
+            }
+
+            ITypeSymbol result = task.TypeArguments[0];
+            if (result.TypeKind == TypeKind.Error)
+            {
+                issues.Add(new StepIssue(StepIssueKind.Unresolved));
+                return default;
+            }
+
+            if (WellKnownTypes.IsOneOf(result))
+            {
+                return (isValueTask ? ReturnShape.ValueTaskOfOneOf : ReturnShape.TaskOfOneOf, ReadOneOfArms((INamedTypeSymbol)result, issues));
+            }
+
+            if (IsEventClass(result))
+            {
+                return (isValueTask ? ReturnShape.ValueTaskOfEvent : ReturnShape.TaskOfEvent, Single(result));
+            }
+        }
+        else if (WellKnownTypes.IsOneOf(returnType))
+        {
+            return (ReturnShape.OneOf, ReadOneOfArms((INamedTypeSymbol)returnType, issues));
+        }
+        else if (IsEventClass(returnType))
+        {
+            return (ReturnShape.Event, Single(returnType));
+        }
+
+        issues.Add(new StepIssue(StepIssueKind.UnsupportedReturn, -1, SymbolNames.ForDisplay(returnType)));
+        return default;
+    }
+
+    private static EquatableArray<EventRef> ReadOneOfArms(INamedTypeSymbol oneOf, ImmutableArray<StepIssue>.Builder issues)
+    {
+        ImmutableArray<EventRef>.Builder arms = ImmutableArray.CreateBuilder<EventRef>(oneOf.TypeArguments.Length);
+        foreach (ITypeSymbol arm in oneOf.TypeArguments)
+        {
+            if (arm.TypeKind == TypeKind.Error)
+            {
+                issues.Add(new StepIssue(StepIssueKind.Unresolved));
+            }
+            else if (!IsEventClass(arm))
+            {
+                // OneOf's own constraints make this a compile error already; report the step shape anyway.
+                issues.Add(new StepIssue(StepIssueKind.UnsupportedReturn, -1, SymbolNames.ForDisplay(oneOf)));
+            }
+            else
+            {
+                arms.Add(SymbolNames.Event(arm));
+            }
+        }
+
+        return new EquatableArray<EventRef>(arms.ToImmutable());
+    }
+
+    private static EquatableArray<EventRef> ReadEmits(IMethodSymbol method, ImmutableArray<StepIssue>.Builder issues)
+    {
+        ImmutableArray<EventRef>.Builder emits = ImmutableArray.CreateBuilder<EventRef>();
+        int index = 0;
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (!WellKnownTypes.IsEmitsAttribute(attribute.AttributeClass))
+            {
+                continue;
+            }
+
+            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is ITypeSymbol emitted)
+            {
+                if (emitted.TypeKind == TypeKind.Error)
+                {
+                    issues.Add(new StepIssue(StepIssueKind.Unresolved, index));
+                }
+                else if (IsEventClass(emitted))
+                {
+                    emits.Add(SymbolNames.Event(emitted));
+                }
+                else
+                {
+                    issues.Add(new StepIssue(StepIssueKind.EmitsNotAnEvent, index, SymbolNames.ForDisplay(emitted)));
+                }
+            }
+            else
+            {
+                // typeof(...) missing or not constant: the compiler reports it.
+                issues.Add(new StepIssue(StepIssueKind.Unresolved, index));
+            }
+
+            index++;
+        }
+
+        return new EquatableArray<EventRef>(emits.ToImmutable());
+    }
+
+    private static StepOptions ReadOptions(IMethodSymbol method, ImmutableArray<StepIssue>.Builder issues)
+    {
+        StepOptions options = StepOptions.Default;
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (!WellKnownTypes.IsStepAttribute(attribute.AttributeClass))
+            {
+                continue;
+            }
+
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Value.Value is not int value)
+                {
+                    continue;
+                }
+
+                bool valid = argument.Key switch
+                {
+                    "Workers" or "MaxAttempts" => value >= 1,
+                    "RetryDelayMs" or "TimeoutMs" => value >= 0,
+                    "Backoff" => value is 0 or 1,
+                    _ => true,
+                };
+                if (!valid)
+                {
+                    issues.Add(new StepIssue(StepIssueKind.InvalidOption, -1, value.ToString(System.Globalization.CultureInfo.InvariantCulture), argument.Key));
+                    continue;
+                }
+
+                options = argument.Key switch
+                {
+                    "Workers" => options with { Workers = value },
+                    "MaxAttempts" => options with { MaxAttempts = value },
+                    "RetryDelayMs" => options with { RetryDelayMs = value },
+                    "Backoff" => options with { Backoff = value },
+                    "TimeoutMs" => options with { TimeoutMs = value },
+                    _ => options,
+                };
+            }
+        }
+
+        return options;
+    }
+
+    /// <summary>A class deriving from Workflows.Event (a type parameter, even constrained, is not concrete enough to route).</summary>
+    private static bool IsEventClass(ITypeSymbol type) => type is INamedTypeSymbol && WellKnownTypes.IsEvent(type);
+
+    private static EquatableArray<EventRef> Single(ITypeSymbol type) => new(ImmutableArray.Create(SymbolNames.Event(type)));
+}

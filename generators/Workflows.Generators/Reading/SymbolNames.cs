@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Workflows.Generators.Model;
+
+namespace Workflows.Generators.Reading;
+
+/// <summary>Reduces types to the names the model keeps.</summary>
+internal static class SymbolNames
+{
+    /// <summary><c>Approved</c>, <c>Outer.Approved</c>, <c>Result&lt;int&gt;</c>: what a person reads.</summary>
+    public static readonly SymbolDisplayFormat Display = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
+    public static string FullyQualified(ITypeSymbol type) =>
+        type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+
+    public static string ForDisplay(ITypeSymbol type) =>
+        type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(Display);
+
+    /// <summary>The model of an event type; the caller has checked that it derives from <c>Workflows.Event</c>.</summary>
+    public static EventRef Event(ITypeSymbol type)
+    {
+        var bases = new List<string>();
+        for (INamedTypeSymbol? current = type.BaseType; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            bases.Add(FullyQualified(current));
+        }
+
+        return new EventRef(FullyQualified(type), ForDisplay(type), RoleOf(type), bases.ToEquatableArray());
+    }
+
+    private static EventRole RoleOf(ITypeSymbol type)
+    {
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (current.ContainingNamespace is { Name: "Workflows", ContainingNamespace.IsGlobalNamespace: true } && current.ContainingType is null)
+            {
+                switch (current.Name)
+                {
+                    case "StartEvent": return EventRole.Start;
+                    case "StopEvent": return EventRole.Stop;
+                    case "InputRequiredEvent": return EventRole.InputRequired;
+                    case "HumanResponseEvent": return EventRole.HumanResponse;
+                }
+            }
+        }
+
+        return EventRole.Event;
+    }
+}

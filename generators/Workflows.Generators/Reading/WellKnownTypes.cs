@@ -1,0 +1,66 @@
+using Microsoft.CodeAnalysis;
+
+namespace Workflows.Generators.Reading;
+
+/// <summary>
+/// Recognizes the Workflows runtime types by name, so the same checks work in the generator and in
+/// the analyzers without looking types up in the compilation.
+/// </summary>
+internal static class WellKnownTypes
+{
+    public const string WorkflowAttribute = "Workflows.WorkflowAttribute";
+    public const string StepAttribute = "Workflows.StepAttribute";
+    public const string EmitsAttribute = "Workflows.EmitsAttribute";
+    public const string EventTypeName = "global::Workflows.Event";
+
+    public static bool IsWorkflowAttribute(INamedTypeSymbol? type) => IsWorkflowsType(type, "WorkflowAttribute");
+
+    public static bool IsStepAttribute(INamedTypeSymbol? type) => IsWorkflowsType(type, "StepAttribute");
+
+    public static bool IsEmitsAttribute(INamedTypeSymbol? type) => IsWorkflowsType(type, "EmitsAttribute");
+
+    public static bool IsWorkflowContext(ITypeSymbol? type) => IsWorkflowsType(type, "WorkflowContext");
+
+    public static bool IsOneOf(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { IsGenericType: true, Arity: >= 2 and <= 8 } named && IsWorkflowsType(named, "OneOf");
+
+    /// <summary>Whether <paramref name="type"/> is <c>Workflows.Event</c> or a class derived from it.</summary>
+    public static bool IsEvent(ITypeSymbol? type)
+    {
+        for (ITypeSymbol? current = type; current is not null; current = current.BaseType)
+        {
+            if (IsWorkflowsType(current, "Event"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static bool IsCancellationToken(ITypeSymbol? type) =>
+        type is { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
+
+    public static bool IsTask(ITypeSymbol? type, out bool isValueTask)
+    {
+        isValueTask = type?.Name == "ValueTask";
+        return type is { Name: "Task" or "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } };
+    }
+
+    public static bool HasAttribute(ISymbol symbol, System.Func<INamedTypeSymbol?, bool> isAttribute)
+    {
+        foreach (AttributeData attribute in symbol.GetAttributes())
+        {
+            if (isAttribute(attribute.AttributeClass))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsWorkflowsType(ITypeSymbol? type, string name) =>
+        type is not null && type.Name == name && type.ContainingType is null &&
+        type.ContainingNamespace is { Name: "Workflows", ContainingNamespace.IsGlobalNamespace: true };
+}

@@ -1,0 +1,116 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Workflows.Generators.Model;
+
+namespace Workflows.Generators.Reading;
+
+/// <summary>
+/// Reads a <c>[Workflow]</c> class into a <see cref="WorkflowRead"/>. Shared by the generator and
+/// the analyzers, so both see the same steps and the same problems.
+/// </summary>
+internal static class WorkflowReader
+{
+    public static WorkflowRead Read(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        ImmutableArray<INamedTypeSymbol> notPartial = FindNotPartial(type, cancellationToken);
+
+        ImmutableArray<StepRead>.Builder steps = ImmutableArray.CreateBuilder<StepRead>();
+        foreach (ISymbol member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member is IMethodSymbol method && WellKnownTypes.HasAttribute(method, WellKnownTypes.IsStepAttribute))
+            {
+                steps.Add(StepReader.Read(method, cancellationToken));
+            }
+        }
+
+        WorkflowModel? model = null;
+        if (notPartial.IsEmpty && steps.All(static s => s.Model is not null))
+        {
+            model = new WorkflowModel(
+                type.Name,
+                ReadHierarchy(type),
+                type.IsStatic,
+                steps.Select(static s => s.Model!).ToEquatableArray());
+        }
+
+        return new WorkflowRead(type, notPartial, steps.ToImmutable(), model);
+    }
+
+    /// <summary>Whether the declaration syntax of <paramref name="type"/> says <c>partial</c> on every part.</summary>
+    public static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration &&
+                !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static ImmutableArray<INamedTypeSymbol> FindNotPartial(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        ImmutableArray<INamedTypeSymbol>.Builder notPartial = ImmutableArray.CreateBuilder<INamedTypeSymbol>();
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            if (!IsPartial(current, cancellationToken))
+            {
+                notPartial.Add(current);
+            }
+        }
+
+        return notPartial.ToImmutable();
+    }
+
+    private static HierarchyInfo ReadHierarchy(INamedTypeSymbol type)
+    {
+        var chain = new List<INamedTypeSymbol>();
+        for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+        {
+            chain.Insert(0, current);
+        }
+
+        string? ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+        var hint = new StringBuilder(ns is null ? string.Empty : ns + ".");
+        foreach (INamedTypeSymbol declared in chain)
+        {
+            hint.Append(declared.Name);
+            if (declared.Arity > 0)
+            {
+                hint.Append('`').Append(declared.Arity);
+            }
+
+            hint.Append('.');
+        }
+
+        hint.Append("Workflow.g.cs");
+        return new HierarchyInfo(
+            ns,
+            chain.Select(static t => new TypeDeclaration(Keyword(t), NameWithTypeParameters(t))).ToEquatableArray(),
+            type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            hint.ToString());
+    }
+
+    private static string Keyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        { IsStatic: true } => "static class",
+        _ => "class",
+    };
+
+    private static string NameWithTypeParameters(INamedTypeSymbol type) =>
+        type.Arity == 0 ? type.Name : type.Name + "<" + string.Join(", ", type.TypeParameters.Select(static p => p.Name)) + ">";
+}
