@@ -58,7 +58,7 @@ public abstract partial class WorkflowHandler
     {
         ArgumentNullException.ThrowIfNull(ev);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        lock (_sync)
+        lock (Sync)
         {
             _collected ??= new Dictionary<Type, List<Event>>();
             if (!_collected.TryGetValue(typeof(T), out List<Event>? batch))
@@ -88,7 +88,7 @@ public abstract partial class WorkflowHandler
     {
         ArgumentNullException.ThrowIfNull(prompt);
         var waiter = new ResponseWaiter<TResponse>();
-        lock (_sync)
+        lock (Sync)
         {
             ThrowIfEnded("cannot wait for input");
             (_waiters ??= new List<ResponseWaiter>()).Add(waiter);
@@ -104,7 +104,7 @@ public abstract partial class WorkflowHandler
         }
         finally
         {
-            lock (_sync)
+            lock (Sync)
             {
                 _waiters!.Remove(waiter);
             }
@@ -113,7 +113,7 @@ public abstract partial class WorkflowHandler
 
     private ResponseWaiter? TakeWaiterFor(Event ev)
     {
-        lock (_sync)
+        lock (Sync)
         {
             if (_waiters is null)
             {
@@ -134,20 +134,27 @@ public abstract partial class WorkflowHandler
         }
     }
 
-    private void AbandonWaiters(Exception reason)
+    private void AbandonWaiters()
     {
-        ResponseWaiter[] abandoned;
-        lock (_sync)
+        if (Volatile.Read(ref _waiters) is null)
         {
-            if (_waiters is not { Count: > 0 })
-            {
-                return;
-            }
+            return;
+        }
 
-            abandoned = _waiters.ToArray();
+        ResponseWaiter[] abandoned;
+        lock (Sync)
+        {
+            abandoned = _waiters!.ToArray();
             _waiters.Clear();
         }
 
+        if (abandoned.Length == 0)
+        {
+            return;
+        }
+
+        Exception reason = OutcomeException() ?? new InvalidOperationException(
+            $"Run '{RunId}' of workflow '{WorkflowName}' completed while a step was still waiting for input.");
         foreach (ResponseWaiter waiter in abandoned)
         {
             waiter.Abandon(reason);

@@ -82,7 +82,7 @@ public abstract partial class WorkflowHandler
         _timeoutTimer?.Dispose();
         _callerRegistration.Dispose();
         Volatile.Read(ref _cts)?.Cancel();
-        AbandonWaiters(OutcomeException() ?? new InvalidOperationException($"Run '{RunId}' of workflow '{WorkflowName}' completed while a step was waiting for input."));
+        AbandonWaiters();
         CompleteStream();
     }
 
@@ -212,7 +212,7 @@ public abstract partial class WorkflowHandler
             text.Append(CultureInfo.InvariantCulture, $" The last step to produce nothing was '{_definition[_lastEmptyProducer].Name}' (it returned null).");
         }
 
-        lock (_sync)
+        lock (Sync)
         {
             if (_collected is not null)
             {

@@ -8,7 +8,8 @@ public abstract partial class WorkflowHandler
 {
     // Created on first write or first read, so runs nobody streams and that stream nothing skip it.
     private Channel<Event>? _stream;
-    private bool _streamEnded;
+    private int _streamEnded;
+    private int _streamClosed;
     private int _streamTaken;
 
     /// <summary>
@@ -59,6 +60,9 @@ public abstract partial class WorkflowHandler
         }
     }
 
+    // Lock-free hand-over between the first reader/writer creating the stream and Finish closing it:
+    // each side publishes with a full fence, then looks at the other's flag; whoever wins _streamClosed
+    // writes the StopEvent and completes it, exactly once.
     private Channel<Event> GetStream()
     {
         if (Volatile.Read(ref _stream) is { } stream)
@@ -66,32 +70,30 @@ public abstract partial class WorkflowHandler
             return stream;
         }
 
-        lock (_sync)
+        var created = Channel.CreateUnbounded<Event>(new UnboundedChannelOptions { SingleReader = true });
+        stream = Interlocked.CompareExchange(ref _stream, created, null) ?? created;
+        if (Volatile.Read(ref _streamEnded) != 0)
         {
-            if (_stream is null)
-            {
-                var created = Channel.CreateUnbounded<Event>(new UnboundedChannelOptions { SingleReader = true });
-                if (_streamEnded)
-                {
-                    EndStream(created);
-                }
-
-                Volatile.Write(ref _stream, created);
-            }
-
-            return _stream;
+            CloseStream(stream);
         }
+
+        return stream;
     }
 
     private void CompleteStream()
     {
-        lock (_sync)
+        Interlocked.Exchange(ref _streamEnded, 1);
+        if (Volatile.Read(ref _stream) is { } stream)
         {
-            _streamEnded = true;
-            if (_stream is { } stream)
-            {
-                EndStream(stream);
-            }
+            CloseStream(stream);
+        }
+    }
+
+    private void CloseStream(Channel<Event> stream)
+    {
+        if (Interlocked.CompareExchange(ref _streamClosed, 1, 0) == 0)
+        {
+            EndStream(stream);
         }
     }
 

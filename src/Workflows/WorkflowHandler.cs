@@ -22,8 +22,8 @@ public abstract partial class WorkflowHandler
     private readonly WorkflowContext _context;
     private readonly TimeProvider _time;
     private readonly TimeSpan? _timeout;
-    private readonly Guid _runGuid = Guid.CreateVersion7();
-    private readonly Lock _sync = new();
+    private readonly long _runNumber = RunIds.Next();
+    private Lock? _sync;
     private string? _runId;
     private StateStore? _store;
 
@@ -52,8 +52,8 @@ public abstract partial class WorkflowHandler
         }
     }
 
-    /// <summary>The run's id: unique, time-ordered.</summary>
-    public string RunId => _runId ??= _runGuid.ToString();
+    /// <summary>The run's id: unique across runs and processes (formatted on first use).</summary>
+    public string RunId => _runId ??= RunIds.Format(_runNumber);
 
     /// <summary>The name of the workflow this run belongs to.</summary>
     public string WorkflowName => _definition.Name;
@@ -63,6 +63,16 @@ public abstract partial class WorkflowHandler
 
     /// <summary>Completes when the run ends: with the StopEvent, or with its error or cancellation.</summary>
     public abstract Task Completion { get; }
+
+    /// <summary>Guards what steps and callers share: waiters, fan-in batches, the stream's creation. Created on first use.</summary>
+    private Lock Sync
+    {
+        get
+        {
+            Lock? sync = Volatile.Read(ref _sync);
+            return sync ?? Interlocked.CompareExchange(ref _sync, new Lock(), null) ?? _sync!;
+        }
+    }
 
     internal StateStore Store
     {

@@ -40,6 +40,11 @@ public class WorkflowHandler<TStop> : WorkflowHandler
     /// <returns>The awaiter of <see cref="Result"/>.</returns>
     public TaskAwaiter<TStop> GetAwaiter() => Result.GetAwaiter();
 
+    /// <summary>Configures how <c>await</c> resumes, like <see cref="Task.ConfigureAwait(bool)"/>.</summary>
+    /// <param name="continueOnCapturedContext">Whether to resume on the captured context.</param>
+    /// <returns>An awaitable of <see cref="Result"/>.</returns>
+    public ConfiguredTaskAwaitable<TStop> ConfigureAwait(bool continueOnCapturedContext) => Result.ConfigureAwait(continueOnCapturedContext);
+
     internal void Start(StartEvent start, CancellationToken cancellationToken)
     {
         Begin(start, cancellationToken);

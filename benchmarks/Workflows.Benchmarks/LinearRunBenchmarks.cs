@@ -1,0 +1,42 @@
+using System.Threading.Channels;
+using BenchmarkDotNet.Attributes;
+using Workflows.Benchmarks.Flows;
+
+namespace Workflows.Benchmarks;
+
+/// <summary>
+/// A 3-step linear run (Begin → Doubled → Incremented → Finished) against the floor: the same hops
+/// written by hand with a raw <see cref="Channel{T}"/> and direct calls.
+/// </summary>
+[MemoryDiagnoser]
+public class LinearRunBenchmarks
+{
+    [Benchmark(Baseline = true, Description = "hand-written Channel<T> loop")]
+    public async Task<Finished> HandWritten()
+    {
+        Channel<Event> channel = Channel.CreateUnbounded<Event>(new UnboundedChannelOptions { SingleReader = true });
+        channel.Writer.TryWrite(new Begin(20));
+        while (await channel.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (channel.Reader.TryRead(out Event? ev))
+            {
+                switch (ev)
+                {
+                    case Begin begin:
+                        channel.Writer.TryWrite(LinearFlow.Twice(begin));
+                        break;
+                    case Doubled doubled:
+                        channel.Writer.TryWrite(LinearFlow.Increment(doubled));
+                        break;
+                    case Incremented incremented:
+                        return LinearFlow.Finish(incremented);
+                }
+            }
+        }
+
+        throw new InvalidOperationException("The channel completed before the run finished.");
+    }
+
+    [Benchmark(Description = "Workflows RunAsync")]
+    public async Task<Finished> Workflows() => await LinearFlow.RunAsync(new Begin(20)).ConfigureAwait(false);
+}
