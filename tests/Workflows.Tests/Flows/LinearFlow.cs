@@ -10,7 +10,7 @@ public sealed record Finished(int Value) : StopEvent;
 public partial class LinearFlow
 {
     [Step]
-    public static Doubled Double(Begin begin) => new(begin.Value * 2);
+    public static Doubled Twice(Begin begin) => new(begin.Value * 2);
 
     [Step]
     public Incremented Increment(Doubled doubled) => new(doubled.Value + 1);
