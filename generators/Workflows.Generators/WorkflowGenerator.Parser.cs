@@ -18,11 +18,11 @@ public sealed partial class WorkflowGenerator
                 return null;
             }
 
-            WorkflowModel? model = WorkflowReader.Read(type, cancellationToken).Model;
+            WorkflowRead read = WorkflowReader.Read(type, cancellationToken);
 
             // The graph is checked here rather than at emit time so that an invalid workflow never
             // reaches the output step; the analyzers report the same rules with locations.
-            return model is not null && GraphRules.Analyze(model).IsValid ? model : null;
+            return read.CanGenerate && GraphRules.Analyze(read.Model!).IsValid ? read.Model : null;
         }
     }
 }

@@ -6,7 +6,7 @@ namespace Workflows.Generators.Reading;
 
 /// <summary>
 /// A <c>[Workflow]</c> class as read: the types that should be partial and are not, every step as
-/// read, and the model when all of it is valid. Transient: the generator keeps only <see cref="Model"/>.
+/// read, and the model when every step is valid. Transient: the generator keeps only <see cref="Model"/>.
 /// </summary>
 internal sealed class WorkflowRead
 {
@@ -25,5 +25,9 @@ internal sealed class WorkflowRead
 
     public ImmutableArray<StepRead> Steps { get; }
 
+    /// <summary>The workflow's model, when every step signature is valid (whether or not the class is partial).</summary>
     public WorkflowModel? Model { get; }
+
+    /// <summary>Whether the generator can add code: a model, and partial declarations all the way out.</summary>
+    public bool CanGenerate => Model is not null && NotPartial.IsEmpty;
 }

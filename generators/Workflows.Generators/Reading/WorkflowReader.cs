@@ -31,7 +31,7 @@ internal static class WorkflowReader
         }
 
         WorkflowModel? model = null;
-        if (notPartial.IsEmpty && steps.All(static s => s.Model is not null))
+        if (steps.All(static s => s.Model is not null))
         {
             model = new WorkflowModel(
                 type.Name,

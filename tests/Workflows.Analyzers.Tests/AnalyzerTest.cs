@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Text;
+using Workflows.Testing.Compiler;
+
+namespace Workflows.Analyzers.Tests;
+
+/// <summary>An expected diagnostic: id, severity and message; its span comes from the markup.</summary>
+internal sealed record Expected(string Id, string Message, DiagnosticSeverity Severity = DiagnosticSeverity.Error);
+
+/// <summary>Runs the analyzers over a marked-up snippet and compares id, severity, span and message.</summary>
+internal static class AnalyzerTest
+{
+    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = [new WorkflowAnalyzer()];
+
+    /// <summary>
+    /// Asserts that the analyzers report exactly <paramref name="expected"/>, in source order, each at the
+    /// matching <c>[|…|]</c> span of <paramref name="markup"/>.
+    /// </summary>
+    public static async Task VerifyAsync(string markup, params Expected[] expected)
+    {
+        (string source, IReadOnlyList<TextSpan> spans) = Markup.Parse(markup);
+        Assert.True(spans.Count == expected.Length, $"The markup has {spans.Count} span(s) for {expected.Length} expected diagnostic(s).");
+
+        ImmutableArray<Diagnostic> actual = await AnalyzeAsync(source);
+
+        string Describe(string id, DiagnosticSeverity severity, TextSpan span, string message) =>
+            $"{id} {severity} at {span} '{source[span.Start..span.End]}': {message}";
+
+        var want = expected.Select((e, i) => Describe(e.Id, e.Severity, spans[i], e.Message)).ToList();
+        var got = actual
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => Describe(d.Id, d.Severity, d.Location.SourceSpan, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)))
+            .ToList();
+        Assert.Equal(want, got);
+
+        foreach (Diagnostic diagnostic in actual)
+        {
+            Assert.Equal($"https://github.com/workflows-dotnet/workflows/blob/main/README.md#{diagnostic.Id.ToLowerInvariant()}", diagnostic.Descriptor.HelpLinkUri);
+        }
+    }
+
+    /// <summary>Asserts that a snippet raises no Workflows diagnostic at all.</summary>
+    public static Task VerifyCleanAsync(string source) => VerifyAsync(source);
+
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string source)
+    {
+        Compilation compilation = TestCompilation.Create(source);
+
+        // The snippet itself must be valid C#; a compile error would make the test prove nothing.
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS1061").ToList();
+        Assert.True(errors.Count == 0, "The test snippet does not compile: " + string.Join("; ", errors));
+
+        return await compilation.WithAnalyzers(Analyzers).GetAnalyzerDiagnosticsAsync();
+    }
+}
