@@ -1,0 +1,152 @@
+namespace Workflows.Generators.Tests;
+
+/// <summary>The generated code for representative workflows, against approved snapshots.</summary>
+public class SnapshotTests
+{
+    [Fact]
+    public Task Linear_workflow_with_instance_and_static_steps() => GeneratorTest.VerifyAsync(["""
+        using Workflows;
+
+        namespace Docs;
+
+        public sealed record Submitted(string Text) : StartEvent;
+        public sealed record Parsed(string[] Words) : Event;
+        public sealed record Published(int WordCount) : StopEvent;
+
+        [Workflow]
+        public partial class ReviewFlow
+        {
+            [Step]
+            public static Parsed Parse(Submitted submitted) => new(submitted.Text.Split(' '));
+
+            [Step]
+            private Published Publish(Parsed parsed) => new(parsed.Words.Length);
+        }
+        """]);
+
+    [Fact]
+    public Task Every_return_shape_parameter_list_and_step_option() => GeneratorTest.VerifyAsync(["""
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Workflows;
+
+        namespace Shapes;
+
+        public sealed record Go : StartEvent;
+        public sealed record A : Event;
+        public sealed record B : Event;
+        public sealed record C : Event;
+        public sealed record D : Event;
+        public sealed record E : Event;
+        public sealed record F : Event;
+        public sealed record G : Event;
+        public sealed record Skipped : Event;
+        public sealed record Done : StopEvent;
+
+        [Workflow]
+        public partial class ShapesFlow
+        {
+            [Step] public static A? Nullable(Go go) => new();
+            [Step(Workers = 4, MaxAttempts = 3, RetryDelayMs = 100, Backoff = Backoff.Exponential, TimeoutMs = 2000)]
+            public Task<B> TaskOf(A a, WorkflowContext ctx, CancellationToken ct) => Task.FromResult(new B());
+            [Step] internal Task<C?> TaskOfNullable(B b, CancellationToken ct) => Task.FromResult<C?>(new C());
+            [Step] private ValueTask<D> ValueTaskOf(C c) => new(new D());
+            [Step] protected ValueTask<E?> ValueTaskOfNullable(D d, WorkflowContext ctx) => new(new E());
+            [Step] public OneOf<F, Skipped> Branch(E e) => new F();
+            [Step] public Task<OneOf<G, Skipped>> TaskOfBranch(F f) => Task.FromResult<OneOf<G, Skipped>>(new G());
+            [Step] public ValueTask<OneOf<Done, Skipped>> ValueTaskOfBranch(G g) => new(new Done());
+            [Step] public void Void(Skipped skipped) { }
+            [Step] public Task Plain(A a) => Task.CompletedTask;
+            [Step] public ValueTask PlainValue(B b, WorkflowContext ctx, CancellationToken ct) => default;
+        }
+        """]);
+
+    [Fact]
+    public Task Subtypes_route_to_base_type_steps_most_derived_first() => GeneratorTest.VerifyAsync(["""
+        using Workflows;
+
+        namespace Shop;
+
+        public sealed record Order : StartEvent;
+        public abstract record Item : Event;
+        public record Book : Item;
+        public sealed record Ebook : Book;
+        public sealed record Song : Item;
+        public sealed record Shipped : StopEvent;
+
+        [Workflow]
+        public partial class ShopFlow
+        {
+            [Step, Emits(typeof(Ebook)), Emits(typeof(Song))]
+            public static Book Pick(Order order, WorkflowContext ctx) => new();
+
+            [Step] public static void Count(Item item) { }
+            [Step] public static Shipped? ShipBook(Book book) => null;
+            [Step] public static Shipped ShipSong(Song song) => new();
+        }
+        """]);
+
+    [Fact]
+    public Task Human_in_the_loop_events_enter_and_leave_the_graph() => GeneratorTest.VerifyAsync(["""
+        using Workflows;
+
+        public sealed record Draft : StartEvent;
+        public sealed record ReviewRequested : InputRequiredEvent;
+        public sealed record Verdict(bool Approved) : HumanResponseEvent;
+        public sealed record Decided : StopEvent;
+
+        [Workflow]
+        internal partial class ApprovalFlow
+        {
+            [Step] private static ReviewRequested Ask(Draft draft) => new();
+            [Step] private static Decided Decide(Verdict verdict) => new();
+        }
+        """]);
+
+    [Fact]
+    public Task Nested_generic_and_static_workflow_classes() => GeneratorTest.VerifyAsync(["""
+        using Workflows;
+
+        namespace Deep.Inside;
+
+        public sealed record Knock : StartEvent;
+        public sealed record Answered : StopEvent;
+
+        public static partial class Outer
+        {
+            public partial record Middle<T>
+            {
+                [Workflow]
+                internal partial class InnerFlow
+                {
+                    [Step] private Answered Open(Knock knock) => new();
+                }
+            }
+
+            [Workflow]
+            public static partial class StaticFlow
+            {
+                [Step] private static Answered Open(Knock knock) => new();
+            }
+        }
+        """]);
+
+    [Fact]
+    public Task Two_workflows_of_the_same_name_in_different_namespaces() => GeneratorTest.VerifyAsync(
+    [
+        """
+        using Workflows;
+        namespace Alpha;
+        public sealed record Go : StartEvent;
+        public sealed record Gone : StopEvent;
+        [Workflow] public partial class Flow { [Step] public static Gone Run(Go go) => new(); }
+        """,
+        """
+        using Workflows;
+        namespace Beta;
+        public sealed record Go : StartEvent;
+        public sealed record Gone : StopEvent;
+        [Workflow] public partial class Flow { [Step] public static Gone Run(Go go) => new(); }
+        """,
+    ]);
+}
