@@ -1,0 +1,106 @@
+using Workflows;
+
+namespace DocumentReview;
+
+/// <summary>
+/// Splits a document into sections, reviews them three at a time, gathers the reviews, and either
+/// publishes at once or asks a person to approve the findings.
+/// </summary>
+[Workflow]
+public partial class ReviewFlow(TimeSpan reviewTime)
+{
+    /// <summary>Fan-out: one event per section.</summary>
+    [Step, Emits(typeof(SectionToReview))]
+    public static void Split(DocumentSubmitted document, WorkflowContext ctx)
+    {
+        IReadOnlyList<(string Heading, string Body)> sections = Sections(document.Text);
+        ctx.Store.Set("title", document.Title);
+        ctx.Store.Set("sections", sections.Count);
+        ctx.WriteToStream(new Progress($"Reviewing \"{document.Title}\": {sections.Count} sections, three reviewers"));
+        for (int i = 0; i < sections.Count; i++)
+        {
+            ctx.Send(new SectionToReview(i, sections[i].Heading, sections[i].Body));
+        }
+    }
+
+    /// <summary>Up to three sections at once; a flaky reviewer is retried.</summary>
+    [Step(Workers = 3, MaxAttempts = 3, RetryDelayMs = 100, Backoff = Backoff.Exponential)]
+    public async Task<SectionReviewed> Review(SectionToReview section, WorkflowContext ctx, CancellationToken ct)
+    {
+        await Task.Delay(reviewTime, ct);
+        var findings = new List<string>();
+        if (section.Body.Contains("TODO", StringComparison.Ordinal))
+        {
+            findings.Add($"{section.Heading}: still says TODO");
+        }
+
+        int words = section.Body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        if (words < 8)
+        {
+            findings.Add($"{section.Heading}: only {words} words");
+        }
+
+        int score = Math.Max(0, 100 - (findings.Count * 30));
+        ctx.WriteToStream(new Progress($"  reviewed {section.Heading,-14} score {score,3}{(findings.Count > 0 ? $"  ({findings.Count} finding{(findings.Count > 1 ? "s" : "")})" : "")}"));
+        return new SectionReviewed(section.Index, section.Heading, score, findings);
+    }
+
+    /// <summary>Fan-in: nothing until every section is back.</summary>
+    [Step]
+    public static ReviewsGathered? Gather(SectionReviewed reviewed, WorkflowContext ctx) =>
+        ctx.Collect(reviewed, ctx.Store.Get<int>("sections")) is { } all
+            ? new ReviewsGathered(ctx.Store.Get<string>("title"), [.. all.OrderBy(s => s.Index)])
+            : null;
+
+    /// <summary>Branch: a clean document publishes itself; findings go to a person.</summary>
+    [Step]
+    public static OneOf<ReadyToPublish, ApprovalRequested> Triage(ReviewsGathered gathered)
+    {
+        string[] findings = [.. gathered.Sections.SelectMany(s => s.Findings)];
+        return findings.Length == 0
+            ? new ReadyToPublish(gathered.Title, "the reviewers")
+            : new ApprovalRequested(gathered.Title, findings);
+    }
+
+    [Step]
+    public static OneOf<ReadyToPublish, ReviewCompleted> Decide(ReviewerDecision decision, WorkflowContext ctx) =>
+        decision.Approve
+            ? new ReadyToPublish(ctx.Store.Get<string>("title"), decision.Reviewer)
+            : new ReviewCompleted(ctx.Store.Get<string>("title"), Published: false, $"rejected by {decision.Reviewer}");
+
+    [Step]
+    public static ReviewCompleted Publish(ReadyToPublish ready) =>
+        new(ready.Title, Published: true, $"published, approved by {ready.ApprovedBy}");
+
+    /// <summary>Splits markdown on "## " headings; text before the first heading is the "Preamble".</summary>
+    public static IReadOnlyList<(string Heading, string Body)> Sections(string text)
+    {
+        var sections = new List<(string, string)>();
+        string heading = "Preamble";
+        var body = new System.Text.StringBuilder();
+        foreach (string line in text.ReplaceLineEndings("\n").Split('\n'))
+        {
+            if (line.StartsWith("## ", StringComparison.Ordinal))
+            {
+                if (body.ToString().Trim().Length > 0)
+                {
+                    sections.Add((heading, body.ToString().Trim()));
+                }
+
+                heading = line[3..].Trim();
+                body.Clear();
+            }
+            else
+            {
+                body.AppendLine(line);
+            }
+        }
+
+        if (body.ToString().Trim().Length > 0)
+        {
+            sections.Add((heading, body.ToString().Trim()));
+        }
+
+        return sections;
+    }
+}
