@@ -50,6 +50,51 @@ internal static class Descriptors
         "A step consumes a StopEvent",
         "'{0}' consumes StopEvent '{1}', but a run ends when its StopEvent is produced, so no step ever receives it");
 
-    private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
+    public static readonly DiagnosticDescriptor Unreachable = Error(
+        "WF0009",
+        "A step can never run",
+        "'{0}' can never run: no event reaches its '{1}' from the StartEvent '{2}' or from outside");
+
+    public static readonly DiagnosticDescriptor NeverFinishes = Create(
+        "WF0010",
+        "A step's events can never lead to the end of the run",
+        "Nothing '{0}' produces can lead to the StopEvent or to an InputRequiredEvent, so a run that reaches it can never finish",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor UndeclaredSend = Error(
+        "WF0011",
+        "ctx.Send of an event the step does not declare",
+        "'{0}' sends '{1}' with ctx.Send but does not declare it; add [Emits(typeof({1}))]");
+
+    public static readonly DiagnosticDescriptor UnusedEmits = Create(
+        "WF0012",
+        "[Emits] of an event the step never sends",
+        "'{0}' declares [Emits(typeof({1}))] but never sends a '{1}'",
+        DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor InvalidAttribute = Error(
+        "WF0013",
+        "An attribute value is invalid",
+        "'{0}' has an invalid attribute value: {1}");
+
+    public static readonly DiagnosticDescriptor DuplicateName = Error(
+        "WF0014",
+        "Two steps share a name",
+        "Workflow '{0}' has two steps named '{1}' (taking '{2}' and '{3}'); a step's name identifies it in the graph, in errors and in traces, so rename one");
+
+    public static readonly DiagnosticDescriptor UnproducedWait = Error(
+        "WF0015",
+        "A step waits for an event that can never arrive",
+        "'{0}' {1} '{2}', but no step produces it and it cannot come from outside");
+
+    public static readonly DiagnosticDescriptor BlockingCall = Create(
+        "WF0016",
+        "A step blocks a thread",
+        "'{0}' blocks a thread with {1}; await instead, so the run's other steps and the thread pool keep going",
+        DiagnosticSeverity.Warning);
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>
+        new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

@@ -17,7 +17,26 @@ internal static class StepIssueMessages
         StepIssueKind.UnexpectedParameter => $"has an unexpected parameter of type '{issue.Detail}'; after its event a step takes an optional WorkflowContext, then an optional CancellationToken",
         StepIssueKind.ByRefParameter => $"takes its '{issue.Detail}' parameter by reference; step parameters are passed by value",
         StepIssueKind.UnsupportedReturn => $"returns '{issue.Detail}'; {Shapes}",
-        StepIssueKind.EmitsNotAnEvent => $"declares [Emits(typeof({issue.Detail}))], but '{issue.Detail}' is not an Event",
-        _ => $"has an invalid [Step] option: {issue.Option} = {issue.Detail}",
+        _ => string.Empty,
+    };
+
+    /// <summary>The second half of WF0013's message.</summary>
+    public static string DescribeAttribute(StepIssue issue) => issue.Kind == StepIssueKind.EmitsNotAnEvent
+        ? $"[Emits(typeof({issue.Detail}))]: '{issue.Detail}' is not an Event"
+        : $"{issue.Option} = {issue.Detail}; {issue.Option} must be {Rule(issue.Option)}";
+
+    /// <summary>The value a fix puts in place of an invalid option: the nearest valid one.</summary>
+    public static string Replacement(string option) => option switch
+    {
+        "Workers" or "MaxAttempts" => "1",
+        "Backoff" => "Backoff.Fixed",
+        _ => "0",
+    };
+
+    private static string Rule(string option) => option switch
+    {
+        "Workers" or "MaxAttempts" => "at least 1",
+        "Backoff" => "Backoff.Fixed or Backoff.Exponential",
+        _ => "0 or more",
     };
 }

@@ -64,6 +64,14 @@ internal static class SyntaxLocator
         }
     }
 
+    /// <summary>The step method's name.</summary>
+    public static Location MethodName(IMethodSymbol method, CancellationToken cancellationToken) =>
+        Declaration(method, cancellationToken) is MethodDeclarationSyntax syntax ? syntax.Identifier.GetLocation() : method.Locations[0];
+
+    /// <summary>The step method's return type.</summary>
+    public static Location ReturnType(IMethodSymbol method, CancellationToken cancellationToken) =>
+        Declaration(method, cancellationToken) is MethodDeclarationSyntax syntax ? syntax.ReturnType.GetLocation() : method.Locations[0];
+
     /// <summary>The type of the step's event parameter.</summary>
     public static Location EventParameter(IMethodSymbol method, CancellationToken cancellationToken) =>
         Declaration(method, cancellationToken) is MethodDeclarationSyntax syntax ? ParameterType(syntax, 0) : method.Locations[0];
@@ -150,7 +158,8 @@ internal static class SyntaxLocator
         return null;
     }
 
-    private static bool IsNamed(AttributeSyntax attribute, string name)
+    /// <summary>Whether the attribute is written as <paramref name="name"/> or <paramref name="name"/>Attribute, qualified or not.</summary>
+    public static bool IsNamed(AttributeSyntax attribute, string name)
     {
         string written = attribute.Name switch
         {

@@ -1,16 +1,15 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Workflows.Generators.Graph;
-using Workflows.Generators.Model;
 using Workflows.Generators.Reading;
 
 namespace Workflows.Analyzers;
 
 /// <summary>
-/// Reports WF0001–WF0008: every declaration and graph mistake of a <c>[Workflow]</c> class, at the
-/// smallest span that is wrong. Reads workflows with the generator's own reader and graph rules.
+/// Reports WF0001–WF0016: every declaration, graph and step-body mistake of a <c>[Workflow]</c>
+/// class, at the smallest span that is wrong. Reads workflows with the generator's own reader and
+/// graph rules, once all of a workflow's step bodies have been seen.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
@@ -24,18 +23,26 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
         Descriptors.BadSignature,
         Descriptors.SecondStartOrStop,
         Descriptors.NotPartial,
-        Descriptors.ConsumesStop);
+        Descriptors.ConsumesStop,
+        Descriptors.Unreachable,
+        Descriptors.NeverFinishes,
+        Descriptors.UndeclaredSend,
+        Descriptors.UnusedEmits,
+        Descriptors.InvalidAttribute,
+        Descriptors.DuplicateName,
+        Descriptors.UnproducedWait,
+        Descriptors.BlockingCall);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
     {
         context.EnableConcurrentExecution();
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
-        context.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
+        context.RegisterSymbolStartAction(StartWorkflow, SymbolKind.NamedType);
+        context.RegisterSymbolAction(CheckStepPlacement, SymbolKind.Method);
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context)
+    private static void StartWorkflow(SymbolStartAnalysisContext context)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (!WellKnownTypes.HasAttribute(type, WellKnownTypes.IsWorkflowAttribute))
@@ -43,83 +50,20 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        CancellationToken cancellationToken = context.CancellationToken;
-        WorkflowRead read = WorkflowReader.Read(type, cancellationToken);
-        ReportNotPartial(context, read);
-
-        foreach (StepRead step in read.Steps)
+        // Step bodies are read as the compiler binds them; the graph is checked when all have been seen.
+        var bodies = new ConcurrentDictionary<IMethodSymbol, StepBody>(SymbolEqualityComparer.Default);
+        context.RegisterOperationBlockAction(block =>
         {
-            foreach (StepIssue issue in step.Issues)
+            if (block.OwningSymbol is IMethodSymbol method && WellKnownTypes.HasAttribute(method, WellKnownTypes.IsStepAttribute))
             {
-                if (issue.Kind != StepIssueKind.Unresolved)
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.BadSignature,
-                        SyntaxLocator.Issue(step.Method, issue, cancellationToken),
-                        step.Method.Name,
-                        StepIssueMessages.Describe(issue)));
-                }
+                bodies[method] = StepBodyReader.Read(method, block.OperationBlocks, block.CancellationToken);
             }
-        }
-
-        // Graph rules need every step; with a broken signature they would only echo that error.
-        if (read.Model is not { } model)
-        {
-            return;
-        }
-
-        foreach (GraphProblem problem in GraphRules.Analyze(model).Problems)
-        {
-            context.ReportDiagnostic(Describe(problem, read, model, cancellationToken));
-        }
-    }
-
-    private static void ReportNotPartial(SymbolAnalysisContext context, WorkflowRead read)
-    {
-        foreach (INamedTypeSymbol type in read.NotPartial)
-        {
-            string message = SymbolEqualityComparer.Default.Equals(type, read.Type)
-                ? $"Workflow class '{type.Name}' must be partial, so the generator can add RunAsync and Graph to it"
-                : $"Type '{type.Name}' must be partial, because it contains the workflow class '{read.Type.Name}'";
-            foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(context.CancellationToken) is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax declaration &&
-                    !declaration.Modifiers.Any(Microsoft.CodeAnalysis.CSharp.SyntaxKind.PartialKeyword))
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.NotPartial, declaration.Identifier.GetLocation(), message));
-                }
-            }
-        }
-    }
-
-    private static Diagnostic Describe(GraphProblem problem, WorkflowRead read, WorkflowModel model, CancellationToken cancellationToken)
-    {
-        string workflow = read.Type.Name;
-        IMethodSymbol? method = problem.Step >= 0 ? read.Steps[problem.Step].Method : null;
-        StepModel? step = problem.Step >= 0 ? model.Steps[problem.Step] : null;
-        return problem.Rule switch
-        {
-            GraphRule.NoStart => Diagnostic.Create(Descriptors.NoStart, SyntaxLocator.ClassName(read.Type, cancellationToken), workflow),
-            GraphRule.NoStop => Diagnostic.Create(Descriptors.NoStop, SyntaxLocator.ClassName(read.Type, cancellationToken), workflow),
-            GraphRule.NeverProduced => Diagnostic.Create(
-                Descriptors.NeverProduced, SyntaxLocator.EventParameter(method!, cancellationToken), method!.Name, problem.EventName),
-            GraphRule.ConsumesStop => Diagnostic.Create(
-                Descriptors.ConsumesStop, SyntaxLocator.EventParameter(method!, cancellationToken), method!.Name, problem.EventName),
-            GraphRule.NeverConsumed => Diagnostic.Create(
-                Descriptors.NeverConsumed, SyntaxLocator.Produced(method!, step!, problem.Site, problem.SiteIndex, cancellationToken), method!.Name, problem.EventName),
-            GraphRule.SecondStart => Diagnostic.Create(
-                Descriptors.SecondStartOrStop,
-                SyntaxLocator.EventParameter(method!, cancellationToken),
-                workflow, "StartEvent", method!.Name, "consumes", problem.EventName, problem.OtherStep, problem.OtherEvent),
-            _ => Diagnostic.Create(
-                Descriptors.SecondStartOrStop,
-                SyntaxLocator.Produced(method!, step!, problem.Site, problem.SiteIndex, cancellationToken),
-                workflow, "StopEvent", method!.Name, "produces", problem.EventName, problem.OtherStep, problem.OtherEvent),
-        };
+        });
+        context.RegisterSymbolEndAction(end => new WorkflowChecks(end, type, bodies).Run());
     }
 
     /// <summary>WF0007 for a [Step] method whose class is not a workflow.</summary>
-    private static void AnalyzeMethod(SymbolAnalysisContext context)
+    private static void CheckStepPlacement(SymbolAnalysisContext context)
     {
         var method = (IMethodSymbol)context.Symbol;
         if (method.ContainingType is not { } type || WellKnownTypes.HasAttribute(type, WellKnownTypes.IsWorkflowAttribute))

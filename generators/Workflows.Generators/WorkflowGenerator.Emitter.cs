@@ -69,7 +69,7 @@ public sealed partial class WorkflowGenerator
             writer.Line("private static readonly " + Infrastructure + ".WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();");
             writer.Line();
             writer.Line("/// <summary>");
-            writer.Line($"/// Starts a run of this workflow with <paramref name=\"start\"/>. The run begins at once: await the");
+            writer.Line("/// Starts a run of this workflow with <paramref name=\"start\"/>. The run begins at once: await the");
             writer.Line($"/// handler for the <c>{Xml(stop.DisplayName)}</c> that ends it, or stream its events.");
             writer.Line("/// </summary>");
             writer.Line($"/// <param name=\"start\">The <c>{Xml(start.DisplayName)}</c> that starts the run.</param>");
@@ -77,18 +77,61 @@ public sealed partial class WorkflowGenerator
             writer.Line("/// <param name=\"cancellationToken\">Cancels the run.</param>");
             writer.Line("/// <returns>The run's handler.</returns>");
             writer.Line(GeneratedCode);
-            writer.Line($"{modifiers} global::Workflows.WorkflowHandler<{stop.TypeName}> RunAsync({start.TypeName} start, global::Workflows.RunOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)");
+            writer.Line($"{modifiers} {workflow.HandlerName} RunAsync({start.TypeName} start, global::Workflows.RunOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)");
             writer.Open();
-            writer.Line($"return {Infrastructure}.WorkflowRunner.Start<{stop.TypeName}>(__workflowDefinition, {dispatcher}, start, options, cancellationToken);");
+            writer.Line($"return {Infrastructure}.WorkflowRunner.Start(new {workflow.HandlerName}(__workflowDefinition, {dispatcher}, options), start, cancellationToken);");
             writer.Close();
             writer.Line();
             writer.Line("/// <summary>The steps, events and edges of this workflow, computed at compile time.</summary>");
             writer.Line(GeneratedCode);
             writer.Line("public static global::Workflows.WorkflowGraph Graph => __workflowDefinition.Graph;");
             writer.Line();
+            WriteHandler(writer, workflow, graph);
+            writer.Line();
             WriteDefinition(writer, workflow, graph);
             writer.Line();
             WriteDispatcher(writer, workflow, graph);
+        }
+
+        /// <summary>
+        /// The typed handler: <c>SendEventAsync</c> overloads for exactly the events the workflow takes
+        /// from outside, and the untyped one hidden behind a compile error that says which those are.
+        /// </summary>
+        private static void WriteHandler(SourceWriter writer, WorkflowModel workflow, GraphAnalysis graph)
+        {
+            string stop = graph.Stop!.TypeName;
+            string accepted = graph.Inputs.IsEmpty
+                ? "nothing from outside once started"
+                : "only " + Either(graph.Inputs.Select(static e => e.DisplayName).ToList()) + " from outside";
+
+            writer.Line($"/// <summary>A run of <c>{Xml(workflow.Name)}</c>. It accepts {Xml(accepted)}; sending another event is a compile error.</summary>");
+            writer.Line(GeneratedCode);
+            writer.Line($"public sealed class {workflow.HandlerName} : global::Workflows.WorkflowHandler<{stop}>");
+            writer.Open();
+            writer.Line($"internal {workflow.HandlerName}({Infrastructure}.WorkflowDefinition definition, {Infrastructure}.WorkflowDispatcher dispatcher, global::Workflows.RunOptions? options)");
+            writer.Indent().Line(": base(definition, dispatcher, options)").Unindent();
+            writer.Open();
+            writer.Close();
+            foreach (EventRef input in graph.Inputs)
+            {
+                writer.Line();
+                writer.Line($"/// <summary>Sends <c>{Xml(input.DisplayName)}</c> into the run: to a step waiting for it, or to the steps that take it.</summary>");
+                writer.Line("/// <param name=\"ev\">The event.</param>");
+                writer.Line("/// <returns>A task that completes when the run has accepted the event.</returns>");
+                writer.Line($"public global::System.Threading.Tasks.ValueTask SendEventAsync({input.TypeName} ev) => base.SendEventAsync(ev);");
+            }
+
+            writer.Line();
+            writer.Line($"/// <summary>Not available: <c>{Xml(workflow.Name)}</c> accepts {Xml(accepted)}.</summary>");
+            writer.Line("/// <param name=\"ev\">The event.</param>");
+            writer.Line("/// <returns>Never returns normally.</returns>");
+            string message = graph.Inputs.IsEmpty
+                ? $"{workflow.Name} accepts {accepted}; this event would be rejected at run time."
+                : $"{workflow.Name} accepts {accepted}; this event would be rejected at run time. Send one of those types, or go through WorkflowHandler if the type is only known at run time.";
+            writer.Line($"[global::System.Obsolete({Identifiers.Literal(message)}, true)]");
+            writer.Line("[global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]");
+            writer.Line("public new global::System.Threading.Tasks.ValueTask SendEventAsync(global::Workflows.Event ev) => base.SendEventAsync(ev);");
+            writer.Close();
         }
 
         private static void WriteDefinition(SourceWriter writer, WorkflowModel workflow, GraphAnalysis graph)
@@ -296,6 +339,10 @@ public sealed partial class WorkflowGenerator
             EventRole.HumanResponse => "HumanResponse",
             _ => "Event",
         };
+
+        /// <summary><c>A</c>, <c>A or B</c>, <c>A, B or C</c>.</summary>
+        private static string Either(List<string> names) =>
+            names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " or " + names[names.Count - 1];
 
         private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
     }

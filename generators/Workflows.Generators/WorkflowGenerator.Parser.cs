@@ -1,5 +1,6 @@
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Workflows.Generators.Graph;
 using Workflows.Generators.Model;
 using Workflows.Generators.Reading;
@@ -18,11 +19,31 @@ public sealed partial class WorkflowGenerator
                 return null;
             }
 
-            WorkflowRead read = WorkflowReader.Read(type, cancellationToken);
+            Compilation compilation = context.SemanticModel.Compilation;
+            WorkflowRead read = WorkflowReader.Read(type, method => ReadBody(method, context.SemanticModel, compilation, cancellationToken), cancellationToken);
 
             // The graph is checked here rather than at emit time so that an invalid workflow never
             // reaches the output step; the analyzers report the same rules with locations.
             return read.CanGenerate && GraphRules.Analyze(read.Model!).IsValid ? read.Model : null;
+        }
+
+        /// <summary>The operations of a step's body, for the event types it waits for.</summary>
+        private static StepBody? ReadBody(IMethodSymbol method, SemanticModel targetModel, Compilation compilation, CancellationToken cancellationToken)
+        {
+            foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax { } declaration && (declaration.Body is not null || declaration.ExpressionBody is not null))
+                {
+                    // Steps may sit in another file of a partial class: use that file's semantic model.
+                    SemanticModel model = declaration.SyntaxTree == targetModel.SyntaxTree ? targetModel : compilation.GetSemanticModel(declaration.SyntaxTree);
+                    if (model.GetOperation(declaration, cancellationToken) is { } body)
+                    {
+                        return StepBodyReader.Read(method, new[] { body }, cancellationToken);
+                    }
+                }
+            }
+
+            return null;
         }
     }
 }

@@ -43,6 +43,34 @@ public abstract partial class WorkflowHandler
         return ReadStreamAsync(GetStream().Reader, cancellationToken);
     }
 
+    /// <summary>
+    /// Streams only the run's events of type <typeparamref name="TEvent"/> (and its subtypes), in
+    /// order; like <see cref="StreamEvents(CancellationToken)"/>, it takes the run's one stream, and
+    /// throws the run's error if it fails.
+    /// </summary>
+    /// <typeparam name="TEvent">The events wanted.</typeparam>
+    /// <param name="cancellationToken">Stops the enumeration (not the run).</param>
+    /// <returns>The run's events of that type.</returns>
+    /// <example>
+    /// <code>
+    /// await foreach (Progress p in handler.StreamEvents&lt;Progress&gt;()) Console.WriteLine(p.Message);
+    /// </code>
+    /// </example>
+    public IAsyncEnumerable<TEvent> StreamEvents<TEvent>(CancellationToken cancellationToken = default)
+        where TEvent : Event => OfType<TEvent>(StreamEvents(cancellationToken), cancellationToken);
+
+    private static async IAsyncEnumerable<TEvent> OfType<TEvent>(IAsyncEnumerable<Event> events, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where TEvent : Event
+    {
+        await foreach (Event ev in events.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (ev is TEvent typed)
+            {
+                yield return typed;
+            }
+        }
+    }
+
     internal void WriteToStream(Event ev)
     {
         ArgumentNullException.ThrowIfNull(ev);

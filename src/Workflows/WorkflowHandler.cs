@@ -92,6 +92,9 @@ public abstract partial class WorkflowHandler
     /// <summary>Whether <paramref name="ev"/> ends the run (it is the workflow's StopEvent type).</summary>
     private protected abstract bool IsStop(Event ev);
 
+    /// <summary>Starts the run's loop: called once, by <see cref="WorkflowRunner"/>.</summary>
+    internal abstract void Start(StartEvent start, CancellationToken cancellationToken);
+
     /// <summary>Begins the run: called once, by <see cref="WorkflowRunner"/>.</summary>
     private protected void Begin(StartEvent start, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using Workflows.Engine;
 using Workflows.Infrastructure;
@@ -21,7 +22,15 @@ public class WorkflowHandler<TStop> : WorkflowHandler
 {
     private Task<TStop>? _result;
 
-    internal WorkflowHandler(WorkflowDefinition definition, WorkflowDispatcher dispatcher, RunOptions? options)
+    /// <summary>
+    /// Creates the handler of a run that has not started yet; <see cref="WorkflowRunner.Start{THandler}(THandler, StartEvent, CancellationToken)"/>
+    /// starts it. Called by generated code (a workflow's typed handler derives from this class).
+    /// </summary>
+    /// <param name="definition">The workflow's definition.</param>
+    /// <param name="dispatcher">The run's dispatcher, holding the workflow instance.</param>
+    /// <param name="options">The run's options, or <see langword="null"/> for the defaults.</param>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    protected internal WorkflowHandler(WorkflowDefinition definition, WorkflowDispatcher dispatcher, RunOptions? options)
         : base(definition, dispatcher, options)
     {
     }
@@ -45,7 +54,7 @@ public class WorkflowHandler<TStop> : WorkflowHandler
     /// <returns>An awaitable of <see cref="Result"/>.</returns>
     public ConfiguredTaskAwaitable<TStop> ConfigureAwait(bool continueOnCapturedContext) => Result.ConfigureAwait(continueOnCapturedContext);
 
-    internal void Start(StartEvent start, CancellationToken cancellationToken)
+    internal override void Start(StartEvent start, CancellationToken cancellationToken)
     {
         Begin(start, cancellationToken);
         _result = RunLoopAsync();

@@ -91,7 +91,11 @@ public class GraphRuleTests
             public partial class Flow
             {
                 [Step, Emits(typeof([|Approved|]))]
-                public static ValueTask<OneOf<Published, [|Drafted|]>> Draft(Submitted submitted, WorkflowContext ctx) => new(new Published());
+                public static ValueTask<OneOf<Published, [|Drafted|]>> Draft(Submitted submitted, WorkflowContext ctx)
+                {
+                    ctx.Send(new Approved());
+                    return new(new Published());
+                }
             }
             """,
             new Expected("WF0004", "'Draft' produces 'Approved', but no step consumes it"),

@@ -1,12 +1,4 @@
-using System.Collections.Immutable;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
 using Workflows.Analyzers.CodeFixes;
-using Workflows.Generators;
-using Workflows.Testing.Compiler;
 
 namespace Workflows.Analyzers.Tests;
 
@@ -32,10 +24,11 @@ public class MakePartialCodeFixTests
             }
             """;
 
-        string fixedSource = await ApplyFixAsync(Source(before));
+        (string fixedSource, string title) = await CodeFixTest.ApplyAsync(Source(before), "WF0007", new MakePartialCodeFix());
 
-        Assert.Equal(Source(after).ReplaceLineEndings("\n"), fixedSource.ReplaceLineEndings("\n"));
-        AssertCompilesCleanWithGenerator(fixedSource);
+        Assert.Equal("Make 'Flow' partial", title);
+        Assert.Equal(Source(after).ReplaceLineEndings("\n"), fixedSource);
+        CodeFixTest.AssertCompilesClean(fixedSource);
         Assert.Empty(await AnalyzerTest.AnalyzeAsync(fixedSource));
     }
 
@@ -56,42 +49,9 @@ public class MakePartialCodeFixTests
             }
             """;
 
-        string fixedSource = await ApplyFixAsync(Source);
+        (string fixedSource, _) = await CodeFixTest.ApplyAsync(Source, "WF0007", new MakePartialCodeFix());
 
         Assert.Contains("public static partial class Outer", fixedSource, StringComparison.Ordinal);
-        AssertCompilesCleanWithGenerator(fixedSource);
-    }
-
-    private static async Task<string> ApplyFixAsync(string source)
-    {
-        using var workspace = new AdhocWorkspace();
-        Document document = workspace.CurrentSolution
-            .AddProject("UserProject", "UserProject", LanguageNames.CSharp)
-            .WithParseOptions(TestCompilation.ParseOptions)
-            .WithCompilationOptions(TestCompilation.Options)
-            .WithMetadataReferences(TestCompilation.References)
-            .AddDocument("Flow.cs", source);
-
-        Compilation compilation = (await document.Project.GetCompilationAsync())!;
-        ImmutableArray<Diagnostic> diagnostics = await compilation.WithAnalyzers(AnalyzerTest.Analyzers).GetAnalyzerDiagnosticsAsync();
-        Diagnostic diagnostic = Assert.Single(diagnostics, d => d.Id == "WF0007");
-
-        var actions = new List<CodeAction>();
-        var fix = new MakePartialCodeFix();
-        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
-        CodeAction only = Assert.Single(actions);
-        Assert.StartsWith("Make '", only.Title, StringComparison.Ordinal);
-
-        ImmutableArray<CodeActionOperation> operations = await only.GetOperationsAsync(CancellationToken.None);
-        Solution changed = Assert.IsType<ApplyChangesOperation>(Assert.Single(operations)).ChangedSolution;
-        return (await changed.GetDocument(document.Id)!.GetTextAsync()).ToString();
-    }
-
-    private static void AssertCompilesCleanWithGenerator(string source)
-    {
-        CSharpGeneratorDriver.Create(new WorkflowGenerator())
-            .WithUpdatedParseOptions(TestCompilation.ParseOptions)
-            .RunGeneratorsAndUpdateCompilation(TestCompilation.Create(source), out Compilation output, out _);
-        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        CodeFixTest.AssertCompilesClean(fixedSource);
     }
 }

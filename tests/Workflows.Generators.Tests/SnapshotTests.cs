@@ -78,7 +78,12 @@ public class SnapshotTests
         public partial class ShopFlow
         {
             [Step, Emits(typeof(Ebook)), Emits(typeof(Song))]
-            public static Book Pick(Order order, WorkflowContext ctx) => new();
+            public static Book Pick(Order order, WorkflowContext ctx)
+            {
+                ctx.Send(new Ebook());
+                ctx.Send(new Song());
+                return new();
+            }
 
             [Step] public static void Count(Item item) { }
             [Step] public static Shipped? ShipBook(Book book) => null;
@@ -88,18 +93,27 @@ public class SnapshotTests
 
     [Fact]
     public Task Human_in_the_loop_events_enter_and_leave_the_graph() => GeneratorTest.VerifyAsync(["""
+        using System.Threading.Tasks;
         using Workflows;
 
         public sealed record Draft : StartEvent;
         public sealed record ReviewRequested : InputRequiredEvent;
         public sealed record Verdict(bool Approved) : HumanResponseEvent;
+        public sealed record SecondOpinion(string Text) : InputRequiredEvent;
+        public sealed record Opinion(string Text) : HumanResponseEvent;
         public sealed record Decided : StopEvent;
 
         [Workflow]
         internal partial class ApprovalFlow
         {
             [Step] private static ReviewRequested Ask(Draft draft) => new();
-            [Step] private static Decided Decide(Verdict verdict) => new();
+
+            [Step]
+            private static async Task<Decided> Decide(Verdict verdict, WorkflowContext ctx)
+            {
+                Opinion opinion = await ctx.WaitForAsync<Opinion>(new SecondOpinion("sure?"));
+                return new Decided();
+            }
         }
         """]);
 

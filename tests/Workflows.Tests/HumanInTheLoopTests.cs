@@ -58,7 +58,9 @@ public class HumanInTheLoopTests
     {
         WorkflowHandler<Decided> handler = new ApprovalByEventsFlow().RunAsync(new Draft("x"));
 
-        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await handler.SendEventAsync(new Progress("nope")));
+        // The typed handle would not even compile this; through the base type it is checked at run time.
+        WorkflowHandler untyped = handler;
+        var error = await Assert.ThrowsAsync<ArgumentException>(async () => await untyped.SendEventAsync(new Progress("nope")));
 
         Assert.StartsWith("Workflow 'ApprovalByEventsFlow' has no step that accepts 'Progress' and no step is waiting for one. It accepts from outside: Verdict.", error.Message, StringComparison.Ordinal);
         await handler.SendEventAsync(new Verdict(true, "ana"));

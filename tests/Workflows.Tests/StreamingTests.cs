@@ -65,6 +65,33 @@ public class StreamingTests
         Assert.Equal([new Progress("before the failure")], seen);
     }
 
+    [Fact]
+    public async Task StreamEvents_of_a_type_yields_only_those_events()
+    {
+        WorkflowHandler<Counted> handler = new CountingFlow().RunAsync(new Count(3));
+        var messages = new List<string>();
+
+        await foreach (Progress progress in handler.StreamEvents<Progress>())
+        {
+            messages.Add(progress.Message);
+        }
+
+        Assert.Equal(["tick 1", "tick 2", "tick 3"], messages);
+    }
+
+    [Fact]
+    public async Task A_typed_handle_sends_the_workflows_own_response_type()
+    {
+        ApprovalByEventsFlow.Handler handler = new ApprovalByEventsFlow().RunAsync(new Draft("typed"));
+
+        await foreach (ReviewRequested _ in handler.StreamEvents<ReviewRequested>())
+        {
+            await handler.SendEventAsync(new Verdict(true, "ana"));
+        }
+
+        Assert.Equal("approved by ana", (await handler).Outcome);
+    }
+
     private static async Task<List<Event>> Collect(IAsyncEnumerable<Event> events)
     {
         var list = new List<Event>();

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Workflows.Generators.Model;
 
 namespace Workflows.Generators.Graph;
@@ -18,8 +19,10 @@ internal sealed class GraphAnalysis
         ImmutableArray<EventRef> events,
         ImmutableArray<Route> routes,
         ImmutableArray<Edge> edges,
+        ImmutableArray<EventRef> inputs,
         ImmutableArray<GraphProblem> problems)
     {
+        Inputs = inputs;
         Start = start;
         Stop = stop;
         Events = events;
@@ -42,8 +45,11 @@ internal sealed class GraphAnalysis
 
     public ImmutableArray<Edge> Edges { get; }
 
+    /// <summary>What the run takes from outside once started: HumanResponseEvents that steps take or wait for.</summary>
+    public ImmutableArray<EventRef> Inputs { get; }
+
     public ImmutableArray<GraphProblem> Problems { get; }
 
-    /// <summary>Whether code can be generated: one start, one stop, and no broken rule.</summary>
-    public bool IsValid => Problems.IsEmpty && Start is not null && Stop is not null;
+    /// <summary>Whether code can be generated: one start, one stop, and no rule broken at error level.</summary>
+    public bool IsValid => Start is not null && Stop is not null && !Problems.Any(static p => GraphRules.IsError(p.Rule));
 }

@@ -23,6 +23,15 @@ internal enum GraphRule
 
     /// <summary>WF0008: a step consumes a StopEvent.</summary>
     ConsumesStop,
+
+    /// <summary>WF0009: no event can reach the step from the StartEvent or from outside.</summary>
+    Unreachable,
+
+    /// <summary>WF0010 (warning): nothing the step produces can lead to the StopEvent or an InputRequiredEvent.</summary>
+    NeverFinishes,
+
+    /// <summary>WF0014: a second step with the same name.</summary>
+    DuplicateName,
 }
 
 /// <summary>Where in a step an event appears, so an analyzer can point at it.</summary>
@@ -44,7 +53,7 @@ internal enum EventSite
 /// <param name="Site">Where in the step.</param>
 /// <param name="SiteIndex">Which returned or emitted event.</param>
 /// <param name="EventName">The event's display name.</param>
-/// <param name="OtherStep">For WF0006: the step holding the first Start/Stop type.</param>
+/// <param name="OtherStep">For WF0006: the step holding the first Start/Stop type. For WF0009: the StartEvent's name.</param>
 /// <param name="OtherEvent">For WF0006: the first Start/Stop type.</param>
 internal readonly record struct GraphProblem(
     GraphRule Rule,

@@ -33,8 +33,15 @@ internal static class GraphRules
             problems.Add(new GraphProblem(GraphRule.NoStop));
         }
 
+        CheckNames(steps, problems);
         CheckConsumed(steps, start, problems);
         CheckProduced(steps, problems);
+        CheckReachable(steps, start, problems);
+        if (stop is not null)
+        {
+            // Without a StopEvent (WF0002) every step would be "unable to finish": say it once.
+            CheckFinishes(steps, problems);
+        }
 
         return new GraphAnalysis(
             start,
@@ -42,8 +49,12 @@ internal static class GraphRules
             CollectEvents(steps, start),
             BuildRoutes(steps, start),
             BuildEdges(steps, start),
+            CollectInputs(steps),
             problems.ToImmutable());
     }
+
+    /// <summary>Whether breaking <paramref name="rule"/> is an error (no code is generated) rather than a warning.</summary>
+    public static bool IsError(GraphRule rule) => rule != GraphRule.NeverFinishes;
 
     /// <summary>Every event a step returns, then every event it declares with [Emits].</summary>
     public static IEnumerable<(EventRef Event, EventSite Site, int Index)> Produced(StepModel step)
@@ -171,6 +182,119 @@ internal static class GraphRules
         }
     }
 
+    /// <summary>WF0014: step names identify steps in the graph, in errors and in traces.</summary>
+    private static void CheckNames(EquatableArray<StepModel> steps, ImmutableArray<GraphProblem>.Builder problems)
+    {
+        for (int s = 1; s < steps.Count; s++)
+        {
+            for (int earlier = 0; earlier < s; earlier++)
+            {
+                if (steps[earlier].Name == steps[s].Name)
+                {
+                    problems.Add(new GraphProblem(GraphRule.DuplicateName, s, EventName: steps[s].Accepts.DisplayName, OtherEvent: steps[earlier].Accepts.DisplayName));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// WF0009: walks forward from what comes from outside (the StartEvent, HumanResponseEvents that
+    /// steps take or wait for); a step no event reaches can never run. Steps already reported by
+    /// WF0003 or WF0008 are left alone.
+    /// </summary>
+    private static void CheckReachable(EquatableArray<StepModel> steps, EventRef? start, ImmutableArray<GraphProblem>.Builder problems)
+    {
+        if (start is null)
+        {
+            return;
+        }
+
+        var reached = new List<EventRef> { start };
+        foreach (StepModel step in steps)
+        {
+            if (step.Accepts.Role == EventRole.HumanResponse)
+            {
+                reached.Add(step.Accepts);
+            }
+
+            reached.AddRange(step.Awaits);
+        }
+
+        bool[] runs = Fixpoint(steps, (s, _) => reached.Any(ev => ev.IsRelatedTo(steps[s].Accepts)), s => reached.AddRange(Outputs(steps[s])));
+        for (int s = 0; s < steps.Count; s++)
+        {
+            if (!runs[s] && !problems.Any(p => p.Step == s && p.Rule is GraphRule.NeverProduced or GraphRule.ConsumesStop))
+            {
+                problems.Add(new GraphProblem(GraphRule.Unreachable, s, EventName: steps[s].Accepts.DisplayName, OtherStep: start.DisplayName));
+            }
+        }
+    }
+
+    /// <summary>
+    /// WF0010: walks backward from the events that leave a run (the StopEvent, InputRequiredEvents).
+    /// A step that produces something, none of which can lead there, traps every run that reaches it.
+    /// Steps that produce nothing are side effects and are left alone, as are steps already reported.
+    /// </summary>
+    private static void CheckFinishes(EquatableArray<StepModel> steps, ImmutableArray<GraphProblem>.Builder problems)
+    {
+        bool[] finishes = Fixpoint(
+            steps,
+            (s, known) => Outputs(steps[s]).Any(ev =>
+                ev.Role is EventRole.Stop or EventRole.InputRequired ||
+                Enumerable.Range(0, steps.Count).Any(c => known[c] && steps[c].Accepts.IsRelatedTo(ev))),
+            static _ => { });
+
+        for (int s = 0; s < steps.Count; s++)
+        {
+            if (!finishes[s] && Outputs(steps[s]).Any() && !problems.Any(p => p.Step == s))
+            {
+                problems.Add(new GraphProblem(GraphRule.NeverFinishes, s, EventName: steps[s].Accepts.DisplayName));
+            }
+        }
+    }
+
+    /// <summary>Marks steps until nothing changes: a step is marked when <paramref name="holds"/> says so given the marks so far.</summary>
+    private static bool[] Fixpoint(EquatableArray<StepModel> steps, System.Func<int, bool[], bool> holds, System.Action<int> marked)
+    {
+        bool[] marks = new bool[steps.Count];
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            for (int s = 0; s < steps.Count; s++)
+            {
+                if (!marks[s] && holds(s, marks))
+                {
+                    marks[s] = true;
+                    marked(s);
+                    changed = true;
+                }
+            }
+        }
+
+        return marks;
+    }
+
+    /// <summary>Everything a step puts into the run or out of it: returns, [Emits], WaitForAsync prompts.</summary>
+    private static IEnumerable<EventRef> Outputs(StepModel step) => Produced(step).Select(static p => p.Event).Concat(step.Prompts);
+
+    private static ImmutableArray<EventRef> CollectInputs(EquatableArray<StepModel> steps)
+    {
+        var inputs = new List<EventRef>();
+        foreach (StepModel step in steps)
+        {
+            foreach (EventRef ev in step.Awaits.Prepend(step.Accepts))
+            {
+                if (ev.Role == EventRole.HumanResponse && !inputs.Any(known => known.TypeName == ev.TypeName))
+                {
+                    inputs.Add(ev);
+                }
+            }
+        }
+
+        return inputs.ToImmutableArray();
+    }
+
     private static ImmutableArray<EventRef> CollectEvents(EquatableArray<StepModel> steps, EventRef? start)
     {
         var events = new List<EventRef>();
@@ -193,6 +317,16 @@ internal static class GraphRules
             foreach (var produced in Produced(step))
             {
                 Add(produced.Event);
+            }
+
+            foreach (EventRef prompt in step.Prompts)
+            {
+                Add(prompt);
+            }
+
+            foreach (EventRef response in step.Awaits)
+            {
+                Add(response);
             }
         }
 
@@ -261,7 +395,15 @@ internal static class GraphRules
 
         for (int s = 0; s < steps.Count; s++)
         {
-            foreach ((EventRef ev, _, _) in Produced(steps[s]))
+            foreach (EventRef response in steps[s].Awaits)
+            {
+                Add(-1, s, response);
+            }
+        }
+
+        for (int s = 0; s < steps.Count; s++)
+        {
+            foreach (EventRef ev in Outputs(steps[s]))
             {
                 if (ev.Role is EventRole.Stop or EventRole.InputRequired)
                 {

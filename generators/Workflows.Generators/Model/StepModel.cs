@@ -10,6 +10,8 @@ namespace Workflows.Generators.Model;
 /// <param name="TakesContext">Whether it takes a <c>WorkflowContext</c> second parameter.</param>
 /// <param name="TakesCancellationToken">Whether it takes a <c>CancellationToken</c> last parameter.</param>
 /// <param name="Options">The values of its <c>[Step]</c> attribute.</param>
+/// <param name="Awaits">The HumanResponseEvent types its body waits for with <c>ctx.WaitForAsync</c>.</param>
+/// <param name="Prompts">The InputRequiredEvent types its body asks with <c>ctx.WaitForAsync</c>.</param>
 internal sealed record StepModel(
     string Name,
     bool IsStatic,
@@ -19,4 +21,6 @@ internal sealed record StepModel(
     EquatableArray<EventRef> Emits,
     bool TakesContext,
     bool TakesCancellationToken,
-    StepOptions Options);
+    StepOptions Options,
+    EquatableArray<EventRef> Awaits,
+    EquatableArray<EventRef> Prompts);

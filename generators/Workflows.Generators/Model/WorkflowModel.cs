@@ -13,4 +13,5 @@ namespace Workflows.Generators.Model;
 /// <param name="Hierarchy">Where the class lives.</param>
 /// <param name="IsStatic">Whether the class is static (then <c>RunAsync</c> is too).</param>
 /// <param name="Steps">The steps, in declaration order; their index is their number in the dispatcher.</param>
-internal sealed record WorkflowModel(string Name, HierarchyInfo Hierarchy, bool IsStatic, EquatableArray<StepModel> Steps);
+/// <param name="HandlerName">The name of the generated typed handler nested in the class (<c>Handler</c> unless taken).</param>
+internal sealed record WorkflowModel(string Name, HierarchyInfo Hierarchy, bool IsStatic, EquatableArray<StepModel> Steps, string HandlerName);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Threading;
 using Microsoft.CodeAnalysis;
@@ -11,7 +12,10 @@ namespace Workflows.Generators.Reading;
 /// </summary>
 internal static class StepReader
 {
-    public static StepRead Read(IMethodSymbol method, CancellationToken cancellationToken)
+    /// <param name="method">The <c>[Step]</c> method.</param>
+    /// <param name="body">What its body does, or <see langword="null"/> when it has none to read.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static StepRead Read(IMethodSymbol method, StepBody? body, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ImmutableArray<StepIssue>.Builder issues = ImmutableArray.CreateBuilder<StepIssue>();
@@ -33,8 +37,9 @@ internal static class StepReader
         EquatableArray<EventRef> emits = ReadEmits(method, issues);
         StepOptions options = ReadOptions(method, issues);
 
+        (EquatableArray<EventRef> awaits, EquatableArray<EventRef> prompts) = ReadWaits(body);
         StepModel? model = issues.Count == 0 && accepts is not null
-            ? new StepModel(method.Name, method.IsStatic, accepts, shape, returns, emits, takesContext, takesToken, options)
+            ? new StepModel(method.Name, method.IsStatic, accepts, shape, returns, emits, takesContext, takesToken, options, awaits, prompts)
             : null;
         return new StepRead(method, model, issues.ToImmutable());
     }
@@ -263,6 +268,33 @@ internal static class StepReader
         }
 
         return options;
+    }
+
+    /// <summary>The response and prompt types of the body's <c>ctx.WaitForAsync</c> calls, each once.</summary>
+    private static (EquatableArray<EventRef> Awaits, EquatableArray<EventRef> Prompts) ReadWaits(StepBody? body)
+    {
+        if (body is null || body.Waits.IsEmpty)
+        {
+            return (EquatableArray<EventRef>.Empty, EquatableArray<EventRef>.Empty);
+        }
+
+        var awaits = new List<EventRef>();
+        var prompts = new List<EventRef>();
+        foreach (BodyWait wait in body.Waits)
+        {
+            AddOnce(awaits, wait.Response);
+            AddOnce(prompts, wait.Prompt);
+        }
+
+        return (awaits.ToEquatableArray(), prompts.ToEquatableArray());
+
+        static void AddOnce(List<EventRef> list, ITypeSymbol? type)
+        {
+            if (type is not null && IsEventClass(type) && SymbolNames.Event(type) is var ev && !list.Contains(ev))
+            {
+                list.Add(ev);
+            }
+        }
     }
 
     /// <summary>A class deriving from Workflows.Event (a type parameter, even constrained, is not concrete enough to route).</summary>

@@ -16,7 +16,10 @@ namespace Workflows.Generators.Reading;
 /// </summary>
 internal static class WorkflowReader
 {
-    public static WorkflowRead Read(INamedTypeSymbol type, CancellationToken cancellationToken)
+    /// <param name="type">The <c>[Workflow]</c> class.</param>
+    /// <param name="bodyOf">What each step's body does; <see langword="null"/> for a step whose body is not available.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    public static WorkflowRead Read(INamedTypeSymbol type, System.Func<IMethodSymbol, StepBody?> bodyOf, CancellationToken cancellationToken)
     {
         ImmutableArray<INamedTypeSymbol> notPartial = FindNotPartial(type, cancellationToken);
 
@@ -26,7 +29,7 @@ internal static class WorkflowReader
             cancellationToken.ThrowIfCancellationRequested();
             if (member is IMethodSymbol method && WellKnownTypes.HasAttribute(method, WellKnownTypes.IsStepAttribute))
             {
-                steps.Add(StepReader.Read(method, cancellationToken));
+                steps.Add(StepReader.Read(method, bodyOf(method), cancellationToken));
             }
         }
 
@@ -37,10 +40,25 @@ internal static class WorkflowReader
                 type.Name,
                 ReadHierarchy(type),
                 type.IsStatic,
-                steps.Select(static s => s.Model!).ToEquatableArray());
+                steps.Select(static s => s.Model!).ToEquatableArray(),
+                FreeName(type, "Handler", "RunHandler", "WorkflowRunHandler"));
         }
 
         return new WorkflowRead(type, notPartial, steps.ToImmutable(), model);
+    }
+
+    /// <summary>The first of <paramref name="names"/> that no member of <paramref name="type"/> uses.</summary>
+    private static string FreeName(INamedTypeSymbol type, params string[] names)
+    {
+        foreach (string name in names)
+        {
+            if (type.GetMembers(name).IsEmpty && type.Name != name)
+            {
+                return name;
+            }
+        }
+
+        return names[names.Length - 1] + "_";
     }
 
     /// <summary>Whether the declaration syntax of <paramref name="type"/> says <c>partial</c> on every part.</summary>

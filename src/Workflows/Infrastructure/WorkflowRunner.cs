@@ -20,7 +20,20 @@ public static class WorkflowRunner
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(dispatcher);
         ArgumentNullException.ThrowIfNull(start);
-        var handler = new WorkflowHandler<TStop>(definition, dispatcher, options);
+        return Start(new WorkflowHandler<TStop>(definition, dispatcher, options), start, cancellationToken);
+    }
+
+    /// <summary>Starts a run at once with a handler of the workflow's own (typed) handler class.</summary>
+    /// <typeparam name="THandler">The handler's type.</typeparam>
+    /// <param name="handler">A handler that has not started.</param>
+    /// <param name="start">The StartEvent.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns><paramref name="handler"/>, running.</returns>
+    public static THandler Start<THandler>(THandler handler, StartEvent start, CancellationToken cancellationToken)
+        where THandler : WorkflowHandler
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(start);
         handler.Start(start, cancellationToken);
         return handler;
     }

@@ -14,14 +14,41 @@ partial class ApprovalFlow
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The run's handler.</returns>
     [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
-    public global::Workflows.WorkflowHandler<global::Decided> RunAsync(global::Draft start, global::Workflows.RunOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+    public Handler RunAsync(global::Draft start, global::Workflows.RunOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
     {
-        return global::Workflows.Infrastructure.WorkflowRunner.Start<global::Decided>(__workflowDefinition, new __WorkflowDispatcher(this), start, options, cancellationToken);
+        return global::Workflows.Infrastructure.WorkflowRunner.Start(new Handler(__workflowDefinition, new __WorkflowDispatcher(this), options), start, cancellationToken);
     }
 
     /// <summary>The steps, events and edges of this workflow, computed at compile time.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
     public static global::Workflows.WorkflowGraph Graph => __workflowDefinition.Graph;
+
+    /// <summary>A run of <c>ApprovalFlow</c>. It accepts only Verdict or Opinion from outside; sending another event is a compile error.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+    public sealed class Handler : global::Workflows.WorkflowHandler<global::Decided>
+    {
+        internal Handler(global::Workflows.Infrastructure.WorkflowDefinition definition, global::Workflows.Infrastructure.WorkflowDispatcher dispatcher, global::Workflows.RunOptions? options)
+            : base(definition, dispatcher, options)
+        {
+        }
+
+        /// <summary>Sends <c>Verdict</c> into the run: to a step waiting for it, or to the steps that take it.</summary>
+        /// <param name="ev">The event.</param>
+        /// <returns>A task that completes when the run has accepted the event.</returns>
+        public global::System.Threading.Tasks.ValueTask SendEventAsync(global::Verdict ev) => base.SendEventAsync(ev);
+
+        /// <summary>Sends <c>Opinion</c> into the run: to a step waiting for it, or to the steps that take it.</summary>
+        /// <param name="ev">The event.</param>
+        /// <returns>A task that completes when the run has accepted the event.</returns>
+        public global::System.Threading.Tasks.ValueTask SendEventAsync(global::Opinion ev) => base.SendEventAsync(ev);
+
+        /// <summary>Not available: <c>ApprovalFlow</c> accepts only Verdict or Opinion from outside.</summary>
+        /// <param name="ev">The event.</param>
+        /// <returns>Never returns normally.</returns>
+        [global::System.Obsolete("ApprovalFlow accepts only Verdict or Opinion from outside; this event would be rejected at run time. Send one of those types, or go through WorkflowHandler if the type is only known at run time.", true)]
+        [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+        public new global::System.Threading.Tasks.ValueTask SendEventAsync(global::Workflows.Event ev) => base.SendEventAsync(ev);
+    }
 
     [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
     private static global::Workflows.Infrastructure.WorkflowDefinition __CreateWorkflowDefinition()
@@ -30,10 +57,12 @@ partial class ApprovalFlow
         var reviewRequested = new global::Workflows.GraphEvent("ReviewRequested", typeof(global::ReviewRequested), global::Workflows.EventKind.InputRequired);
         var verdict = new global::Workflows.GraphEvent("Verdict", typeof(global::Verdict), global::Workflows.EventKind.HumanResponse);
         var decided = new global::Workflows.GraphEvent("Decided", typeof(global::Decided), global::Workflows.EventKind.Stop);
+        var secondOpinion = new global::Workflows.GraphEvent("SecondOpinion", typeof(global::SecondOpinion), global::Workflows.EventKind.InputRequired);
+        var opinion = new global::Workflows.GraphEvent("Opinion", typeof(global::Opinion), global::Workflows.EventKind.HumanResponse);
 
         var graph = new global::Workflows.WorkflowGraph(
             "ApprovalFlow",
-            new[] { draft, reviewRequested, verdict, decided },
+            new[] { draft, reviewRequested, verdict, decided, secondOpinion, opinion },
             new[]
             {
                 new global::Workflows.GraphStep("Ask", draft, new[] { reviewRequested }),
@@ -43,8 +72,10 @@ partial class ApprovalFlow
             {
                 new global::Workflows.GraphEdge(null, "Ask", draft),
                 new global::Workflows.GraphEdge(null, "Decide", verdict),
+                new global::Workflows.GraphEdge(null, "Decide", opinion),
                 new global::Workflows.GraphEdge("Ask", null, reviewRequested),
                 new global::Workflows.GraphEdge("Decide", null, decided),
+                new global::Workflows.GraphEdge("Decide", null, secondOpinion),
             });
 
         return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
@@ -88,7 +119,7 @@ partial class ApprovalFlow
                 case 0: // Ask
                     return global::Workflows.Infrastructure.StepResult.Of(global::ApprovalFlow.Ask((global::Draft)ev));
                 case 1: // Decide
-                    return global::Workflows.Infrastructure.StepResult.Of(global::ApprovalFlow.Decide((global::Verdict)ev));
+                    return global::Workflows.Infrastructure.StepResult.OfTask(global::ApprovalFlow.Decide((global::Verdict)ev, context));
                 default:
                     throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "ApprovalFlow has 2 steps.");
             }

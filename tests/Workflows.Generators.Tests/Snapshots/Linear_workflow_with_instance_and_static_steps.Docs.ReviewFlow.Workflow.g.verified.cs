@@ -16,14 +16,31 @@ namespace Docs
         /// <param name="cancellationToken">Cancels the run.</param>
         /// <returns>The run's handler.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
-        public global::Workflows.WorkflowHandler<global::Docs.Published> RunAsync(global::Docs.Submitted start, global::Workflows.RunOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
+        public Handler RunAsync(global::Docs.Submitted start, global::Workflows.RunOptions? options = null, global::System.Threading.CancellationToken cancellationToken = default)
         {
-            return global::Workflows.Infrastructure.WorkflowRunner.Start<global::Docs.Published>(__workflowDefinition, new __WorkflowDispatcher(this), start, options, cancellationToken);
+            return global::Workflows.Infrastructure.WorkflowRunner.Start(new Handler(__workflowDefinition, new __WorkflowDispatcher(this), options), start, cancellationToken);
         }
 
         /// <summary>The steps, events and edges of this workflow, computed at compile time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         public static global::Workflows.WorkflowGraph Graph => __workflowDefinition.Graph;
+
+        /// <summary>A run of <c>ReviewFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        public sealed class Handler : global::Workflows.WorkflowHandler<global::Docs.Published>
+        {
+            internal Handler(global::Workflows.Infrastructure.WorkflowDefinition definition, global::Workflows.Infrastructure.WorkflowDispatcher dispatcher, global::Workflows.RunOptions? options)
+                : base(definition, dispatcher, options)
+            {
+            }
+
+            /// <summary>Not available: <c>ReviewFlow</c> accepts nothing from outside once started.</summary>
+            /// <param name="ev">The event.</param>
+            /// <returns>Never returns normally.</returns>
+            [global::System.Obsolete("ReviewFlow accepts nothing from outside once started; this event would be rejected at run time.", true)]
+            [global::System.ComponentModel.EditorBrowsable(global::System.ComponentModel.EditorBrowsableState.Never)]
+            public new global::System.Threading.Tasks.ValueTask SendEventAsync(global::Workflows.Event ev) => base.SendEventAsync(ev);
+        }
 
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         private static global::Workflows.Infrastructure.WorkflowDefinition __CreateWorkflowDefinition()

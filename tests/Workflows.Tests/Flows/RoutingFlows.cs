@@ -39,8 +39,11 @@ public sealed record Declared(int Value) : Event;
 [Workflow]
 public partial class UnroutedFlow
 {
+    // WF0011 would stop this at build time; it is silenced here to test what the runtime does if it is not.
+#pragma warning disable WF0011, WF0012
     [Step, Emits(typeof(Declared))]
     public static void Start(Nudge nudge, WorkflowContext ctx) => ctx.Send(new Stray(nudge.Value));
+#pragma warning restore WF0011, WF0012
 
     [Step]
     public static Nudged Finish(Declared declared) => new(declared.Value);

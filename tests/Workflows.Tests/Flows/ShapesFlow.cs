@@ -83,5 +83,5 @@ public partial class ShapesFlow
     }
 
     [Step]
-    private static Detour? Detoured(Detour ev) => null;
+    private void Detoured(Detour ev) => SideEffects.Enqueue($"detour {ev}");
 }

@@ -1,0 +1,17 @@
+namespace Workflows.Analyzers;
+
+/// <summary>Keys of the properties diagnostics carry to their code fixes.</summary>
+internal static class DiagnosticProperties
+{
+    /// <summary>The fully qualified event type concerned (WF0004, WF0011).</summary>
+    public const string EventType = nameof(EventType);
+
+    /// <summary>The event's display name (WF0004).</summary>
+    public const string EventName = nameof(EventName);
+
+    /// <summary>The valid value to write in place of an invalid option (WF0013).</summary>
+    public const string Replacement = nameof(Replacement);
+
+    /// <summary>The fix removes the [Emits] attribute (WF0012, WF0013 on a non-event type).</summary>
+    public const string RemoveEmits = nameof(RemoveEmits);
+}

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Workflows.Generators.Graph;
+using Workflows.Generators.Model;
+using Workflows.Generators.Reading;
+
+namespace Workflows.Analyzers;
+
+/// <summary>The checks of one workflow class, once its step bodies are known.</summary>
+internal sealed class WorkflowChecks
+{
+    private readonly SymbolAnalysisContext _context;
+    private readonly INamedTypeSymbol _type;
+    private readonly ConcurrentDictionary<IMethodSymbol, StepBody> _bodies;
+    private readonly CancellationToken _cancellationToken;
+
+    public WorkflowChecks(SymbolAnalysisContext context, INamedTypeSymbol type, ConcurrentDictionary<IMethodSymbol, StepBody> bodies)
+    {
+        _context = context;
+        _type = type;
+        _bodies = bodies;
+        _cancellationToken = context.CancellationToken;
+    }
+
+    public void Run()
+    {
+        WorkflowRead read = WorkflowReader.Read(_type, method => _bodies.TryGetValue(method, out StepBody? body) ? body : null, _cancellationToken);
+        ReportNotPartial(read);
+        ReportStepIssues(read);
+        foreach (StepRead step in read.Steps)
+        {
+            ReportBlockingCalls(step);
+        }
+
+        // Graph rules need every step; with a broken signature they would only echo that error.
+        if (read.Model is not { } model)
+        {
+            return;
+        }
+
+        GraphAnalysis graph = GraphRules.Analyze(model);
+        foreach (GraphProblem problem in graph.Problems)
+        {
+            Report(GraphDiagnostics.Describe(problem, read, model, _cancellationToken));
+        }
+
+        for (int s = 0; s < read.Steps.Length; s++)
+        {
+            if (_bodies.TryGetValue(read.Steps[s].Method, out StepBody? body))
+            {
+                ReportBodyChecks(read.Steps[s].Method, model.Steps[s], body, model, graph);
+            }
+        }
+    }
+
+    private void ReportNotPartial(WorkflowRead read)
+    {
+        foreach (INamedTypeSymbol type in read.NotPartial)
+        {
+            string message = SymbolEqualityComparer.Default.Equals(type, read.Type)
+                ? $"Workflow class '{type.Name}' must be partial, so the generator can add RunAsync and Graph to it"
+                : $"Type '{type.Name}' must be partial, because it contains the workflow class '{read.Type.Name}'";
+            foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax(_cancellationToken) is TypeDeclarationSyntax declaration && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    Report(Diagnostic.Create(Descriptors.NotPartial, declaration.Identifier.GetLocation(), message));
+                }
+            }
+        }
+    }
+
+    /// <summary>WF0005 for signatures, WF0013 for attribute values.</summary>
+    private void ReportStepIssues(WorkflowRead read)
+    {
+        foreach (StepRead step in read.Steps)
+        {
+            foreach (StepIssue issue in step.Issues)
+            {
+                Location location = SyntaxLocator.Issue(step.Method, issue, _cancellationToken);
+                switch (issue.Kind)
+                {
+                    case StepIssueKind.Unresolved:
+                        // The compiler already reports the unknown type.
+                        break;
+                    case StepIssueKind.InvalidOption:
+                        Report(Diagnostic.Create(
+                            Descriptors.InvalidAttribute,
+                            location,
+                            ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Replacement, StepIssueMessages.Replacement(issue.Option)),
+                            step.Method.Name,
+                            StepIssueMessages.DescribeAttribute(issue)));
+                        break;
+                    case StepIssueKind.EmitsNotAnEvent:
+                        Report(Diagnostic.Create(
+                            Descriptors.InvalidAttribute,
+                            location,
+                            ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.RemoveEmits, "true"),
+                            step.Method.Name,
+                            StepIssueMessages.DescribeAttribute(issue)));
+                        break;
+                    default:
+                        Report(Diagnostic.Create(Descriptors.BadSignature, location, step.Method.Name, StepIssueMessages.Describe(issue)));
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>WF0016.</summary>
+    private void ReportBlockingCalls(StepRead step)
+    {
+        if (_bodies.TryGetValue(step.Method, out StepBody? body))
+        {
+            foreach (BodyBlockingCall call in body.Blocking)
+            {
+                Report(Diagnostic.Create(Descriptors.BlockingCall, call.Location, step.Method.Name, call.What));
+            }
+        }
+    }
+
+    /// <summary>WF0011, WF0012 and WF0015: what the body sends and waits for, against what the step declares and the graph produces.</summary>
+    private void ReportBodyChecks(IMethodSymbol method, StepModel step, StepBody body, WorkflowModel model, GraphAnalysis graph)
+    {
+        var sent = new List<EventRef>();
+        foreach (BodyCall send in body.Sends)
+        {
+            if (!IsEventClass(send.Type))
+            {
+                continue;
+            }
+
+            EventRef ev = SymbolNames.Event(send.Type);
+            sent.Add(ev);
+            if (!step.Emits.Any(declared => ev.IsAssignableTo(declared)))
+            {
+                Report(Diagnostic.Create(
+                    Descriptors.UndeclaredSend,
+                    send.Location,
+                    ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.EventType, ev.TypeName),
+                    method.Name,
+                    ev.DisplayName));
+            }
+        }
+
+        if (!body.ContextEscapes)
+        {
+            for (int i = 0; i < step.Emits.Count; i++)
+            {
+                if (!sent.Any(ev => ev.IsRelatedTo(step.Emits[i])))
+                {
+                    Report(Diagnostic.Create(
+                        Descriptors.UnusedEmits,
+                        SyntaxLocator.Produced(method, step, EventSite.Emits, i, _cancellationToken),
+                        method.Name,
+                        step.Emits[i].DisplayName));
+                }
+            }
+        }
+
+        foreach (BodyCall collect in body.Collects)
+        {
+            ReportIfNeverArrives(method, "collects", collect.Type, collect.Location, model, graph);
+        }
+
+        foreach (BodyWait wait in body.Waits)
+        {
+            ReportIfNeverArrives(method, "waits for", wait.Response, wait.Location, model, graph);
+        }
+    }
+
+    /// <summary>WF0015: an event a step gathers or waits for must be produced by a step, or come from outside.</summary>
+    private void ReportIfNeverArrives(IMethodSymbol method, string verb, ITypeSymbol type, Location location, WorkflowModel model, GraphAnalysis graph)
+    {
+        if (!IsEventClass(type))
+        {
+            return;
+        }
+
+        EventRef ev = SymbolNames.Event(type);
+        bool arrives = ev.Role == EventRole.HumanResponse ||
+                       (graph.Start is { } start && start.IsRelatedTo(ev)) ||
+                       model.Steps.Any(step => GraphRules.Produced(step).Any(produced => produced.Event.IsRelatedTo(ev)));
+        if (!arrives)
+        {
+            Report(Diagnostic.Create(Descriptors.UnproducedWait, location, method.Name, verb, ev.DisplayName));
+        }
+    }
+
+    private static bool IsEventClass(ITypeSymbol type) => type is INamedTypeSymbol && WellKnownTypes.IsEvent(type);
+
+    private void Report(Diagnostic diagnostic) => _context.ReportDiagnostic(diagnostic);
+}

@@ -1,0 +1,115 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace Workflows.Generators.Reading;
+
+/// <summary>
+/// Reads a step body's operations: what it sends, collects and waits for through its
+/// <c>WorkflowContext</c>, and where it blocks a thread. Shared by the generator (which keeps the
+/// awaited types) and the analyzers (which report WF0011, WF0012, WF0015, WF0016).
+/// </summary>
+internal static class StepBodyReader
+{
+    public static StepBody Read(IMethodSymbol method, IEnumerable<IOperation> blocks, CancellationToken cancellationToken)
+    {
+        ImmutableArray<BodyCall>.Builder sends = ImmutableArray.CreateBuilder<BodyCall>();
+        ImmutableArray<BodyCall>.Builder collects = ImmutableArray.CreateBuilder<BodyCall>();
+        ImmutableArray<BodyWait>.Builder waits = ImmutableArray.CreateBuilder<BodyWait>();
+        ImmutableArray<BodyBlockingCall>.Builder blocking = ImmutableArray.CreateBuilder<BodyBlockingCall>();
+        bool escapes = false;
+
+        foreach (IOperation operation in blocks.SelectMany(static block => block.DescendantsAndSelf()))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    ReadInvocation(invocation, sends, collects, waits, blocking);
+                    break;
+                case IPropertyReferenceOperation { Property.Name: "Result" } result when IsTaskOfT(result.Property.ContainingType):
+                    blocking.Add(new BodyBlockingCall($"{result.Property.ContainingType.Name}.Result", MemberName(result.Syntax)));
+                    break;
+                case IParameterReferenceOperation reference when WellKnownTypes.IsWorkflowContext(reference.Parameter.Type) &&
+                                                                 SymbolEqualityComparer.Default.Equals(reference.Parameter.ContainingSymbol, method):
+                    escapes |= !IsUsedAsReceiver(reference);
+                    break;
+            }
+        }
+
+        return new StepBody(sends.ToImmutable(), collects.ToImmutable(), waits.ToImmutable(), blocking.ToImmutable(), escapes);
+    }
+
+    private static void ReadInvocation(
+        IInvocationOperation invocation,
+        ImmutableArray<BodyCall>.Builder sends,
+        ImmutableArray<BodyCall>.Builder collects,
+        ImmutableArray<BodyWait>.Builder waits,
+        ImmutableArray<BodyBlockingCall>.Builder blocking)
+    {
+        IMethodSymbol target = invocation.TargetMethod;
+        if (WellKnownTypes.IsWorkflowContext(target.ContainingType))
+        {
+            switch (target.Name)
+            {
+                case "Send" when invocation.Arguments.Length == 1 && WrittenType(invocation.Arguments[0].Value) is { } sent:
+                    sends.Add(new BodyCall(sent, invocation.Arguments[0].Value.Syntax.GetLocation()));
+                    break;
+                case "Collect" when target.TypeArguments.Length == 1:
+                    collects.Add(new BodyCall(target.TypeArguments[0], MemberName(invocation.Syntax)));
+                    break;
+                case "WaitForAsync" when target.TypeArguments.Length == 1:
+                    ITypeSymbol? prompt = invocation.Arguments.Length > 0 ? WrittenType(invocation.Arguments[0].Value) : null;
+                    waits.Add(new BodyWait(target.TypeArguments[0], prompt, MemberName(invocation.Syntax)));
+                    break;
+            }
+
+            return;
+        }
+
+        string? blocked = target switch
+        {
+            { Name: "Sleep", ContainingType: { Name: "Thread", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } } => "Thread.Sleep",
+            { Name: "Wait" or "WaitAll" or "WaitAny" } when IsTask(target.ContainingType) => $"{target.ContainingType.Name}.{target.Name}",
+            { Name: "GetResult", ContainingType.Name: "TaskAwaiter" or "ValueTaskAwaiter" or "ConfiguredTaskAwaiter" or "ConfiguredValueTaskAwaiter" } => "GetAwaiter().GetResult()",
+            _ => null,
+        };
+        if (blocked is not null)
+        {
+            blocking.Add(new BodyBlockingCall(blocked, MemberName(invocation.Syntax)));
+        }
+    }
+
+    /// <summary>The type as written at the call, before the implicit conversion to the parameter's type.</summary>
+    private static ITypeSymbol? WrittenType(IOperation value) =>
+        value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : value.Type;
+
+    /// <summary>Whether the context is only used as <c>ctx.Member</c> here.</summary>
+    private static bool IsUsedAsReceiver(IParameterReferenceOperation reference) => reference.Parent switch
+    {
+        IInvocationOperation invocation => ReferenceEquals(invocation.Instance, reference),
+        IPropertyReferenceOperation property => ReferenceEquals(property.Instance, reference),
+        _ => false,
+    };
+
+    private static bool IsTask(ITypeSymbol? type) =>
+        type is { Name: "Task" or "ValueTask", ContainingNamespace: { Name: "Tasks", ContainingNamespace: { Name: "Threading", ContainingNamespace.Name: "System" } } };
+
+    private static bool IsTaskOfT(INamedTypeSymbol? type) => type is { IsGenericType: true } && IsTask(type);
+
+    /// <summary>The member's name in <c>x.Member(...)</c> or <c>x.Member</c>: the smallest span to underline.</summary>
+    private static Location MemberName(SyntaxNode syntax)
+    {
+        SyntaxNode node = syntax is InvocationExpressionSyntax call ? call.Expression : syntax;
+        return node switch
+        {
+            MemberAccessExpressionSyntax access => access.Name.GetLocation(),
+            MemberBindingExpressionSyntax binding => binding.Name.GetLocation(),
+            _ => node.GetLocation(),
+        };
+    }
+}
