@@ -1,5 +1,6 @@
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Workflows.Generators.Graph;
 using Workflows.Generators.Model;
@@ -27,12 +28,16 @@ public sealed partial class WorkflowGenerator
             return read.CanGenerate && GraphRules.Analyze(read.Model!).IsValid ? read.Model : null;
         }
 
-        /// <summary>The operations of a step's body, for the event types it waits for.</summary>
+        /// <summary>
+        /// The operations of a step's body, for the event types it waits for. This transform runs again
+        /// on every edit of the compilation, so a body is bound only when its tokens mention
+        /// <c>WaitForAsync</c>, which is all the generator needs from it.
+        /// </summary>
         private static StepBody? ReadBody(IMethodSymbol method, SemanticModel targetModel, Compilation compilation, CancellationToken cancellationToken)
         {
             foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax { } declaration && (declaration.Body is not null || declaration.ExpressionBody is not null))
+                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax { } declaration && MentionsWaitForAsync(declaration))
                 {
                     // Steps may sit in another file of a partial class: use that file's semantic model.
                     SemanticModel model = declaration.SyntaxTree == targetModel.SyntaxTree ? targetModel : compilation.GetSemanticModel(declaration.SyntaxTree);
@@ -44,6 +49,25 @@ public sealed partial class WorkflowGenerator
             }
 
             return null;
+        }
+
+        private static bool MentionsWaitForAsync(MethodDeclarationSyntax declaration)
+        {
+            SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
+            if (body is null)
+            {
+                return false;
+            }
+
+            foreach (SyntaxToken token in body.DescendantTokens())
+            {
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == "WaitForAsync")
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
     }
 }
