@@ -83,6 +83,7 @@ public class GraphCodeFixTests
         Assert.Contains("    [Step]\n    public static Published Go", fixedSource, StringComparison.Ordinal);
 
         // Without the declaration, Log's event is produced by nobody: the fix is honest about the graph.
+        CodeFixTest.AssertCompilesClean(fixedSource);
         Assert.Equal(["WF0003"], (await AnalyzerTest.AnalyzeAsync(fixedSource)).Select(d => d.Id));
     }
 
