@@ -93,6 +93,16 @@ internal static class Descriptors
         "'{0}' blocks a thread with {1}; await instead, so the run's other steps and the thread pool keep going",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor InvalidErrorHandler = Error(
+        "WF0017",
+        "An error handler does not fit the workflow",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor OverlappingErrorHandlers = Error(
+        "WF0018",
+        "Two error handlers cover one step",
+        "'{0}' is covered by two error handlers: '{1}' and '{2}'; each step's failures go to one handler");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

@@ -41,6 +41,28 @@ internal static class GraphDiagnostics
             GraphRule.SecondStop => Diagnostic.Create(
                 Descriptors.SecondStartOrStop, Produced(), workflow, "StopEvent", method.Name, "produces", problem.EventName, problem.OtherStep, problem.OtherEvent),
             GraphRule.Unreachable => Diagnostic.Create(Descriptors.Unreachable, Parameter(), method.Name, problem.EventName, problem.OtherStep),
+            GraphRule.CatchesUnknownStep => Diagnostic.Create(
+                Descriptors.InvalidErrorHandler,
+                SyntaxLocator.CatchErrors(method, problem.SiteIndex, cancellationToken),
+                $"[CatchErrors] on '{method.Name}' names '{problem.EventName}', which is not a step of '{workflow}'"),
+            GraphRule.CatchesItself => Diagnostic.Create(
+                Descriptors.InvalidErrorHandler,
+                SyntaxLocator.CatchErrors(method, problem.SiteIndex, cancellationToken),
+                $"'{method.Name}' cannot catch its own failures; a failing error handler fails the run"),
+            GraphRule.CatchesWithoutFailureEvent => Diagnostic.Create(
+                Descriptors.InvalidErrorHandler,
+                Parameter(),
+                $"'{method.Name}' has [CatchErrors] but takes '{problem.EventName}'; an error handler takes a StepFailedEvent"),
+            GraphRule.FailureEventWithoutCatch => Diagnostic.Create(
+                Descriptors.InvalidErrorHandler,
+                Parameter(),
+                $"'{method.Name}' takes a StepFailedEvent but has no [CatchErrors], so no failure ever reaches it"),
+            GraphRule.CatchesOverlap => Diagnostic.Create(
+                Descriptors.OverlappingErrorHandlers,
+                SyntaxLocator.CatchErrors(method, -1, cancellationToken),
+                problem.EventName,
+                problem.OtherStep,
+                method.Name),
             GraphRule.NeverFinishes => Diagnostic.Create(
                 Descriptors.NeverFinishes,
                 step.Returns.Count > 0 ? SyntaxLocator.ReturnType(method, cancellationToken) : SyntaxLocator.MethodName(method, cancellationToken),

@@ -28,14 +28,14 @@ internal static class StepIssueMessages
     /// <summary>The value a fix puts in place of an invalid option: the nearest valid one.</summary>
     public static string Replacement(string option) => option switch
     {
-        "Workers" or "MaxAttempts" => "1",
+        "Workers" or "MaxAttempts" or "MaxRecoveries" => "1",
         "Backoff" => "Backoff.Fixed",
         _ => "0",
     };
 
     private static string Rule(string option) => option switch
     {
-        "Workers" or "MaxAttempts" => "at least 1",
+        "Workers" or "MaxAttempts" or "MaxRecoveries" => "at least 1",
         "Backoff" => "Backoff.Fixed or Backoff.Exponential",
         _ => "0 or more",
     };

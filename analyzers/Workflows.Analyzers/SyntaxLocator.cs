@@ -102,6 +102,39 @@ internal static class SyntaxLocator
         return (written is null ? returnType : Unwrap(written)).GetLocation();
     }
 
+    /// <summary>The step name at <paramref name="index"/> of [CatchErrors(...)], or the whole attribute for -1.</summary>
+    public static Location CatchErrors(IMethodSymbol method, int index, CancellationToken cancellationToken)
+    {
+        if (Declaration(method, cancellationToken) is not MethodDeclarationSyntax syntax)
+        {
+            return method.Locations[0];
+        }
+
+        foreach (AttributeListSyntax list in syntax.AttributeLists)
+        {
+            foreach (AttributeSyntax attribute in list.Attributes)
+            {
+                if (!IsNamed(attribute, "CatchErrors"))
+                {
+                    continue;
+                }
+
+                int position = 0;
+                foreach (AttributeArgumentSyntax argument in attribute.ArgumentList?.Arguments ?? default)
+                {
+                    if (argument.NameEquals is null && position++ == index)
+                    {
+                        return argument.GetLocation();
+                    }
+                }
+
+                return attribute.GetLocation();
+            }
+        }
+
+        return syntax.Identifier.GetLocation();
+    }
+
     private static SyntaxNode? Declaration(IMethodSymbol method, CancellationToken cancellationToken) =>
         method.DeclaringSyntaxReferences.Length > 0 ? method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) : null;
 
@@ -134,13 +167,14 @@ internal static class SyntaxLocator
         return null;
     }
 
+    /// <summary>The value of a named option of [Step] or [CatchErrors].</summary>
     private static Location? StepOption(MethodDeclarationSyntax syntax, string option)
     {
         foreach (AttributeListSyntax list in syntax.AttributeLists)
         {
             foreach (AttributeSyntax attribute in list.Attributes)
             {
-                if (!IsNamed(attribute, "Step") || attribute.ArgumentList is null)
+                if (!(IsNamed(attribute, "Step") || IsNamed(attribute, "CatchErrors")) || attribute.ArgumentList is null)
                 {
                     continue;
                 }

@@ -31,7 +31,9 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
         Descriptors.InvalidAttribute,
         Descriptors.DuplicateName,
         Descriptors.UnproducedWait,
-        Descriptors.BlockingCall);
+        Descriptors.BlockingCall,
+        Descriptors.InvalidErrorHandler,
+        Descriptors.OverlappingErrorHandlers);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)

@@ -39,9 +39,17 @@ public sealed partial class WorkflowGenerator
                 writer.Line("namespace " + hierarchy.Namespace).Open();
             }
 
-            foreach (TypeDeclaration type in hierarchy.Types)
+            for (int i = 0; i < hierarchy.Types.Count; i++)
             {
-                writer.Line(type.Keyword == "static class" ? $"static partial class {type.Name}" : $"partial {type.Keyword} {type.Name}").Open();
+                TypeDeclaration type = hierarchy.Types[i];
+                string declaration = type.Keyword == "static class" ? $"static partial class {type.Name}" : $"partial {type.Keyword} {type.Name}";
+                bool isWorkflow = i == hierarchy.Types.Count - 1;
+                if (isWorkflow && !workflow.IsStatic)
+                {
+                    declaration += $" : global::Workflows.IWorkflow<{graph.Start!.TypeName}, {graph.Stop!.TypeName}>";
+                }
+
+                writer.Line(declaration).Open();
             }
 
             WriteMembers(writer, workflow, graph);
@@ -86,6 +94,15 @@ public sealed partial class WorkflowGenerator
             writer.Line(GeneratedCode);
             writer.Line("public static global::Workflows.WorkflowGraph Graph => __workflowDefinition.Graph;");
             writer.Line();
+            if (!workflow.IsStatic)
+            {
+                writer.Line("/// <inheritdoc/>");
+                writer.Line(GeneratedCode);
+                writer.Line($"global::Workflows.WorkflowHandler<{stop.TypeName}> global::Workflows.IWorkflow<{start.TypeName}, {stop.TypeName}>.RunAsync({start.TypeName} start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)");
+                writer.Indent().Line("=> RunAsync(start, options, cancellationToken);").Unindent();
+                writer.Line();
+            }
+
             WriteHandler(writer, workflow, graph);
             writer.Line();
             WriteDefinition(writer, workflow, graph);
@@ -160,7 +177,12 @@ public sealed partial class WorkflowGenerator
                 string produces = Produces(step).Any()
                     ? "new[] { " + string.Join(", ", Produces(step).Select(e => eventVariables[e.TypeName])) + " }"
                     : "global::System.Array.Empty<global::Workflows.GraphEvent>()";
-                writer.Line($"new global::Workflows.GraphStep({Identifiers.Literal(step.Name)}, {eventVariables[step.Accepts.TypeName]}, {produces}),");
+
+                // Children's graphs are read lazily: two workflows may run each other.
+                string calls = step.Calls.Count == 0
+                    ? string.Empty
+                    : ", () => new[] { " + string.Join(", ", step.Calls.Select(static c => c.TypeName + ".Graph")) + " }";
+                writer.Line($"new global::Workflows.GraphStep({Identifiers.Literal(step.Name)}, {eventVariables[step.Accepts.TypeName]}, {produces}{calls}),");
             }
 
             writer.Close(",");
@@ -175,9 +197,9 @@ public sealed partial class WorkflowGenerator
             writer.Line();
             writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, new[]");
             writer.Open();
-            foreach (StepModel step in workflow.Steps)
+            for (int s = 0; s < workflow.Steps.Count; s++)
             {
-                writer.Line($"new {Infrastructure}.StepDefinition({StepArguments(step)}),");
+                writer.Line($"new {Infrastructure}.StepDefinition({StepArguments(workflow.Steps[s], graph.ErrorHandlers[s])}),");
             }
 
             writer.Close(");");
@@ -295,10 +317,10 @@ public sealed partial class WorkflowGenerator
         }
 
         private static IEnumerable<EventRef> Produces(StepModel step) =>
-            GraphRules.Produced(step).Select(static p => p.Event).GroupBy(static e => e.TypeName).Select(static g => g.First());
+            GraphRules.Produced(step).Select(static p => p.Event).Concat(step.Prompts).GroupBy(static e => e.TypeName).Select(static g => g.First());
 
         /// <summary>The step's name, then only the options that differ from the defaults, by name.</summary>
-        private static string StepArguments(StepModel step)
+        private static string StepArguments(StepModel step, int errorHandler)
         {
             var arguments = new List<string> { Identifiers.Literal(step.Name) };
             StepOptions options = step.Options;
@@ -325,6 +347,12 @@ public sealed partial class WorkflowGenerator
                 arguments.Add("acceptsCancellation: true");
             }
 
+            Add("errorHandler", errorHandler, -1);
+            if (step.Catches is { } catches)
+            {
+                Add("maxRecoveries", catches.MaxRecoveries, 0);
+            }
+
             return string.Join(", ", arguments);
         }
 
@@ -337,6 +365,7 @@ public sealed partial class WorkflowGenerator
             EventRole.Stop => "Stop",
             EventRole.InputRequired => "InputRequired",
             EventRole.HumanResponse => "HumanResponse",
+            EventRole.StepFailed => "StepFailed",
             _ => "Event",
         };
 

@@ -29,15 +29,15 @@ public sealed partial class WorkflowGenerator
         }
 
         /// <summary>
-        /// The operations of a step's body, for the event types it waits for. This transform runs again
-        /// on every edit of the compilation, so a body is bound only when its tokens mention
-        /// <c>WaitForAsync</c>, which is all the generator needs from it.
+        /// The operations of a step's body, for the event types it waits for and the workflows it runs.
+        /// This transform runs again on every edit of the compilation, so a body is bound only when its
+        /// tokens mention <c>WaitForAsync</c> or <c>RunAsync</c>, which is all the generator needs from it.
         /// </summary>
         private static StepBody? ReadBody(IMethodSymbol method, SemanticModel targetModel, Compilation compilation, CancellationToken cancellationToken)
         {
             foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax { } declaration && MentionsWaitForAsync(declaration))
+                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax { } declaration && MentionsContextCalls(declaration))
                 {
                     // Steps may sit in another file of a partial class: use that file's semantic model.
                     SemanticModel model = declaration.SyntaxTree == targetModel.SyntaxTree ? targetModel : compilation.GetSemanticModel(declaration.SyntaxTree);
@@ -51,7 +51,7 @@ public sealed partial class WorkflowGenerator
             return null;
         }
 
-        private static bool MentionsWaitForAsync(MethodDeclarationSyntax declaration)
+        private static bool MentionsContextCalls(MethodDeclarationSyntax declaration)
         {
             SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
             if (body is null)
@@ -61,7 +61,7 @@ public sealed partial class WorkflowGenerator
 
             foreach (SyntaxToken token in body.DescendantTokens())
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText == "WaitForAsync")
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "WaitForAsync" or "RunAsync")
                 {
                     return true;
                 }

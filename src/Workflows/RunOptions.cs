@@ -19,4 +19,10 @@ public sealed class RunOptions
     /// <see cref="TimeProvider.System"/>; tests pass a fake one to make time explicit.
     /// </summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Sees the run's lifecycle: routed and streamed events, step attempts, the outcome. Logging and
+    /// the test kit plug in here; <see langword="null"/> (the default) costs nothing.
+    /// </summary>
+    public Diagnostics.WorkflowObserver? Observer { get; set; }
 }

@@ -72,4 +72,30 @@ public sealed class WorkflowContext
     /// <returns>The answer.</returns>
     public ValueTask<TResponse> WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken = default)
         where TResponse : HumanResponseEvent => _run.WaitForAsync<TResponse>(prompt, cancellationToken);
+
+    /// <summary>
+    /// Runs another workflow as part of this step and returns its StopEvent. The child's streamed
+    /// events (InputRequiredEvents included) appear in this run's stream, answers sent into this run
+    /// reach the child when this run has no taker for them, and cancelling or timing out this run
+    /// cancels the child. The child's failure is this step's failure (and may be retried).
+    /// </summary>
+    /// <typeparam name="TStart">The child's StartEvent type.</typeparam>
+    /// <typeparam name="TStop">The child's StopEvent type.</typeparam>
+    /// <param name="workflow">The child workflow, e.g. <c>new SummarizeFlow()</c>.</param>
+    /// <param name="start">Its StartEvent.</param>
+    /// <param name="cancellationToken">Cancels the child (the run's own cancellation does too).</param>
+    /// <returns>The child's StopEvent.</returns>
+    /// <example>
+    /// <code>
+    /// [Step]
+    /// private async Task&lt;Summarized&gt; Summarize(Parsed parsed, WorkflowContext ctx, CancellationToken ct)
+    /// {
+    ///     SummaryDone done = await ctx.RunAsync(new SummarizeFlow(), new SummaryRequested(parsed.Text), ct);
+    ///     return new Summarized(done.Summary);
+    /// }
+    /// </code>
+    /// </example>
+    public Task<TStop> RunAsync<TStart, TStop>(IWorkflow<TStart, TStop> workflow, TStart start, CancellationToken cancellationToken = default)
+        where TStart : StartEvent
+        where TStop : StopEvent => _run.RunChildAsync(workflow, start, cancellationToken);
 }

@@ -30,6 +30,11 @@ public abstract partial class WorkflowHandler
 
         if (IsStop(ev) || _dispatcher.Route(ev).IsEmpty)
         {
+            if (ChildTaking(ev) is { } child)
+            {
+                return child.SendEventAsync(ev);
+            }
+
             throw new ArgumentException(
                 $"Workflow '{WorkflowName}' has no step that accepts '{ev.GetType().Name}' and no step is waiting for one. " +
                 $"It accepts from outside: {DescribeExternalEvents()}.",

@@ -14,6 +14,7 @@ public abstract partial class WorkflowHandler
     private StepSlot[]? _slots;
     private int _inFlight;
     private int _lastEmptyProducer = Producer.Start;
+    private int[]? _recoveries;
 
     // The inbox, created the first time something arrives from another thread.
     private Channel<InboxMessage>? _inbox;
@@ -84,6 +85,15 @@ public abstract partial class WorkflowHandler
         Volatile.Read(ref _cts)?.Cancel();
         AbandonWaiters();
         CompleteStream();
+        if (_observer is { } observer)
+        {
+            if (Status == WorkflowRunStatus.Completed)
+            {
+                observer.EventStreamed(this, _stopEvent!);
+            }
+
+            observer.RunEnded(this, Status, OutcomeException());
+        }
     }
 
     /// <summary>The exception the run ends with, or <see langword="null"/> when it completed.</summary>
@@ -121,7 +131,13 @@ public abstract partial class WorkflowHandler
             case InboxKind.StepFailed:
                 _inFlight--;
                 _slots![message.Step].Active--;
-                Fail((Exception)message.Payload!);
+                var failure = (StepFailure)message.Payload!;
+                if (!TryRecover(message.Step, failure))
+                {
+                    Fail(failure.Error);
+                }
+
+                DeliverWaiting(message.Step);
                 break;
             case InboxKind.Routed:
                 Route((Event)message.Payload!, message.Step);
@@ -131,6 +147,7 @@ public abstract partial class WorkflowHandler
 
     private void Route(Event ev, int producer)
     {
+        _observer?.EventRouted(this, ev, producer >= 0 ? _definition[producer].Name : null);
         if (IsStop(ev))
         {
             _stopEvent = ev;
@@ -160,6 +177,31 @@ public abstract partial class WorkflowHandler
         {
             Deliver(step, ev);
         }
+    }
+
+    /// <summary>
+    /// Hands a step's final failure to its error handler, as a <see cref="StepFailedEvent"/> for that
+    /// handler alone, while the handler has recoveries left in this run.
+    /// </summary>
+    private bool TryRecover(int step, StepFailure failure)
+    {
+        int handler = _definition[step].ErrorHandler;
+        if (handler < 0 || Status != WorkflowRunStatus.Running || IsEnding(failure.Error))
+        {
+            return false;
+        }
+
+        int[] recoveries = _recoveries ??= new int[_definition.Steps.Count];
+        if (recoveries[handler] >= _definition[handler].MaxRecoveries)
+        {
+            return false;
+        }
+
+        recoveries[handler]++;
+        var failed = new StepFailedEvent(_definition[step].Name, failure.Event, failure.Error, failure.Attempts);
+        _observer?.EventRouted(this, failed, _definition[step].Name);
+        Deliver(handler, failed);
+        return true;
     }
 
     private void Produce(Event? output, int producer)

@@ -74,6 +74,7 @@ public abstract partial class WorkflowHandler
     internal void WriteToStream(Event ev)
     {
         ArgumentNullException.ThrowIfNull(ev);
+        _observer?.EventStreamed(this, ev);
         GetStream().Writer.TryWrite(ev);
     }
 

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using Workflows.Diagnostics;
 using Workflows.Engine;
 using Workflows.Infrastructure;
 
@@ -22,6 +24,8 @@ public abstract partial class WorkflowHandler
     private readonly WorkflowContext _context;
     private readonly TimeProvider _time;
     private readonly TimeSpan? _timeout;
+    private readonly WorkflowObserver? _observer;
+    private readonly WorkflowObserver? _userObserver;
     private readonly long _runNumber = RunIds.Next();
     private Lock? _sync;
     private string? _runId;
@@ -46,6 +50,8 @@ public abstract partial class WorkflowHandler
         _context = new WorkflowContext(this);
         _time = options?.TimeProvider ?? TimeProvider.System;
         _timeout = options?.Timeout;
+        _userObserver = options?.Observer;
+        _observer = CompositeObserver.Combine(_userObserver, WorkflowTelemetry.ObserverIfListening);
         if (_timeout is { } timeout && timeout <= TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(options), timeout, $"RunOptions.Timeout must be positive; it was {timeout}.");
@@ -63,6 +69,9 @@ public abstract partial class WorkflowHandler
 
     /// <summary>Completes when the run ends: with the StopEvent, or with its error or cancellation.</summary>
     public abstract Task Completion { get; }
+
+    /// <summary>The run's span, while something listens to <see cref="WorkflowTelemetry"/>.</summary>
+    internal Activity? TelemetryActivity { get; set; }
 
     /// <summary>Guards what steps and callers share: waiters, fan-in batches, the stream's creation. Created on first use.</summary>
     private Lock Sync
@@ -98,6 +107,7 @@ public abstract partial class WorkflowHandler
     /// <summary>Begins the run: called once, by <see cref="WorkflowRunner"/>.</summary>
     private protected void Begin(StartEvent start, CancellationToken cancellationToken)
     {
+        _observer?.RunStarted(this);
         _local.Enqueue(new PendingEvent(start, Producer.Start));
         if (_timeout is { } timeout && timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {

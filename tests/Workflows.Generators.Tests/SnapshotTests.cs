@@ -163,4 +163,41 @@ public class SnapshotTests
         [Workflow] public partial class Flow { [Step] public static Gone Run(Go go) => new(); }
         """,
     ]);
+
+    [Fact]
+    public Task Error_handlers_and_sub_workflows() => GeneratorTest.VerifyAsync(["""
+        using System.Threading;
+        using System.Threading.Tasks;
+        using Workflows;
+
+        namespace Pay;
+
+        public sealed record Checkout : StartEvent;
+        public sealed record Charged(string How) : Event;
+        public sealed record Done : StopEvent;
+        public sealed record Quote : StartEvent;
+        public sealed record Quoted(decimal Price) : StopEvent;
+
+        [Workflow]
+        public partial class QuoteFlow
+        {
+            [Step] private static Quoted Price(Quote quote) => new(10m);
+        }
+
+        [Workflow]
+        public partial class CheckoutFlow
+        {
+            [Step(MaxAttempts = 3)]
+            private static async Task<Charged> Charge(Checkout checkout, WorkflowContext ctx, CancellationToken ct)
+            {
+                Quoted quoted = await ctx.RunAsync(new QuoteFlow(), new Quote(), ct);
+                return new Charged($"card {quoted.Price}");
+            }
+
+            [Step, CatchErrors(nameof(Charge), MaxRecoveries = 2)]
+            private static Charged Invoice(StepFailedEvent failed) => new("invoice");
+
+            [Step] private static Done Finish(Charged charged) => new();
+        }
+        """]);
 }

@@ -20,9 +20,11 @@ internal sealed class GraphAnalysis
         ImmutableArray<Route> routes,
         ImmutableArray<Edge> edges,
         ImmutableArray<EventRef> inputs,
+        ImmutableArray<int> errorHandlers,
         ImmutableArray<GraphProblem> problems)
     {
         Inputs = inputs;
+        ErrorHandlers = errorHandlers;
         Start = start;
         Stop = stop;
         Events = events;
@@ -44,6 +46,9 @@ internal sealed class GraphAnalysis
     public ImmutableArray<Route> Routes { get; }
 
     public ImmutableArray<Edge> Edges { get; }
+
+    /// <summary>For each step, the index of the error handler that covers it, or -1.</summary>
+    public ImmutableArray<int> ErrorHandlers { get; }
 
     /// <summary>What the run takes from outside once started: HumanResponseEvents that steps take or wait for.</summary>
     public ImmutableArray<EventRef> Inputs { get; }

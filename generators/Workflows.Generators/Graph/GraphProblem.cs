@@ -32,6 +32,21 @@ internal enum GraphRule
 
     /// <summary>WF0014: a second step with the same name.</summary>
     DuplicateName,
+
+    /// <summary>WF0017: [CatchErrors] names a step the workflow does not have (at <see cref="GraphProblem.SiteIndex"/>).</summary>
+    CatchesUnknownStep,
+
+    /// <summary>WF0017: [CatchErrors] names the handler itself.</summary>
+    CatchesItself,
+
+    /// <summary>WF0017: a step with [CatchErrors] does not take a StepFailedEvent.</summary>
+    CatchesWithoutFailureEvent,
+
+    /// <summary>WF0017: a step takes a StepFailedEvent but has no [CatchErrors].</summary>
+    FailureEventWithoutCatch,
+
+    /// <summary>WF0018: a step is covered by a second error handler.</summary>
+    CatchesOverlap,
 }
 
 /// <summary>Where in a step an event appears, so an analyzer can point at it.</summary>
@@ -45,6 +60,9 @@ internal enum EventSite
 
     /// <summary>The step's <c>[Emits]</c> attribute number <see cref="GraphProblem.SiteIndex"/>.</summary>
     Emits,
+
+    /// <summary>The step's <c>[CatchErrors]</c>: its argument number <see cref="GraphProblem.SiteIndex"/>, or the whole attribute when -1.</summary>
+    CatchErrors,
 }
 
 /// <summary>One broken graph rule. Index fields refer to the model's steps and their events.</summary>

@@ -34,9 +34,10 @@ internal static class GraphRules
         }
 
         CheckNames(steps, problems);
+        ImmutableArray<int> handlers = CheckErrorHandlers(steps, problems);
         CheckConsumed(steps, start, problems);
         CheckProduced(steps, problems);
-        CheckReachable(steps, start, problems);
+        CheckReachable(steps, start, handlers, problems);
         if (stop is not null)
         {
             // Without a StopEvent (WF0002) every step would be "unable to finish": say it once.
@@ -48,8 +49,9 @@ internal static class GraphRules
             stop,
             CollectEvents(steps, start),
             BuildRoutes(steps, start),
-            BuildEdges(steps, start),
+            BuildEdges(steps, start, handlers),
             CollectInputs(steps),
+            handlers,
             problems.ToImmutable());
     }
 
@@ -145,7 +147,8 @@ internal static class GraphRules
                     continue;
                 case EventRole.Start:
                 case EventRole.HumanResponse:
-                    // Start events come from the caller; human responses from outside.
+                case EventRole.StepFailed:
+                    // Start events come from the caller, human responses from outside, failures from the engine.
                     continue;
             }
 
@@ -201,9 +204,9 @@ internal static class GraphRules
     /// <summary>
     /// WF0009: walks forward from what comes from outside (the StartEvent, HumanResponseEvents that
     /// steps take or wait for); a step no event reaches can never run. Steps already reported by
-    /// WF0003 or WF0008 are left alone.
+    /// another rule are left alone.
     /// </summary>
-    private static void CheckReachable(EquatableArray<StepModel> steps, EventRef? start, ImmutableArray<GraphProblem>.Builder problems)
+    private static void CheckReachable(EquatableArray<StepModel> steps, EventRef? start, ImmutableArray<int> handlers, ImmutableArray<GraphProblem>.Builder problems)
     {
         if (start is null)
         {
@@ -221,10 +224,16 @@ internal static class GraphRules
             reached.AddRange(step.Awaits);
         }
 
-        bool[] runs = Fixpoint(steps, (s, _) => reached.Any(ev => ev.IsRelatedTo(steps[s].Accepts)), s => reached.AddRange(Outputs(steps[s])));
+        // An error handler runs when a step it covers runs (and fails).
+        bool[] runs = Fixpoint(
+            steps,
+            (s, marked) => steps[s].Accepts.Role == EventRole.StepFailed
+                ? Enumerable.Range(0, steps.Count).Any(covered => handlers[covered] == s && marked[covered])
+                : reached.Any(ev => ev.IsRelatedTo(steps[s].Accepts)),
+            s => reached.AddRange(Outputs(steps[s])));
         for (int s = 0; s < steps.Count; s++)
         {
-            if (!runs[s] && !problems.Any(p => p.Step == s && p.Rule is GraphRule.NeverProduced or GraphRule.ConsumesStop))
+            if (!runs[s] && !problems.Any(p => p.Step == s))
             {
                 problems.Add(new GraphProblem(GraphRule.Unreachable, s, EventName: steps[s].Accepts.DisplayName, OtherStep: start.DisplayName));
             }
@@ -252,6 +261,68 @@ internal static class GraphRules
                 problems.Add(new GraphProblem(GraphRule.NeverFinishes, s, EventName: steps[s].Accepts.DisplayName));
             }
         }
+    }
+
+    /// <summary>
+    /// WF0017 and WF0018: each [CatchErrors] names existing steps other than itself and takes a
+    /// StepFailedEvent; every StepFailedEvent consumer has [CatchErrors]; no step has two handlers.
+    /// Returns, per step, the handler covering it (-1 for none).
+    /// </summary>
+    private static ImmutableArray<int> CheckErrorHandlers(EquatableArray<StepModel> steps, ImmutableArray<GraphProblem>.Builder problems)
+    {
+        int[] handlerOf = Enumerable.Repeat(-1, steps.Count).ToArray();
+        for (int h = 0; h < steps.Count; h++)
+        {
+            StepModel handler = steps[h];
+            if (handler.Catches is not { } catches)
+            {
+                if (handler.Accepts.Role == EventRole.StepFailed)
+                {
+                    problems.Add(new GraphProblem(GraphRule.FailureEventWithoutCatch, h, EventName: handler.Accepts.DisplayName));
+                }
+
+                continue;
+            }
+
+            if (handler.Accepts.Role != EventRole.StepFailed)
+            {
+                problems.Add(new GraphProblem(GraphRule.CatchesWithoutFailureEvent, h, EventName: handler.Accepts.DisplayName));
+                continue;
+            }
+
+            for (int s = 0; s < steps.Count; s++)
+            {
+                bool named = catches.Steps.Contains(steps[s].Name);
+                bool covered = s != h && (named || (catches.Steps.Count == 0 && steps[s].Catches is null));
+                if (!covered)
+                {
+                    continue;
+                }
+
+                if (handlerOf[s] >= 0)
+                {
+                    problems.Add(new GraphProblem(GraphRule.CatchesOverlap, h, EventSite.CatchErrors, -1, steps[s].Name, steps[handlerOf[s]].Name));
+                    continue;
+                }
+
+                handlerOf[s] = h;
+            }
+
+            for (int i = 0; i < catches.Steps.Count; i++)
+            {
+                string name = catches.Steps[i];
+                if (name == handler.Name)
+                {
+                    problems.Add(new GraphProblem(GraphRule.CatchesItself, h, EventSite.CatchErrors, i, name));
+                }
+                else if (!steps.Any(step => step.Name == name))
+                {
+                    problems.Add(new GraphProblem(GraphRule.CatchesUnknownStep, h, EventSite.CatchErrors, i, name));
+                }
+            }
+        }
+
+        return handlerOf.ToImmutableArray();
     }
 
     /// <summary>Marks steps until nothing changes: a step is marked when <paramref name="holds"/> says so given the marks so far.</summary>
@@ -283,7 +354,7 @@ internal static class GraphRules
         var inputs = new List<EventRef>();
         foreach (StepModel step in steps)
         {
-            foreach (EventRef ev in step.Awaits.Prepend(step.Accepts))
+            foreach (EventRef ev in step.Awaits.Prepend(step.Accepts).Concat(step.Calls.SelectMany(static c => c.Inputs)))
             {
                 if (ev.Role == EventRole.HumanResponse && !inputs.Any(known => known.TypeName == ev.TypeName))
                 {
@@ -343,7 +414,8 @@ internal static class GraphRules
         var routes = new List<Route>();
         foreach (EventRef ev in CollectEvents(steps, start))
         {
-            if (ev.Role == EventRole.Stop)
+            // StopEvents end the run instead; StepFailedEvents go to their handler alone.
+            if (ev.Role is EventRole.Stop or EventRole.StepFailed)
             {
                 continue;
             }
@@ -369,7 +441,7 @@ internal static class GraphRules
             .ToImmutableArray();
     }
 
-    private static ImmutableArray<Edge> BuildEdges(EquatableArray<StepModel> steps, EventRef? start)
+    private static ImmutableArray<Edge> BuildEdges(EquatableArray<StepModel> steps, EventRef? start, ImmutableArray<int> handlers)
     {
         var edges = new List<Edge>();
         void Add(int from, int to, EventRef ev)
@@ -390,6 +462,11 @@ internal static class GraphRules
             else if (accepts.Role == EventRole.HumanResponse)
             {
                 Add(-1, s, accepts);
+            }
+
+            if (handlers[s] >= 0)
+            {
+                Add(s, handlers[s], steps[handlers[s]].Accepts);
             }
         }
 
@@ -417,7 +494,7 @@ internal static class GraphRules
 
                 for (int c = 0; c < steps.Count; c++)
                 {
-                    if (steps[c].Accepts.IsRelatedTo(ev))
+                    if (steps[c].Accepts.Role != EventRole.StepFailed && steps[c].Accepts.IsRelatedTo(ev))
                     {
                         Add(s, c, ev);
                     }

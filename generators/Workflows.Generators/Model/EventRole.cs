@@ -8,4 +8,5 @@ internal enum EventRole
     Stop,
     InputRequired,
     HumanResponse,
+    StepFailed,
 }

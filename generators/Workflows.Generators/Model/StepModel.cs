@@ -12,6 +12,8 @@ namespace Workflows.Generators.Model;
 /// <param name="Options">The values of its <c>[Step]</c> attribute.</param>
 /// <param name="Awaits">The HumanResponseEvent types its body waits for with <c>ctx.WaitForAsync</c>.</param>
 /// <param name="Prompts">The InputRequiredEvent types its body asks with <c>ctx.WaitForAsync</c>.</param>
+/// <param name="Catches">Its <c>[CatchErrors]</c>, when it is an error handler.</param>
+/// <param name="Calls">The workflows its body runs with <c>ctx.RunAsync</c>.</param>
 internal sealed record StepModel(
     string Name,
     bool IsStatic,
@@ -23,4 +25,6 @@ internal sealed record StepModel(
     bool TakesCancellationToken,
     StepOptions Options,
     EquatableArray<EventRef> Awaits,
-    EquatableArray<EventRef> Prompts);
+    EquatableArray<EventRef> Prompts,
+    ErrorHandling? Catches,
+    EquatableArray<ChildWorkflow> Calls);

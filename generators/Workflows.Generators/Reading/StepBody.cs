@@ -19,15 +19,17 @@ internal readonly record struct BodyBlockingCall(string What, Location Location)
 internal sealed class StepBody
 {
     public static readonly StepBody Invisible = new(
-        ImmutableArray<BodyCall>.Empty, ImmutableArray<BodyCall>.Empty, ImmutableArray<BodyWait>.Empty, ImmutableArray<BodyBlockingCall>.Empty, contextEscapes: true);
+        ImmutableArray<BodyCall>.Empty, ImmutableArray<BodyCall>.Empty, ImmutableArray<BodyWait>.Empty, ImmutableArray<BodyBlockingCall>.Empty, ImmutableArray<BodyCall>.Empty, contextEscapes: true);
 
     public StepBody(
         ImmutableArray<BodyCall> sends,
         ImmutableArray<BodyCall> collects,
         ImmutableArray<BodyWait> waits,
         ImmutableArray<BodyBlockingCall> blocking,
+        ImmutableArray<BodyCall> runs,
         bool contextEscapes)
     {
+        Runs = runs;
         Sends = sends;
         Collects = collects;
         Waits = waits;
@@ -44,6 +46,9 @@ internal sealed class StepBody
     public ImmutableArray<BodyWait> Waits { get; }
 
     public ImmutableArray<BodyBlockingCall> Blocking { get; }
+
+    /// <summary><c>ctx.RunAsync(child, start)</c>: the child workflow's type.</summary>
+    public ImmutableArray<BodyCall> Runs { get; }
 
     /// <summary>
     /// Whether the context leaves the body's sight (passed to a method, stored): then its sends

@@ -21,6 +21,7 @@ internal static class StepBodyReader
         ImmutableArray<BodyCall>.Builder collects = ImmutableArray.CreateBuilder<BodyCall>();
         ImmutableArray<BodyWait>.Builder waits = ImmutableArray.CreateBuilder<BodyWait>();
         ImmutableArray<BodyBlockingCall>.Builder blocking = ImmutableArray.CreateBuilder<BodyBlockingCall>();
+        ImmutableArray<BodyCall>.Builder runs = ImmutableArray.CreateBuilder<BodyCall>();
         bool escapes = false;
 
         foreach (IOperation operation in blocks.SelectMany(static block => block.DescendantsAndSelf()))
@@ -29,7 +30,10 @@ internal static class StepBodyReader
             switch (operation)
             {
                 case IInvocationOperation invocation:
-                    ReadInvocation(invocation, sends, collects, waits, blocking);
+                    ReadInvocation(invocation, sends, collects, waits, blocking, runs);
+                    break;
+                case IInvalidOperation invalid when UnboundChildRun(invalid) is { } child:
+                    runs.Add(child);
                     break;
                 case IPropertyReferenceOperation { Property.Name: "Result" } result when IsTaskOfT(result.Property.ContainingType):
                     blocking.Add(new BodyBlockingCall($"{result.Property.ContainingType.Name}.Result", MemberName(result.Syntax)));
@@ -41,7 +45,7 @@ internal static class StepBodyReader
             }
         }
 
-        return new StepBody(sends.ToImmutable(), collects.ToImmutable(), waits.ToImmutable(), blocking.ToImmutable(), escapes);
+        return new StepBody(sends.ToImmutable(), collects.ToImmutable(), waits.ToImmutable(), blocking.ToImmutable(), runs.ToImmutable(), escapes);
     }
 
     private static void ReadInvocation(
@@ -49,7 +53,8 @@ internal static class StepBodyReader
         ImmutableArray<BodyCall>.Builder sends,
         ImmutableArray<BodyCall>.Builder collects,
         ImmutableArray<BodyWait>.Builder waits,
-        ImmutableArray<BodyBlockingCall>.Builder blocking)
+        ImmutableArray<BodyBlockingCall>.Builder blocking,
+        ImmutableArray<BodyCall>.Builder runs)
     {
         IMethodSymbol target = invocation.TargetMethod;
         if (WellKnownTypes.IsWorkflowContext(target.ContainingType))
@@ -61,6 +66,9 @@ internal static class StepBodyReader
                     break;
                 case "Collect" when target.TypeArguments.Length == 1:
                     collects.Add(new BodyCall(target.TypeArguments[0], MemberName(invocation.Syntax)));
+                    break;
+                case "RunAsync" when invocation.Arguments.Length > 0 && WrittenType(invocation.Arguments[0].Value) is { } child:
+                    runs.Add(new BodyCall(child, MemberName(invocation.Syntax)));
                     break;
                 case "WaitForAsync" when target.TypeArguments.Length == 1:
                     ITypeSymbol? prompt = invocation.Arguments.Length > 0 ? WrittenType(invocation.Arguments[0].Value) : null;
@@ -82,6 +90,25 @@ internal static class StepBodyReader
         {
             blocking.Add(new BodyBlockingCall(blocked, MemberName(invocation.Syntax)));
         }
+    }
+
+    /// <summary>
+    /// <c>ctx.RunAsync(new ChildFlow(), …)</c> as the generator sees it: the child's
+    /// <c>IWorkflow&lt;,&gt;</c> implementation is itself generated, so in the compilation the generator
+    /// reads the call does not bind yet. The receiver and the first argument still have types.
+    /// </summary>
+    private static BodyCall? UnboundChildRun(IInvalidOperation invalid)
+    {
+        if (invalid.Syntax is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "RunAsync" } access } call &&
+            call.ArgumentList.Arguments.Count > 0 &&
+            invalid.SemanticModel is { } model &&
+            WellKnownTypes.IsWorkflowContext(model.GetTypeInfo(access.Expression).Type) &&
+            model.GetTypeInfo(call.ArgumentList.Arguments[0].Expression).Type is { } child)
+        {
+            return new BodyCall(child, access.Name.GetLocation());
+        }
+
+        return null;
     }
 
     /// <summary>The type as written at the call, before the implicit conversion to the parameter's type.</summary>

@@ -38,8 +38,10 @@ internal static class StepReader
         StepOptions options = ReadOptions(method, issues);
 
         (EquatableArray<EventRef> awaits, EquatableArray<EventRef> prompts) = ReadWaits(body);
+        ErrorHandling? catches = ReadCatches(method, issues);
+        EquatableArray<ChildWorkflow> calls = ReadCalls(body, cancellationToken);
         StepModel? model = issues.Count == 0 && accepts is not null
-            ? new StepModel(method.Name, method.IsStatic, accepts, shape, returns, emits, takesContext, takesToken, options, awaits, prompts)
+            ? new StepModel(method.Name, method.IsStatic, accepts, shape, returns, emits, takesContext, takesToken, options, awaits, prompts, catches, calls)
             : null;
         return new StepRead(method, model, issues.ToImmutable());
     }
@@ -268,6 +270,88 @@ internal static class StepReader
         }
 
         return options;
+    }
+
+    /// <summary>The step's <c>[CatchErrors(...)]</c>: the step names as written, and its recovery budget.</summary>
+    private static ErrorHandling? ReadCatches(IMethodSymbol method, ImmutableArray<StepIssue>.Builder issues)
+    {
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (!WellKnownTypes.IsCatchErrorsAttribute(attribute.AttributeClass))
+            {
+                continue;
+            }
+
+            var steps = new List<string>();
+            if (attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Kind == TypedConstantKind.Array)
+            {
+                foreach (TypedConstant step in attribute.ConstructorArguments[0].Values)
+                {
+                    if (step.Value is string name)
+                    {
+                        steps.Add(name);
+                    }
+                }
+            }
+
+            int maxRecoveries = 1;
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "MaxRecoveries" && argument.Value.Value is int value)
+                {
+                    if (value < 1)
+                    {
+                        issues.Add(new StepIssue(StepIssueKind.InvalidOption, -1, value.ToString(System.Globalization.CultureInfo.InvariantCulture), "MaxRecoveries"));
+                    }
+
+                    maxRecoveries = value;
+                }
+            }
+
+            return new ErrorHandling(steps.ToEquatableArray(), maxRecoveries);
+        }
+
+        return null;
+    }
+
+    /// <summary>The workflows the body runs with <c>ctx.RunAsync</c>, each once, with the events their steps take from outside.</summary>
+    private static EquatableArray<ChildWorkflow> ReadCalls(StepBody? body, CancellationToken cancellationToken)
+    {
+        if (body is null || body.Runs.IsEmpty)
+        {
+            return EquatableArray<ChildWorkflow>.Empty;
+        }
+
+        var calls = new List<ChildWorkflow>();
+        foreach (BodyCall run in body.Runs)
+        {
+            if (run.Type is not INamedTypeSymbol child || !WellKnownTypes.HasAttribute(child, WellKnownTypes.IsWorkflowAttribute))
+            {
+                continue;
+            }
+
+            string typeName = SymbolNames.FullyQualified(child);
+            if (calls.Exists(known => known.TypeName == typeName))
+            {
+                continue;
+            }
+
+            // The child's own step signatures (its bodies are not read: its WaitForAsync answers go through WorkflowHandler).
+            var inputs = new List<EventRef>();
+            foreach (ISymbol member in child.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member is IMethodSymbol { Parameters.Length: > 0 } step && WellKnownTypes.HasAttribute(step, WellKnownTypes.IsStepAttribute) &&
+                    IsEventClass(step.Parameters[0].Type) && SymbolNames.Event(step.Parameters[0].Type) is { Role: EventRole.HumanResponse } input && !inputs.Contains(input))
+                {
+                    inputs.Add(input);
+                }
+            }
+
+            calls.Add(new ChildWorkflow(typeName, inputs.ToEquatableArray()));
+        }
+
+        return calls.ToEquatableArray();
     }
 
     /// <summary>The response and prompt types of the body's <c>ctx.WaitForAsync</c> calls, each once.</summary>

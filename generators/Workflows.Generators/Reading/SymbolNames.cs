@@ -43,6 +43,7 @@ internal static class SymbolNames
                     case "StopEvent": return EventRole.Stop;
                     case "InputRequiredEvent": return EventRole.InputRequired;
                     case "HumanResponseEvent": return EventRole.HumanResponse;
+                    case "StepFailedEvent": return EventRole.StepFailed;
                 }
             }
         }

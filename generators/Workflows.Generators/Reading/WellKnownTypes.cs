@@ -19,6 +19,8 @@ internal static class WellKnownTypes
 
     public static bool IsEmitsAttribute(INamedTypeSymbol? type) => IsWorkflowsType(type, "EmitsAttribute");
 
+    public static bool IsCatchErrorsAttribute(INamedTypeSymbol? type) => IsWorkflowsType(type, "CatchErrorsAttribute");
+
     public static bool IsWorkflowContext(ITypeSymbol? type) => IsWorkflowsType(type, "WorkflowContext");
 
     public static bool IsOneOf(ITypeSymbol? type) =>

@@ -6,7 +6,7 @@ internal enum InboxKind
     /// <summary>An asynchronous step invocation finished; <see cref="InboxMessage.Payload"/> is its event or null.</summary>
     StepCompleted,
 
-    /// <summary>An asynchronous step invocation failed after its last attempt; the payload is the exception.</summary>
+    /// <summary>A step invocation failed after its last attempt; the payload is a <see cref="StepFailure"/>.</summary>
     StepFailed,
 
     /// <summary>An event to route: sent with <c>ctx.Send</c> off the loop, or from outside.</summary>
@@ -35,12 +35,15 @@ internal readonly struct InboxMessage
 
     public static InboxMessage Completed(int step, Event? output) => new(InboxKind.StepCompleted, step, output);
 
-    public static InboxMessage Failed(int step, Exception error) => new(InboxKind.StepFailed, step, error);
+    public static InboxMessage Failed(int step, StepFailure failure) => new(InboxKind.StepFailed, step, failure);
 
     public static InboxMessage Routed(Event ev, int producer) => new(InboxKind.Routed, producer, ev);
 
     public static InboxMessage Wake() => new(InboxKind.Wake, 0, null);
 }
+
+/// <summary>A step's final failure: what it was handling, its last error, how many attempts it made.</summary>
+internal sealed record StepFailure(Event Event, Exception Error, int Attempts);
 
 /// <summary>Who produced an event, when it was not a step (step indexes are 0 and up).</summary>
 internal static class Producer

@@ -7,5 +7,8 @@ namespace Workflows.Engine;
 internal struct StepSlot
 {
     public int Active;
-    public Queue<Event>? Waiting;
+    public Queue<WaitingEvent>? Waiting;
 }
+
+/// <summary>An event waiting for a free worker, and since when (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
+internal readonly record struct WaitingEvent(Event Event, long Since);

@@ -17,4 +17,7 @@ public enum EventKind
 
     /// <summary>Derives from <see cref="Workflows.HumanResponseEvent"/>: comes from outside.</summary>
     HumanResponse,
+
+    /// <summary>A <see cref="StepFailedEvent"/>: made by the engine for an error-handler step.</summary>
+    StepFailed,
 }

@@ -6,38 +6,14 @@ namespace Workflows;
 /// <summary>
 /// Draws a <see cref="WorkflowGraph"/>. Steps are boxes; the StartEvent and StopEvent are rounded
 /// terminals; events that leave for a human or come from one are parallelograms; step-to-step edges
-/// are labelled with their event.
+/// are labelled with their event. A step that runs sub-workflows holds their graphs.
 /// </summary>
 internal static class GraphRenderer
 {
     public static string Mermaid(WorkflowGraph graph)
     {
-        var text = new StringBuilder();
-        text.Append("flowchart TD\n");
-        foreach (GraphEvent ev in OutsideEvents(graph))
-        {
-            string shape = ev.Kind switch
-            {
-                EventKind.Start or EventKind.Stop => $"([\"{ev.Name}\"])",
-                EventKind.InputRequired => $"[/\"{ev.Name}\"/]",
-                _ => $"[\\\"{ev.Name}\"\\]",
-            };
-            text.Append(CultureInfo.InvariantCulture, $"    {EventNode(ev)}{shape}\n");
-        }
-
-        foreach (GraphStep step in graph.Steps)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"    {StepNode(step.Name)}[\"{step.Name}\"]\n");
-        }
-
-        foreach (GraphEdge edge in graph.Edges)
-        {
-            string from = edge.From is null ? EventNode(edge.Event) : StepNode(edge.From);
-            string to = edge.To is null ? EventNode(edge.Event) : StepNode(edge.To);
-            string label = edge.From is not null && edge.To is not null ? $"|\"{edge.Event.Name}\"|" : string.Empty;
-            text.Append(CultureInfo.InvariantCulture, $"    {from} -->{label} {to}\n");
-        }
-
+        var text = new StringBuilder("flowchart TD\n");
+        WriteMermaid(text, graph, prefix: string.Empty, indent: "    ", [graph]);
         return text.ToString();
     }
 
@@ -47,26 +23,85 @@ internal static class GraphRenderer
         text.Append(CultureInfo.InvariantCulture, $"digraph \"{graph.WorkflowName}\" {{\n");
         text.Append("    rankdir=TB;\n");
         text.Append("    node [fontname=\"Helvetica\"];\n");
+        WriteDot(text, graph, prefix: string.Empty, indent: "    ", [graph]);
+        return text.Append("}\n").ToString();
+    }
+
+    private static void WriteMermaid(StringBuilder text, WorkflowGraph graph, string prefix, string indent, HashSet<WorkflowGraph> drawing)
+    {
         foreach (GraphEvent ev in OutsideEvents(graph))
         {
-            string shape = ev.Kind is EventKind.Start or EventKind.Stop ? "oval" : "parallelogram";
-            text.Append(CultureInfo.InvariantCulture, $"    \"{EventNode(ev)}\" [label=\"{ev.Name}\", shape={shape}];\n");
+            string shape = ev.Kind switch
+            {
+                EventKind.Start or EventKind.Stop => $"([\"{ev.Name}\"])",
+                EventKind.InputRequired => $"[/\"{ev.Name}\"/]",
+                _ => $"[\\\"{ev.Name}\"\\]",
+            };
+            text.Append(CultureInfo.InvariantCulture, $"{indent}{prefix}{EventNode(ev)}{shape}\n");
         }
 
         foreach (GraphStep step in graph.Steps)
         {
-            text.Append(CultureInfo.InvariantCulture, $"    \"{StepNode(step.Name)}\" [label=\"{step.Name}\", shape=box];\n");
+            List<WorkflowGraph> children = [.. step.Calls.Where(child => !drawing.Contains(child))];
+            if (children.Count == 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{indent}{prefix}{StepNode(step.Name)}[\"{step.Name}\"]\n");
+                continue;
+            }
+
+            // The step becomes a box holding the graphs it runs; edges to the step reach the box.
+            text.Append(CultureInfo.InvariantCulture, $"{indent}subgraph {prefix}{StepNode(step.Name)} [\"{step.Name}\"]\n");
+            text.Append(CultureInfo.InvariantCulture, $"{indent}    direction TB\n");
+            foreach (WorkflowGraph child in children)
+            {
+                drawing.Add(child);
+                WriteMermaid(text, child, $"{prefix}{Identifier(step.Name)}__{Identifier(child.WorkflowName)}__", indent + "    ", drawing);
+                drawing.Remove(child);
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"{indent}end\n");
         }
 
         foreach (GraphEdge edge in graph.Edges)
         {
-            string from = edge.From is null ? EventNode(edge.Event) : StepNode(edge.From);
-            string to = edge.To is null ? EventNode(edge.Event) : StepNode(edge.To);
-            string label = edge.From is not null && edge.To is not null ? $" [label=\"{edge.Event.Name}\"]" : string.Empty;
-            text.Append(CultureInfo.InvariantCulture, $"    \"{from}\" -> \"{to}\"{label};\n");
+            string from = prefix + (edge.From is null ? EventNode(edge.Event) : StepNode(edge.From));
+            string to = prefix + (edge.To is null ? EventNode(edge.Event) : StepNode(edge.To));
+            string label = edge.From is not null && edge.To is not null ? $"|\"{edge.Event.Name}\"|" : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"{indent}{from} -->{label} {to}\n");
+        }
+    }
+
+    private static void WriteDot(StringBuilder text, WorkflowGraph graph, string prefix, string indent, HashSet<WorkflowGraph> drawing)
+    {
+        foreach (GraphEvent ev in OutsideEvents(graph))
+        {
+            string shape = ev.Kind is EventKind.Start or EventKind.Stop ? "oval" : "parallelogram";
+            text.Append(CultureInfo.InvariantCulture, $"{indent}\"{prefix}{EventNode(ev)}\" [label=\"{ev.Name}\", shape={shape}];\n");
         }
 
-        return text.Append("}\n").ToString();
+        foreach (GraphStep step in graph.Steps)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{indent}\"{prefix}{StepNode(step.Name)}\" [label=\"{step.Name}\", shape=box];\n");
+            foreach (WorkflowGraph child in step.Calls.Where(child => !drawing.Contains(child)))
+            {
+                string childPrefix = $"{prefix}{Identifier(step.Name)}__{Identifier(child.WorkflowName)}__";
+                text.Append(CultureInfo.InvariantCulture, $"{indent}subgraph \"cluster_{childPrefix}\" {{\n");
+                text.Append(CultureInfo.InvariantCulture, $"{indent}    label=\"{child.WorkflowName}\";\n");
+                drawing.Add(child);
+                WriteDot(text, child, childPrefix, indent + "    ", drawing);
+                drawing.Remove(child);
+                text.Append(CultureInfo.InvariantCulture, $"{indent}}}\n");
+                text.Append(CultureInfo.InvariantCulture, $"{indent}\"{prefix}{StepNode(step.Name)}\" -> \"{childPrefix}{EventNode(child.StartEvent)}\" [style=dashed, label=\"runs\"];\n");
+            }
+        }
+
+        foreach (GraphEdge edge in graph.Edges)
+        {
+            string from = prefix + (edge.From is null ? EventNode(edge.Event) : StepNode(edge.From));
+            string to = prefix + (edge.To is null ? EventNode(edge.Event) : StepNode(edge.To));
+            string label = edge.From is not null && edge.To is not null ? $" [label=\"{edge.Event.Name}\"]" : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"{indent}\"{from}\" -> \"{to}\"{label};\n");
+        }
     }
 
     /// <summary>The events drawn as nodes of their own: those entering or leaving the workflow.</summary>

@@ -7,7 +7,9 @@ public sealed class GraphStep
     /// <param name="name">The step method's name.</param>
     /// <param name="accepts">The event type it takes (it also receives subtypes).</param>
     /// <param name="produces">The event types it returns or sends with <see cref="EmitsAttribute">[Emits]</see>.</param>
-    public GraphStep(string name, GraphEvent accepts, IReadOnlyList<GraphEvent> produces)
+    /// <param name="calls">The graphs of the workflows it runs with <see cref="WorkflowContext.RunAsync{TStart, TStop}(IWorkflow{TStart, TStop}, TStart, CancellationToken)"/>,
+    /// read on first use (two workflows may run each other).</param>
+    public GraphStep(string name, GraphEvent accepts, IReadOnlyList<GraphEvent> produces, Func<IReadOnlyList<WorkflowGraph>>? calls = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(accepts);
@@ -15,7 +17,13 @@ public sealed class GraphStep
         Name = name;
         Accepts = accepts;
         Produces = produces;
+        _calls = calls is null ? new Lazy<IReadOnlyList<WorkflowGraph>>(Array.Empty<WorkflowGraph>()) : new Lazy<IReadOnlyList<WorkflowGraph>>(calls);
     }
+
+    private readonly Lazy<IReadOnlyList<WorkflowGraph>> _calls;
+
+    /// <summary>The graphs of the workflows this step runs as sub-workflows.</summary>
+    public IReadOnlyList<WorkflowGraph> Calls => _calls.Value;
 
     /// <summary>The step method's name.</summary>
     public string Name { get; }

@@ -17,7 +17,9 @@ public sealed class StepDefinition
     /// <param name="backoff">How later delays grow.</param>
     /// <param name="timeoutMs">Limit of one attempt; 0 for none; not negative.</param>
     /// <param name="acceptsCancellation">Whether the step method takes a <see cref="CancellationToken"/>.</param>
-    public StepDefinition(string name, int workers = 1, int maxAttempts = 1, int retryDelayMs = 0, Backoff backoff = Backoff.Fixed, int timeoutMs = 0, bool acceptsCancellation = false)
+    /// <param name="errorHandler">The index of the step whose <see cref="CatchErrorsAttribute"/> covers this one; -1 for none.</param>
+    /// <param name="maxRecoveries">For an error handler: how many failures it turns into events per run.</param>
+    public StepDefinition(string name, int workers = 1, int maxAttempts = 1, int retryDelayMs = 0, Backoff backoff = Backoff.Fixed, int timeoutMs = 0, bool acceptsCancellation = false, int errorHandler = -1, int maxRecoveries = 0)
     {
         ArgumentNullException.ThrowIfNull(name);
         Require(workers >= 1, name, nameof(StepAttribute.Workers), workers, "at least 1");
@@ -31,6 +33,8 @@ public sealed class StepDefinition
         Backoff = backoff;
         Timeout = timeoutMs == 0 ? null : TimeSpan.FromMilliseconds(timeoutMs);
         AcceptsCancellation = acceptsCancellation;
+        ErrorHandler = errorHandler;
+        MaxRecoveries = maxRecoveries;
     }
 
     /// <summary>The step method's name.</summary>
@@ -53,6 +57,12 @@ public sealed class StepDefinition
 
     /// <summary>Whether the step method takes a <see cref="CancellationToken"/>.</summary>
     public bool AcceptsCancellation { get; }
+
+    /// <summary>The index of the step that handles this one's final failure, or -1.</summary>
+    public int ErrorHandler { get; }
+
+    /// <summary>For an error handler: how many failures it turns into events per run.</summary>
+    public int MaxRecoveries { get; }
 
     /// <summary>The delay after failed attempt <paramref name="failedAttempt"/> (from 1).</summary>
     /// <param name="failedAttempt">The attempt that just failed.</param>

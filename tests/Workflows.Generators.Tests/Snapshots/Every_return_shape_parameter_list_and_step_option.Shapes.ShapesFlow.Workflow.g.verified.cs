@@ -3,7 +3,7 @@
 
 namespace Shapes
 {
-    partial class ShapesFlow
+    partial class ShapesFlow : global::Workflows.IWorkflow<global::Shapes.Go, global::Shapes.Done>
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -24,6 +24,11 @@ namespace Shapes
         /// <summary>The steps, events and edges of this workflow, computed at compile time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         public static global::Workflows.WorkflowGraph Graph => __workflowDefinition.Graph;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.WorkflowHandler<global::Shapes.Done> global::Workflows.IWorkflow<global::Shapes.Go, global::Shapes.Done>.RunAsync(global::Shapes.Go start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
+            => RunAsync(start, options, cancellationToken);
 
         /// <summary>A run of <c>ShapesFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]

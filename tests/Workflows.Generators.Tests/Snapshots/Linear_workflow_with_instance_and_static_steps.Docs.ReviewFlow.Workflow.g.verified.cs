@@ -3,7 +3,7 @@
 
 namespace Docs
 {
-    partial class ReviewFlow
+    partial class ReviewFlow : global::Workflows.IWorkflow<global::Docs.Submitted, global::Docs.Published>
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -24,6 +24,11 @@ namespace Docs
         /// <summary>The steps, events and edges of this workflow, computed at compile time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         public static global::Workflows.WorkflowGraph Graph => __workflowDefinition.Graph;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.WorkflowHandler<global::Docs.Published> global::Workflows.IWorkflow<global::Docs.Submitted, global::Docs.Published>.RunAsync(global::Docs.Submitted start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
+            => RunAsync(start, options, cancellationToken);
 
         /// <summary>A run of <c>ReviewFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]

@@ -7,7 +7,7 @@ namespace Deep.Inside
     {
         partial record Middle<T>
         {
-            partial class InnerFlow
+            partial class InnerFlow : global::Workflows.IWorkflow<global::Deep.Inside.Knock, global::Deep.Inside.Answered>
             {
                 private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -28,6 +28,11 @@ namespace Deep.Inside
                 /// <summary>The steps, events and edges of this workflow, computed at compile time.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
                 public static global::Workflows.WorkflowGraph Graph => __workflowDefinition.Graph;
+
+                /// <inheritdoc/>
+                [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+                global::Workflows.WorkflowHandler<global::Deep.Inside.Answered> global::Workflows.IWorkflow<global::Deep.Inside.Knock, global::Deep.Inside.Answered>.RunAsync(global::Deep.Inside.Knock start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
+                    => RunAsync(start, options, cancellationToken);
 
                 /// <summary>A run of <c>InnerFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]

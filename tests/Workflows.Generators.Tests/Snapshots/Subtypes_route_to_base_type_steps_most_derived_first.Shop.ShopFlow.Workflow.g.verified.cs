@@ -3,7 +3,7 @@
 
 namespace Shop
 {
-    partial class ShopFlow
+    partial class ShopFlow : global::Workflows.IWorkflow<global::Shop.Order, global::Shop.Shipped>
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -24,6 +24,11 @@ namespace Shop
         /// <summary>The steps, events and edges of this workflow, computed at compile time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         public static global::Workflows.WorkflowGraph Graph => __workflowDefinition.Graph;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.WorkflowHandler<global::Shop.Shipped> global::Workflows.IWorkflow<global::Shop.Order, global::Shop.Shipped>.RunAsync(global::Shop.Order start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
+            => RunAsync(start, options, cancellationToken);
 
         /// <summary>A run of <c>ShopFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]

@@ -3,7 +3,7 @@
 
 namespace Beta
 {
-    partial class Flow
+    partial class Flow : global::Workflows.IWorkflow<global::Beta.Go, global::Beta.Gone>
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -24,6 +24,11 @@ namespace Beta
         /// <summary>The steps, events and edges of this workflow, computed at compile time.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         public static global::Workflows.WorkflowGraph Graph => __workflowDefinition.Graph;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.WorkflowHandler<global::Beta.Gone> global::Workflows.IWorkflow<global::Beta.Go, global::Beta.Gone>.RunAsync(global::Beta.Go start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
+            => RunAsync(start, options, cancellationToken);
 
         /// <summary>A run of <c>Flow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
