@@ -1,4 +1,5 @@
 using Workflows.Tests.Flows;
+using Workflows.Testing;
 using Workflows.Tests.Support;
 
 namespace Workflows.Tests;
@@ -33,7 +34,7 @@ public class ResilienceTests
     [Fact]
     public async Task Exponential_backoff_doubles_the_delay_between_attempts()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         var flow = new BackoffFlow();
         WorkflowHandler<Recovered> handler = flow.RunAsync(new Attempt(0), new RunOptions { TimeProvider = clock });
 
@@ -70,7 +71,7 @@ public class ResilienceTests
     [Fact]
     public async Task A_run_past_its_timeout_fails_with_WorkflowTimeoutException_and_cancels_its_steps()
     {
-        var clock = new ManualClock();
+        var clock = new ManualTimeProvider();
         var flow = new ForeverFlow();
         WorkflowHandler<Waited> handler = flow.RunAsync(new Wait(), new RunOptions { Timeout = TimeSpan.FromSeconds(30), TimeProvider = clock });
 

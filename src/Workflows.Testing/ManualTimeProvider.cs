@@ -1,12 +1,27 @@
-namespace Workflows.Tests.Support;
+namespace Workflows.Testing;
 
-/// <summary>A clock that moves only when told: timers fire in due order on <see cref="Advance"/>.</summary>
-internal sealed class ManualClock : TimeProvider
+/// <summary>
+/// A clock that moves only when told. Give it to a run (<see cref="RunOptions.TimeProvider"/>) and
+/// its retry delays, step timeouts and run timeout wait for <see cref="Advance"/> instead of real time.
+/// </summary>
+/// <example>
+/// <code>
+/// var clock = new ManualTimeProvider();
+/// var handler = flow.RunAsync(start, new RunOptions { TimeProvider = clock });
+/// clock.Advance(TimeSpan.FromSeconds(30)); // fires every timer due within 30 s, in order
+/// </code>
+/// </example>
+public sealed class ManualTimeProvider : TimeProvider
 {
     private readonly Lock _lock = new();
     private readonly List<ManualTimer> _timers = [];
-    private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    private DateTimeOffset _now;
 
+    /// <summary>Creates a clock at <paramref name="start"/> (default: 2026-01-01 UTC).</summary>
+    /// <param name="start">The time it starts at.</param>
+    public ManualTimeProvider(DateTimeOffset? start = null) => _now = start ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <inheritdoc/>
     public override DateTimeOffset GetUtcNow()
     {
         lock (_lock)
@@ -15,48 +30,38 @@ internal sealed class ManualClock : TimeProvider
         }
     }
 
+    /// <inheritdoc/>
     public override long GetTimestamp() => GetUtcNow().UtcTicks;
 
+    /// <inheritdoc/>
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
-    /// <summary>The due times of the timers not yet fired, as offsets from now.</summary>
-    public IReadOnlyList<TimeSpan> Pending
+    /// <summary>How far ahead each pending timer is due, soonest first.</summary>
+    public IReadOnlyList<TimeSpan> PendingTimers
     {
         get
         {
             lock (_lock)
             {
-                return _timers.Where(t => t.Due is not null).Select(t => t.Due!.Value - _now).Order().ToList();
+                return [.. _timers.Where(t => t.Due is not null).Select(t => t.Due!.Value - _now).Order()];
             }
         }
     }
 
+    /// <inheritdoc/>
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        ArgumentNullException.ThrowIfNull(callback);
         var timer = new ManualTimer(this, callback, state);
         timer.Change(dueTime, period);
         return timer;
     }
 
-    /// <summary>Waits (in real time) until a timer is pending, so a test can advance past it.</summary>
-    public async Task<TimeSpan> NextTimerAsync(TimeSpan? within = null)
-    {
-        DateTime deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Pending.Count > 0)
-            {
-                return Pending[0];
-            }
-
-            await Task.Delay(5);
-        }
-
-        throw new TimeoutException("No timer was created on the manual clock.");
-    }
-
+    /// <summary>Moves the clock forward, firing every timer that falls due on the way, in due order.</summary>
+    /// <param name="by">How far; not negative.</param>
     public void Advance(TimeSpan by)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
         DateTimeOffset target;
         lock (_lock)
         {
@@ -79,11 +84,26 @@ internal sealed class ManualClock : TimeProvider
                 next.Due = next.Period is { } period && period > TimeSpan.Zero ? _now + period : null;
             }
 
+            // Outside the lock: the callback may create or change timers.
             next.Fire();
         }
     }
 
-    private sealed class ManualTimer(ManualClock clock, TimerCallback callback, object? state) : ITimer
+    /// <summary>Moves the clock to the soonest pending timer and fires it.</summary>
+    /// <returns>Whether a timer was pending.</returns>
+    public bool AdvanceToNextTimer()
+    {
+        IReadOnlyList<TimeSpan> pending = PendingTimers;
+        if (pending.Count == 0)
+        {
+            return false;
+        }
+
+        Advance(pending[0] < TimeSpan.Zero ? TimeSpan.Zero : pending[0]);
+        return true;
+    }
+
+    private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
     {
         public DateTimeOffset? Due { get; set; }
 
