@@ -56,7 +56,8 @@ internal sealed partial class WorkflowLoggingObserver(IServiceProvider services)
         using IDisposable? scope = Scope(run, attempt.Step);
         if (willRetry)
         {
-            LogStepRetried(_logger, error, attempt.Step, attempt.Attempt);
+            // A retried failure is expected: its message is enough; the final failure carries the exception.
+            LogStepRetried(_logger, attempt.Step, attempt.Attempt, error.GetType().Name, error.Message);
         }
         else
         {
@@ -95,8 +96,8 @@ internal sealed partial class WorkflowLoggingObserver(IServiceProvider services)
     [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Step {Step} produced {Output} in {ElapsedMs:0.0} ms")]
     private static partial void LogStepCompleted(ILogger logger, string step, string output, double elapsedMs);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Step {Step} failed attempt {Attempt}; retrying")]
-    private static partial void LogStepRetried(ILogger logger, Exception error, string step, int attempt);
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Step {Step} failed attempt {Attempt} with {ErrorType}: {ErrorMessage}; retrying")]
+    private static partial void LogStepRetried(ILogger logger, string step, int attempt, string errorType, string errorMessage);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Step {Step} failed after {Attempt} attempt(s)")]
     private static partial void LogStepFailed(ILogger logger, Exception error, string step, int attempt);

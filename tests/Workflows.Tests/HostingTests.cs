@@ -60,7 +60,7 @@ public class HostingTests
 
         List<LogCollector.Entry> mine = [.. logs.Entries.Where(e => e.Scope.Contains($"RunId={run.RunId}", StringComparison.Ordinal))];
         Assert.Contains(mine, e => e.Level == LogLevel.Information && e.Message == $"Run of RetryFlow started ({run.RunId})");
-        Assert.Contains(mine, e => e.Level == LogLevel.Warning && e.Message == "Step Flaky failed attempt 1; retrying" && e.Error is InvalidOperationException && e.Scope.Contains("Step=Flaky", StringComparison.Ordinal));
+        Assert.Contains(mine, e => e.Level == LogLevel.Warning && e.Message == "Step Flaky failed attempt 1 with InvalidOperationException: attempt 1 failed; retrying" && e.Scope.Contains("Step=Flaky", StringComparison.Ordinal));
         Assert.Contains(mine, e => e.Level == LogLevel.Debug && e.Message.StartsWith("Step Flaky produced Recovered in ", StringComparison.Ordinal));
         Assert.Contains(mine, e => e.Level == LogLevel.Information && e.Message == $"Run of RetryFlow completed ({run.RunId})");
         Assert.All(mine, e => Assert.Equal("Workflows", e.Category));
