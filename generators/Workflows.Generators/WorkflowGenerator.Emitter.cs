@@ -46,7 +46,7 @@ public sealed partial class WorkflowGenerator
                 bool isWorkflow = i == hierarchy.Types.Count - 1;
                 if (isWorkflow && !workflow.IsStatic)
                 {
-                    declaration += $" : global::Workflows.IWorkflow<{graph.Start!.TypeName}, {graph.Stop!.TypeName}>";
+                    declaration += $" : global::Workflows.IWorkflow<{graph.Start!.TypeName}, {graph.Stop!.TypeName}>, {Infrastructure}.IGeneratedWorkflow";
                 }
 
                 writer.Line(declaration).Open();
@@ -100,6 +100,14 @@ public sealed partial class WorkflowGenerator
                 writer.Line(GeneratedCode);
                 writer.Line($"global::Workflows.WorkflowHandler<{stop.TypeName}> global::Workflows.IWorkflow<{start.TypeName}, {stop.TypeName}>.RunAsync({start.TypeName} start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)");
                 writer.Indent().Line("=> RunAsync(start, options, cancellationToken);").Unindent();
+                writer.Line();
+                writer.Line("/// <inheritdoc/>");
+                writer.Line(GeneratedCode);
+                writer.Line($"static {Infrastructure}.WorkflowDefinition {Infrastructure}.IGeneratedWorkflow.Definition => __workflowDefinition;");
+                writer.Line();
+                writer.Line("/// <inheritdoc/>");
+                writer.Line(GeneratedCode);
+                writer.Line($"{Infrastructure}.WorkflowDispatcher {Infrastructure}.IGeneratedWorkflow.CreateDispatcher() => new __WorkflowDispatcher(this);");
                 writer.Line();
             }
 
@@ -195,14 +203,27 @@ public sealed partial class WorkflowGenerator
             writer.Close(");");
             writer.Unindent();
             writer.Line();
-            writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, new[]");
+            string shape = WorkflowShape.Describe(workflow, graph);
+            writer.Line($"var steps = new[]");
             writer.Open();
             for (int s = 0; s < workflow.Steps.Count; s++)
             {
                 writer.Line($"new {Infrastructure}.StepDefinition({StepArguments(workflow.Steps[s], graph.ErrorHandlers[s])}),");
             }
 
-            writer.Close(");");
+            writer.Close(";");
+            writer.Line();
+            writer.Line("// What stored runs depend on; a durable run started under another shape is not resumed.");
+            writer.Line($"const string shape =");
+            writer.Indent();
+            string[] lines = shape.Split('\n');
+            for (int i = 0; i < lines.Length; i++)
+            {
+                writer.Line(Identifiers.Literal(lines[i] + (i < lines.Length - 1 ? "\n" : string.Empty)) + (i < lines.Length - 1 ? " +" : ";"));
+            }
+
+            writer.Unindent();
+            writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {Identifiers.Literal(WorkflowShape.Fingerprint(shape))}, shape);");
             writer.Close();
         }
 

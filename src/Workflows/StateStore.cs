@@ -14,6 +14,15 @@ public sealed class StateStore
 {
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
+    private readonly Durable.DurableState? _durable;
+
+    /// <summary>Creates an empty store, as a run starts with; useful to test a step on its own.</summary>
+    public StateStore()
+    {
+    }
+
+    /// <summary>A durable run's state: stored values, and changes committed with the delivery.</summary>
+    internal StateStore(Durable.DurableState durable) => _durable = durable;
 
     /// <summary>Gets the value stored under <paramref name="key"/>.</summary>
     /// <typeparam name="T">The type the value was stored as (or a base of it).</typeparam>
@@ -24,13 +33,9 @@ public sealed class StateStore
     public T Get<T>(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        object? value;
-        lock (_lock)
+        if (!TryRead(key, typeof(T), out object? value))
         {
-            if (!_values.TryGetValue(key, out value))
-            {
-                throw new KeyNotFoundException($"The run's state has no value '{key}'. Set it first, or read it with TryGet.");
-            }
+            throw new KeyNotFoundException($"The run's state has no value '{key}'. Set it first, or read it with TryGet.");
         }
 
         return Cast<T>(key, value);
@@ -45,14 +50,10 @@ public sealed class StateStore
     public bool TryGet<T>(string key, [MaybeNullWhen(false)] out T value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        object? stored;
-        lock (_lock)
+        if (!TryRead(key, typeof(T), out object? stored))
         {
-            if (!_values.TryGetValue(key, out stored))
-            {
-                value = default;
-                return false;
-            }
+            value = default;
+            return false;
         }
 
         value = Cast<T>(key, stored);
@@ -68,7 +69,14 @@ public sealed class StateStore
         ArgumentNullException.ThrowIfNull(key);
         lock (_lock)
         {
-            _values[key] = value;
+            if (_durable is not null)
+            {
+                _durable.Set(key, value, typeof(T));
+            }
+            else
+            {
+                _values[key] = value;
+            }
         }
     }
 
@@ -80,7 +88,15 @@ public sealed class StateStore
         ArgumentNullException.ThrowIfNull(key);
         lock (_lock)
         {
-            return _values.Remove(key);
+            return _durable?.Remove(key) ?? _values.Remove(key);
+        }
+    }
+
+    private bool TryRead(string key, Type type, out object? value)
+    {
+        lock (_lock)
+        {
+            return _durable is not null ? _durable.TryGet(key, type, out value) : _values.TryGetValue(key, out value);
         }
     }
 

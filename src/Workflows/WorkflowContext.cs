@@ -1,3 +1,5 @@
+using Workflows.Engine;
+
 namespace Workflows;
 
 /// <summary>
@@ -8,9 +10,9 @@ namespace Workflows;
 /// </summary>
 public sealed class WorkflowContext
 {
-    private readonly WorkflowHandler _run;
+    private readonly IStepHost _run;
 
-    internal WorkflowContext(WorkflowHandler run) => _run = run;
+    internal WorkflowContext(IStepHost run) => _run = run;
 
     /// <summary>The id of the run this step belongs to.</summary>
     public string RunId => _run.RunId;
@@ -32,7 +34,32 @@ public sealed class WorkflowContext
     /// }
     /// </code>
     /// </example>
-    public void Send(Event ev) => _run.SendFromStep(ev);
+    public void Send(Event ev) => _run.Send(ev);
+
+    /// <summary>
+    /// Routes <paramref name="ev"/> after <paramref name="delay"/>, like <see cref="Send"/> but later.
+    /// In a durable run the timer is stored: it survives restarts and holds no thread or memory while
+    /// it waits. Declare the type with <see cref="EmitsAttribute">[Emits]</see> as for Send.
+    /// </summary>
+    /// <param name="ev">The event to route.</param>
+    /// <param name="delay">How long from now; not negative.</param>
+    /// <example>
+    /// <code>
+    /// [Step, Emits(typeof(Reminder))]
+    /// private static void Schedule(Booked booked, WorkflowContext ctx) =&gt;
+    ///     ctx.SendAfter(new Reminder(booked.Id), TimeSpan.FromDays(1));
+    /// </code>
+    /// </example>
+    public void SendAfter(Event ev, TimeSpan delay)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        _run.SendAt(ev, _run.Time.GetUtcNow() + delay);
+    }
+
+    /// <summary>Routes <paramref name="ev"/> at <paramref name="when"/> (at once if that has passed); see <see cref="SendAfter"/>.</summary>
+    /// <param name="ev">The event to route.</param>
+    /// <param name="when">When.</param>
+    public void SendAt(Event ev, DateTimeOffset when) => _run.SendAt(ev, when);
 
     /// <summary>
     /// Writes <paramref name="ev"/> to the run's event stream (see

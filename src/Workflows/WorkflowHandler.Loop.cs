@@ -68,7 +68,7 @@ public abstract partial class WorkflowHandler
     /// </summary>
     private protected ChannelReader<InboxMessage>? PrepareToWait()
     {
-        if (_inFlight == 0 && !_definition.AcceptsExternalEvents)
+        if (_inFlight == 0 && Volatile.Read(ref _pendingTimers) == 0 && !_definition.AcceptsExternalEvents)
         {
             Fail(new WorkflowStalledException(WorkflowName, RunId, DescribeStall()));
             return null;

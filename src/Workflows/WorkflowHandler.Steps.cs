@@ -168,39 +168,6 @@ public abstract partial class WorkflowHandler
     }
 
     /// <summary>One attempt: a direct call through the generated dispatcher, bounded by the step's timeout.</summary>
-    private ValueTask<Event?> InvokeAttemptCore(int step, Event ev, StepDefinition definition, int number)
-    {
-        if (definition.Timeout is { } limit)
-        {
-            return InvokeWithTimeoutAsync(step, ev, definition, limit, number);
-        }
-
-        try
-        {
-            return _dispatcher.Invoke(step, ev, _context, definition.AcceptsCancellation ? RunToken : default);
-        }
-        catch (Exception error)
-        {
-            return ValueTask.FromException<Event?>(error);
-        }
-    }
-
-    private async ValueTask<Event?> InvokeWithTimeoutAsync(int step, Event ev, StepDefinition definition, TimeSpan limit, int number)
-    {
-        using var attemptCancellation = new CancellationTokenSource(limit, _time);
-        using CancellationTokenRegistration link = RunToken.UnsafeRegister(
-            static state => ((CancellationTokenSource)state!).Cancel(),
-            attemptCancellation);
-        try
-        {
-            ValueTask<Event?> invocation = _dispatcher.Invoke(step, ev, _context, attemptCancellation.Token);
-            return invocation.IsCompleted
-                ? await invocation.ConfigureAwait(false)
-                : await invocation.AsTask().WaitAsync(attemptCancellation.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (attemptCancellation.IsCancellationRequested && !RunToken.IsCancellationRequested)
-        {
-            throw new StepTimeoutException(definition.Name, limit, number);
-        }
-    }
+    private ValueTask<Event?> InvokeAttemptCore(int step, Event ev, StepDefinition definition, int number) =>
+        StepInvoker.Invoke(_dispatcher, step, ev, _context, definition, number, this, _time);
 }

@@ -17,7 +17,7 @@ namespace Workflows;
 /// from other threads (asynchronous completions, <see cref="SendEventAsync"/>) flow through the
 /// run's inbox, a <see cref="Channel{T}"/>.
 /// </remarks>
-public abstract partial class WorkflowHandler
+public abstract partial class WorkflowHandler : IStepHost, IRunCancellation
 {
     private readonly WorkflowDefinition _definition;
     private readonly WorkflowDispatcher _dispatcher;
@@ -131,6 +131,9 @@ public abstract partial class WorkflowHandler
     /// The token handed to steps: cancelled when the run ends for any reason. Created on first use,
     /// so runs whose steps take no token never allocate it.
     /// </summary>
+    /// <inheritdoc/>
+    CancellationToken IRunCancellation.RunToken => RunToken;
+
     internal CancellationToken RunToken
     {
         get

@@ -17,4 +17,7 @@ public enum WorkflowRunStatus
 
     /// <summary>The run's <see cref="RunOptions.Timeout"/> passed.</summary>
     TimedOut,
+
+    /// <summary>A durable run with nothing to do until a human answers (an InputRequiredEvent is pending).</summary>
+    WaitingForInput,
 }

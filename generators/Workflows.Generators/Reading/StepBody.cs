@@ -37,7 +37,7 @@ internal sealed class StepBody
         ContextEscapes = contextEscapes;
     }
 
-    /// <summary><c>ctx.Send(x)</c>: the static type of <c>x</c>.</summary>
+    /// <summary><c>ctx.Send(x)</c>, <c>ctx.SendAfter(x, …)</c>, <c>ctx.SendAt(x, …)</c>: the static type of <c>x</c>.</summary>
     public ImmutableArray<BodyCall> Sends { get; }
 
     /// <summary><c>ctx.Collect&lt;T&gt;(…)</c>: <c>T</c>.</summary>

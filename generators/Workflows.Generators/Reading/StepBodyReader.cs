@@ -61,7 +61,7 @@ internal static class StepBodyReader
         {
             switch (target.Name)
             {
-                case "Send" when invocation.Arguments.Length == 1 && WrittenType(invocation.Arguments[0].Value) is { } sent:
+                case "Send" or "SendAfter" or "SendAt" when invocation.Arguments.Length >= 1 && WrittenType(invocation.Arguments[0].Value) is { } sent:
                     sends.Add(new BodyCall(sent, invocation.Arguments[0].Value.Syntax.GetLocation()));
                     break;
                 case "Collect" when target.TypeArguments.Length == 1:

@@ -28,7 +28,31 @@ internal static class SymbolNames
             bases.Add(FullyQualified(current));
         }
 
-        return new EventRef(FullyQualified(type), ForDisplay(type), RoleOf(type), bases.ToEquatableArray());
+        return new EventRef(FullyQualified(type), ForDisplay(type), RoleOf(type), bases.ToEquatableArray(), MembersOf(type));
+    }
+
+    /// <summary>Public instance properties, base types' first, as <c>int Count, string Text</c>: the event's stored shape.</summary>
+    private static string MembersOf(ITypeSymbol type)
+    {
+        var chain = new List<ITypeSymbol>();
+        for (ITypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            chain.Insert(0, current);
+        }
+
+        var members = new List<string>();
+        foreach (ITypeSymbol declared in chain)
+        {
+            foreach (ISymbol member in declared.GetMembers())
+            {
+                if (member is IPropertySymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, IsIndexer: false } property && property.Name != "EqualityContract")
+                {
+                    members.Add(ForDisplay(property.Type) + " " + property.Name);
+                }
+            }
+        }
+
+        return string.Join(", ", members);
     }
 
     private static EventRole RoleOf(ITypeSymbol type)

@@ -14,14 +14,24 @@ public sealed class WorkflowDefinition
     /// <summary>Creates the definition of a workflow.</summary>
     /// <param name="graph">The workflow's graph; its name is the workflow's.</param>
     /// <param name="steps">The steps, indexed as the generated dispatcher indexes them.</param>
-    public WorkflowDefinition(WorkflowGraph graph, StepDefinition[] steps)
+    /// <param name="fingerprint">A hash of <paramref name="shape"/>.</param>
+    /// <param name="shape">What stored runs depend on: steps and events, one per line.</param>
+    public WorkflowDefinition(WorkflowGraph graph, StepDefinition[] steps, string fingerprint = "", string shape = "")
     {
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(steps);
         Graph = graph;
         _steps = steps;
+        Fingerprint = fingerprint;
+        Shape = shape;
         AcceptsExternalEvents = HasExternalInput(graph);
     }
+
+    /// <summary>A hash of <see cref="Shape"/>: equal fingerprints mean a stored run can be resumed.</summary>
+    public string Fingerprint { get; }
+
+    /// <summary>The steps (index, name, what they take and produce, options) and events (members), one per line.</summary>
+    public string Shape { get; }
 
     /// <summary>The workflow's name (its class name).</summary>
     public string Name => Graph.WorkflowName;

@@ -3,7 +3,7 @@
 
 namespace Pay
 {
-    partial class CheckoutFlow : global::Workflows.IWorkflow<global::Pay.Checkout, global::Pay.Done>
+    partial class CheckoutFlow : global::Workflows.IWorkflow<global::Pay.Checkout, global::Pay.Done>, global::Workflows.Infrastructure.IGeneratedWorkflow
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -29,6 +29,14 @@ namespace Pay
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         global::Workflows.WorkflowHandler<global::Pay.Done> global::Workflows.IWorkflow<global::Pay.Checkout, global::Pay.Done>.RunAsync(global::Pay.Checkout start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
             => RunAsync(start, options, cancellationToken);
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        static global::Workflows.Infrastructure.WorkflowDefinition global::Workflows.Infrastructure.IGeneratedWorkflow.Definition => __workflowDefinition;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.Infrastructure.WorkflowDispatcher global::Workflows.Infrastructure.IGeneratedWorkflow.CreateDispatcher() => new __WorkflowDispatcher(this);
 
         /// <summary>A run of <c>CheckoutFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
@@ -73,12 +81,23 @@ namespace Pay
                     new global::Workflows.GraphEdge("Finish", null, done),
                 });
 
-            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
+            var steps = new[]
             {
                 new global::Workflows.Infrastructure.StepDefinition("Charge", maxAttempts: 3, acceptsCancellation: true, errorHandler: 1),
                 new global::Workflows.Infrastructure.StepDefinition("Invoice", maxRecoveries: 2),
                 new global::Workflows.Infrastructure.StepDefinition("Finish"),
-            });
+            };
+
+            // What stored runs depend on; a durable run started under another shape is not resumed.
+            const string shape =
+                "step 0 Charge(global::Pay.Checkout) -> [global::Pay.Charged] workers=1 attempts=3\n" +
+                "step 1 Invoice(global::Workflows.StepFailedEvent) -> [global::Pay.Charged] workers=1 attempts=1\n" +
+                "step 2 Finish(global::Pay.Charged) -> [global::Pay.Done] workers=1 attempts=1\n" +
+                "event global::Pay.Charged { string How }\n" +
+                "event global::Pay.Checkout {  }\n" +
+                "event global::Pay.Done {  }\n" +
+                "event global::Workflows.StepFailedEvent { string StepName, Event Event, Exception Exception, int Attempts }";
+            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "5353b219acd6e7fd", shape);
         }
 
         /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>

@@ -3,7 +3,7 @@
 
 namespace Pay
 {
-    partial class QuoteFlow : global::Workflows.IWorkflow<global::Pay.Quote, global::Pay.Quoted>
+    partial class QuoteFlow : global::Workflows.IWorkflow<global::Pay.Quote, global::Pay.Quoted>, global::Workflows.Infrastructure.IGeneratedWorkflow
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -29,6 +29,14 @@ namespace Pay
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         global::Workflows.WorkflowHandler<global::Pay.Quoted> global::Workflows.IWorkflow<global::Pay.Quote, global::Pay.Quoted>.RunAsync(global::Pay.Quote start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
             => RunAsync(start, options, cancellationToken);
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        static global::Workflows.Infrastructure.WorkflowDefinition global::Workflows.Infrastructure.IGeneratedWorkflow.Definition => __workflowDefinition;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.Infrastructure.WorkflowDispatcher global::Workflows.Infrastructure.IGeneratedWorkflow.CreateDispatcher() => new __WorkflowDispatcher(this);
 
         /// <summary>A run of <c>QuoteFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
@@ -66,10 +74,17 @@ namespace Pay
                     new global::Workflows.GraphEdge("Price", null, quoted),
                 });
 
-            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
+            var steps = new[]
             {
                 new global::Workflows.Infrastructure.StepDefinition("Price"),
-            });
+            };
+
+            // What stored runs depend on; a durable run started under another shape is not resumed.
+            const string shape =
+                "step 0 Price(global::Pay.Quote) -> [global::Pay.Quoted] workers=1 attempts=1\n" +
+                "event global::Pay.Quote {  }\n" +
+                "event global::Pay.Quoted { decimal Price }";
+            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "5a6fa8868c818a97", shape);
         }
 
         /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>

@@ -3,7 +3,7 @@
 
 namespace Shapes
 {
-    partial class ShapesFlow : global::Workflows.IWorkflow<global::Shapes.Go, global::Shapes.Done>
+    partial class ShapesFlow : global::Workflows.IWorkflow<global::Shapes.Go, global::Shapes.Done>, global::Workflows.Infrastructure.IGeneratedWorkflow
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -29,6 +29,14 @@ namespace Shapes
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         global::Workflows.WorkflowHandler<global::Shapes.Done> global::Workflows.IWorkflow<global::Shapes.Go, global::Shapes.Done>.RunAsync(global::Shapes.Go start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
             => RunAsync(start, options, cancellationToken);
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        static global::Workflows.Infrastructure.WorkflowDefinition global::Workflows.Infrastructure.IGeneratedWorkflow.Definition => __workflowDefinition;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.Infrastructure.WorkflowDispatcher global::Workflows.Infrastructure.IGeneratedWorkflow.CreateDispatcher() => new __WorkflowDispatcher(this);
 
         /// <summary>A run of <c>ShapesFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
@@ -96,7 +104,7 @@ namespace Shapes
                     new global::Workflows.GraphEdge("ValueTaskOfBranch", "Void", skipped),
                 });
 
-            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
+            var steps = new[]
             {
                 new global::Workflows.Infrastructure.StepDefinition("Nullable"),
                 new global::Workflows.Infrastructure.StepDefinition("TaskOf", workers: 4, maxAttempts: 3, retryDelayMs: 100, backoff: global::Workflows.Backoff.Exponential, timeoutMs: 2000, acceptsCancellation: true),
@@ -109,7 +117,32 @@ namespace Shapes
                 new global::Workflows.Infrastructure.StepDefinition("Void"),
                 new global::Workflows.Infrastructure.StepDefinition("Plain"),
                 new global::Workflows.Infrastructure.StepDefinition("PlainValue", acceptsCancellation: true),
-            });
+            };
+
+            // What stored runs depend on; a durable run started under another shape is not resumed.
+            const string shape =
+                "step 0 Nullable(global::Shapes.Go) -> [global::Shapes.A] workers=1 attempts=1\n" +
+                "step 1 TaskOf(global::Shapes.A) -> [global::Shapes.B] workers=4 attempts=3\n" +
+                "step 2 TaskOfNullable(global::Shapes.B) -> [global::Shapes.C] workers=1 attempts=1\n" +
+                "step 3 ValueTaskOf(global::Shapes.C) -> [global::Shapes.D] workers=1 attempts=1\n" +
+                "step 4 ValueTaskOfNullable(global::Shapes.D) -> [global::Shapes.E] workers=1 attempts=1\n" +
+                "step 5 Branch(global::Shapes.E) -> [global::Shapes.F, global::Shapes.Skipped] workers=1 attempts=1\n" +
+                "step 6 TaskOfBranch(global::Shapes.F) -> [global::Shapes.G, global::Shapes.Skipped] workers=1 attempts=1\n" +
+                "step 7 ValueTaskOfBranch(global::Shapes.G) -> [global::Shapes.Done, global::Shapes.Skipped] workers=1 attempts=1\n" +
+                "step 8 Void(global::Shapes.Skipped) -> [] workers=1 attempts=1\n" +
+                "step 9 Plain(global::Shapes.A) -> [] workers=1 attempts=1\n" +
+                "step 10 PlainValue(global::Shapes.B) -> [] workers=1 attempts=1\n" +
+                "event global::Shapes.A {  }\n" +
+                "event global::Shapes.B {  }\n" +
+                "event global::Shapes.C {  }\n" +
+                "event global::Shapes.D {  }\n" +
+                "event global::Shapes.Done {  }\n" +
+                "event global::Shapes.E {  }\n" +
+                "event global::Shapes.F {  }\n" +
+                "event global::Shapes.G {  }\n" +
+                "event global::Shapes.Go {  }\n" +
+                "event global::Shapes.Skipped {  }";
+            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "dc3cdb04a3d878ed", shape);
         }
 
         /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>

@@ -3,7 +3,7 @@
 
 namespace Docs
 {
-    partial class ReviewFlow : global::Workflows.IWorkflow<global::Docs.Submitted, global::Docs.Published>
+    partial class ReviewFlow : global::Workflows.IWorkflow<global::Docs.Submitted, global::Docs.Published>, global::Workflows.Infrastructure.IGeneratedWorkflow
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -29,6 +29,14 @@ namespace Docs
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         global::Workflows.WorkflowHandler<global::Docs.Published> global::Workflows.IWorkflow<global::Docs.Submitted, global::Docs.Published>.RunAsync(global::Docs.Submitted start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
             => RunAsync(start, options, cancellationToken);
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        static global::Workflows.Infrastructure.WorkflowDefinition global::Workflows.Infrastructure.IGeneratedWorkflow.Definition => __workflowDefinition;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.Infrastructure.WorkflowDispatcher global::Workflows.Infrastructure.IGeneratedWorkflow.CreateDispatcher() => new __WorkflowDispatcher(this);
 
         /// <summary>A run of <c>ReviewFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
@@ -69,11 +77,20 @@ namespace Docs
                     new global::Workflows.GraphEdge("Publish", null, published),
                 });
 
-            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
+            var steps = new[]
             {
                 new global::Workflows.Infrastructure.StepDefinition("Parse"),
                 new global::Workflows.Infrastructure.StepDefinition("Publish"),
-            });
+            };
+
+            // What stored runs depend on; a durable run started under another shape is not resumed.
+            const string shape =
+                "step 0 Parse(global::Docs.Submitted) -> [global::Docs.Parsed] workers=1 attempts=1\n" +
+                "step 1 Publish(global::Docs.Parsed) -> [global::Docs.Published] workers=1 attempts=1\n" +
+                "event global::Docs.Parsed { string[] Words }\n" +
+                "event global::Docs.Published { int WordCount }\n" +
+                "event global::Docs.Submitted { string Text }";
+            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "afcea567fddf364d", shape);
         }
 
         /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>

@@ -7,7 +7,7 @@ namespace Deep.Inside
     {
         partial record Middle<T>
         {
-            partial class InnerFlow : global::Workflows.IWorkflow<global::Deep.Inside.Knock, global::Deep.Inside.Answered>
+            partial class InnerFlow : global::Workflows.IWorkflow<global::Deep.Inside.Knock, global::Deep.Inside.Answered>, global::Workflows.Infrastructure.IGeneratedWorkflow
             {
                 private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -33,6 +33,14 @@ namespace Deep.Inside
                 [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
                 global::Workflows.WorkflowHandler<global::Deep.Inside.Answered> global::Workflows.IWorkflow<global::Deep.Inside.Knock, global::Deep.Inside.Answered>.RunAsync(global::Deep.Inside.Knock start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
                     => RunAsync(start, options, cancellationToken);
+
+                /// <inheritdoc/>
+                [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+                static global::Workflows.Infrastructure.WorkflowDefinition global::Workflows.Infrastructure.IGeneratedWorkflow.Definition => __workflowDefinition;
+
+                /// <inheritdoc/>
+                [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+                global::Workflows.Infrastructure.WorkflowDispatcher global::Workflows.Infrastructure.IGeneratedWorkflow.CreateDispatcher() => new __WorkflowDispatcher(this);
 
                 /// <summary>A run of <c>InnerFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
                 [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
@@ -70,10 +78,17 @@ namespace Deep.Inside
                             new global::Workflows.GraphEdge("Open", null, answered),
                         });
 
-                    return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
+                    var steps = new[]
                     {
                         new global::Workflows.Infrastructure.StepDefinition("Open"),
-                    });
+                    };
+
+                    // What stored runs depend on; a durable run started under another shape is not resumed.
+                    const string shape =
+                        "step 0 Open(global::Deep.Inside.Knock) -> [global::Deep.Inside.Answered] workers=1 attempts=1\n" +
+                        "event global::Deep.Inside.Answered {  }\n" +
+                        "event global::Deep.Inside.Knock {  }";
+                    return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "c90b21cc55ab4d30", shape);
                 }
 
                 /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>

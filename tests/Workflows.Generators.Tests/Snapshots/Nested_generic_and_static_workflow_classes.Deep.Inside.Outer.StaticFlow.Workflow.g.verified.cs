@@ -63,10 +63,17 @@ namespace Deep.Inside
                         new global::Workflows.GraphEdge("Open", null, answered),
                     });
 
-                return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
+                var steps = new[]
                 {
                     new global::Workflows.Infrastructure.StepDefinition("Open"),
-                });
+                };
+
+                // What stored runs depend on; a durable run started under another shape is not resumed.
+                const string shape =
+                    "step 0 Open(global::Deep.Inside.Knock) -> [global::Deep.Inside.Answered] workers=1 attempts=1\n" +
+                    "event global::Deep.Inside.Answered {  }\n" +
+                    "event global::Deep.Inside.Knock {  }";
+                return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "c90b21cc55ab4d30", shape);
             }
 
             /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>

@@ -3,7 +3,7 @@
 
 namespace Shop
 {
-    partial class ShopFlow : global::Workflows.IWorkflow<global::Shop.Order, global::Shop.Shipped>
+    partial class ShopFlow : global::Workflows.IWorkflow<global::Shop.Order, global::Shop.Shipped>, global::Workflows.Infrastructure.IGeneratedWorkflow
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -29,6 +29,14 @@ namespace Shop
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         global::Workflows.WorkflowHandler<global::Shop.Shipped> global::Workflows.IWorkflow<global::Shop.Order, global::Shop.Shipped>.RunAsync(global::Shop.Order start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
             => RunAsync(start, options, cancellationToken);
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        static global::Workflows.Infrastructure.WorkflowDefinition global::Workflows.Infrastructure.IGeneratedWorkflow.Definition => __workflowDefinition;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.Infrastructure.WorkflowDispatcher global::Workflows.Infrastructure.IGeneratedWorkflow.CreateDispatcher() => new __WorkflowDispatcher(this);
 
         /// <summary>A run of <c>ShopFlow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
@@ -80,13 +88,27 @@ namespace Shop
                     new global::Workflows.GraphEdge("ShipSong", null, shipped),
                 });
 
-            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
+            var steps = new[]
             {
                 new global::Workflows.Infrastructure.StepDefinition("Pick"),
                 new global::Workflows.Infrastructure.StepDefinition("Count"),
                 new global::Workflows.Infrastructure.StepDefinition("ShipBook"),
                 new global::Workflows.Infrastructure.StepDefinition("ShipSong"),
-            });
+            };
+
+            // What stored runs depend on; a durable run started under another shape is not resumed.
+            const string shape =
+                "step 0 Pick(global::Shop.Order) -> [global::Shop.Book, global::Shop.Ebook, global::Shop.Song] workers=1 attempts=1\n" +
+                "step 1 Count(global::Shop.Item) -> [] workers=1 attempts=1\n" +
+                "step 2 ShipBook(global::Shop.Book) -> [global::Shop.Shipped] workers=1 attempts=1\n" +
+                "step 3 ShipSong(global::Shop.Song) -> [global::Shop.Shipped] workers=1 attempts=1\n" +
+                "event global::Shop.Book {  }\n" +
+                "event global::Shop.Ebook {  }\n" +
+                "event global::Shop.Item {  }\n" +
+                "event global::Shop.Order {  }\n" +
+                "event global::Shop.Shipped {  }\n" +
+                "event global::Shop.Song {  }";
+            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "b736904e6a8a4737", shape);
         }
 
         /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>

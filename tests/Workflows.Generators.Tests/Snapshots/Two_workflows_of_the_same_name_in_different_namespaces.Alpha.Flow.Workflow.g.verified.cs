@@ -3,7 +3,7 @@
 
 namespace Alpha
 {
-    partial class Flow : global::Workflows.IWorkflow<global::Alpha.Go, global::Alpha.Gone>
+    partial class Flow : global::Workflows.IWorkflow<global::Alpha.Go, global::Alpha.Gone>, global::Workflows.Infrastructure.IGeneratedWorkflow
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -29,6 +29,14 @@ namespace Alpha
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         global::Workflows.WorkflowHandler<global::Alpha.Gone> global::Workflows.IWorkflow<global::Alpha.Go, global::Alpha.Gone>.RunAsync(global::Alpha.Go start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
             => RunAsync(start, options, cancellationToken);
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        static global::Workflows.Infrastructure.WorkflowDefinition global::Workflows.Infrastructure.IGeneratedWorkflow.Definition => __workflowDefinition;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.Infrastructure.WorkflowDispatcher global::Workflows.Infrastructure.IGeneratedWorkflow.CreateDispatcher() => new __WorkflowDispatcher(this);
 
         /// <summary>A run of <c>Flow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
@@ -66,10 +74,17 @@ namespace Alpha
                     new global::Workflows.GraphEdge("Run", null, gone),
                 });
 
-            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
+            var steps = new[]
             {
                 new global::Workflows.Infrastructure.StepDefinition("Run"),
-            });
+            };
+
+            // What stored runs depend on; a durable run started under another shape is not resumed.
+            const string shape =
+                "step 0 Run(global::Alpha.Go) -> [global::Alpha.Gone] workers=1 attempts=1\n" +
+                "event global::Alpha.Go {  }\n" +
+                "event global::Alpha.Gone {  }";
+            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "4632bcd800208f01", shape);
         }
 
         /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>

@@ -3,7 +3,7 @@
 
 namespace Beta
 {
-    partial class Flow : global::Workflows.IWorkflow<global::Beta.Go, global::Beta.Gone>
+    partial class Flow : global::Workflows.IWorkflow<global::Beta.Go, global::Beta.Gone>, global::Workflows.Infrastructure.IGeneratedWorkflow
     {
         private static readonly global::Workflows.Infrastructure.WorkflowDefinition __workflowDefinition = __CreateWorkflowDefinition();
 
@@ -29,6 +29,14 @@ namespace Beta
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
         global::Workflows.WorkflowHandler<global::Beta.Gone> global::Workflows.IWorkflow<global::Beta.Go, global::Beta.Gone>.RunAsync(global::Beta.Go start, global::Workflows.RunOptions? options, global::System.Threading.CancellationToken cancellationToken)
             => RunAsync(start, options, cancellationToken);
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        static global::Workflows.Infrastructure.WorkflowDefinition global::Workflows.Infrastructure.IGeneratedWorkflow.Definition => __workflowDefinition;
+
+        /// <inheritdoc/>
+        [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
+        global::Workflows.Infrastructure.WorkflowDispatcher global::Workflows.Infrastructure.IGeneratedWorkflow.CreateDispatcher() => new __WorkflowDispatcher(this);
 
         /// <summary>A run of <c>Flow</c>. It accepts nothing from outside once started; sending another event is a compile error.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("Workflows.Generators", "{version}")]
@@ -66,10 +74,17 @@ namespace Beta
                     new global::Workflows.GraphEdge("Run", null, gone),
                 });
 
-            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, new[]
+            var steps = new[]
             {
                 new global::Workflows.Infrastructure.StepDefinition("Run"),
-            });
+            };
+
+            // What stored runs depend on; a durable run started under another shape is not resumed.
+            const string shape =
+                "step 0 Run(global::Beta.Go) -> [global::Beta.Gone] workers=1 attempts=1\n" +
+                "event global::Beta.Go {  }\n" +
+                "event global::Beta.Gone {  }";
+            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "7ce19a0c46eed2e7", shape);
         }
 
         /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>

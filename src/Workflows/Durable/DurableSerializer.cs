@@ -1,0 +1,149 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Workflows.Infrastructure;
+
+namespace Workflows.Durable;
+
+/// <summary>
+/// Stores a workflow's events and state values as JSON (System.Text.Json), with each event's full
+/// type name as its discriminator, taken from the generator's list of the workflow's event types.
+/// The AOT-safe path uses the caller's <see cref="JsonSerializerContext"/>.
+/// </summary>
+internal sealed class DurableSerializer
+{
+    private readonly string _workflow;
+    private readonly Func<Type, JsonTypeInfo?> _resolve;
+    private readonly string _source;
+    private readonly Dictionary<string, Type> _eventTypes = new(StringComparer.Ordinal);
+
+    private DurableSerializer(WorkflowDefinition definition, Func<Type, JsonTypeInfo?> resolve, string source)
+    {
+        _workflow = definition.Name;
+        _resolve = resolve;
+        _source = source;
+        foreach (GraphEvent ev in definition.Graph.Events)
+        {
+            _eventTypes[Name(ev.Type)] = ev.Type;
+        }
+    }
+
+    /// <summary>Serializes with the caller's source-generated context: trimming- and AOT-safe.</summary>
+    public static DurableSerializer ForContext(WorkflowDefinition definition, JsonSerializerContext context) =>
+        new(definition, type => context.GetTypeInfo(type) ?? EngineJsonContext.Default.GetTypeInfo(type), context.GetType().Name);
+
+    /// <summary>Serializes by reflection over the event types.</summary>
+    [RequiresUnreferencedCode("Reflection-based JSON serialization; pass a JsonSerializerContext for trimmed or AOT applications.")]
+    [RequiresDynamicCode("Reflection-based JSON serialization; pass a JsonSerializerContext for trimmed or AOT applications.")]
+    public static DurableSerializer ForReflection(WorkflowDefinition definition)
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.General) { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        return new(definition, type => EngineJsonContext.Default.GetTypeInfo(type) ?? options.GetTypeInfo(type), "reflection");
+    }
+
+    /// <summary>The discriminator of an event type: its full name.</summary>
+    public static string Name(Type type) => type.FullName ?? type.Name;
+
+    /// <summary>The type behind a discriminator, if the workflow knows it.</summary>
+    public bool TryGetType(string name, [NotNullWhen(true)] out Type? type) => _eventTypes.TryGetValue(name, out type) || TryStepFailed(name, out type);
+
+    public string Serialize(Event ev)
+    {
+        if (ev is StepFailedEvent failed)
+        {
+            return SerializeFailure(failed);
+        }
+
+        return JsonSerializer.Serialize(ev, TypeInfo(ev.GetType()));
+    }
+
+    public Event Deserialize(string type, string payload)
+    {
+        if (type == Name(typeof(StepFailedEvent)))
+        {
+            return DeserializeFailure(payload);
+        }
+
+        if (!_eventTypes.TryGetValue(type, out Type? eventType))
+        {
+            throw new WorkflowStoreException($"A stored event of workflow '{_workflow}' has the type '{type}', which this build of the workflow does not have.");
+        }
+
+        return (Event)(JsonSerializer.Deserialize(payload, TypeInfo(eventType))
+            ?? throw new WorkflowStoreException($"A stored '{type}' of workflow '{_workflow}' is null."));
+    }
+
+    public string SerializeValue(object? value, Type type) => JsonSerializer.Serialize(value, TypeInfo(type));
+
+    public object? DeserializeValue(string json, Type type) => JsonSerializer.Deserialize(json, TypeInfo(type));
+
+    private JsonTypeInfo TypeInfo(Type type) =>
+        _resolve(type) ?? throw new NotSupportedException(
+            $"{_source} cannot serialize '{type.Name}', which workflow '{_workflow}' stores. Add [JsonSerializable(typeof({type.Name}))] to it.");
+
+    private static bool TryStepFailed(string name, [NotNullWhen(true)] out Type? type)
+    {
+        type = name == Name(typeof(StepFailedEvent)) ? typeof(StepFailedEvent) : null;
+        return type is not null;
+    }
+
+    /// <summary>A StepFailedEvent holds an exception, which does not round-trip: its type and message are kept.</summary>
+    private string SerializeFailure(StepFailedEvent failed) => new JsonObject
+    {
+        ["step"] = failed.StepName,
+        ["eventType"] = Name(failed.Event.GetType()),
+        ["event"] = JsonNode.Parse(Serialize(failed.Event)),
+        ["exceptionType"] = failed.Exception is StoredStepException stored ? stored.OriginalType : failed.Exception.GetType().FullName,
+        ["message"] = failed.Exception.Message,
+        ["attempts"] = failed.Attempts,
+    }.ToJsonString();
+
+    private StepFailedEvent DeserializeFailure(string payload)
+    {
+        JsonNode node = JsonNode.Parse(payload) ?? throw new WorkflowStoreException($"A stored StepFailedEvent of workflow '{_workflow}' is empty.");
+        Event inner = Deserialize((string)node["eventType"]!, node["event"]!.ToJsonString());
+        return new StepFailedEvent(
+            (string)node["step"]!,
+            inner,
+            new StoredStepException((string?)node["exceptionType"] ?? "Exception", (string?)node["message"] ?? string.Empty),
+            (int)node["attempts"]!);
+    }
+}
+
+/// <summary>A step's exception as a durable run remembers it: its type's name and its message.</summary>
+public sealed class StoredStepException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="originalType">The full name of the exception's type when it was thrown.</param>
+    /// <param name="message">Its message.</param>
+    public StoredStepException(string originalType, string message)
+        : base(message)
+    {
+        OriginalType = originalType;
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public StoredStepException()
+    {
+        OriginalType = nameof(Exception);
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">Its message.</param>
+    /// <param name="innerException">The cause.</param>
+    public StoredStepException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+        OriginalType = innerException?.GetType().FullName ?? nameof(Exception);
+    }
+
+    /// <summary>The full name of the exception's type when it was thrown.</summary>
+    public string OriginalType { get; }
+}
+
+/// <summary>The values the engine itself keeps in a run's state (fan-in batches, recovery counts).</summary>
+[JsonSerializable(typeof(List<StoredAnswer>))]
+[JsonSerializable(typeof(int))]
+internal sealed partial class EngineJsonContext : JsonSerializerContext;

@@ -1,0 +1,61 @@
+namespace Workflows.Durable;
+
+/// <summary>
+/// A durable run's state as one delivery sees it: the stored values, read on demand as the type
+/// asked for, and the changes the step makes, committed with its delivery (or dropped with it).
+/// </summary>
+internal sealed class DurableState(IReadOnlyDictionary<string, StoredValue> stored, DurableSerializer serializer)
+{
+    private readonly Dictionary<string, Change> _changes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object?> _reads = new(StringComparer.Ordinal);
+
+    public bool TryGet(string key, Type type, out object? value)
+    {
+        if (_changes.TryGetValue(key, out Change? change))
+        {
+            value = change.Value;
+            return !change.Removed;
+        }
+
+        if (_reads.TryGetValue(key, out value))
+        {
+            return true;
+        }
+
+        if (stored.TryGetValue(key, out StoredValue? raw))
+        {
+            value = serializer.DeserializeValue(raw.Value, type);
+            _reads[key] = value;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
+    public void Set(string key, object? value, Type type) => _changes[key] = new Change(value, type, Removed: false);
+
+    public bool Remove(string key)
+    {
+        bool existed = TryGet(key, typeof(object), out _);
+        _changes[key] = new Change(null, typeof(object), Removed: true);
+        return existed;
+    }
+
+    /// <summary>The changes, each guarded by the version the delivery started from.</summary>
+    public IReadOnlyList<StateWrite> Writes()
+    {
+        var writes = new List<StateWrite>(_changes.Count);
+        foreach ((string key, Change change) in _changes)
+        {
+            long version = stored.TryGetValue(key, out StoredValue? raw) ? raw.Version : 0;
+            writes.Add(change.Removed
+                ? new StateWrite(key, version, null, null)
+                : new StateWrite(key, version, change.Type.FullName, serializer.SerializeValue(change.Value, change.Type)));
+        }
+
+        return writes;
+    }
+
+    private sealed record Change(object? Value, Type Type, bool Removed);
+}

@@ -1,0 +1,147 @@
+using Workflows.Engine;
+
+namespace Workflows.Durable;
+
+/// <summary>
+/// The <see cref="WorkflowContext"/> of a step running as one durable delivery: what it sends,
+/// streams and writes is buffered and committed with the delivery; WaitForAsync returns an answer
+/// already recorded for the delivery, or suspends it (the step is abandoned and runs again, from the
+/// start, when the answer arrives).
+/// </summary>
+internal sealed class DurableStepHost : IStepHost
+{
+    private readonly ClaimedDelivery _claim;
+    private readonly DurableSerializer _serializer;
+    private readonly DurableState _state;
+    private readonly Lock _lock = new();
+    private readonly List<DurableOutput> _outputs = [];
+    private readonly TaskCompletionSource<string> _suspended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _waits;
+
+    public DurableStepHost(ClaimedDelivery claim, DurableSerializer serializer, IReadOnlyDictionary<string, StoredValue> state, TimeProvider time)
+    {
+        _claim = claim;
+        _serializer = serializer;
+        _state = new DurableState(state, serializer);
+        Store = new StateStore(_state);
+        Time = time;
+        PromptedWaits = claim.PromptedWaits;
+    }
+
+    public string RunId => _claim.Run.RunId;
+
+    public StateStore Store { get; }
+
+    public TimeProvider Time { get; }
+
+    /// <summary>Completes with the answer type's name when the step starts waiting for an answer it does not have yet.</summary>
+    public Task<string> Suspended => _suspended.Task;
+
+    /// <summary>How many WaitForAsync prompts are in the stream once this execution commits.</summary>
+    public int PromptedWaits { get; private set; }
+
+    public IReadOnlyList<DurableOutput> Outputs
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _outputs];
+            }
+        }
+    }
+
+    public IReadOnlyList<StateWrite> StateWrites() => _state.Writes();
+
+    public void Send(Event ev) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Routed, default));
+
+    public void SendAt(Event ev, DateTimeOffset when) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Timer, when));
+
+    public void WriteToStream(Event ev) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Streamed, default));
+
+    /// <summary>Fan-in kept in the run's state, so batches survive restarts and commit with the delivery.</summary>
+    public IReadOnlyList<T>? Collect<T>(T ev, int count)
+        where T : Event
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        string key = "$collect:" + DurableSerializer.Name(typeof(T));
+        lock (_lock)
+        {
+            List<StoredAnswer> batch = Store.TryGet(key, out List<StoredAnswer>? stored) && stored is not null ? [.. stored] : [];
+            batch.Add(new StoredAnswer(DurableSerializer.Name(ev.GetType()), _serializer.Serialize(ev)));
+            if (batch.Count < count)
+            {
+                Store.Set(key, batch);
+                return null;
+            }
+
+            Store.Set(key, batch.GetRange(count, batch.Count - count));
+            var complete = new T[count];
+            for (int i = 0; i < count; i++)
+            {
+                complete[i] = (T)_serializer.Deserialize(batch[i].Type, batch[i].Payload);
+            }
+
+            return complete;
+        }
+    }
+
+    public ValueTask<TResponse> WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken)
+        where TResponse : HumanResponseEvent
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        int index;
+        lock (_lock)
+        {
+            index = _waits++;
+        }
+
+        if (index < _claim.Answers.Count)
+        {
+            // Recorded on an earlier execution of this delivery: return it at once.
+            StoredAnswer answer = _claim.Answers[index];
+            return new ValueTask<TResponse>((TResponse)_serializer.Deserialize(answer.Type, answer.Payload));
+        }
+
+        lock (_lock)
+        {
+            if (index >= PromptedWaits)
+            {
+                _outputs.Add(new DurableOutput(prompt, EventRecordKind.Streamed, default, IsPrompt: true));
+                PromptedWaits = index + 1;
+            }
+        }
+
+        _suspended.TrySetResult(DurableSerializer.Name(typeof(TResponse)));
+
+        // Never completes: the execution is abandoned and the step runs again once the answer is recorded.
+        return new ValueTask<TResponse>(new TaskCompletionSource<TResponse>().Task.WaitAsync(cancellationToken));
+    }
+
+    public async Task<TStop> RunChildAsync<TStart, TStop>(IWorkflow<TStart, TStop> workflow, TStart start, CancellationToken cancellationToken)
+        where TStart : StartEvent
+        where TStop : StopEvent
+    {
+        // Inside a durable step a sub-workflow runs in memory, as part of the step: it re-runs with the step.
+        ArgumentNullException.ThrowIfNull(workflow);
+        WorkflowHandler<TStop> child = workflow.RunAsync(start, new RunOptions { TimeProvider = Time }, cancellationToken);
+        await foreach (Event ev in child.StreamEvents(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (ev is not TStop)
+            {
+                WriteToStream(ev);
+            }
+        }
+
+        return await child.Result.ConfigureAwait(false);
+    }
+
+    private void Add(DurableOutput output)
+    {
+        lock (_lock)
+        {
+            _outputs.Add(output);
+        }
+    }
+}

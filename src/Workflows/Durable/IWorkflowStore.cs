@@ -1,0 +1,99 @@
+namespace Workflows.Durable;
+
+/// <summary>
+/// Where durable runs live: an append-only journal of events, the deliveries of events to steps,
+/// run state and status. Every change a delivery makes is one transaction
+/// (<see cref="CommitAsync"/>). Implemented by <c>Workflows.Sqlite</c> and <c>Workflows.Postgres</c>.
+/// </summary>
+public interface IWorkflowStore : IAsyncDisposable
+{
+    /// <summary>Creates the schema in an empty store, or checks an existing one. A store that is not
+    /// a Workflows store, or is damaged, throws <see cref="WorkflowStoreException"/> and is left untouched.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores a new run with its StartEvent; with an idempotency key already used by the same workflow, returns that run instead.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run, and whether it was created now.</returns>
+    Task<(RunRecord Run, bool Created)> CreateRunAsync(NewRun run, CancellationToken cancellationToken);
+
+    /// <summary>A run by id.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run, or <see langword="null"/>.</returns>
+    Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Runs matching a query, newest first.</summary>
+    /// <param name="query">The query.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A page.</returns>
+    Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Claims a due pending delivery (or one whose lease expired) of a run this worker can run.</summary>
+    /// <param name="request">Who asks, for what.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The claim, or when to look again.</returns>
+    Task<ClaimResult> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Extends a lease; <see langword="false"/> when the worker no longer holds the delivery (its run ended, or it was taken over).</summary>
+    /// <param name="deliveryId">The delivery.</param>
+    /// <param name="workerId">The worker.</param>
+    /// <param name="until">The new end of the lease.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the lease was extended.</returns>
+    Task<bool> RenewLeaseAsync(long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken);
+
+    /// <summary>Records a delivery's outcome, its events, deliveries and state changes, and the run's new status, atomically.</summary>
+    /// <param name="commit">The changes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it was recorded.</returns>
+    Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken);
+
+    /// <summary>Gives a claimed delivery back, to be claimed again at once (no attempt counted).</summary>
+    /// <param name="deliveryId">The delivery.</param>
+    /// <param name="workerId">The worker.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task ReleaseAsync(long deliveryId, string workerId, CancellationToken cancellationToken);
+
+    /// <summary>Records an event sent from outside: to the oldest step waiting for its type, else to the given deliveries.</summary>
+    /// <param name="ev">The event.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What became of it.</returns>
+    Task<ExternalResult> AddExternalEventAsync(ExternalEvent ev, CancellationToken cancellationToken);
+
+    /// <summary>Ends a running run as cancelled, and its pending deliveries with it.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="reason">Why.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it was running.</returns>
+    Task<bool> CancelRunAsync(string runId, string reason, CancellationToken cancellationToken);
+
+    /// <summary>A run's journal after a position, in order.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="afterSequence">The last position already read (0 for all).</param>
+    /// <param name="max">How many at most.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The events.</returns>
+    Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string runId, long afterSequence, int max, CancellationToken cancellationToken);
+
+    /// <summary>A run's state, by key.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The values.</returns>
+    Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>A run's deliveries, oldest first.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The deliveries.</returns>
+    Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>Waits until new work may be there (a notification) or <paramref name="max"/> passes.</summary>
+    /// <param name="max">The longest wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task.</returns>
+    Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken);
+}

@@ -1,0 +1,275 @@
+namespace Workflows.Durable;
+
+/// <summary>Why an event is in a run's journal.</summary>
+public enum EventRecordKind
+{
+    /// <summary>The StartEvent.</summary>
+    Start,
+
+    /// <summary>Produced by a step (returned or sent) and routed to steps.</summary>
+    Routed,
+
+    /// <summary>Written to the run's stream (WriteToStream, InputRequiredEvents, the StopEvent).</summary>
+    Streamed,
+
+    /// <summary>Sent into the run from outside.</summary>
+    External,
+
+    /// <summary>Sent by a step with SendAfter/SendAt; routed when due.</summary>
+    Timer,
+}
+
+/// <summary>A stored event: its journal position, its type discriminator and its JSON.</summary>
+/// <param name="Id">Its id in the store.</param>
+/// <param name="RunId">The run.</param>
+/// <param name="Sequence">Its position in the run's journal, from 1, without gaps.</param>
+/// <param name="Kind">Why it is there.</param>
+/// <param name="Type">The event type's full name (the discriminator).</param>
+/// <param name="Payload">The event as JSON.</param>
+/// <param name="Producer">The step that produced it, if one did.</param>
+/// <param name="CreatedAt">When it was recorded.</param>
+public sealed record StoredEvent(long Id, string RunId, long Sequence, EventRecordKind Kind, string Type, string Payload, string? Producer, DateTimeOffset CreatedAt);
+
+/// <summary>A run as stored.</summary>
+/// <param name="RunId">Its id.</param>
+/// <param name="Workflow">The workflow's name.</param>
+/// <param name="Fingerprint">The workflow's fingerprint when the run started.</param>
+/// <param name="Shape">The workflow's shape when the run started.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="IdempotencyKey">The key it was started with, if any.</param>
+/// <param name="ResultType">The StopEvent's type, once completed.</param>
+/// <param name="ResultPayload">The StopEvent as JSON, once completed.</param>
+/// <param name="Error">Why it failed, was cancelled or stalled.</param>
+/// <param name="CreatedAt">When it started.</param>
+/// <param name="UpdatedAt">When it last changed.</param>
+public sealed record RunRecord(
+    string RunId,
+    string Workflow,
+    string Fingerprint,
+    string Shape,
+    WorkflowRunStatus Status,
+    string? IdempotencyKey,
+    string? ResultType,
+    string? ResultPayload,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Whether the run has ended (completed, failed, cancelled or timed out).</summary>
+    public bool IsFinished => Status is WorkflowRunStatus.Completed or WorkflowRunStatus.Failed or WorkflowRunStatus.Cancelled or WorkflowRunStatus.TimedOut;
+}
+
+/// <summary>A new run to store, with its StartEvent and the deliveries of it.</summary>
+/// <param name="RunId">Its id.</param>
+/// <param name="Workflow">The workflow's name.</param>
+/// <param name="Fingerprint">The workflow's fingerprint.</param>
+/// <param name="Shape">The workflow's shape.</param>
+/// <param name="IdempotencyKey">Starting twice with the same key (for the same workflow) returns the first run.</param>
+/// <param name="Start">The StartEvent and the steps it goes to.</param>
+public sealed record NewRun(string RunId, string Workflow, string Fingerprint, string Shape, string? IdempotencyKey, NewEvent Start);
+
+/// <summary>An event to append to a run's journal, and the deliveries it makes.</summary>
+/// <param name="Kind">Why it is recorded.</param>
+/// <param name="Type">Its type's full name.</param>
+/// <param name="Payload">Its JSON.</param>
+/// <param name="Producer">The step that produced it, if one did.</param>
+/// <param name="Deliveries">The steps it goes to (none for a streamed event).</param>
+public sealed record NewEvent(EventRecordKind Kind, string Type, string Payload, string? Producer, IReadOnlyList<NewDelivery> Deliveries);
+
+/// <summary>A delivery of an event to a step.</summary>
+/// <param name="Step">The step's index.</param>
+/// <param name="StepName">The step's name.</param>
+/// <param name="Workers">How many deliveries of this step may be claimed at once in one run.</param>
+/// <param name="AvailableAt">When it may be claimed (later for timers).</param>
+public sealed record NewDelivery(int Step, string StepName, int Workers, DateTimeOffset AvailableAt);
+
+/// <summary>Where a delivery stands.</summary>
+public enum DeliveryStatus
+{
+    /// <summary>Waiting to be claimed (maybe not before its due time).</summary>
+    Pending,
+
+    /// <summary>Claimed by a worker under a lease.</summary>
+    Claimed,
+
+    /// <summary>Its step waits for a human's answer (WaitForAsync).</summary>
+    Waiting,
+
+    /// <summary>Committed: its outputs are recorded.</summary>
+    Done,
+
+    /// <summary>Its step failed after its last attempt.</summary>
+    Failed,
+
+    /// <summary>Its run ended first.</summary>
+    Cancelled,
+}
+
+/// <summary>A delivery, for diagnostics and tests.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="RunId">The run.</param>
+/// <param name="Step">The step's index.</param>
+/// <param name="StepName">The step's name.</param>
+/// <param name="EventId">The event delivered.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="Attempt">The attempt it is at, from 1.</param>
+/// <param name="Executions">How many times a worker started executing it (retries and re-runs after a crash included).</param>
+public sealed record DeliveryRecord(long Id, string RunId, int Step, string StepName, long EventId, DeliveryStatus Status, int Attempt, int Executions);
+
+/// <summary>An answer recorded for a step waiting in WaitForAsync.</summary>
+/// <param name="Type">The answer's type.</param>
+/// <param name="Payload">Its JSON.</param>
+public sealed record StoredAnswer(string Type, string Payload);
+
+/// <summary>A delivery claimed by a worker: everything needed to run the step.</summary>
+/// <param name="DeliveryId">The delivery.</param>
+/// <param name="Run">The run.</param>
+/// <param name="Step">The step's index.</param>
+/// <param name="Attempt">Which attempt this is.</param>
+/// <param name="Event">The event to deliver.</param>
+/// <param name="Answers">Answers recorded for the step's WaitForAsync calls, in order.</param>
+/// <param name="PromptedWaits">How many of its WaitForAsync prompts were already streamed.</param>
+public sealed record ClaimedDelivery(long DeliveryId, RunRecord Run, int Step, int Attempt, StoredEvent Event, IReadOnlyList<StoredAnswer> Answers, int PromptedWaits);
+
+/// <summary>What a worker asks the store for.</summary>
+/// <param name="WorkerId">The worker, owner of the lease.</param>
+/// <param name="Fingerprints">The workflows (name → fingerprint) this worker can run; other runs are left alone.</param>
+/// <param name="Now">The current time.</param>
+/// <param name="Lease">How long the claim holds before another worker may take it over.</param>
+public sealed record ClaimRequest(string WorkerId, IReadOnlyDictionary<string, string> Fingerprints, DateTimeOffset Now, TimeSpan Lease);
+
+/// <summary>The claim, or when the next delivery falls due if none can be claimed now.</summary>
+/// <param name="Delivery">The claimed delivery, if any.</param>
+/// <param name="NextDueAt">When the soonest pending delivery that is not due yet falls due.</param>
+public sealed record ClaimResult(ClaimedDelivery? Delivery, DateTimeOffset? NextDueAt);
+
+/// <summary>How a delivery's execution ended.</summary>
+public enum DeliveryOutcome
+{
+    /// <summary>The step returned; its outputs are in the commit.</summary>
+    Done,
+
+    /// <summary>The step waits for an answer (WaitForAsync); it runs again when one arrives.</summary>
+    Waiting,
+
+    /// <summary>The step failed and is tried again at <see cref="DeliveryCommit.RetryAt"/>.</summary>
+    Retry,
+
+    /// <summary>The step failed after its last attempt.</summary>
+    Failed,
+}
+
+/// <summary>A change of a run's state: the value as JSON, or a removal.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="ExpectedVersion">The version the step read (0 when the key did not exist); the commit fails if it changed.</param>
+/// <param name="Type">The value's type name, for diagnostics.</param>
+/// <param name="Value">The value as JSON; <see langword="null"/> to remove the key.</param>
+public sealed record StateWrite(string Key, long ExpectedVersion, string? Type, string? Value);
+
+/// <summary>A state value as stored.</summary>
+/// <param name="Version">Its version, from 1; bumped on every write.</param>
+/// <param name="Type">Its type name.</param>
+/// <param name="Value">Its JSON.</param>
+public sealed record StoredValue(long Version, string? Type, string Value);
+
+/// <summary>How a run ends, committed with the delivery that ends it.</summary>
+/// <param name="Status">Completed, Failed, Cancelled or TimedOut.</param>
+/// <param name="ResultType">For Completed: the StopEvent's type.</param>
+/// <param name="ResultPayload">For Completed: the StopEvent as JSON.</param>
+/// <param name="Error">Otherwise: why.</param>
+public sealed record RunCompletion(WorkflowRunStatus Status, string? ResultType, string? ResultPayload, string? Error);
+
+/// <summary>Everything one delivery's execution changes, committed atomically.</summary>
+public sealed record DeliveryCommit
+{
+    /// <summary>The delivery.</summary>
+    public required long DeliveryId { get; init; }
+
+    /// <summary>The worker that claimed it; the commit fails if another holds it now.</summary>
+    public required string WorkerId { get; init; }
+
+    /// <summary>The run.</summary>
+    public required string RunId { get; init; }
+
+    /// <summary>How the execution ended.</summary>
+    public required DeliveryOutcome Outcome { get; init; }
+
+    /// <summary>The events recorded, in order, with the deliveries they make.</summary>
+    public IReadOnlyList<NewEvent> Events { get; init; } = [];
+
+    /// <summary>The state changes.</summary>
+    public IReadOnlyList<StateWrite> StateWrites { get; init; } = [];
+
+    /// <summary>For <see cref="DeliveryOutcome.Waiting"/>: the answer type's full name.</summary>
+    public string? WaitingFor { get; init; }
+
+    /// <summary>How many WaitForAsync prompts have been streamed for this delivery so far.</summary>
+    public int PromptedWaits { get; init; }
+
+    /// <summary>For <see cref="DeliveryOutcome.Retry"/>: when to try again.</summary>
+    public DateTimeOffset? RetryAt { get; init; }
+
+    /// <summary>For failures: the error.</summary>
+    public string? Error { get; init; }
+
+    /// <summary>When the run ends with this commit.</summary>
+    public RunCompletion? Completion { get; init; }
+
+    /// <summary>Whether the run may wait for outside events when nothing else is pending (else it has stalled).</summary>
+    public bool AcceptsExternalEvents { get; init; }
+
+    /// <summary>Why the run failed, if it turns out to have nothing left to do.</summary>
+    public string StallMessage { get; init; } = string.Empty;
+}
+
+/// <summary>How a commit went.</summary>
+public enum CommitResult
+{
+    /// <summary>Recorded.</summary>
+    Committed,
+
+    /// <summary>The worker's lease ended and another worker owns the delivery (or the run ended): nothing was recorded.</summary>
+    LeaseLost,
+
+    /// <summary>A state value the step read was changed by another delivery: nothing was recorded; run the step again.</summary>
+    StateConflict,
+}
+
+/// <summary>An event sent into a run from outside.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Type">The event's type name.</param>
+/// <param name="Payload">Its JSON.</param>
+/// <param name="AcceptedTypes">The event type and its base types' full names: a step waiting for any of them gets it.</param>
+/// <param name="Deliveries">The steps it goes to when no step waits for it.</param>
+public sealed record ExternalEvent(string RunId, string Type, string Payload, IReadOnlyList<string> AcceptedTypes, IReadOnlyList<NewDelivery> Deliveries);
+
+/// <summary>What became of an event sent from outside.</summary>
+public enum ExternalResult
+{
+    /// <summary>Handed to a waiting step.</summary>
+    Answered,
+
+    /// <summary>Routed to the steps that take it.</summary>
+    Routed,
+
+    /// <summary>No step waits for it or takes it: nothing was recorded.</summary>
+    NotAccepted,
+
+    /// <summary>The run does not exist.</summary>
+    RunNotFound,
+
+    /// <summary>The run has ended.</summary>
+    RunEnded,
+}
+
+/// <summary>Which runs to list.</summary>
+/// <param name="Workflow">Only this workflow's runs.</param>
+/// <param name="Status">Only runs in this status.</param>
+/// <param name="Offset">How many to skip (newest first).</param>
+/// <param name="Limit">How many at most.</param>
+public sealed record RunQuery(string? Workflow = null, WorkflowRunStatus? Status = null, int Offset = 0, int Limit = 50);
+
+/// <summary>A page of runs, newest first.</summary>
+/// <param name="Runs">The runs.</param>
+/// <param name="Total">How many match in all.</param>
+public sealed record RunPage(IReadOnlyList<RunRecord> Runs, int Total);

@@ -1,0 +1,382 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Serialization;
+using Workflows.Infrastructure;
+
+namespace Workflows.Durable;
+
+/// <summary>
+/// Runs workflows durably: every routed event, delivery, attempt, state change and stream event is
+/// journaled in an <see cref="IWorkflowStore"/>, so a run survives a crash, waits days for a human
+/// without holding a thread, and may move between processes and machines step by step.
+/// </summary>
+/// <remarks>
+/// Guarantees: a delivery's produced events, state changes and "done" are one transaction, so its
+/// recorded outputs are exactly-once; a delivery whose transaction did not commit (a crash, a lost
+/// lease) runs again, so step code runs at least once and should be safe to repeat. Code before a
+/// <see cref="WorkflowContext.WaitForAsync{TResponse}"/> runs again when the answer arrives.
+/// </remarks>
+/// <example>
+/// <code>
+/// await using var runtime = new WorkflowRuntime(new SqliteWorkflowStore("runs.db"))
+///     .Register(() =&gt; new ReviewFlow(), ReviewJson.Default);
+/// await runtime.StartAsync();
+/// RunRecord run = await runtime.StartRunAsync&lt;ReviewFlow&gt;(new DocumentSubmitted(title, text));
+/// ReviewCompleted done = await runtime.WaitForResultAsync&lt;ReviewCompleted&gt;(run.RunId);
+/// </code>
+/// </example>
+public sealed partial class WorkflowRuntime : IAsyncDisposable
+{
+    private readonly IWorkflowStore _store;
+    private readonly WorkflowRuntimeOptions _options;
+    private readonly Dictionary<string, DurableRegistration> _registrations = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, DurableRegistration> _byType = [];
+
+    /// <summary>Creates a runtime over a store.</summary>
+    /// <param name="store">Where runs live.</param>
+    /// <param name="options">How to run them.</param>
+    public WorkflowRuntime(IWorkflowStore store, WorkflowRuntimeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _options = options ?? new WorkflowRuntimeOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentDeliveries, 1);
+    }
+
+    /// <summary>The store.</summary>
+    public IWorkflowStore Store => _store;
+
+    /// <summary>
+    /// Registers a workflow, stored with the given source-generated JSON context (trimming- and
+    /// AOT-safe; the analyzers check that it covers every event of the workflow).
+    /// </summary>
+    /// <typeparam name="TWorkflow">The workflow.</typeparam>
+    /// <param name="factory">Makes an instance for each delivery.</param>
+    /// <param name="json">A context with <c>[JsonSerializable]</c> for each event type and state value type.</param>
+    /// <returns>This runtime.</returns>
+    public WorkflowRuntime Register<TWorkflow>(Func<TWorkflow> factory, JsonSerializerContext json)
+        where TWorkflow : class, IGeneratedWorkflow
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        return Register(factory, DurableSerializer.ForContext(TWorkflow.Definition, json));
+    }
+
+    /// <summary>Registers a workflow, stored with reflection-based JSON.</summary>
+    /// <typeparam name="TWorkflow">The workflow.</typeparam>
+    /// <param name="factory">Makes an instance for each delivery.</param>
+    /// <returns>This runtime.</returns>
+    [RequiresUnreferencedCode("Reflection-based JSON serialization; pass a JsonSerializerContext for trimmed or AOT applications.")]
+    [RequiresDynamicCode("Reflection-based JSON serialization; pass a JsonSerializerContext for trimmed or AOT applications.")]
+    public WorkflowRuntime Register<TWorkflow>(Func<TWorkflow> factory)
+        where TWorkflow : class, IGeneratedWorkflow => Register(factory, DurableSerializer.ForReflection(TWorkflow.Definition));
+
+    private WorkflowRuntime Register<TWorkflow>(Func<TWorkflow> factory, DurableSerializer serializer)
+        where TWorkflow : class, IGeneratedWorkflow
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        WorkflowDefinition definition = TWorkflow.Definition;
+        if (_registrations.ContainsKey(definition.Name))
+        {
+            throw new InvalidOperationException($"A workflow named '{definition.Name}' is already registered; durable runs name their workflow, so names must be unique.");
+        }
+
+        var registration = new DurableRegistration(definition, () => factory().CreateDispatcher(), serializer);
+        _registrations.Add(definition.Name, registration);
+        _byType.Add(typeof(TWorkflow), registration);
+        return this;
+    }
+
+    /// <summary>
+    /// Opens the store (creating its schema if empty), checks that unfinished runs match this build
+    /// of their workflows, and starts the workers, which resume every unfinished run.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels starting.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="WorkflowVersionMismatchException">Unfinished runs started under another shape of their workflow.</exception>
+    /// <exception cref="WorkflowStoreException">The store is foreign or damaged.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (_options.FailOnIncompatibleRuns)
+        {
+            await CheckUnfinishedRunsAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_options.RunWorkers)
+        {
+            StartWorkers();
+        }
+    }
+
+    /// <summary>Starts a durable run of <typeparamref name="TWorkflow"/>.</summary>
+    /// <typeparam name="TWorkflow">A registered workflow.</typeparam>
+    /// <param name="start">Its StartEvent.</param>
+    /// <param name="options">The run's id or idempotency key.</param>
+    /// <param name="cancellationToken">Cancels the call (not the run).</param>
+    /// <returns>The run as stored (an existing one for a repeated id or idempotency key).</returns>
+    public async Task<RunRecord> StartRunAsync<TWorkflow>(StartEvent start, DurableRunOptions? options = null, CancellationToken cancellationToken = default)
+        where TWorkflow : class, IGeneratedWorkflow
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        DurableRegistration registration = RegistrationOf(typeof(TWorkflow));
+        GraphEvent startType = registration.Definition.Graph.StartEvent;
+        if (!startType.Type.IsInstanceOfType(start))
+        {
+            throw new ArgumentException($"Workflow '{registration.Name}' starts with '{startType.Name}', not '{start.GetType().Name}'.", nameof(start));
+        }
+
+        DateTimeOffset now = _options.TimeProvider.GetUtcNow();
+        var run = new NewRun(
+            options?.RunId ?? Guid.CreateVersion7().ToString(),
+            registration.Name,
+            registration.Definition.Fingerprint,
+            registration.Definition.Shape,
+            options?.IdempotencyKey,
+            registration.Record(start, EventRecordKind.Start, null, registration.DeliveriesOf(start, now)));
+        (RunRecord stored, bool created) = await _store.CreateRunAsync(run, cancellationToken).ConfigureAwait(false);
+        if (created)
+        {
+            SignalWork();
+        }
+
+        return stored;
+    }
+
+    /// <summary>A run by id, or <see langword="null"/>.</summary>
+    /// <param name="runId">The run's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The run.</returns>
+    public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => _store.GetRunAsync(runId, cancellationToken);
+
+    /// <summary>Runs by workflow and status, newest first, a page at a time.</summary>
+    /// <param name="query">The filters and the page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default) => _store.ListRunsAsync(query, cancellationToken);
+
+    /// <summary>
+    /// Sends an event into a run, from any process using the same store: to the step waiting for its
+    /// type (WaitForAsync), else to the steps that take it. Nothing is recorded if it is rejected.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="ev">The event.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="WorkflowRunNotFoundException">No run has that id.</exception>
+    /// <exception cref="ArgumentException">The run neither waits for nor takes that event type.</exception>
+    /// <exception cref="InvalidOperationException">The run has ended, or its workflow is not registered here.</exception>
+    /// <exception cref="WorkflowVersionMismatchException">The run started under another shape of its workflow.</exception>
+    public async Task SendEventAsync(string runId, Event ev, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentNullException.ThrowIfNull(ev);
+        RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
+        DurableRegistration registration = RegistrationFor(run);
+        if (!registration.Serializer.TryGetType(DurableSerializer.Name(ev.GetType()), out _))
+        {
+            throw new ArgumentException(NotAccepted(registration, ev), nameof(ev));
+        }
+
+        var accepted = new List<string>();
+        for (Type? type = ev.GetType(); type is not null && type != typeof(object); type = type.BaseType)
+        {
+            accepted.Add(DurableSerializer.Name(type));
+        }
+
+        ExternalResult result = await _store.AddExternalEventAsync(
+            new ExternalEvent(runId, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), accepted, registration.DeliveriesOf(ev, _options.TimeProvider.GetUtcNow())),
+            cancellationToken).ConfigureAwait(false);
+        switch (result)
+        {
+            case ExternalResult.RunNotFound:
+                throw new WorkflowRunNotFoundException(runId);
+            case ExternalResult.RunEnded:
+                throw new InvalidOperationException($"Run '{runId}' of workflow '{run.Workflow}' has ended; it accepts no more events.");
+            case ExternalResult.NotAccepted:
+                throw new ArgumentException(NotAccepted(registration, ev), nameof(ev));
+            default:
+                SignalWork();
+                break;
+        }
+    }
+
+    /// <summary>Cancels a run: its pending deliveries are dropped and steps in flight are cancelled at their next lease renewal.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the run was still running.</returns>
+    public async Task<bool> CancelAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        _ = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
+        return await _store.CancelRunAsync(runId, "cancelled by request", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until a run ends, and returns it.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The ended run.</returns>
+    public async Task<RunRecord> WaitForCompletionAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        TimeSpan delay = TimeSpan.FromMilliseconds(10);
+        while (true)
+        {
+            RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
+            if (run.IsFinished)
+            {
+                return run;
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
+        }
+    }
+
+    /// <summary>Waits until a run ends and returns its StopEvent; a failed, cancelled or stalled run throws <see cref="WorkflowRunFailedException"/>.</summary>
+    /// <typeparam name="TStop">The workflow's StopEvent type.</typeparam>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The StopEvent.</returns>
+    public async Task<TStop> WaitForResultAsync<TStop>(string runId, CancellationToken cancellationToken = default)
+        where TStop : StopEvent
+    {
+        RunRecord run = await WaitForCompletionAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run.Status != WorkflowRunStatus.Completed)
+        {
+            throw new WorkflowRunFailedException(run);
+        }
+
+        return (TStop)RegistrationFor(run).Serializer.Deserialize(run.ResultType!, run.ResultPayload!);
+    }
+
+    /// <summary>Reads a run's journal after a position: its stream (and routing) as stored, in order.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="afterSequence">The last position already read.</param>
+    /// <param name="max">How many at most.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored events.</returns>
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string runId, long afterSequence = 0, int max = 1000, CancellationToken cancellationToken = default) =>
+        _store.ReadEventsAsync(runId, afterSequence, max, cancellationToken);
+
+    /// <summary>Follows a run's stream: the streamed events after a position, then new ones as they are committed, until the run ends.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="afterSequence">The last position already read (0 for all).</param>
+    /// <param name="cancellationToken">Stops following.</param>
+    /// <returns>The streamed events with their positions, in order.</returns>
+    public async IAsyncEnumerable<(long Sequence, Event Event)> FollowStreamAsync(string runId, long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        long position = afterSequence;
+        TimeSpan delay = TimeSpan.FromMilliseconds(20);
+        while (true)
+        {
+            RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
+            DurableRegistration registration = RegistrationFor(run);
+            IReadOnlyList<StoredEvent> events = await _store.ReadEventsAsync(runId, position, 500, cancellationToken).ConfigureAwait(false);
+            foreach (StoredEvent stored in events)
+            {
+                position = stored.Sequence;
+                if (stored.Kind == EventRecordKind.Streamed)
+                {
+                    yield return (stored.Sequence, registration.Serializer.Deserialize(stored.Type, stored.Payload));
+                }
+            }
+
+            if (events.Count > 0)
+            {
+                delay = TimeSpan.FromMilliseconds(20);
+                continue;
+            }
+
+            if (run.IsFinished)
+            {
+                yield break;
+            }
+
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
+        }
+    }
+
+    /// <summary>Turns a stored event of a run into the event, with the run's workflow's types.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="stored">The stored event.</param>
+    /// <returns>The event.</returns>
+    public Event Deserialize(RunRecord run, StoredEvent stored)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(stored);
+        return RegistrationFor(run).Serializer.Deserialize(stored.Type, stored.Payload);
+    }
+
+    /// <summary>Stops the workers (steps in flight finish or are released) and closes the store.</summary>
+    /// <returns>A task.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await StopWorkersAsync().ConfigureAwait(false);
+        await _store.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The definitions of the registered workflows, by name.</summary>
+    internal IReadOnlyDictionary<string, DurableRegistration> Registrations => _registrations;
+
+    private DurableRegistration RegistrationOf(Type workflow) =>
+        _byType.TryGetValue(workflow, out DurableRegistration? registration)
+            ? registration
+            : throw new InvalidOperationException($"Workflow '{workflow.Name}' is not registered with this runtime. Call Register<{workflow.Name}>(...) before StartAsync.");
+
+    private DurableRegistration RegistrationFor(RunRecord run)
+    {
+        if (!_registrations.TryGetValue(run.Workflow, out DurableRegistration? registration))
+        {
+            throw new InvalidOperationException($"Run '{run.RunId}' belongs to workflow '{run.Workflow}', which is not registered with this runtime.");
+        }
+
+        if (registration.Definition.Fingerprint != run.Fingerprint)
+        {
+            throw new WorkflowVersionMismatchException(VersionMismatch.Describe(run, registration.Definition));
+        }
+
+        return registration;
+    }
+
+    private static string NotAccepted(DurableRegistration registration, Event ev)
+    {
+        var accepted = registration.Definition.Graph.Steps
+            .Select(s => s.Accepts)
+            .Where(e => e.Kind == EventKind.HumanResponse)
+            .Select(e => e.Name)
+            .Distinct()
+            .ToList();
+        return $"Workflow '{registration.Name}' has no step that takes '{ev.GetType().Name}' and no step waiting for one. " +
+            $"It takes from outside: {(accepted.Count == 0 ? "nothing" : string.Join(", ", accepted))} (and what its steps wait for).";
+    }
+
+    private async Task CheckUnfinishedRunsAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        foreach (WorkflowRunStatus status in new[] { WorkflowRunStatus.Running, WorkflowRunStatus.WaitingForInput })
+        {
+            for (int offset = 0; ; offset += 200)
+            {
+                RunPage page = await _store.ListRunsAsync(new RunQuery(Status: status, Offset: offset, Limit: 200), cancellationToken).ConfigureAwait(false);
+                foreach (RunRecord run in page.Runs)
+                {
+                    if (_registrations.TryGetValue(run.Workflow, out DurableRegistration? registration) && registration.Definition.Fingerprint != run.Fingerprint)
+                    {
+                        problems.Add(VersionMismatch.Describe(run, registration.Definition));
+                    }
+                }
+
+                if (page.Runs.Count < 200)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new WorkflowVersionMismatchException(
+                $"{problems.Count} unfinished run(s) started under another shape of their workflow; they were not resumed and nothing was changed. " +
+                "Finish them with the build that started them, or cancel them.\n" + string.Join("\n", problems.Take(10)));
+        }
+    }
+}

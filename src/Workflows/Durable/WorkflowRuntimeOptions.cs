@@ -1,0 +1,56 @@
+namespace Workflows.Durable;
+
+/// <summary>How a <see cref="WorkflowRuntime"/> runs durable workflows.</summary>
+public sealed class WorkflowRuntimeOptions
+{
+    /// <summary>This runtime's name in leases; unique per process. Default: machine name, process id and a random suffix.</summary>
+    public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(64, Environment.MachineName.Length + 45)];
+
+    /// <summary>How many deliveries this runtime executes at once. Default: 4 × processors.</summary>
+    public int MaxConcurrentDeliveries { get; set; } = Environment.ProcessorCount * 4;
+
+    /// <summary>How long a claim holds without renewal before another worker may take the delivery over. Default 30 s.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest an idle worker waits before looking for work again without a notification. Default 1 s.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The clock for timers, retry delays and leases. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Whether <see cref="WorkflowRuntime.StartAsync"/> refuses to start when stored unfinished runs
+    /// were started under another shape of their workflow (default <see langword="true"/>). When
+    /// <see langword="false"/>, such runs are left alone and reported only when touched.
+    /// </summary>
+    public bool FailOnIncompatibleRuns { get; set; } = true;
+
+    /// <summary>Whether this runtime executes deliveries. A runtime that only starts runs, answers and reads them (a web front end, say) sets <see langword="false"/>.</summary>
+    public bool RunWorkers { get; set; } = true;
+}
+
+/// <summary>Options of one durable run.</summary>
+public sealed class DurableRunOptions
+{
+    /// <summary>The run's id; a new unique one when <see langword="null"/>. Starting a run with an id that exists for the same workflow returns that run.</summary>
+    public string? RunId { get; set; }
+
+    /// <summary>Starting twice with the same key (for the same workflow) returns the first run instead of starting another.</summary>
+    public string? IdempotencyKey { get; set; }
+}
+
+/// <summary>A durable run failed, was cancelled or stalled; the message is what the run recorded.</summary>
+public sealed class WorkflowRunFailedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="run">The run.</param>
+    public WorkflowRunFailedException(RunRecord run)
+        : base($"Run '{run?.RunId}' of workflow '{run?.Workflow}' ended {run?.Status}: {run?.Error}")
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        Run = run;
+    }
+
+    /// <summary>The run as stored.</summary>
+    public RunRecord Run { get; }
+}

@@ -1,0 +1,31 @@
+namespace Workflows.Engine;
+
+/// <summary>
+/// What a <see cref="WorkflowContext"/> does, supplied by the engine running the step: the
+/// in-memory run (<see cref="WorkflowHandler"/>) or a durable delivery.
+/// </summary>
+internal interface IStepHost
+{
+    string RunId { get; }
+
+    StateStore Store { get; }
+
+    void Send(Event ev);
+
+    void SendAt(Event ev, DateTimeOffset when);
+
+    void WriteToStream(Event ev);
+
+    IReadOnlyList<T>? Collect<T>(T ev, int count)
+        where T : Event;
+
+    ValueTask<TResponse> WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken)
+        where TResponse : HumanResponseEvent;
+
+    Task<TStop> RunChildAsync<TStart, TStop>(IWorkflow<TStart, TStop> workflow, TStart start, CancellationToken cancellationToken)
+        where TStart : StartEvent
+        where TStop : StopEvent;
+
+    /// <summary>The clock of the run, for <c>SendAfter</c>.</summary>
+    TimeProvider Time { get; }
+}
