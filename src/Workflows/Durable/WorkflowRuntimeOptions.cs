@@ -4,7 +4,7 @@ namespace Workflows.Durable;
 public sealed class WorkflowRuntimeOptions
 {
     /// <summary>This runtime's name in leases; unique per process. Default: machine name, process id and a random suffix.</summary>
-    public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}"[..Math.Min(64, Environment.MachineName.Length + 45)];
+    public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>How many deliveries this runtime executes at once. Default: 4 × processors.</summary>
     public int MaxConcurrentDeliveries { get; set; } = Environment.ProcessorCount * 4;
