@@ -1,0 +1,54 @@
+using Workflows.Durable.Tests.Flows;
+using Workflows.Sqlite;
+
+namespace Workflows.Durable.Tests;
+
+/// <summary>A SQLite file in a temp directory, and runtimes over it.</summary>
+internal sealed class TempStore : IDisposable
+{
+    public TempStore()
+    {
+        Directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "workflows-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(Directory);
+        Path = System.IO.Path.Combine(Directory, "runs.db");
+    }
+
+    public string Directory { get; }
+
+    public string Path { get; }
+
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    /// <summary>A runtime with every test workflow registered, polling fast.</summary>
+    public async Task<WorkflowRuntime> StartRuntimeAsync(Action<WorkflowRuntimeOptions>? configure = null, bool start = true)
+    {
+        var options = new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(3) };
+        configure?.Invoke(options);
+        WorkflowRuntime runtime = new WorkflowRuntime(new SqliteWorkflowStore(Path), options)
+            .Register(() => new ShippingFlow(), TestJson.Default)
+            .Register(() => new SupportFlow(), TestJson.Default)
+            .Register(() => new FlakyFlow(), TestJson.Default)
+            .Register(() => new DoomedFlow(), TestJson.Default)
+            .Register(() => new TimerFlow(), TimerJson.Default)
+            .Register(() => new Worker.CrashFlow(), Worker.CrashJson.Default);
+        if (start)
+        {
+            await runtime.StartAsync();
+        }
+
+        return runtime;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process still holds the file; the temp directory is cleaned by the OS.
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using Workflows.Durable.Tests.Flows;
+
+namespace Workflows.Durable.Tests;
+
+public class DurableRunTests
+{
+    [Fact]
+    public async Task A_durable_run_fans_out_waits_for_a_human_and_a_timer_and_completes()
+    {
+        using var store = new TempStore();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+
+        RunRecord run = await runtime.StartRunAsync<ShippingFlow>(new Order("o-1", 4));
+        RunRecord waiting = await WaitForStatusAsync(runtime, run.RunId, WorkflowRunStatus.WaitingForInput);
+        Assert.Equal(WorkflowRunStatus.WaitingForInput, waiting.Status);
+        await runtime.SendEventAsync(run.RunId, new Approval(true, "ana"));
+
+        Shipped shipped = await runtime.WaitForResultAsync<Shipped>(run.RunId).WaitAsync(TempStore.Limit);
+
+        Assert.Equal(new Shipped("o-1", 100, "ana", Reminded: true), shipped);
+        IReadOnlyList<StoredEvent> journal = await runtime.ReadEventsAsync(run.RunId);
+        Assert.Equal(Enumerable.Range(1, journal.Count).Select(i => (long)i), journal.Select(e => e.Sequence));
+        Assert.Single(journal, e => e.Kind == EventRecordKind.Streamed && e.Type.EndsWith(nameof(ApprovalNeeded), StringComparison.Ordinal));
+        Assert.Single(journal, e => e.Kind == EventRecordKind.Timer);
+        Assert.Single(journal, e => e.Kind == EventRecordKind.External);
+    }
+
+    [Fact]
+    public async Task Answers_reach_steps_that_consume_human_responses()
+    {
+        using var store = new TempStore();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+
+        RunRecord run = await runtime.StartRunAsync<SupportFlow>(new Ticket("printer on fire"));
+        await WaitForStatusAsync(runtime, run.RunId, WorkflowRunStatus.WaitingForInput);
+        await runtime.SendEventAsync(run.RunId, new AgentReply("use the other printer"));
+
+        Assert.Equal("use the other printer", (await runtime.WaitForResultAsync<Answered>(run.RunId).WaitAsync(TempStore.Limit)).Text);
+    }
+
+    [Theory]
+    [InlineData(0, 1, "worked")]
+    [InlineData(2, 3, "worked")]
+    [InlineData(5, 3, "fallback after attempt 3 timed out")]
+    public async Task Durable_retries_and_error_handlers_follow_the_step_options(int failures, int attempts, string how)
+    {
+        using var store = new TempStore();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+
+        RunRecord run = await runtime.StartRunAsync<FlakyFlow>(new Flaky(failures));
+        FlakyDone done = await runtime.WaitForResultAsync<FlakyDone>(run.RunId).WaitAsync(TempStore.Limit);
+
+        Assert.Equal(attempts, done.Attempts);
+        Assert.Equal(how, done.How);
+    }
+
+    [Fact]
+    public async Task A_failing_run_ends_Failed_with_the_steps_error()
+    {
+        using var store = new TempStore();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+
+        RunRecord run = await runtime.StartRunAsync<DoomedFlow>(new Doomed());
+        var error = await Assert.ThrowsAsync<WorkflowRunFailedException>(() => runtime.WaitForResultAsync<NeverDone>(run.RunId).WaitAsync(TempStore.Limit));
+
+        Assert.Equal(WorkflowRunStatus.Failed, error.Run.Status);
+        Assert.Equal("Step 'Explode' failed after 1 attempt(s): System.FormatException: bad input", error.Run.Error);
+    }
+
+    [Fact]
+    public async Task Starting_twice_with_an_idempotency_key_or_run_id_returns_the_same_run()
+    {
+        using var store = new TempStore();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+
+        RunRecord first = await runtime.StartRunAsync<SupportFlow>(new Ticket("a"), new DurableRunOptions { IdempotencyKey = "ticket-42" });
+        RunRecord second = await runtime.StartRunAsync<SupportFlow>(new Ticket("a"), new DurableRunOptions { IdempotencyKey = "ticket-42" });
+        RunRecord named = await runtime.StartRunAsync<SupportFlow>(new Ticket("b"), new DurableRunOptions { RunId = "my-run" });
+        RunRecord again = await runtime.StartRunAsync<SupportFlow>(new Ticket("b"), new DurableRunOptions { RunId = "my-run" });
+
+        Assert.Equal(first.RunId, second.RunId);
+        Assert.Equal("my-run", named.RunId);
+        Assert.Equal(named.RunId, again.RunId);
+        Assert.Equal(2, (await runtime.ListRunsAsync(new RunQuery(Workflow: "SupportFlow"))).Total);
+    }
+
+    [Fact]
+    public async Task Runs_are_listed_by_workflow_and_status_newest_first_a_page_at_a_time()
+    {
+        using var store = new TempStore();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+        var ids = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            ids.Add((await runtime.StartRunAsync<SupportFlow>(new Ticket($"t{i}"))).RunId);
+            await Task.Delay(2);
+        }
+
+        foreach (string id in ids)
+        {
+            await WaitForStatusAsync(runtime, id, WorkflowRunStatus.WaitingForInput);
+        }
+
+        RunPage page = await runtime.ListRunsAsync(new RunQuery(Workflow: "SupportFlow", Status: WorkflowRunStatus.WaitingForInput, Offset: 1, Limit: 2));
+
+        Assert.Equal(5, page.Total);
+        Assert.Equal([ids[3], ids[2]], page.Runs.Select(r => r.RunId));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_waiting_run_ends_it_and_rejects_later_answers()
+    {
+        using var store = new TempStore();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+        RunRecord run = await runtime.StartRunAsync<SupportFlow>(new Ticket("x"));
+        await WaitForStatusAsync(runtime, run.RunId, WorkflowRunStatus.WaitingForInput);
+
+        Assert.True(await runtime.CancelAsync(run.RunId));
+
+        Assert.Equal(WorkflowRunStatus.Cancelled, (await runtime.GetRunAsync(run.RunId))!.Status);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => runtime.SendEventAsync(run.RunId, new AgentReply("late")));
+        Assert.Equal($"Run '{run.RunId}' of workflow 'SupportFlow' has ended; it accepts no more events.", error.Message);
+    }
+
+    internal static async Task<RunRecord> WaitForStatusAsync(WorkflowRuntime runtime, string runId, WorkflowRunStatus status)
+    {
+        DateTime deadline = DateTime.UtcNow + TempStore.Limit;
+        while (true)
+        {
+            RunRecord run = (await runtime.GetRunAsync(runId))!;
+            if (run.Status == status)
+            {
+                return run;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Run {runId} is {run.Status} ({run.Error}), not {status}.");
+            await Task.Delay(20);
+        }
+    }
+}

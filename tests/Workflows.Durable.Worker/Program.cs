@@ -1,0 +1,32 @@
+using Workflows.Durable;
+using Workflows.Durable.Worker;
+using Workflows.Sqlite;
+
+// Workflows.Durable.Worker <database> [start <runs> <items>]
+//   serves the store's runs until killed; with "start", first starts runs (idempotently) and prints their ids.
+if (args.Length < 1)
+{
+    Console.Error.WriteLine("usage: Workflows.Durable.Worker <database> [start <runs> <items>]");
+    return 2;
+}
+
+await using WorkflowRuntime runtime = new WorkflowRuntime(
+        new SqliteWorkflowStore(args[0]),
+        new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(2) })
+    .Register(() => new CrashFlow(), CrashJson.Default);
+await runtime.StartAsync();
+
+if (args.Length >= 4 && args[1] == "start")
+{
+    int runs = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture);
+    int items = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+    for (int i = 0; i < runs; i++)
+    {
+        RunRecord run = await runtime.StartRunAsync<CrashFlow>(new Batch(items), new DurableRunOptions { IdempotencyKey = $"batch-{i}" });
+        Console.WriteLine(run.RunId);
+    }
+}
+
+Console.WriteLine("serving");
+await Task.Delay(Timeout.Infinite);
+return 0;
