@@ -52,7 +52,16 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
             return;
         }
 
-        SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        SqliteConnection connection;
+        try
+        {
+            connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException error)
+        {
+            throw Describe(error);
+        }
+
         try
         {
             // Look before touching: a file that is not ours is rejected before any pragma or write changes it.

@@ -36,3 +36,17 @@ namespace Workflows.Durable.Tests.Flows.V2
         public static End Finish(Resume resume) => new(resume.Add, "v2");
     }
 }
+
+namespace Workflows.Durable.Tests.Flows
+{
+    [System.Text.Json.Serialization.JsonSerializable(typeof(V1.Begin), TypeInfoPropertyName = "V1Begin")]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(V1.Middle), TypeInfoPropertyName = "V1Middle")]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(V1.End), TypeInfoPropertyName = "V1End")]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(V1.Resume), TypeInfoPropertyName = "V1Resume")]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(V1.Paused), TypeInfoPropertyName = "V1Paused")]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(V2.Begin), TypeInfoPropertyName = "V2Begin")]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(V2.End), TypeInfoPropertyName = "V2End")]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(V2.Resume), TypeInfoPropertyName = "V2Resume")]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(V2.Paused), TypeInfoPropertyName = "V2Paused")]
+    public sealed partial class VersionJson : System.Text.Json.Serialization.JsonSerializerContext;
+}
