@@ -26,7 +26,7 @@ internal sealed class SqliteDialect : SqlDialect
             delivery_id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, step INTEGER NOT NULL, step_name TEXT NOT NULL,
             workers INTEGER NOT NULL, event_id INTEGER NOT NULL, status INTEGER NOT NULL, attempt INTEGER NOT NULL, executions INTEGER NOT NULL,
             available_at INTEGER NOT NULL, lease_owner TEXT NULL, lease_expires INTEGER NULL, waiting_for TEXT NULL, answers TEXT NULL,
-            prompted INTEGER NOT NULL, error TEXT NULL, created_at INTEGER NOT NULL)
+            prompted INTEGER NOT NULL, error TEXT NULL, worker TEXT NULL, created_at INTEGER NOT NULL)
         """,
         "CREATE INDEX wf_deliveries_due ON wf_deliveries (status, available_at)",
         "CREATE INDEX wf_deliveries_run ON wf_deliveries (run_id, step, status)",

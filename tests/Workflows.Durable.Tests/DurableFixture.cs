@@ -3,9 +3,18 @@ using Workflows.Sqlite;
 
 namespace Workflows.Durable.Tests;
 
-/// <summary>A SQLite file in a temp directory, and runtimes over it.</summary>
+/// <summary>A store for one test — a SQLite file in a temp directory, or a fresh PostgreSQL database — and runtimes over it.</summary>
 internal sealed class TempStore : IDisposable
 {
+    private readonly string? _postgres;
+
+    /// <summary>A PostgreSQL database (given its connection string) instead of a SQLite file.</summary>
+    public TempStore(string postgres)
+        : this()
+    {
+        _postgres = postgres;
+    }
+
     public TempStore()
     {
         Directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "workflows-tests", Guid.NewGuid().ToString("N"));
@@ -17,6 +26,11 @@ internal sealed class TempStore : IDisposable
 
     public string Path { get; }
 
+    /// <summary>What the worker process takes as its store argument.</summary>
+    public string WorkerArgument => _postgres is null ? Path : "postgres:" + _postgres;
+
+    public IWorkflowStore NewStore() => _postgres is null ? new SqliteWorkflowStore(Path) : new Workflows.Postgres.PostgresWorkflowStore(_postgres);
+
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     /// <summary>A runtime with every test workflow registered, polling fast.</summary>
@@ -24,7 +38,7 @@ internal sealed class TempStore : IDisposable
     {
         var options = new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(3) };
         configure?.Invoke(options);
-        WorkflowRuntime runtime = new WorkflowRuntime(new SqliteWorkflowStore(Path), options)
+        WorkflowRuntime runtime = new WorkflowRuntime(NewStore(), options)
             .Register(() => new ShippingFlow(), TestJson.Default)
             .Register(() => new SupportFlow(), TestJson.Default)
             .Register(() => new FlakyFlow(), TestJson.Default)

@@ -2,12 +2,15 @@ using Workflows.Durable.Tests.Flows;
 
 namespace Workflows.Durable.Tests;
 
-public class DurableRunTests
+/// <summary>The durable scenarios, run against each store.</summary>
+public abstract class DurableRunTests
 {
+    private protected abstract Task<TempStore> NewStoreAsync();
+
     [Fact]
     public async Task A_durable_run_fans_out_waits_for_a_human_and_a_timer_and_completes()
     {
-        using var store = new TempStore();
+        using TempStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
 
         RunRecord run = await runtime.StartRunAsync<ShippingFlow>(new Order("o-1", 4));
@@ -28,7 +31,7 @@ public class DurableRunTests
     [Fact]
     public async Task Answers_reach_steps_that_consume_human_responses()
     {
-        using var store = new TempStore();
+        using TempStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
 
         RunRecord run = await runtime.StartRunAsync<SupportFlow>(new Ticket("printer on fire"));
@@ -44,7 +47,7 @@ public class DurableRunTests
     [InlineData(5, 3, "fallback after attempt 3 timed out")]
     public async Task Durable_retries_and_error_handlers_follow_the_step_options(int failures, int attempts, string how)
     {
-        using var store = new TempStore();
+        using TempStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
 
         RunRecord run = await runtime.StartRunAsync<FlakyFlow>(new Flaky(failures));
@@ -57,7 +60,7 @@ public class DurableRunTests
     [Fact]
     public async Task A_failing_run_ends_Failed_with_the_steps_error()
     {
-        using var store = new TempStore();
+        using TempStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
 
         RunRecord run = await runtime.StartRunAsync<DoomedFlow>(new Doomed());
@@ -70,7 +73,7 @@ public class DurableRunTests
     [Fact]
     public async Task Starting_twice_with_an_idempotency_key_or_run_id_returns_the_same_run()
     {
-        using var store = new TempStore();
+        using TempStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
 
         RunRecord first = await runtime.StartRunAsync<SupportFlow>(new Ticket("a"), new DurableRunOptions { IdempotencyKey = "ticket-42" });
@@ -87,7 +90,7 @@ public class DurableRunTests
     [Fact]
     public async Task Runs_are_listed_by_workflow_and_status_newest_first_a_page_at_a_time()
     {
-        using var store = new TempStore();
+        using TempStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
         var ids = new List<string>();
         for (int i = 0; i < 5; i++)
@@ -110,7 +113,7 @@ public class DurableRunTests
     [Fact]
     public async Task Cancelling_a_waiting_run_ends_it_and_rejects_later_answers()
     {
-        using var store = new TempStore();
+        using TempStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
         RunRecord run = await runtime.StartRunAsync<SupportFlow>(new Ticket("x"));
         await WaitForStatusAsync(runtime, run.RunId, WorkflowRunStatus.WaitingForInput);
@@ -137,4 +140,15 @@ public class DurableRunTests
             await Task.Delay(20);
         }
     }
+}
+
+public sealed class SqliteDurableRunTests : DurableRunTests
+{
+    private protected override Task<TempStore> NewStoreAsync() => Task.FromResult(new TempStore());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDurableRunTests(PostgresServer server) : DurableRunTests
+{
+    private protected override async Task<TempStore> NewStoreAsync() => new(await server.CreateDatabaseAsync());
 }

@@ -2,16 +2,19 @@ using Workflows.Durable;
 using Workflows.Durable.Worker;
 using Workflows.Sqlite;
 
-// Workflows.Durable.Worker <database> [start <runs> <items>]
+// Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items>]
 //   serves the store's runs until killed; with "start", first starts runs (idempotently) and prints their ids.
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: Workflows.Durable.Worker <database> [start <runs> <items>]");
+    Console.Error.WriteLine("usage: Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items>]");
     return 2;
 }
 
+IWorkflowStore store = args[0].StartsWith("postgres:", StringComparison.Ordinal)
+    ? new Workflows.Postgres.PostgresWorkflowStore(args[0]["postgres:".Length..])
+    : new SqliteWorkflowStore(args[0]);
 await using WorkflowRuntime runtime = new WorkflowRuntime(
-        new SqliteWorkflowStore(args[0]),
+        store,
         new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(2) })
     .Register(() => new CrashFlow(), CrashJson.Default);
 await runtime.StartAsync();

@@ -114,7 +114,8 @@ public enum DeliveryStatus
 /// <param name="Status">Where it stands.</param>
 /// <param name="Attempt">The attempt it is at, from 1.</param>
 /// <param name="Executions">How many times a worker started executing it (retries and re-runs after a crash included).</param>
-public sealed record DeliveryRecord(long Id, string RunId, int Step, string StepName, long EventId, DeliveryStatus Status, int Attempt, int Executions);
+/// <param name="Worker">The worker whose execution was committed, once done.</param>
+public sealed record DeliveryRecord(long Id, string RunId, int Step, string StepName, long EventId, DeliveryStatus Status, int Attempt, int Executions, string? Worker);
 
 /// <summary>An answer recorded for a step waiting in WaitForAsync.</summary>
 /// <param name="Type">The answer's type.</param>

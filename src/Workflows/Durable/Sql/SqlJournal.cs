@@ -183,6 +183,12 @@ internal sealed class SqlJournal(SqlDialect dialect)
             deliveryId = Convert.ToInt64(found, CultureInfo.InvariantCulture);
         }
 
+        if (Dialect.RunLock.Length > 0 && !await WithinWorkerLimitAsync(connection, transaction, deliveryId, now, cancellationToken).ConfigureAwait(false))
+        {
+            // Another worker claimed a delivery of the same step of this run meanwhile: look again at once.
+            return new ClaimResult(null, request.Now);
+        }
+
         await ExecuteAsync(
             connection, transaction,
             $"UPDATE wf_deliveries SET status = {Claimed}, lease_owner = @me, lease_expires = @until, executions = executions + 1 WHERE delivery_id = @id",
@@ -211,6 +217,23 @@ internal sealed class SqlJournal(SqlDialect dialect)
 
         RunRecord run = (await GetRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false))!;
         return new ClaimResult(new ClaimedDelivery(deliveryId, run, step, attempt, ev, ParseAnswers(answers), prompted), null);
+    }
+
+    /// <summary>
+    /// Where many workers claim at once (SKIP LOCKED), two could pick deliveries of the same step of
+    /// one run together: lock the run's row, then count again.
+    /// </summary>
+    private async Task<bool> WithinWorkerLimitAsync(DbConnection connection, DbTransaction transaction, long deliveryId, long now, CancellationToken cancellationToken)
+    {
+        using DbCommand run = Command(connection, transaction, $"SELECT r.run_id FROM wf_runs r JOIN wf_deliveries d ON d.run_id = r.run_id WHERE d.delivery_id = @id {Dialect.RunLock.Replace("FOR UPDATE", "FOR UPDATE OF r", StringComparison.Ordinal)}", ("id", deliveryId));
+        await run.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        using DbCommand count = Command(
+            connection, transaction,
+            $"SELECT COUNT(*) < MIN(d.workers) FROM wf_deliveries d JOIN wf_deliveries c ON c.run_id = d.run_id AND c.step = d.step " +
+            $"WHERE d.delivery_id = @id AND c.status = {Claimed} AND c.lease_expires > @now",
+            ("id", deliveryId), ("now", now));
+        object? result = await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return result is null or DBNull || Convert.ToBoolean(result, CultureInfo.InvariantCulture);
     }
 
     public static async Task<bool> RenewLeaseAsync(DbConnection connection, DbTransaction transaction, long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>
@@ -376,13 +399,13 @@ internal sealed class SqlJournal(SqlDialect dialect)
     {
         using DbCommand command = Command(
             connection, null,
-            "SELECT delivery_id, step, step_name, event_id, status, attempt, executions FROM wf_deliveries WHERE run_id = @r ORDER BY delivery_id",
+            "SELECT delivery_id, step, step_name, event_id, status, attempt, executions, worker FROM wf_deliveries WHERE run_id = @r ORDER BY delivery_id",
             ("r", runId));
         var deliveries = new List<DeliveryRecord>();
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            deliveries.Add(new DeliveryRecord(reader.GetInt64(0), runId, reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), (DeliveryStatus)reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6)));
+            deliveries.Add(new DeliveryRecord(reader.GetInt64(0), runId, reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), (DeliveryStatus)reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         return deliveries;
@@ -511,8 +534,8 @@ internal sealed class SqlJournal(SqlDialect dialect)
     {
         DeliveryOutcome.Done => ExecuteAsync(
             connection, transaction,
-            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @p WHERE delivery_id = @id",
-            cancellationToken, ("p", commit.PromptedWaits), ("id", commit.DeliveryId)),
+            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @p, worker = @w WHERE delivery_id = @id",
+            cancellationToken, ("p", commit.PromptedWaits), ("w", commit.WorkerId), ("id", commit.DeliveryId)),
         DeliveryOutcome.Waiting => ExecuteAsync(
             connection, transaction,
             $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @w, prompted = @p WHERE delivery_id = @id",

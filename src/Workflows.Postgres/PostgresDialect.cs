@@ -1,0 +1,39 @@
+using Workflows.Durable.Sql;
+
+namespace Workflows.Postgres;
+
+/// <summary>The journal's schema in PostgreSQL; claims skip rows other workers have locked, commits lock their run's row.</summary>
+internal sealed class PostgresDialect : SqlDialect
+{
+    public override IReadOnlyList<string> CreateSchema { get; } =
+    [
+        "CREATE TABLE wf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        """
+        CREATE TABLE wf_runs (
+            run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, fingerprint TEXT NOT NULL, shape TEXT NOT NULL,
+            status INTEGER NOT NULL, idempotency_key TEXT NULL, result_type TEXT NULL, result_payload TEXT NULL, error TEXT NULL,
+            next_seq BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+        """,
+        "CREATE UNIQUE INDEX wf_runs_idempotency ON wf_runs (workflow, idempotency_key) WHERE idempotency_key IS NOT NULL",
+        "CREATE INDEX wf_runs_status ON wf_runs (status, created_at)",
+        """
+        CREATE TABLE wf_events (
+            event_id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, seq BIGINT NOT NULL, kind INTEGER NOT NULL,
+            type TEXT NOT NULL, payload TEXT NOT NULL, producer TEXT NULL, created_at BIGINT NOT NULL, UNIQUE (run_id, seq))
+        """,
+        """
+        CREATE TABLE wf_deliveries (
+            delivery_id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, step INTEGER NOT NULL, step_name TEXT NOT NULL,
+            workers INTEGER NOT NULL, event_id BIGINT NOT NULL, status INTEGER NOT NULL, attempt INTEGER NOT NULL, executions INTEGER NOT NULL,
+            available_at BIGINT NOT NULL, lease_owner TEXT NULL, lease_expires BIGINT NULL, waiting_for TEXT NULL, answers TEXT NULL,
+            prompted INTEGER NOT NULL, error TEXT NULL, worker TEXT NULL, created_at BIGINT NOT NULL)
+        """,
+        "CREATE INDEX wf_deliveries_due ON wf_deliveries (status, available_at)",
+        "CREATE INDEX wf_deliveries_run ON wf_deliveries (run_id, step, status)",
+        "CREATE TABLE wf_state (run_id TEXT NOT NULL, key TEXT NOT NULL, version BIGINT NOT NULL, type TEXT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+    ];
+
+    public override string ClaimLock => "FOR UPDATE OF d SKIP LOCKED";
+
+    public override string RunLock => "FOR UPDATE";
+}
