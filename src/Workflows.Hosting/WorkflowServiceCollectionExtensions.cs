@@ -15,8 +15,8 @@ public static class WorkflowServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Changes the options after configuration is applied.</param>
-    /// <returns>The services, for chaining.</returns>
-    public static IServiceCollection AddWorkflows(this IServiceCollection services, Action<WorkflowsOptions>? configure = null)
+    /// <returns>A builder to add durable workflows and their store to.</returns>
+    public static WorkflowsBuilder AddWorkflows(this IServiceCollection services, Action<WorkflowsOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<WorkflowsOptions>().Configure<IServiceProvider>((options, provider) =>
@@ -33,7 +33,7 @@ public static class WorkflowServiceCollectionExtensions
 
         services.TryAddSingleton<WorkflowLoggingObserver>();
         services.TryAddSingleton<IWorkflowRunner, WorkflowRunner>();
-        return services;
+        return new WorkflowsBuilder(services);
     }
 
     /// <summary>

@@ -85,7 +85,7 @@ public class HostingTests
     [Fact]
     public async Task Starting_an_unregistered_workflow_says_how_to_register_it()
     {
-        await using ServiceProvider provider = new ServiceCollection().AddWorkflows().BuildServiceProvider();
+        await using ServiceProvider provider = new ServiceCollection().AddWorkflows().Services.BuildServiceProvider();
 
         var error = Assert.Throws<InvalidOperationException>(() =>
             provider.GetRequiredService<IWorkflowRunner>().For<LinearFlow>().Start((flow, options) => flow.RunAsync(new Begin(1), options)));

@@ -5,7 +5,7 @@ namespace Workflows.Durable;
 /// <summary>A workflow registered with a runtime: its definition, how to make an instance, how to store its events.</summary>
 internal sealed class DurableRegistration
 {
-    public DurableRegistration(WorkflowDefinition definition, Func<WorkflowDispatcher> dispatchers, DurableSerializer serializer)
+    public DurableRegistration(WorkflowDefinition definition, Func<(WorkflowDispatcher Dispatcher, IAsyncDisposable? Scope)> dispatchers, DurableSerializer serializer)
     {
         Definition = definition;
         Dispatchers = dispatchers;
@@ -14,8 +14,8 @@ internal sealed class DurableRegistration
 
     public WorkflowDefinition Definition { get; }
 
-    /// <summary>Makes a workflow instance and its dispatcher, for one delivery.</summary>
-    public Func<WorkflowDispatcher> Dispatchers { get; }
+    /// <summary>Makes a workflow instance and its dispatcher for one delivery, with the scope to dispose after it.</summary>
+    public Func<(WorkflowDispatcher Dispatcher, IAsyncDisposable? Scope)> Dispatchers { get; }
 
     public DurableSerializer Serializer { get; }
 

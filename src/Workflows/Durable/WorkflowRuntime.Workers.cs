@@ -190,9 +190,10 @@ public sealed partial class WorkflowRuntime
         Event? output = null;
         Exception? error = null;
         string? waitingFor = null;
+        IAsyncDisposable? scope = null;
         try
         {
-            WorkflowDispatcher dispatcher = registration.Dispatchers();
+            (WorkflowDispatcher dispatcher, scope) = registration.Dispatchers();
             Task<Event?> invocation = StepInvoker.Invoke(dispatcher, claim.Step, ev, context, definition, claim.Attempt, new Cancellation(execution.Token), _options.TimeProvider).AsTask();
             if (await Task.WhenAny(invocation, host.Suspended).ConfigureAwait(false) == host.Suspended && !invocation.IsCompleted)
             {
@@ -213,6 +214,10 @@ public sealed partial class WorkflowRuntime
         finally
         {
             await lease.StopAsync(renewing).ConfigureAwait(false);
+            if (scope is not null)
+            {
+                await scope.DisposeAsync().ConfigureAwait(false);
+            }
         }
 
         if (lease.Lost)

@@ -70,19 +70,43 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public WorkflowRuntime Register<TWorkflow>(Func<TWorkflow> factory)
         where TWorkflow : class, IGeneratedWorkflow => Register(factory, DurableSerializer.ForReflection(TWorkflow.Definition));
 
+    /// <summary>
+    /// Registers a workflow made in a scope of its own for each delivery (a dependency-injection
+    /// scope, say), disposed when the delivery's execution ends.
+    /// </summary>
+    /// <typeparam name="TWorkflow">The workflow.</typeparam>
+    /// <param name="factory">Makes the instance and the scope it lives in.</param>
+    /// <param name="json">A context with <c>[JsonSerializable]</c> for each event type and state value type.</param>
+    /// <returns>This runtime.</returns>
+    public WorkflowRuntime Register<TWorkflow>(Func<(TWorkflow Workflow, IAsyncDisposable Scope)> factory, JsonSerializerContext json)
+        where TWorkflow : class, IGeneratedWorkflow
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(json);
+        return Register(TWorkflow.Definition, typeof(TWorkflow), () =>
+        {
+            (TWorkflow workflow, IAsyncDisposable scope) = factory();
+            return (workflow.CreateDispatcher(), scope);
+        }, DurableSerializer.ForContext(TWorkflow.Definition, json));
+    }
+
     private WorkflowRuntime Register<TWorkflow>(Func<TWorkflow> factory, DurableSerializer serializer)
         where TWorkflow : class, IGeneratedWorkflow
     {
         ArgumentNullException.ThrowIfNull(factory);
-        WorkflowDefinition definition = TWorkflow.Definition;
+        return Register(TWorkflow.Definition, typeof(TWorkflow), () => (factory().CreateDispatcher(), null), serializer);
+    }
+
+    private WorkflowRuntime Register(WorkflowDefinition definition, Type workflowType, Func<(WorkflowDispatcher Dispatcher, IAsyncDisposable? Scope)> dispatchers, DurableSerializer serializer)
+    {
         if (_registrations.ContainsKey(definition.Name))
         {
             throw new InvalidOperationException($"A workflow named '{definition.Name}' is already registered; durable runs name their workflow, so names must be unique.");
         }
 
-        var registration = new DurableRegistration(definition, () => factory().CreateDispatcher(), serializer);
+        var registration = new DurableRegistration(definition, dispatchers, serializer);
         _registrations.Add(definition.Name, registration);
-        _byType.Add(typeof(TWorkflow), registration);
+        _byType.Add(workflowType, registration);
         return this;
     }
 
@@ -306,13 +330,24 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         return RegistrationFor(run).Serializer.Deserialize(stored.Type, stored.Payload);
     }
 
-    /// <summary>Stops the workers (steps in flight finish or are released) and closes the store.</summary>
+    /// <summary>Stops the workers: steps in flight finish, or are released for another worker (or the next start) to run again.</summary>
+    /// <returns>A task.</returns>
+    public Task StopAsync() => StopWorkersAsync();
+
+    /// <summary>Stops the workers and closes the store.</summary>
     /// <returns>A task.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopWorkersAsync().ConfigureAwait(false);
         await _store.DisposeAsync().ConfigureAwait(false);
     }
+
+    private int _disposed;
 
     /// <summary>The definitions of the registered workflows, by name.</summary>
     internal IReadOnlyDictionary<string, DurableRegistration> Registrations => _registrations;

@@ -151,3 +151,33 @@ public partial class TimerFlow
 [JsonSerializable(typeof(Wake))]
 [JsonSerializable(typeof(Woke))]
 public sealed partial class TimerJson : JsonSerializerContext;
+
+public sealed record Greet(string Name) : StartEvent;
+public sealed record Greeted(string Text) : StopEvent;
+
+/// <summary>A per-delivery service, disposed with the delivery's DI scope.</summary>
+public sealed class Stamp : IDisposable
+{
+    private static int s_created;
+    private static int s_disposed;
+
+    public Stamp() => Number = Interlocked.Increment(ref s_created);
+
+    public int Number { get; }
+
+    public static int Disposed => Volatile.Read(ref s_disposed);
+
+    public void Dispose() => Interlocked.Increment(ref s_disposed);
+}
+
+/// <summary>A durable workflow whose constructor takes a service from the container.</summary>
+[Workflow]
+public partial class InjectedDurableFlow(Stamp stamp)
+{
+    [Step]
+    public Greeted Hello(Greet greet) => new($"hello {greet.Name} (stamp {stamp.Number})");
+}
+
+[JsonSerializable(typeof(Greet))]
+[JsonSerializable(typeof(Greeted))]
+public sealed partial class GreetJson : JsonSerializerContext;
