@@ -103,6 +103,11 @@ internal static class Descriptors
         "Two error handlers cover one step",
         "'{0}' is covered by two error handlers: '{1}' and '{2}'; each step's failures go to one handler");
 
+    public static readonly DiagnosticDescriptor UnserializableEvent = Error(
+        "WF0019",
+        "A durable workflow's event is missing from its JSON context",
+        "'{0}' cannot serialize '{1}', an event of durable workflow '{2}'; add [JsonSerializable(typeof({1}))] to it");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

@@ -3,8 +3,9 @@ using Microsoft.CodeAnalysis.Text;
 namespace Workflows.Testing.Compiler;
 
 /// <summary>
-/// Source with expected spans marked inline: <c>[|Approved|]</c>. <see cref="Parse"/> strips the
-/// marks and returns the spans, so a test reads like the code the IDE would underline.
+/// Source with expected spans marked inline: <c>[|Approved|]</c> (nested, <c>[|[|x|]|]</c>, for two
+/// diagnostics on one span). <see cref="Parse"/> strips the marks and returns the spans in order of
+/// their ends, so a test reads like the code the IDE would underline.
 /// </summary>
 internal static class Markup
 {
@@ -12,17 +13,18 @@ internal static class Markup
     {
         var source = new System.Text.StringBuilder(markup.Length);
         var spans = new List<TextSpan>();
-        int start = -1;
+        var starts = new Stack<int>();
         for (int i = 0; i < markup.Length; i++)
         {
             if (string.CompareOrdinal(markup, i, "[|", 0, 2) == 0)
             {
-                start = source.Length;
+                starts.Push(source.Length);
                 i++;
             }
             else if (string.CompareOrdinal(markup, i, "|]", 0, 2) == 0)
             {
-                spans.Add(TextSpan.FromBounds(start, source.Length));
+                // Nested marks give one span per mark: two diagnostics on the same code.
+                spans.Add(TextSpan.FromBounds(starts.Pop(), source.Length));
                 i++;
             }
             else

@@ -12,7 +12,7 @@ internal sealed record Expected(string Id, string Message, DiagnosticSeverity Se
 /// <summary>Runs the analyzers over a marked-up snippet and compares id, severity, span and message.</summary>
 internal static class AnalyzerTest
 {
-    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = [new WorkflowAnalyzer()];
+    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = [new WorkflowAnalyzer(), new DurableSerializationAnalyzer()];
 
     /// <summary>
     /// Asserts that the analyzers report exactly <paramref name="expected"/>, in source order, each at the
@@ -46,7 +46,10 @@ internal static class AnalyzerTest
 
     public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(string source)
     {
-        Compilation compilation = TestCompilation.Create(source);
+        // As in a real build, analyzers see the generator's output too.
+        Microsoft.CodeAnalysis.CSharp.CSharpGeneratorDriver.Create(new Workflows.Generators.WorkflowGenerator())
+            .WithUpdatedParseOptions(TestCompilation.ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(TestCompilation.Create(source), out Compilation compilation, out _);
 
         // The snippet itself must be valid C#; a compile error would make the test prove nothing.
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS1061").ToList();

@@ -381,6 +381,39 @@ internal static class StepReader
         }
     }
 
+    /// <summary>The event types a step's signature names (its event, what it returns, its [Emits]), as symbols, for analyzers.</summary>
+    public static IEnumerable<ITypeSymbol> EventTypesOf(IMethodSymbol method)
+    {
+        if (method.Parameters.Length > 0 && IsEventClass(method.Parameters[0].Type))
+        {
+            yield return method.Parameters[0].Type;
+        }
+
+        ITypeSymbol returned = method.ReturnType;
+        if (WellKnownTypes.IsTask(returned, out _) && returned is INamedTypeSymbol { IsGenericType: true } task)
+        {
+            returned = task.TypeArguments[0];
+        }
+
+        IEnumerable<ITypeSymbol> results = WellKnownTypes.IsOneOf(returned) ? ((INamedTypeSymbol)returned).TypeArguments : new[] { returned };
+        foreach (ITypeSymbol result in results)
+        {
+            if (IsEventClass(result))
+            {
+                yield return result;
+            }
+        }
+
+        foreach (AttributeData attribute in method.GetAttributes())
+        {
+            if (WellKnownTypes.IsEmitsAttribute(attribute.AttributeClass) && attribute.ConstructorArguments.Length == 1 &&
+                attribute.ConstructorArguments[0].Value is ITypeSymbol emitted && IsEventClass(emitted))
+            {
+                yield return emitted;
+            }
+        }
+    }
+
     /// <summary>A class deriving from Workflows.Event (a type parameter, even constrained, is not concrete enough to route).</summary>
     private static bool IsEventClass(ITypeSymbol type) => type is INamedTypeSymbol && WellKnownTypes.IsEvent(type);
 
