@@ -28,12 +28,14 @@ internal sealed class PostgresDialect : SqlDialect
             available_at BIGINT NOT NULL, lease_owner TEXT NULL, lease_expires BIGINT NULL, waiting_for TEXT NULL, answers TEXT NULL,
             prompted INTEGER NOT NULL, error TEXT NULL, worker TEXT NULL, created_at BIGINT NOT NULL)
         """,
-        "CREATE INDEX wf_deliveries_due ON wf_deliveries (status, available_at)",
+        "CREATE INDEX wf_deliveries_active ON wf_deliveries (available_at, delivery_id) WHERE status IN (0, 1)",
         "CREATE INDEX wf_deliveries_run ON wf_deliveries (run_id, step, status)",
         "CREATE TABLE wf_state (run_id TEXT NOT NULL, key TEXT NOT NULL, version BIGINT NOT NULL, type TEXT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
     ];
 
-    public override string ClaimLock => "FOR UPDATE OF d SKIP LOCKED";
+    // Locks the delivery and its run together, skipping both if another worker holds either: a claim
+    // never waits, so it can never deadlock with a commit (which locks the run, then its deliveries).
+    public override string ClaimLock => "FOR UPDATE OF d, r SKIP LOCKED";
 
     public override string RunLock => "FOR UPDATE";
 }

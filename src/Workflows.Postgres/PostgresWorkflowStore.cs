@@ -111,11 +111,11 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
 
     /// <inheritdoc/>
     public Task<ClaimResult> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => (await _journal.ClaimAsync(c, t, request, cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken);
+        WriteAsync(async (c, t) => (await _journal.ClaimAsync(c, t, request, cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken, lease: true);
 
     /// <inheritdoc/>
     public Task<bool> RenewLeaseAsync(long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => (await SqlJournal.RenewLeaseAsync(c, t, deliveryId, workerId, until, cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken);
+        WriteAsync(async (c, t) => (await SqlJournal.RenewLeaseAsync(c, t, deliveryId, workerId, until, cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken, lease: true);
 
     /// <inheritdoc/>
     public Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
@@ -130,7 +130,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
 
     /// <inheritdoc/>
     public Task ReleaseAsync(long deliveryId, string workerId, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) => { await SqlJournal.ReleaseAsync(c, t, deliveryId, workerId, cancellationToken).ConfigureAwait(false); return (true, Keep: true, Notify: true); }, cancellationToken);
+        WriteAsync(async (c, t) => { await SqlJournal.ReleaseAsync(c, t, deliveryId, workerId, cancellationToken).ConfigureAwait(false); return (true, Keep: true, Notify: true); }, cancellationToken, lease: true);
 
     /// <inheritdoc/>
     public Task<ExternalResult> AddExternalEventAsync(ExternalEvent ev, CancellationToken cancellationToken) =>
@@ -223,8 +223,12 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
         }
     }
 
-    /// <summary>One transaction per write, committed or rolled back as the work says; new work is announced on commit.</summary>
-    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<(T Result, bool Keep, bool Notify)>> work, CancellationToken cancellationToken)
+    /// <summary>
+    /// One transaction per write, committed or rolled back as the work says; new work is announced on
+    /// commit. A lease change (claim, renewal, release) does not wait for the disk: lost in a crash, it
+    /// only means the lease expires and the delivery is claimed again, which the guarantees allow for.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<(T Result, bool Keep, bool Notify)>> work, CancellationToken cancellationToken, bool lease = false)
     {
         EnsureInitialized();
         NpgsqlConnection connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -233,6 +237,12 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
             NpgsqlTransaction transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
+                if (lease)
+                {
+                    using var relaxed = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, transaction);
+                    await relaxed.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 (T result, bool keep, bool notify) = await work(connection, transaction).ConfigureAwait(false);
                 if (!keep)
                 {

@@ -28,7 +28,7 @@ internal sealed class SqliteDialect : SqlDialect
             available_at INTEGER NOT NULL, lease_owner TEXT NULL, lease_expires INTEGER NULL, waiting_for TEXT NULL, answers TEXT NULL,
             prompted INTEGER NOT NULL, error TEXT NULL, worker TEXT NULL, created_at INTEGER NOT NULL)
         """,
-        "CREATE INDEX wf_deliveries_due ON wf_deliveries (status, available_at)",
+        "CREATE INDEX wf_deliveries_active ON wf_deliveries (available_at, delivery_id) WHERE status IN (0, 1)",
         "CREATE INDEX wf_deliveries_run ON wf_deliveries (run_id, step, status)",
         "CREATE TABLE wf_state (run_id TEXT NOT NULL, key TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
     ];

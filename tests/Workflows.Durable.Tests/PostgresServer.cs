@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using Npgsql;
+using Workflows.Testing.Postgres;
 
 namespace Workflows.Durable.Tests;
 
@@ -18,19 +18,9 @@ public sealed class PostgresServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") is { Length: > 0 } existing)
-        {
-            ConnectionString = existing;
-            return;
-        }
-
-        (int exit, string output, string error) = await RunScriptAsync("start");
-        if (exit != 0)
-        {
-            throw new InvalidOperationException($"scripts/postgres.sh could not start PostgreSQL (exit {exit}):\n{error}\n{output}");
-        }
-
-        ConnectionString = output.Trim().Split('\n')[^1];
+        ConnectionString = Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") is { Length: > 0 } existing
+            ? existing
+            : await new PostgresScript(_directory).StartAsync();
     }
 
     /// <summary>A new, empty database on the server: tests never share one.</summary>
@@ -49,46 +39,16 @@ public sealed class PostgresServer : IAsyncLifetime
         if (Environment.GetEnvironmentVariable("WORKFLOWS_POSTGRES") is not { Length: > 0 })
         {
             NpgsqlConnection.ClearAllPools();
-            await RunScriptAsync("stop");
+            await new PostgresScript(_directory).StopAsync();
             try
             {
                 Directory.Delete(_directory, recursive: true);
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Left for the OS to clean.
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // Owned by the server's user.
+                // Owned by the server's user, or still in use: left for the OS to clean.
             }
         }
-    }
-
-    private async Task<(int Exit, string Output, string Error)> RunScriptAsync(string command)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "postgres.sh"));
-        start.ArgumentList.Add(command);
-        start.ArgumentList.Add(_directory);
-        using Process process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output, await error);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Workflows.Generators.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with Workflows.Generators.sln) was not found above " + AppContext.BaseDirectory);
     }
 }
 

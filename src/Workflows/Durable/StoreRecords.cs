@@ -137,12 +137,13 @@ public sealed record ClaimedDelivery(long DeliveryId, RunRecord Run, int Step, i
 /// <param name="Fingerprints">The workflows (name → fingerprint) this worker can run; other runs are left alone.</param>
 /// <param name="Now">The current time.</param>
 /// <param name="Lease">How long the claim holds before another worker may take it over.</param>
-public sealed record ClaimRequest(string WorkerId, IReadOnlyDictionary<string, string> Fingerprints, DateTimeOffset Now, TimeSpan Lease);
+/// <param name="Max">How many deliveries to claim at most.</param>
+public sealed record ClaimRequest(string WorkerId, IReadOnlyDictionary<string, string> Fingerprints, DateTimeOffset Now, TimeSpan Lease, int Max = 1);
 
-/// <summary>The claim, or when the next delivery falls due if none can be claimed now.</summary>
-/// <param name="Delivery">The claimed delivery, if any.</param>
-/// <param name="NextDueAt">When the soonest pending delivery that is not due yet falls due.</param>
-public sealed record ClaimResult(ClaimedDelivery? Delivery, DateTimeOffset? NextDueAt);
+/// <summary>The claimed deliveries, or when the next delivery falls due if none can be claimed now.</summary>
+/// <param name="Deliveries">The claimed deliveries, oldest due first (none when nothing is due).</param>
+/// <param name="NextDueAt">When nothing is claimable: when the soonest pending delivery falls due.</param>
+public sealed record ClaimResult(IReadOnlyList<ClaimedDelivery> Deliveries, DateTimeOffset? NextDueAt);
 
 /// <summary>How a delivery's execution ended.</summary>
 public enum DeliveryOutcome

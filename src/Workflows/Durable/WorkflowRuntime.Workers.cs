@@ -62,26 +62,42 @@ public sealed partial class WorkflowRuntime
             try
             {
                 await _slots!.WaitAsync(stopping).ConfigureAwait(false);
+
+                // Claim as many as there are free slots, in one transaction.
+                int slots = 1;
+                while (slots < 32 && _slots.Wait(0, CancellationToken.None))
+                {
+                    slots++;
+                }
+
                 ClaimResult result;
                 try
                 {
-                    result = await _store.ClaimAsync(new ClaimRequest(_options.WorkerId, fingerprints, _options.TimeProvider.GetUtcNow(), _options.Lease), stopping).ConfigureAwait(false);
+                    result = await _store.ClaimAsync(new ClaimRequest(_options.WorkerId, fingerprints, _options.TimeProvider.GetUtcNow(), _options.Lease, slots), stopping).ConfigureAwait(false);
                 }
                 catch
                 {
-                    _slots.Release();
+                    _slots.Release(slots);
                     throw;
                 }
 
-                if (result.Delivery is { } claim)
+                foreach (ClaimedDelivery claim in result.Deliveries)
                 {
                     Task execution = ExecuteAsync(claim, stopping);
                     _executions[claim.DeliveryId] = execution;
                     _ = execution.ContinueWith(_ => _executions.TryRemove(claim.DeliveryId, out Task? _), TaskScheduler.Default);
+                }
+
+                if (slots > result.Deliveries.Count)
+                {
+                    _slots.Release(slots - result.Deliveries.Count);
+                }
+
+                if (result.Deliveries.Count > 0)
+                {
                     continue;
                 }
 
-                _slots.Release();
                 TimeSpan wait = _options.PollInterval;
                 if (result.NextDueAt is { } due && due - _options.TimeProvider.GetUtcNow() is var untilDue && untilDue < wait)
                 {
@@ -154,7 +170,10 @@ public sealed partial class WorkflowRuntime
         }
         catch (Exception)
         {
-            // The store failed mid-commit: the delivery stays claimed and is retried when its lease expires.
+            // The store failed mid-commit (a lost connection, a conflict it aborted): nothing was recorded,
+            // so give the delivery back to be run again now rather than when its lease expires. A delivery
+            // that did commit is no longer claimed, and releasing it changes nothing.
+            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
         }
         finally
         {

@@ -146,49 +146,78 @@ internal sealed class SqlJournal(SqlDialect dialect)
         return new RunPage(runs, total);
     }
 
-    /// <summary>Claims the oldest due delivery (or one whose lease expired) this worker can run, within its step's worker limit.</summary>
+    /// <summary>
+    /// Claims up to <see cref="ClaimRequest.Max"/> due deliveries (pending, or claimed under an expired
+    /// lease) of runs this worker can run, oldest due first, within each step's worker limit.
+    /// </summary>
     public async Task<ClaimResult> ClaimAsync(DbConnection connection, DbTransaction transaction, ClaimRequest request, CancellationToken cancellationToken)
     {
         long now = Millis(request.Now);
         (string filter, List<(string, object?)> parameters) = WorkflowFilter(request.Fingerprints);
         if (filter.Length == 0)
         {
-            return new ClaimResult(null, null);
+            return new ClaimResult([], null);
         }
 
         parameters.Add(("now", now));
-        string claimable =
-            $"((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now))" +
-            $" AND r.status IN {ActiveRun} AND ({filter})" +
-            $" AND (SELECT COUNT(*) FROM wf_deliveries c WHERE c.run_id = d.run_id AND c.step = d.step AND c.status = {Claimed} AND c.lease_expires > @now) < d.workers";
-        long deliveryId;
+        var due = new List<(string, object?)>(parameters) { ("max", Math.Clamp(request.Max, 1, 100)) };
+
+        // "status IN (pending, claimed)" keeps the scan on the partial index of active deliveries, however long the history.
+        var picked = new List<(long Id, string RunId, int Step, int Workers)>();
         using (DbCommand find = Command(
             connection, transaction,
-            $"SELECT d.delivery_id FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id WHERE {claimable} ORDER BY d.available_at, d.delivery_id LIMIT 1 {Dialect.ClaimLock}",
-            [.. parameters]))
+            $"SELECT d.delivery_id, d.run_id, d.step, d.workers FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
+            $"WHERE d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
+            $"AND r.status IN {ActiveRun} AND ({filter}) ORDER BY d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}",
+            [.. due]))
         {
-            object? found = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            if (found is null or DBNull)
+            using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                parameters.RemoveAt(parameters.Count - 1);
-                parameters.Add(("now", now));
-                using DbCommand next = Command(
+                picked.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
+            }
+        }
+
+        if (picked.Count == 0)
+        {
+            using DbCommand next = Command(
+                connection, transaction,
+                $"SELECT MIN(d.available_at) FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id WHERE d.status = {Pending} AND d.available_at > @now AND r.status IN {ActiveRun} AND ({filter})",
+                [.. parameters]);
+            object? soonest = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return new ClaimResult([], soonest is null or DBNull ? null : FromMillis(Convert.ToInt64(soonest, CultureInfo.InvariantCulture)));
+        }
+
+        // The runs' rows are held (or SQLite's single writer is), so these counts are exact: no two claims exceed a step's limit.
+        var claimed = new Dictionary<(string RunId, int Step), long>();
+        var deliveries = new List<ClaimedDelivery>();
+        foreach ((long id, string runId, int step, int workers) in picked)
+        {
+            if (!claimed.TryGetValue((runId, step), out long active))
+            {
+                using DbCommand count = Command(
                     connection, transaction,
-                    $"SELECT MIN(d.available_at) FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id WHERE d.status = {Pending} AND d.available_at > @now AND r.status IN {ActiveRun} AND ({filter})",
-                    [.. parameters]);
-                object? due = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                return new ClaimResult(null, due is null or DBNull ? null : FromMillis(Convert.ToInt64(due, CultureInfo.InvariantCulture)));
+                    $"SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @r AND step = @s AND status = {Claimed} AND lease_expires > @now",
+                    ("r", runId), ("s", step), ("now", now));
+                active = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             }
 
-            deliveryId = Convert.ToInt64(found, CultureInfo.InvariantCulture);
+            if (active >= workers)
+            {
+                continue;
+            }
+
+            claimed[(runId, step)] = active + 1;
+            deliveries.Add(await TakeAsync(connection, transaction, id, request, cancellationToken).ConfigureAwait(false));
         }
 
-        if (Dialect.RunLock.Length > 0 && !await WithinWorkerLimitAsync(connection, transaction, deliveryId, now, cancellationToken).ConfigureAwait(false))
-        {
-            // Another worker claimed a delivery of the same step of this run meanwhile: look again at once.
-            return new ClaimResult(null, request.Now);
-        }
+        // All due deliveries were at their step's limit: look again shortly.
+        return new ClaimResult(deliveries, deliveries.Count == 0 ? request.Now + TimeSpan.FromMilliseconds(20) : null);
+    }
 
+    /// <summary>Puts one delivery under the worker's lease and loads what running it needs.</summary>
+    private async Task<ClaimedDelivery> TakeAsync(DbConnection connection, DbTransaction transaction, long deliveryId, ClaimRequest request, CancellationToken cancellationToken)
+    {
         await ExecuteAsync(
             connection, transaction,
             $"UPDATE wf_deliveries SET status = {Claimed}, lease_owner = @me, lease_expires = @until, executions = executions + 1 WHERE delivery_id = @id",
@@ -216,24 +245,7 @@ internal sealed class SqlJournal(SqlDialect dialect)
         }
 
         RunRecord run = (await GetRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false))!;
-        return new ClaimResult(new ClaimedDelivery(deliveryId, run, step, attempt, ev, ParseAnswers(answers), prompted), null);
-    }
-
-    /// <summary>
-    /// Where many workers claim at once (SKIP LOCKED), two could pick deliveries of the same step of
-    /// one run together: lock the run's row, then count again.
-    /// </summary>
-    private async Task<bool> WithinWorkerLimitAsync(DbConnection connection, DbTransaction transaction, long deliveryId, long now, CancellationToken cancellationToken)
-    {
-        using DbCommand run = Command(connection, transaction, $"SELECT r.run_id FROM wf_runs r JOIN wf_deliveries d ON d.run_id = r.run_id WHERE d.delivery_id = @id {Dialect.RunLock.Replace("FOR UPDATE", "FOR UPDATE OF r", StringComparison.Ordinal)}", ("id", deliveryId));
-        await run.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        using DbCommand count = Command(
-            connection, transaction,
-            $"SELECT COUNT(*) < MIN(d.workers) FROM wf_deliveries d JOIN wf_deliveries c ON c.run_id = d.run_id AND c.step = d.step " +
-            $"WHERE d.delivery_id = @id AND c.status = {Claimed} AND c.lease_expires > @now",
-            ("id", deliveryId), ("now", now));
-        object? result = await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return result is null or DBNull || Convert.ToBoolean(result, CultureInfo.InvariantCulture);
+        return new ClaimedDelivery(deliveryId, run, step, attempt, ev, ParseAnswers(answers), prompted);
     }
 
     public static async Task<bool> RenewLeaseAsync(DbConnection connection, DbTransaction transaction, long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>
