@@ -1,0 +1,287 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Workflows.Durable.Sql;
+
+/// <summary>The journal: claiming deliveries, leases, and committing what a delivery did.</summary>
+internal sealed partial class SqlJournal
+{
+    /// <summary>
+    /// Claims up to <see cref="ClaimRequest.Max"/> due deliveries (pending, or claimed under an expired
+    /// lease) of runs this worker can run, oldest due first, within each step's worker limit.
+    /// </summary>
+    public async Task<ClaimResult> ClaimAsync(DbConnection connection, DbTransaction transaction, ClaimRequest request, CancellationToken cancellationToken)
+    {
+        long now = Millis(request.Now);
+        (string filter, List<(string, object?)> parameters) = WorkflowFilter(request.Fingerprints);
+        if (filter.Length == 0)
+        {
+            return new ClaimResult([], null);
+        }
+
+        parameters.Add(("now", now));
+        var due = new List<(string, object?)>(parameters) { ("max", Math.Clamp(request.Max, 1, 100)) };
+
+        // "status IN (pending, claimed)" keeps the scan on the partial index of active deliveries, however long the history.
+        var picked = new List<(long Id, string RunId, int Step, int Workers)>();
+        using (DbCommand find = Command(
+            connection, transaction,
+            $"SELECT d.delivery_id, d.run_id, d.step, d.workers FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
+            $"WHERE d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
+            $"AND r.status IN {ActiveRun} AND ({filter}) ORDER BY d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}",
+            [.. due]))
+        {
+            using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                picked.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
+            }
+        }
+
+        if (picked.Count == 0)
+        {
+            using DbCommand next = Command(
+                connection, transaction,
+                $"SELECT MIN(d.available_at) FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id WHERE d.status = {Pending} AND d.available_at > @now AND r.status IN {ActiveRun} AND ({filter})",
+                [.. parameters]);
+            object? soonest = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return new ClaimResult([], soonest is null or DBNull ? null : FromMillis(Convert.ToInt64(soonest, CultureInfo.InvariantCulture)));
+        }
+
+        // The runs' rows are held (or SQLite's single writer is), so these counts are exact: no two claims exceed a step's limit.
+        var claimed = new Dictionary<(string RunId, int Step), long>();
+        var deliveries = new List<ClaimedDelivery>();
+        foreach ((long id, string runId, int step, int workers) in picked)
+        {
+            if (!claimed.TryGetValue((runId, step), out long active))
+            {
+                using DbCommand count = Command(
+                    connection, transaction,
+                    $"SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @r AND step = @s AND status = {Claimed} AND lease_expires > @now",
+                    ("r", runId), ("s", step), ("now", now));
+                active = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
+
+            if (active >= workers)
+            {
+                continue;
+            }
+
+            claimed[(runId, step)] = active + 1;
+            deliveries.Add(await TakeAsync(connection, transaction, id, request, cancellationToken).ConfigureAwait(false));
+        }
+
+        // All due deliveries were at their step's limit: look again shortly.
+        return new ClaimResult(deliveries, deliveries.Count == 0 ? request.Now + TimeSpan.FromMilliseconds(20) : null);
+    }
+
+    /// <summary>Puts one delivery under the worker's lease and loads what running it needs.</summary>
+    private async Task<ClaimedDelivery> TakeAsync(DbConnection connection, DbTransaction transaction, long deliveryId, ClaimRequest request, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = {Claimed}, lease_owner = @me, lease_expires = @until, executions = executions + 1 WHERE delivery_id = @id",
+            cancellationToken,
+            ("me", request.WorkerId), ("until", Millis(request.Now + request.Lease)), ("id", deliveryId)).ConfigureAwait(false);
+
+        using DbCommand load = Command(
+            connection, transaction,
+            "SELECT d.run_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at " +
+            "FROM wf_deliveries d JOIN wf_events e ON e.event_id = d.event_id WHERE d.delivery_id = @id",
+            ("id", deliveryId));
+        string runId;
+        int step, attempt, prompted;
+        string? answers;
+        StoredEvent ev;
+        using (DbDataReader reader = await load.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            runId = reader.GetString(0);
+            step = reader.GetInt32(1);
+            attempt = reader.GetInt32(2);
+            answers = reader.IsDBNull(3) ? null : reader.GetString(3);
+            prompted = reader.GetInt32(4);
+            ev = new StoredEvent(reader.GetInt64(5), runId, reader.GetInt64(6), (EventRecordKind)reader.GetInt32(7), reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), FromMillis(reader.GetInt64(11)));
+        }
+
+        RunRecord run = (await GetRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false))!;
+        return new ClaimedDelivery(deliveryId, run, step, attempt, ev, ParseAnswers(answers), prompted);
+    }
+
+    public static async Task<bool> RenewLeaseAsync(DbConnection connection, DbTransaction transaction, long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET lease_expires = @until WHERE delivery_id = @id AND lease_owner = @me AND status = {Claimed} " +
+            $"AND run_id IN (SELECT run_id FROM wf_runs WHERE status IN {ActiveRun})",
+            cancellationToken,
+            ("until", Millis(until)), ("id", deliveryId), ("me", workerId)).ConfigureAwait(false) == 1;
+
+    public static Task ReleaseAsync(DbConnection connection, DbTransaction transaction, long deliveryId, string workerId, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL WHERE delivery_id = @id AND lease_owner = @me AND status = {Claimed}",
+            cancellationToken,
+            ("id", deliveryId), ("me", workerId));
+
+    /// <summary>
+    /// The heart of the guarantees: the delivery's outcome, its events and their deliveries, its
+    /// state changes and the run's new status, all in the caller's transaction, or none of them.
+    /// </summary>
+    public async Task<CommitResult> CommitAsync(DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        RunRecord? run = await GetRunAsync(connection, transaction, commit.RunId, cancellationToken, forUpdate: true).ConfigureAwait(false);
+        if (run is null || run.IsFinished)
+        {
+            return CommitResult.LeaseLost;
+        }
+
+        using (DbCommand held = Command(
+            connection, transaction,
+            $"SELECT COUNT(*) FROM wf_deliveries WHERE delivery_id = @id AND lease_owner = @me AND status = {Claimed}",
+            ("id", commit.DeliveryId), ("me", commit.WorkerId)))
+        {
+            if (Convert.ToInt64(await held.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) != 1)
+            {
+                return CommitResult.LeaseLost;
+            }
+        }
+
+        foreach (StateWrite write in commit.StateWrites)
+        {
+            if (!await WriteStateAsync(connection, transaction, commit.RunId, write, cancellationToken).ConfigureAwait(false))
+            {
+                return CommitResult.StateConflict;
+            }
+        }
+
+        await AppendEventsAsync(connection, transaction, commit.RunId, commit.Events, now, cancellationToken).ConfigureAwait(false);
+        await SettleDeliveryAsync(connection, transaction, commit, now, cancellationToken).ConfigureAwait(false);
+        if (commit.Completion is { } completion)
+        {
+            await EndRunAsync(connection, transaction, commit.RunId, completion, now, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await UpdateRunStatusAsync(connection, transaction, commit.RunId, commit.AcceptsExternalEvents, commit.StallMessage, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return CommitResult.Committed;
+    }
+
+
+    private static (string Filter, List<(string, object?)> Parameters) WorkflowFilter(IReadOnlyDictionary<string, string> fingerprints)
+    {
+        var clauses = new List<string>();
+        var parameters = new List<(string, object?)>();
+        int i = 0;
+        foreach ((string workflow, string fingerprint) in fingerprints.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            string n = i++.ToString(CultureInfo.InvariantCulture);
+            clauses.Add($"(r.workflow = @w{n} AND r.fingerprint = @f{n})");
+            parameters.Add(("w" + n, workflow));
+            parameters.Add(("f" + n, fingerprint));
+        }
+
+        return (string.Join(" OR ", clauses), parameters);
+    }
+
+
+    /// <summary>Appends events in order with consecutive sequence numbers, and their deliveries.</summary>
+    private static async Task AppendEventsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        long sequence;
+        using (DbCommand next = Command(connection, transaction, "SELECT next_seq FROM wf_runs WHERE run_id = @r", ("r", runId)))
+        {
+            sequence = Convert.ToInt64(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        long at = Millis(now);
+        foreach (NewEvent ev in events)
+        {
+            long eventId;
+            using (DbCommand insert = Command(
+                connection, transaction,
+                "INSERT INTO wf_events (run_id, seq, kind, type, payload, producer, created_at) VALUES (@r, @seq, @kind, @type, @payload, @producer, @t) RETURNING event_id",
+                ("r", runId), ("seq", sequence++), ("kind", (int)ev.Kind), ("type", ev.Type), ("payload", ev.Payload), ("producer", ev.Producer), ("t", at)))
+            {
+                eventId = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            }
+
+            foreach (NewDelivery delivery in ev.Deliveries)
+            {
+                await ExecuteAsync(
+                    connection, transaction,
+                    $"INSERT INTO wf_deliveries (run_id, step, step_name, workers, event_id, status, attempt, executions, available_at, prompted, created_at) " +
+                    $"VALUES (@r, @step, @name, @workers, @e, {Pending}, 1, 0, @due, 0, @t)",
+                    cancellationToken,
+                    ("r", runId), ("step", delivery.Step), ("name", delivery.StepName), ("workers", delivery.Workers), ("e", eventId), ("due", Millis(delivery.AvailableAt)), ("t", at)).ConfigureAwait(false);
+            }
+        }
+
+        await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET next_seq = @n WHERE run_id = @r", cancellationToken, ("n", sequence), ("r", runId)).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes one state value if it is still at the version the step read; false on a conflict.</summary>
+    private static async Task<bool> WriteStateAsync(DbConnection connection, DbTransaction transaction, string runId, StateWrite write, CancellationToken cancellationToken)
+    {
+        long current;
+        using (DbCommand version = Command(connection, transaction, "SELECT version FROM wf_state WHERE run_id = @r AND key = @k", ("r", runId), ("k", write.Key)))
+        {
+            object? found = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            current = found is null or DBNull ? 0 : Convert.ToInt64(found, CultureInfo.InvariantCulture);
+        }
+
+        if (current != write.ExpectedVersion)
+        {
+            return false;
+        }
+
+        if (write.Value is null)
+        {
+            await ExecuteAsync(connection, transaction, "DELETE FROM wf_state WHERE run_id = @r AND key = @k", cancellationToken, ("r", runId), ("k", write.Key)).ConfigureAwait(false);
+        }
+        else if (current == 0)
+        {
+            await ExecuteAsync(
+                connection, transaction,
+                "INSERT INTO wf_state (run_id, key, version, type, value) VALUES (@r, @k, 1, @type, @v)",
+                cancellationToken,
+                ("r", runId), ("k", write.Key), ("type", write.Type), ("v", write.Value)).ConfigureAwait(false);
+        }
+        else
+        {
+            await ExecuteAsync(
+                connection, transaction,
+                "UPDATE wf_state SET version = version + 1, type = @type, value = @v WHERE run_id = @r AND key = @k",
+                cancellationToken,
+                ("r", runId), ("k", write.Key), ("type", write.Type), ("v", write.Value)).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    private static Task<int> SettleDeliveryAsync(DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken) => commit.Outcome switch
+    {
+        DeliveryOutcome.Done => ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @p, worker = @w WHERE delivery_id = @id",
+            cancellationToken, ("p", commit.PromptedWaits), ("w", commit.WorkerId), ("id", commit.DeliveryId)),
+        DeliveryOutcome.Waiting => ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @w, prompted = @p WHERE delivery_id = @id",
+            cancellationToken, ("w", commit.WaitingFor), ("p", commit.PromptedWaits), ("id", commit.DeliveryId)),
+        DeliveryOutcome.Retry => ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, attempt = attempt + 1, available_at = @due, error = @e WHERE delivery_id = @id",
+            cancellationToken, ("due", Millis(commit.RetryAt ?? now)), ("e", commit.Error), ("id", commit.DeliveryId)),
+        _ => ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Failed}, lease_owner = NULL, lease_expires = NULL, error = @e WHERE delivery_id = @id",
+            cancellationToken, ("e", commit.Error), ("id", commit.DeliveryId)),
+    };
+}

@@ -1,0 +1,52 @@
+using System.Data.Common;
+
+namespace Workflows.Durable.Sql;
+
+/// <summary>The journal: reading a run's events, state and deliveries.</summary>
+internal sealed partial class SqlJournal
+{
+    public static async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(DbConnection connection, string runId, long afterSequence, int max, CancellationToken cancellationToken)
+    {
+        using DbCommand command = Command(
+            connection, null,
+            "SELECT event_id, seq, kind, type, payload, producer, created_at FROM wf_events WHERE run_id = @r AND seq > @after ORDER BY seq LIMIT @max",
+            ("r", runId), ("after", afterSequence), ("max", Math.Clamp(max, 1, 10_000)));
+        var events = new List<StoredEvent>();
+        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new StoredEvent(reader.GetInt64(0), runId, reader.GetInt64(1), (EventRecordKind)reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), FromMillis(reader.GetInt64(6))));
+        }
+
+        return events;
+    }
+
+    public static async Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(DbConnection connection, string runId, CancellationToken cancellationToken)
+    {
+        using DbCommand command = Command(connection, null, "SELECT key, version, type, value FROM wf_state WHERE run_id = @r", ("r", runId));
+        var state = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
+        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            state[reader.GetString(0)] = new StoredValue(reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetString(3));
+        }
+
+        return state;
+    }
+
+    public static async Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(DbConnection connection, string runId, CancellationToken cancellationToken)
+    {
+        using DbCommand command = Command(
+            connection, null,
+            "SELECT delivery_id, step, step_name, event_id, status, attempt, executions, worker FROM wf_deliveries WHERE run_id = @r ORDER BY delivery_id",
+            ("r", runId));
+        var deliveries = new List<DeliveryRecord>();
+        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            deliveries.Add(new DeliveryRecord(reader.GetInt64(0), runId, reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), (DeliveryStatus)reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return deliveries;
+    }
+}

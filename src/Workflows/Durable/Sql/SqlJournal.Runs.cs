@@ -1,0 +1,192 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Workflows.Durable.Sql;
+
+/// <summary>The journal: runs, their status, and events sent into them from outside.</summary>
+internal sealed partial class SqlJournal
+{
+    /// <summary>Stores a new run and its StartEvent, or returns the run an id or idempotency key already names.</summary>
+    public async Task<(RunRecord Run, bool Created)> CreateRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return existing.Workflow == run.Workflow
+                ? (existing, false)
+                : throw new InvalidOperationException($"Run id '{run.RunId}' is already used by a run of workflow '{existing.Workflow}'.");
+        }
+
+        if (run.IdempotencyKey is not null)
+        {
+            using DbCommand find = Command(connection, transaction, "SELECT run_id FROM wf_runs WHERE workflow = @w AND idempotency_key = @k", ("w", run.Workflow), ("k", run.IdempotencyKey));
+            if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id)
+            {
+                return ((await GetRunAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false))!, false);
+            }
+        }
+
+        long at = Millis(now);
+        await ExecuteAsync(
+            connection, transaction,
+            "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at) VALUES (@id, @w, @f, @s, 0, @k, 1, @t, @t)",
+            cancellationToken,
+            ("id", run.RunId), ("w", run.Workflow), ("f", run.Fingerprint), ("s", run.Shape), ("k", run.IdempotencyKey), ("t", at)).ConfigureAwait(false);
+        await AppendEventsAsync(connection, transaction, run.RunId, [run.Start], now, cancellationToken).ConfigureAwait(false);
+        return ((await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!, true);
+    }
+
+    public async Task<RunRecord?> GetRunAsync(DbConnection connection, DbTransaction? transaction, string runId, CancellationToken cancellationToken, bool forUpdate = false)
+    {
+        using DbCommand command = Command(connection, transaction, RunColumns + " WHERE run_id = @id" + (forUpdate ? " " + Dialect.RunLock : string.Empty), ("id", runId));
+        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) : null;
+    }
+
+    public static async Task<RunPage> ListRunsAsync(DbConnection connection, RunQuery query, CancellationToken cancellationToken)
+    {
+        var filters = new List<string>();
+        var parameters = new List<(string, object?)>();
+        if (query.Workflow is not null)
+        {
+            filters.Add("workflow = @w");
+            parameters.Add(("w", query.Workflow));
+        }
+
+        if (query.Status is { } status)
+        {
+            filters.Add("status = @s");
+            parameters.Add(("s", (int)status));
+        }
+
+        string where = filters.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", filters);
+        int total;
+        using (DbCommand count = Command(connection, null, "SELECT COUNT(*) FROM wf_runs" + where, [.. parameters]))
+        {
+            total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        parameters.Add(("limit", Math.Clamp(query.Limit, 1, 1000)));
+        parameters.Add(("offset", Math.Max(query.Offset, 0)));
+        using DbCommand command = Command(connection, null, RunColumns + where + " ORDER BY created_at DESC, run_id DESC LIMIT @limit OFFSET @offset", [.. parameters]);
+        var runs = new List<RunRecord>();
+        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            runs.Add(ReadRun(reader));
+        }
+
+        return new RunPage(runs, total);
+    }
+
+
+    /// <summary>An event from outside: to the oldest delivery waiting for its type, else to the steps that take it.</summary>
+    public async Task<ExternalResult> AddExternalEventAsync(DbConnection connection, DbTransaction transaction, ExternalEvent ev, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        RunRecord? run = await GetRunAsync(connection, transaction, ev.RunId, cancellationToken, forUpdate: true).ConfigureAwait(false);
+        if (run is null)
+        {
+            return ExternalResult.RunNotFound;
+        }
+
+        if (run.IsFinished)
+        {
+            return ExternalResult.RunEnded;
+        }
+
+        var parameters = new List<(string, object?)> { ("run", ev.RunId) };
+        var names = new List<string>();
+        for (int i = 0; i < ev.AcceptedTypes.Count; i++)
+        {
+            names.Add("@t" + i.ToString(CultureInfo.InvariantCulture));
+            parameters.Add(("t" + i.ToString(CultureInfo.InvariantCulture), ev.AcceptedTypes[i]));
+        }
+
+        long? waiting = null;
+        string? answers = null;
+        using (DbCommand find = Command(
+            connection, transaction,
+            $"SELECT delivery_id, answers FROM wf_deliveries WHERE run_id = @run AND status = {Waiting} AND waiting_for IN ({string.Join(", ", names)}) ORDER BY delivery_id LIMIT 1",
+            [.. parameters]))
+        {
+            using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                waiting = reader.GetInt64(0);
+                answers = reader.IsDBNull(1) ? null : reader.GetString(1);
+            }
+        }
+
+        var journal = new NewEvent(EventRecordKind.External, ev.Type, ev.Payload, null, waiting is null ? ev.Deliveries : []);
+        if (waiting is null && ev.Deliveries.Count == 0)
+        {
+            return ExternalResult.NotAccepted;
+        }
+
+        await AppendEventsAsync(connection, transaction, ev.RunId, [journal], now, cancellationToken).ConfigureAwait(false);
+        if (waiting is { } id)
+        {
+            List<StoredAnswer> recorded = [.. ParseAnswers(answers), new StoredAnswer(ev.Type, ev.Payload)];
+            await ExecuteAsync(
+                connection, transaction,
+                $"UPDATE wf_deliveries SET status = {Pending}, waiting_for = NULL, answers = @a, available_at = @now WHERE delivery_id = @id",
+                cancellationToken,
+                ("a", JsonSerializer.Serialize(recorded, EngineJsonContext.Default.ListStoredAnswer)), ("now", Millis(now)), ("id", id)).ConfigureAwait(false);
+        }
+
+        await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = 0, updated_at = @t WHERE run_id = @id", cancellationToken, ("t", Millis(now)), ("id", ev.RunId)).ConfigureAwait(false);
+        return waiting is null ? ExternalResult.Routed : ExternalResult.Answered;
+    }
+
+    public async Task<bool> CancelRunAsync(DbConnection connection, DbTransaction transaction, string runId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        RunRecord? run = await GetRunAsync(connection, transaction, runId, cancellationToken, forUpdate: true).ConfigureAwait(false);
+        if (run is null || run.IsFinished)
+        {
+            return false;
+        }
+
+        await EndRunAsync(connection, transaction, runId, new RunCompletion(WorkflowRunStatus.Cancelled, null, null, reason), now, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+
+    private static async Task EndRunAsync(DbConnection connection, DbTransaction transaction, string runId, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(
+            connection, transaction,
+            "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, updated_at = @t WHERE run_id = @id",
+            cancellationToken,
+            ("s", (int)completion.Status), ("rt", completion.ResultType), ("rp", completion.ResultPayload), ("e", completion.Error), ("t", Millis(now)), ("id", runId)).ConfigureAwait(false);
+        await ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Cancelled}, lease_owner = NULL, lease_expires = NULL WHERE run_id = @id AND status IN ({Pending}, {Claimed}, {Waiting})",
+            cancellationToken,
+            ("id", runId)).ConfigureAwait(false);
+    }
+
+    /// <summary>Running while deliveries are pending or claimed; waiting for input when only waits remain (or the workflow takes events from outside); stalled otherwise.</summary>
+    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, string runId, bool acceptsExternal, string stallMessage, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long active, waiting;
+        using (DbCommand count = Command(
+            connection, transaction,
+            $"SELECT COALESCE(SUM(CASE WHEN status IN ({Pending}, {Claimed}) THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = {Waiting} THEN 1 ELSE 0 END), 0) FROM wf_deliveries WHERE run_id = @id",
+            ("id", runId)))
+        {
+            using DbDataReader reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            active = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+            waiting = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+        }
+
+        if (active == 0 && waiting == 0 && !acceptsExternal)
+        {
+            await EndRunAsync(connection, transaction, runId, new RunCompletion(WorkflowRunStatus.Failed, null, null, stallMessage), now, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var status = active > 0 ? WorkflowRunStatus.Running : WorkflowRunStatus.WaitingForInput;
+        await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = @s, updated_at = @t WHERE run_id = @id", cancellationToken, ("s", (int)status), ("t", Millis(now)), ("id", runId)).ConfigureAwait(false);
+    }
+}
