@@ -5,32 +5,47 @@ namespace Workflows.Postgres;
 /// <summary>The journal's schema in PostgreSQL; claims skip rows other workers have locked, commits lock their run's row.</summary>
 internal sealed class PostgresDialect : SqlDialect
 {
-    public override IReadOnlyList<string> CreateSchema { get; } =
+    public override IReadOnlyList<IReadOnlyList<string>> Schema { get; } =
     [
-        "CREATE TABLE wf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-        """
-        CREATE TABLE wf_runs (
-            run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, fingerprint TEXT NOT NULL, shape TEXT NOT NULL,
-            status INTEGER NOT NULL, idempotency_key TEXT NULL, result_type TEXT NULL, result_payload TEXT NULL, error TEXT NULL,
-            next_seq BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
-        """,
-        "CREATE UNIQUE INDEX wf_runs_idempotency ON wf_runs (workflow, idempotency_key) WHERE idempotency_key IS NOT NULL",
-        "CREATE INDEX wf_runs_status ON wf_runs (status, created_at)",
-        """
-        CREATE TABLE wf_events (
-            event_id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, seq BIGINT NOT NULL, kind INTEGER NOT NULL,
-            type TEXT NOT NULL, payload TEXT NOT NULL, producer TEXT NULL, created_at BIGINT NOT NULL, UNIQUE (run_id, seq))
-        """,
-        """
-        CREATE TABLE wf_deliveries (
-            delivery_id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, step INTEGER NOT NULL, step_name TEXT NOT NULL,
-            workers INTEGER NOT NULL, event_id BIGINT NOT NULL, status INTEGER NOT NULL, attempt INTEGER NOT NULL, executions INTEGER NOT NULL,
-            available_at BIGINT NOT NULL, lease_owner TEXT NULL, lease_expires BIGINT NULL, waiting_for TEXT NULL, answers TEXT NULL,
-            prompted INTEGER NOT NULL, error TEXT NULL, worker TEXT NULL, created_at BIGINT NOT NULL)
-        """,
-        "CREATE INDEX wf_deliveries_active ON wf_deliveries (available_at, delivery_id) WHERE status IN (0, 1)",
-        "CREATE INDEX wf_deliveries_run ON wf_deliveries (run_id, step, status)",
-        "CREATE TABLE wf_state (run_id TEXT NOT NULL, key TEXT NOT NULL, version BIGINT NOT NULL, type TEXT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+        [
+            "CREATE TABLE wf_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            """
+            CREATE TABLE wf_runs (
+                run_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, fingerprint TEXT NOT NULL, shape TEXT NOT NULL,
+                status INTEGER NOT NULL, idempotency_key TEXT NULL, result_type TEXT NULL, result_payload TEXT NULL, error TEXT NULL,
+                next_seq BIGINT NOT NULL, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE UNIQUE INDEX wf_runs_idempotency ON wf_runs (workflow, idempotency_key) WHERE idempotency_key IS NOT NULL",
+            "CREATE INDEX wf_runs_status ON wf_runs (status, created_at)",
+            """
+            CREATE TABLE wf_events (
+                event_id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, seq BIGINT NOT NULL, kind INTEGER NOT NULL,
+                type TEXT NOT NULL, payload TEXT NOT NULL, producer TEXT NULL, created_at BIGINT NOT NULL, UNIQUE (run_id, seq))
+            """,
+            """
+            CREATE TABLE wf_deliveries (
+                delivery_id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, step INTEGER NOT NULL, step_name TEXT NOT NULL,
+                workers INTEGER NOT NULL, event_id BIGINT NOT NULL, status INTEGER NOT NULL, attempt INTEGER NOT NULL, executions INTEGER NOT NULL,
+                available_at BIGINT NOT NULL, lease_owner TEXT NULL, lease_expires BIGINT NULL, waiting_for TEXT NULL, answers TEXT NULL,
+                prompted INTEGER NOT NULL, error TEXT NULL, worker TEXT NULL, created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX wf_deliveries_active ON wf_deliveries (available_at, delivery_id) WHERE status IN (0, 1)",
+            "CREATE INDEX wf_deliveries_run ON wf_deliveries (run_id, step, status)",
+            "CREATE TABLE wf_state (run_id TEXT NOT NULL, key TEXT NOT NULL, version BIGINT NOT NULL, type TEXT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+        ],
+        [
+            "CREATE TABLE wf_run_changes (change_id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, workflow TEXT NOT NULL, from_status INTEGER NOT NULL, to_status INTEGER NOT NULL, at BIGINT NOT NULL)",
+            "CREATE TABLE wf_webhooks (webhook_id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, workflow TEXT NULL, secret TEXT NOT NULL, description TEXT NULL, enabled INTEGER NOT NULL, created_at BIGINT NOT NULL)",
+            """
+            CREATE TABLE wf_webhook_deliveries (
+                delivery_id BIGSERIAL PRIMARY KEY, webhook_id TEXT NOT NULL, message_id TEXT NOT NULL, topic TEXT NOT NULL, run_id TEXT NOT NULL,
+                payload TEXT NOT NULL, status INTEGER NOT NULL, attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL, lease_owner TEXT NULL, lease_expires BIGINT NULL,
+                last_status_code INTEGER NULL, last_error TEXT NULL, created_at BIGINT NOT NULL, finished_at BIGINT NULL)
+            """,
+            "CREATE INDEX wf_webhook_deliveries_due ON wf_webhook_deliveries (next_attempt_at, delivery_id) WHERE status IN (0, 1)",
+            "CREATE INDEX wf_webhook_deliveries_log ON wf_webhook_deliveries (webhook_id, delivery_id)",
+            "CREATE TABLE wf_webhook_attempts (delivery_id BIGINT NOT NULL, attempt INTEGER NOT NULL, at BIGINT NOT NULL, status_code INTEGER NULL, error TEXT NULL, duration_ms BIGINT NOT NULL, PRIMARY KEY (delivery_id, attempt))",
+        ],
     ];
 
     // Locks the delivery and its run together, skipping both if another worker holds either: a claim
@@ -38,4 +53,6 @@ internal sealed class PostgresDialect : SqlDialect
     public override string ClaimLock => "FOR UPDATE OF d, r SKIP LOCKED";
 
     public override string RunLock => "FOR UPDATE";
+
+    public override string SkipLocked => "FOR UPDATE SKIP LOCKED";
 }

@@ -17,7 +17,7 @@ namespace Workflows.Postgres;
 /// await using var runtime = new WorkflowRuntime(new PostgresWorkflowStore("Host=db;Username=app;Database=workflows"));
 /// </code>
 /// </example>
-public sealed class PostgresWorkflowStore : IWorkflowStore
+public sealed class PostgresWorkflowStore : IWorkflowStore, IWebhookStore
 {
     private const string Channel = "workflows_work";
     private readonly NpgsqlDataSource _dataSource;
@@ -91,9 +91,9 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
         {
             await _journal.CreateSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
-        else
+        else if (await SqlJournal.VerifySchemaAsync(connection, transaction, tables, _where, cancellationToken).ConfigureAwait(false) < SqlDialect.SchemaVersion)
         {
-            await SqlJournal.VerifySchemaAsync(connection, transaction, tables, _where, cancellationToken).ConfigureAwait(false);
+            await _journal.UpgradeSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -158,6 +158,60 @@ public sealed class PostgresWorkflowStore : IWorkflowStore
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(string runId, CancellationToken cancellationToken) =>
         ReadAsync(c => SqlJournal.ReadDeliveriesAsync(c, runId, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task AddSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => (await SqlJournal.AddSubscriptionAsync(c, t, subscription, cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<WebhookSubscription>> ListSubscriptionsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => SqlJournal.ListSubscriptionsAsync(c, null, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<WebhookSubscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        (await ReadAsync(c => SqlJournal.ListSubscriptionsAsync(c, id, cancellationToken), cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
+    /// <inheritdoc/>
+    public Task<bool> RemoveSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => (await SqlJournal.RemoveSubscriptionAsync(c, t, id, cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task DisableSubscriptionAsync(string id, string reason, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => { await SqlJournal.DisableSubscriptionAsync(c, t, id, reason, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false); return (true, Keep: true, Notify: false); }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(int max, CancellationToken cancellationToken) =>
+        ReadAsync(c => SqlJournal.ReadRunChangesAsync(c, max, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> FanOutAsync(IReadOnlyList<RunChange> changes, IReadOnlyList<NewWebhookDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (c, t) =>
+            {
+                bool done = await SqlJournal.FanOutAsync(c, t, changes, deliveries, now, cancellationToken).ConfigureAwait(false);
+                return (done, Keep: done, Notify: false);
+            },
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<WebhookDelivery>> ClaimWebhookDeliveriesAsync(string dispatcherId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => (await _journal.ClaimWebhookDeliveriesAsync(c, t, dispatcherId, now, lease, max, cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<DateTimeOffset?> NextWebhookDueAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => SqlJournal.NextWebhookDueAsync(c, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> RecordWebhookAttemptAsync(WebhookAttemptOutcome outcome, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => (await SqlJournal.RecordWebhookAttemptAsync(c, t, outcome, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<WebhookDelivery>> ListWebhookDeliveriesAsync(string subscriptionId, long? beforeId, int limit, CancellationToken cancellationToken) =>
+        await ReadAsync(c => SqlJournal.ListWebhookDeliveriesAsync(c, subscriptionId, beforeId, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<WebhookAttempt>> ListWebhookAttemptsAsync(long deliveryId, CancellationToken cancellationToken) =>
+        ReadAsync(c => SqlJournal.ListWebhookAttemptsAsync(c, deliveryId, cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>Waits on <c>LISTEN</c>: any process's commit of new work wakes every idle worker.</remarks>

@@ -16,7 +16,7 @@ namespace Workflows.Sqlite;
 /// await using var runtime = new WorkflowRuntime(new SqliteWorkflowStore("workflows.db"));
 /// </code>
 /// </example>
-public sealed class SqliteWorkflowStore : IWorkflowStore
+public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
 {
     private const int MaxBatch = 128;
     private readonly string _path;
@@ -66,17 +66,27 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         {
             // Look before touching: a file that is not ours is rejected before any pragma or write changes it.
             List<string> tables = await TablesAsync(connection, cancellationToken).ConfigureAwait(false);
+            int version = 0;
             if (tables.Count > 0)
             {
-                await SqlJournal.VerifySchemaAsync(connection, null, tables, $"'{_path}'", cancellationToken).ConfigureAwait(false);
+                version = await SqlJournal.VerifySchemaAsync(connection, null, tables, $"'{_path}'", cancellationToken).ConfigureAwait(false);
                 await QuickCheckAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
             await PragmaAsync(connection, "PRAGMA journal_mode = WAL", cancellationToken).ConfigureAwait(false);
-            if (tables.Count == 0)
+            if (version < SqlDialect.SchemaVersion)
             {
-                using DbTransaction transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-                await _journal.CreateSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                // BEGIN IMMEDIATE: the write lock first, so a second process waits, then finds the schema done.
+                using DbTransaction transaction = connection.BeginTransaction(deferred: false);
+                if (version == 0)
+                {
+                    await _journal.CreateSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _journal.UpgradeSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+                }
+
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -154,6 +164,60 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     /// <inheritdoc/>
     public Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(string runId, CancellationToken cancellationToken) =>
         ReadAsync(c => SqlJournal.ReadDeliveriesAsync(c, runId, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task AddSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await SqlJournal.AddSubscriptionAsync(c, t, subscription, ct).ConfigureAwait(false), Keep: true), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<WebhookSubscription>> ListSubscriptionsAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => SqlJournal.ListSubscriptionsAsync(c, null, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<WebhookSubscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        (await ReadAsync(c => SqlJournal.ListSubscriptionsAsync(c, id, cancellationToken), cancellationToken).ConfigureAwait(false)).SingleOrDefault();
+
+    /// <inheritdoc/>
+    public Task<bool> RemoveSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await SqlJournal.RemoveSubscriptionAsync(c, t, id, ct).ConfigureAwait(false), Keep: true), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task DisableSubscriptionAsync(string id, string reason, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => { await SqlJournal.DisableSubscriptionAsync(c, t, id, reason, _time.GetUtcNow(), ct).ConfigureAwait(false); return (true, Keep: true); }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(int max, CancellationToken cancellationToken) =>
+        ReadAsync(c => SqlJournal.ReadRunChangesAsync(c, max, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> FanOutAsync(IReadOnlyList<RunChange> changes, IReadOnlyList<NewWebhookDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (c, t, ct) =>
+            {
+                bool done = await SqlJournal.FanOutAsync(c, t, changes, deliveries, now, ct).ConfigureAwait(false);
+                return (done, Keep: done);
+            },
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<WebhookDelivery>> ClaimWebhookDeliveriesAsync(string dispatcherId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await _journal.ClaimWebhookDeliveriesAsync(c, t, dispatcherId, now, lease, max, ct).ConfigureAwait(false), Keep: true), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<DateTimeOffset?> NextWebhookDueAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => SqlJournal.NextWebhookDueAsync(c, cancellationToken), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> RecordWebhookAttemptAsync(WebhookAttemptOutcome outcome, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await SqlJournal.RecordWebhookAttemptAsync(c, t, outcome, _time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<WebhookDelivery>> ListWebhookDeliveriesAsync(string subscriptionId, long? beforeId, int limit, CancellationToken cancellationToken) =>
+        await ReadAsync(c => SqlJournal.ListWebhookDeliveriesAsync(c, subscriptionId, beforeId, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<WebhookAttempt>> ListWebhookAttemptsAsync(long deliveryId, CancellationToken cancellationToken) =>
+        ReadAsync(c => SqlJournal.ListWebhookAttemptsAsync(c, deliveryId, cancellationToken), cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>SQLite cannot notify other processes; the runtime wakes its own workers, others poll.</remarks>

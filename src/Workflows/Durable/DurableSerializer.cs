@@ -79,7 +79,12 @@ internal sealed class DurableSerializer
 
     public object? DeserializeValue(string json, Type type) => JsonSerializer.Deserialize(json, TypeInfo(type));
 
-    private JsonTypeInfo TypeInfo(Type type) =>
+    /// <summary>Reads an event of a known type from UTF-8 JSON; a <see cref="JsonException"/> says where it is wrong.</summary>
+    public Event Read(Type type, ReadOnlySpan<byte> utf8Json) =>
+        JsonSerializer.Deserialize(utf8Json, TypeInfo(type)) as Event
+            ?? throw new JsonException($"Expected a JSON object for '{type.Name}', not null.");
+
+    public JsonTypeInfo TypeInfo(Type type) =>
         _resolve(type) ?? throw new NotSupportedException(
             $"{_source} cannot serialize '{type.Name}', which workflow '{_workflow}' stores. Add [JsonSerializable(typeof({type.Name}))] to it.");
 

@@ -115,7 +115,9 @@ public enum DeliveryStatus
 /// <param name="Attempt">The attempt it is at, from 1.</param>
 /// <param name="Executions">How many times a worker started executing it (retries and re-runs after a crash included).</param>
 /// <param name="Worker">The worker whose execution was committed, once done.</param>
-public sealed record DeliveryRecord(long Id, string RunId, int Step, string StepName, long EventId, DeliveryStatus Status, int Attempt, int Executions, string? Worker);
+/// <param name="WaitingFor">For a waiting delivery: the full name of the answer type its step waits for.</param>
+/// <param name="Error">The last error of its step, if an attempt failed.</param>
+public sealed record DeliveryRecord(long Id, string RunId, int Step, string StepName, long EventId, DeliveryStatus Status, int Attempt, int Executions, string? Worker, string? WaitingFor = null, string? Error = null);
 
 /// <summary>An answer recorded for a step waiting in WaitForAsync.</summary>
 /// <param name="Type">The answer's type.</param>

@@ -156,6 +156,7 @@ public sealed partial class WorkflowRuntime
             {
                 case CommitResult.Committed:
                     SignalWork();
+                    _signals.Pulse(claim.Run.RunId);
                     break;
                 case CommitResult.StateConflict:
                     // Another delivery changed state this one read: run it again on fresh state.

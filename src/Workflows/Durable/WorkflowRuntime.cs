@@ -31,6 +31,8 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     private readonly WorkflowRuntimeOptions _options;
     private readonly Dictionary<string, DurableRegistration> _registrations = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, DurableRegistration> _byType = [];
+    private readonly List<RegisteredWorkflow> _workflows = [];
+    private readonly RunSignals _signals = new();
 
     /// <summary>Creates a runtime over a store.</summary>
     /// <param name="store">Where runs live.</param>
@@ -107,8 +109,17 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         var registration = new DurableRegistration(definition, dispatchers, serializer);
         _registrations.Add(definition.Name, registration);
         _byType.Add(workflowType, registration);
+        _workflows.Add(new RegisteredWorkflow(registration));
         return this;
     }
+
+    /// <summary>The registered workflows, in the order they were registered.</summary>
+    public IReadOnlyList<RegisteredWorkflow> Workflows => _workflows;
+
+    /// <summary>A registered workflow by name.</summary>
+    /// <param name="name">The workflow's name.</param>
+    /// <returns>The workflow, or <see langword="null"/>.</returns>
+    public RegisteredWorkflow? FindWorkflow(string name) => _workflows.Find(w => w.Name == name);
 
     /// <summary>
     /// Opens the store (creating its schema if empty), checks that unfinished runs match this build
@@ -138,11 +149,28 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <param name="options">The run's id or idempotency key.</param>
     /// <param name="cancellationToken">Cancels the call (not the run).</param>
     /// <returns>The run as stored (an existing one for a repeated id or idempotency key).</returns>
-    public async Task<RunRecord> StartRunAsync<TWorkflow>(StartEvent start, DurableRunOptions? options = null, CancellationToken cancellationToken = default)
-        where TWorkflow : class, IGeneratedWorkflow
+    public Task<RunRecord> StartRunAsync<TWorkflow>(StartEvent start, DurableRunOptions? options = null, CancellationToken cancellationToken = default)
+        where TWorkflow : class, IGeneratedWorkflow =>
+        StartRunAsync(RegistrationOf(typeof(TWorkflow)), start, options, cancellationToken);
+
+    /// <summary>Starts a durable run of a registered workflow, by name (for callers that do not have its type: an HTTP API, say).</summary>
+    /// <param name="workflow">The workflow's name.</param>
+    /// <param name="start">Its StartEvent.</param>
+    /// <param name="options">The run's id or idempotency key.</param>
+    /// <param name="cancellationToken">Cancels the call (not the run).</param>
+    /// <returns>The run as stored (an existing one for a repeated id or idempotency key).</returns>
+    /// <exception cref="InvalidOperationException">No workflow of that name is registered.</exception>
+    public Task<RunRecord> StartRunAsync(string workflow, StartEvent start, DurableRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        return _registrations.TryGetValue(workflow, out DurableRegistration? registration)
+            ? StartRunAsync(registration, start, options, cancellationToken)
+            : throw new InvalidOperationException($"No workflow named '{workflow}' is registered with this runtime.");
+    }
+
+    private async Task<RunRecord> StartRunAsync(DurableRegistration registration, StartEvent start, DurableRunOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
-        DurableRegistration registration = RegistrationOf(typeof(TWorkflow));
         GraphEvent startType = registration.Definition.Graph.StartEvent;
         if (!startType.Type.IsInstanceOfType(start))
         {
@@ -220,6 +248,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 throw new ArgumentException(NotAccepted(registration, ev), nameof(ev));
             default:
                 SignalWork();
+                _signals.Pulse(runId);
                 break;
         }
     }
@@ -231,7 +260,9 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public async Task<bool> CancelAsync(string runId, CancellationToken cancellationToken = default)
     {
         _ = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
-        return await _store.CancelRunAsync(runId, "cancelled by request", cancellationToken).ConfigureAwait(false);
+        bool cancelled = await _store.CancelRunAsync(runId, "cancelled by request", cancellationToken).ConfigureAwait(false);
+        _signals.Pulse(runId);
+        return cancelled;
     }
 
     /// <summary>Waits until a run ends, and returns it.</summary>
@@ -240,17 +271,18 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <returns>The ended run.</returns>
     public async Task<RunRecord> WaitForCompletionAsync(string runId, CancellationToken cancellationToken = default)
     {
-        TimeSpan delay = TimeSpan.FromMilliseconds(10);
+        TimeSpan poll = FirstPoll;
         while (true)
         {
+            Task changed = _signals.Next(runId);
             RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
             if (run.IsFinished)
             {
                 return run;
             }
 
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 500));
+            await RunSignals.WaitAsync(changed, poll, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            poll = NextPoll(poll);
         }
     }
 
@@ -280,32 +312,38 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string runId, long afterSequence = 0, int max = 1000, CancellationToken cancellationToken = default) =>
         _store.ReadEventsAsync(runId, afterSequence, max, cancellationToken);
 
-    /// <summary>Follows a run's stream: the streamed events after a position, then new ones as they are committed, until the run ends.</summary>
+    /// <summary>
+    /// Follows a run's journal: every event recorded after a position, then each new one as it is
+    /// committed, until the run has ended and all of it was read. Changes this process makes arrive at
+    /// once; changes other processes make, within a poll of at most a second.
+    /// </summary>
     /// <param name="runId">The run.</param>
     /// <param name="afterSequence">The last position already read (0 for all).</param>
     /// <param name="cancellationToken">Stops following.</param>
-    /// <returns>The streamed events with their positions, in order.</returns>
-    public async IAsyncEnumerable<(long Sequence, Event Event)> FollowStreamAsync(string runId, long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <returns>The stored events, in journal order, without gaps.</returns>
+    /// <exception cref="WorkflowRunNotFoundException">No run has that id.</exception>
+    public async IAsyncEnumerable<StoredEvent> FollowJournalAsync(string runId, long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(runId);
         long position = afterSequence;
-        TimeSpan delay = TimeSpan.FromMilliseconds(20);
+        TimeSpan poll = FirstPoll;
         while (true)
         {
+            // Taken before reading, so a change committed between the reads below and the wait still wakes it.
+            Task changed = _signals.Next(runId);
+
+            // The run is read before its events: a run seen ended has all its events committed already.
             RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
-            DurableRegistration registration = RegistrationFor(run);
             IReadOnlyList<StoredEvent> events = await _store.ReadEventsAsync(runId, position, 500, cancellationToken).ConfigureAwait(false);
             foreach (StoredEvent stored in events)
             {
                 position = stored.Sequence;
-                if (stored.Kind == EventRecordKind.Streamed)
-                {
-                    yield return (stored.Sequence, registration.Serializer.Deserialize(stored.Type, stored.Payload));
-                }
+                yield return stored;
             }
 
             if (events.Count > 0)
             {
-                delay = TimeSpan.FromMilliseconds(20);
+                poll = FirstPoll;
                 continue;
             }
 
@@ -314,10 +352,32 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 yield break;
             }
 
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
+            await RunSignals.WaitAsync(changed, poll, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            poll = NextPoll(poll);
         }
     }
+
+    /// <summary>Follows a run's stream: the streamed events after a position, then new ones as they are committed, until the run ends.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="afterSequence">The last position already read (0 for all).</param>
+    /// <param name="cancellationToken">Stops following.</param>
+    /// <returns>The streamed events with their positions, in order.</returns>
+    public async IAsyncEnumerable<(long Sequence, Event Event)> FollowStreamAsync(string runId, long afterSequence = 0, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        DurableRegistration? registration = null;
+        await foreach (StoredEvent stored in FollowJournalAsync(runId, afterSequence, cancellationToken).ConfigureAwait(false))
+        {
+            if (stored.Kind == EventRecordKind.Streamed)
+            {
+                registration ??= RegistrationFor((await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))!);
+                yield return (stored.Sequence, registration.Serializer.Deserialize(stored.Type, stored.Payload));
+            }
+        }
+    }
+
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
+
+    private static TimeSpan NextPoll(TimeSpan poll) => TimeSpan.FromMilliseconds(Math.Min(poll.TotalMilliseconds * 2, 1000));
 
     /// <summary>Turns a stored event of a run into the event, with the run's workflow's types.</summary>
     /// <param name="run">The run.</param>

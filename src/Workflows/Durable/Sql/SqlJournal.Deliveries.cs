@@ -158,11 +158,11 @@ internal sealed partial class SqlJournal
         await SettleDeliveryAsync(connection, transaction, commit, now, cancellationToken).ConfigureAwait(false);
         if (commit.Completion is { } completion)
         {
-            await EndRunAsync(connection, transaction, commit.RunId, completion, now, cancellationToken).ConfigureAwait(false);
+            await EndRunAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await UpdateRunStatusAsync(connection, transaction, commit.RunId, commit.AcceptsExternalEvents, commit.StallMessage, now, cancellationToken).ConfigureAwait(false);
+            await UpdateRunStatusAsync(connection, transaction, run, commit.AcceptsExternalEvents, commit.StallMessage, now, cancellationToken).ConfigureAwait(false);
         }
 
         return CommitResult.Committed;

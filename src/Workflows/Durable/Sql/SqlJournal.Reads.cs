@@ -38,13 +38,14 @@ internal sealed partial class SqlJournal
     {
         using DbCommand command = Command(
             connection, null,
-            "SELECT delivery_id, step, step_name, event_id, status, attempt, executions, worker FROM wf_deliveries WHERE run_id = @r ORDER BY delivery_id",
+            "SELECT delivery_id, step, step_name, event_id, status, attempt, executions, worker, waiting_for, error FROM wf_deliveries WHERE run_id = @r ORDER BY delivery_id",
             ("r", runId));
         var deliveries = new List<DeliveryRecord>();
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            deliveries.Add(new DeliveryRecord(reader.GetInt64(0), runId, reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), (DeliveryStatus)reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
+            deliveries.Add(new DeliveryRecord(reader.GetInt64(0), runId, reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), (DeliveryStatus)reader.GetInt32(4), reader.GetInt32(5), reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
 
         return deliveries;

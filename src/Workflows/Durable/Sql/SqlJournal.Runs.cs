@@ -33,6 +33,7 @@ internal sealed partial class SqlJournal
             cancellationToken,
             ("id", run.RunId), ("w", run.Workflow), ("f", run.Fingerprint), ("s", run.Shape), ("k", run.IdempotencyKey), ("t", at)).ConfigureAwait(false);
         await AppendEventsAsync(connection, transaction, run.RunId, [run.Start], now, cancellationToken).ConfigureAwait(false);
+        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
         return ((await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!, true);
     }
 
@@ -135,6 +136,11 @@ internal sealed partial class SqlJournal
         }
 
         await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = 0, updated_at = @t WHERE run_id = @id", cancellationToken, ("t", Millis(now)), ("id", ev.RunId)).ConfigureAwait(false);
+        if (run.Status != WorkflowRunStatus.Running)
+        {
+            await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
+        }
+
         return waiting is null ? ExternalResult.Routed : ExternalResult.Answered;
     }
 
@@ -146,33 +152,33 @@ internal sealed partial class SqlJournal
             return false;
         }
 
-        await EndRunAsync(connection, transaction, runId, new RunCompletion(WorkflowRunStatus.Cancelled, null, null, reason), now, cancellationToken).ConfigureAwait(false);
+        await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.Cancelled, null, null, reason), now, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
-
-    private static async Task EndRunAsync(DbConnection connection, DbTransaction transaction, string runId, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task EndRunAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await ExecuteAsync(
             connection, transaction,
             "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, updated_at = @t WHERE run_id = @id",
             cancellationToken,
-            ("s", (int)completion.Status), ("rt", completion.ResultType), ("rp", completion.ResultPayload), ("e", completion.Error), ("t", Millis(now)), ("id", runId)).ConfigureAwait(false);
+            ("s", (int)completion.Status), ("rt", completion.ResultType), ("rp", completion.ResultPayload), ("e", completion.Error), ("t", Millis(now)), ("id", run.RunId)).ConfigureAwait(false);
         await ExecuteAsync(
             connection, transaction,
             $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Cancelled}, lease_owner = NULL, lease_expires = NULL WHERE run_id = @id AND status IN ({Pending}, {Claimed}, {Waiting})",
             cancellationToken,
-            ("id", runId)).ConfigureAwait(false);
+            ("id", run.RunId)).ConfigureAwait(false);
+        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, completion.Status, now, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Running while deliveries are pending or claimed; waiting for input when only waits remain (or the workflow takes events from outside); stalled otherwise.</summary>
-    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, string runId, bool acceptsExternal, string stallMessage, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, bool acceptsExternal, string stallMessage, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long active, waiting;
         using (DbCommand count = Command(
             connection, transaction,
             $"SELECT COALESCE(SUM(CASE WHEN status IN ({Pending}, {Claimed}) THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = {Waiting} THEN 1 ELSE 0 END), 0) FROM wf_deliveries WHERE run_id = @id",
-            ("id", runId)))
+            ("id", run.RunId)))
         {
             using DbDataReader reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -182,11 +188,27 @@ internal sealed partial class SqlJournal
 
         if (active == 0 && waiting == 0 && !acceptsExternal)
         {
-            await EndRunAsync(connection, transaction, runId, new RunCompletion(WorkflowRunStatus.Failed, null, null, stallMessage), now, cancellationToken).ConfigureAwait(false);
+            await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.Failed, null, null, stallMessage), now, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         var status = active > 0 ? WorkflowRunStatus.Running : WorkflowRunStatus.WaitingForInput;
-        await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = @s, updated_at = @t WHERE run_id = @id", cancellationToken, ("s", (int)status), ("t", Millis(now)), ("id", runId)).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = @s, updated_at = @t WHERE run_id = @id", cancellationToken, ("s", (int)status), ("t", Millis(now)), ("id", run.RunId)).ConfigureAwait(false);
+        if (status != run.Status)
+        {
+            await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, status, now, cancellationToken).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>
+    /// Adds a status change to the change feed webhooks are sent from, in the transaction that made it:
+    /// only while a subscription could want it, so a store without webhooks keeps no feed.
+    /// </summary>
+    private static Task<int> RecordChangeAsync(DbConnection connection, DbTransaction transaction, string runId, string workflow, WorkflowRunStatus? from, WorkflowRunStatus to, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            connection, transaction,
+            "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at) SELECT @r, @w, @f, @s, @t " +
+            "WHERE EXISTS (SELECT 1 FROM wf_webhooks WHERE enabled = 1 AND (workflow IS NULL OR workflow = @w))",
+            cancellationToken,
+            ("r", runId), ("w", workflow), ("f", from is { } status ? (int)status : -1), ("s", (int)to), ("t", Millis(now)));
 }

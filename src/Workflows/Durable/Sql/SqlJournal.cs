@@ -18,61 +18,6 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
     /// <summary>The dialect.</summary>
     public SqlDialect Dialect { get; } = dialect;
 
-    /// <summary>Creates the schema in an empty database and marks it as a Workflows store.</summary>
-    public async Task CreateSchemaAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        foreach (string statement in Dialect.CreateSchema)
-        {
-            await ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
-        }
-
-        await ExecuteAsync(connection, transaction, "INSERT INTO wf_meta (key, value) VALUES ('schema', 'workflows'), ('version', @v)", cancellationToken, ("v", SqlDialect.SchemaVersion.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
-    }
-
-    /// <summary>Checks that the Workflows tables are there and of this version.</summary>
-    public static async Task VerifySchemaAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<string> tables, string where, CancellationToken cancellationToken)
-    {
-        if (!tables.Contains("wf_meta"))
-        {
-            throw new WorkflowStoreException(
-                $"{where} is not a Workflows store: it has tables ({string.Join(", ", tables.Order())}) but no wf_meta. Workflows does not write into another application's database; use an empty one.");
-        }
-
-        string? schema = null;
-        string? version = null;
-        using (DbCommand command = Command(connection, transaction, "SELECT key, value FROM wf_meta"))
-        {
-            using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                switch (reader.GetString(0))
-                {
-                    case "schema": schema = reader.GetString(1); break;
-                    case "version": version = reader.GetString(1); break;
-                }
-            }
-        }
-
-        if (schema != "workflows")
-        {
-            throw new WorkflowStoreException($"{where} has a wf_meta table that does not say it is a Workflows store (schema = '{schema}').");
-        }
-
-        if (version != SqlDialect.SchemaVersion.ToString(CultureInfo.InvariantCulture))
-        {
-            throw new WorkflowStoreException($"{where} is a Workflows store of schema version {version}; this build reads version {SqlDialect.SchemaVersion}.");
-        }
-
-        foreach (string table in SqlDialect.Tables)
-        {
-            if (!tables.Contains(table))
-            {
-                throw new WorkflowStoreException($"{where} is a Workflows store but its table {table} is missing; it was damaged or altered. Restore it from a backup.");
-            }
-        }
-    }
-
-
     /// <summary>Unix milliseconds: one integer column type in every database, ordered like time.</summary>
     public static long Millis(DateTimeOffset time) => time.ToUnixTimeMilliseconds();
 
