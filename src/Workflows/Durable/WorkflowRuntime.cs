@@ -153,22 +153,29 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         where TWorkflow : class, IGeneratedWorkflow =>
         StartRunAsync(RegistrationOf(typeof(TWorkflow)), start, options, cancellationToken);
 
-    /// <summary>Starts a durable run of a registered workflow, by name (for callers that do not have its type: an HTTP API, say).</summary>
+    /// <summary>
+    /// Starts a durable run of a registered workflow, by name (for callers that do not have its type:
+    /// an HTTP API, say), and says whether it was started now or an earlier run was found by its id or
+    /// idempotency key.
+    /// </summary>
     /// <param name="workflow">The workflow's name.</param>
     /// <param name="start">Its StartEvent.</param>
     /// <param name="options">The run's id or idempotency key.</param>
     /// <param name="cancellationToken">Cancels the call (not the run).</param>
-    /// <returns>The run as stored (an existing one for a repeated id or idempotency key).</returns>
+    /// <returns>The run as stored, and whether this call created it.</returns>
     /// <exception cref="InvalidOperationException">No workflow of that name is registered.</exception>
-    public Task<RunRecord> StartRunAsync(string workflow, StartEvent start, DurableRunOptions? options = null, CancellationToken cancellationToken = default)
+    public Task<(RunRecord Run, bool Created)> StartRunAsync(string workflow, StartEvent start, DurableRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflow);
         return _registrations.TryGetValue(workflow, out DurableRegistration? registration)
-            ? StartRunAsync(registration, start, options, cancellationToken)
+            ? StartNewAsync(registration, start, options, cancellationToken)
             : throw new InvalidOperationException($"No workflow named '{workflow}' is registered with this runtime.");
     }
 
-    private async Task<RunRecord> StartRunAsync(DurableRegistration registration, StartEvent start, DurableRunOptions? options, CancellationToken cancellationToken)
+    private async Task<RunRecord> StartRunAsync(DurableRegistration registration, StartEvent start, DurableRunOptions? options, CancellationToken cancellationToken) =>
+        (await StartNewAsync(registration, start, options, cancellationToken).ConfigureAwait(false)).Run;
+
+    private async Task<(RunRecord Run, bool Created)> StartNewAsync(DurableRegistration registration, StartEvent start, DurableRunOptions? options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         GraphEvent startType = registration.Definition.Graph.StartEvent;
@@ -191,7 +198,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             SignalWork();
         }
 
-        return stored;
+        return (stored, created);
     }
 
     /// <summary>A run by id, or <see langword="null"/>.</summary>

@@ -1,0 +1,216 @@
+using System.Text.Json.Nodes;
+
+namespace Workflows.Server.Api;
+
+/// <summary>A registered workflow: its graph and the JSON schemas of the events a client sends and receives.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Fingerprint">Its fingerprint in the running build.</param>
+/// <param name="StartEvent">What starts a run (the body of <c>POST /workflows/{name}/runs</c>).</param>
+/// <param name="StopEvent">What a completed run's result is.</param>
+/// <param name="InputEvents">What may be sent into a run (<c>POST /runs/{id}/events</c>): the human responses it takes.</param>
+/// <param name="Steps">Its steps.</param>
+/// <param name="Mermaid">Its graph as a Mermaid flowchart.</param>
+public sealed record WorkflowInfo(string Name, string Fingerprint, EventInfo StartEvent, EventInfo StopEvent, IReadOnlyList<EventInfo> InputEvents, IReadOnlyList<StepInfo> Steps, string Mermaid);
+
+/// <summary>An event type and its JSON schema.</summary>
+/// <param name="Name">The type's name.</param>
+/// <param name="Type">The type's full name.</param>
+/// <param name="Schema">The JSON schema of its body.</param>
+public sealed record EventInfo(string Name, string Type, JsonNode Schema);
+
+/// <summary>A step of a workflow.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="Accepts">The event it takes.</param>
+/// <param name="Produces">The events it may produce.</param>
+public sealed record StepInfo(string Name, string Accepts, IReadOnlyList<string> Produces);
+
+/// <summary>A run.</summary>
+/// <param name="RunId">Its id.</param>
+/// <param name="Workflow">Its workflow.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="CreatedAt">When it started.</param>
+/// <param name="UpdatedAt">When it last changed.</param>
+/// <param name="IdempotencyKey">The key it was started with.</param>
+/// <param name="ResultType">Its StopEvent's type, once completed.</param>
+/// <param name="Result">Its StopEvent, once completed.</param>
+/// <param name="Error">Why it failed, was cancelled or stalled.</param>
+public sealed record RunInfo(
+    string RunId,
+    string Workflow,
+    WorkflowRunStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string? IdempotencyKey,
+    string? ResultType,
+    RawJson? Result,
+    string? Error);
+
+/// <summary>A run with where each of its steps stands and the human task it waits on, if any.</summary>
+/// <param name="RunId">Its id.</param>
+/// <param name="Workflow">Its workflow.</param>
+/// <param name="Status">Where it stands.</param>
+/// <param name="CreatedAt">When it started.</param>
+/// <param name="UpdatedAt">When it last changed.</param>
+/// <param name="IdempotencyKey">The key it was started with.</param>
+/// <param name="ResultType">Its StopEvent's type, once completed.</param>
+/// <param name="Result">Its StopEvent, once completed.</param>
+/// <param name="Error">Why it failed, was cancelled or stalled.</param>
+/// <param name="Steps">Each step of the workflow and how far it got in this run.</param>
+/// <param name="Task">What the run waits for from a person, while it waits.</param>
+public sealed record RunDetail(
+    string RunId,
+    string Workflow,
+    WorkflowRunStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    string? IdempotencyKey,
+    string? ResultType,
+    RawJson? Result,
+    string? Error,
+    IReadOnlyList<StepProgress> Steps,
+    HumanTask? Task);
+
+/// <summary>How far a step got in a run.</summary>
+/// <param name="Name">The step.</param>
+/// <param name="State"><c>idle</c> (never ran), <c>pending</c>, <c>running</c>, <c>waiting</c> (for a person), <c>done</c>, <c>failed</c> or <c>cancelled</c>: its latest delivery's state.</param>
+/// <param name="Deliveries">How many events it was given.</param>
+/// <param name="Attempts">How many attempts it made in all.</param>
+/// <param name="Error">Its last error, if an attempt failed.</param>
+public sealed record StepProgress(string Name, string State, int Deliveries, int Attempts, string? Error);
+
+/// <summary>A page of runs, newest first.</summary>
+/// <param name="Runs">The runs.</param>
+/// <param name="Total">How many match in all.</param>
+/// <param name="Offset">How many were skipped.</param>
+/// <param name="Limit">The page size.</param>
+public sealed record RunList(IReadOnlyList<RunInfo> Runs, int Total, int Offset, int Limit);
+
+/// <summary>An event in a run's journal.</summary>
+/// <param name="Sequence">Its position, from 1, without gaps (the server-sent event id).</param>
+/// <param name="Kind"><c>start</c>, <c>routed</c> (between steps), <c>streamed</c> (to the caller), <c>external</c> (sent in) or <c>timer</c>.</param>
+/// <param name="Name">The event type's name.</param>
+/// <param name="Type">The event type's full name.</param>
+/// <param name="Producer">The step that produced it, if one did.</param>
+/// <param name="CreatedAt">When it was recorded.</param>
+/// <param name="Payload">The event.</param>
+public sealed record JournalEntry(long Sequence, string Kind, string Name, string Type, string? Producer, DateTimeOffset CreatedAt, RawJson Payload);
+
+/// <summary>A page of a run's journal.</summary>
+/// <param name="Events">The events, in order.</param>
+/// <param name="Next">The <c>after</c> to ask for the next page with, or <see langword="null"/> at the end.</param>
+public sealed record JournalPage(IReadOnlyList<JournalEntry> Events, long? Next);
+
+/// <summary>A run waiting for a person.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Workflow">Its workflow.</param>
+/// <param name="Step">The step waiting for the answer, when a step waits (WaitForAsync).</param>
+/// <param name="Prompt">The question: the InputRequiredEvent the run streamed.</param>
+/// <param name="Responses">The answers it takes, with their schemas.</param>
+/// <param name="WaitingSince">When it started waiting.</param>
+public sealed record HumanTask(string RunId, string Workflow, string? Step, JournalEntry? Prompt, IReadOnlyList<EventInfo> Responses, DateTimeOffset WaitingSince);
+
+/// <summary>A page of human tasks, newest first.</summary>
+/// <param name="Tasks">The tasks.</param>
+/// <param name="Total">How many runs wait in all.</param>
+/// <param name="Offset">How many were skipped.</param>
+/// <param name="Limit">The page size.</param>
+public sealed record TaskList(IReadOnlyList<HumanTask> Tasks, int Total, int Offset, int Limit);
+
+/// <summary>What became of an event sent into a run.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Type">The event's type.</param>
+/// <param name="Run">The run after the event was recorded.</param>
+public sealed record EventAccepted(string RunId, string Type, RunInfo Run);
+
+/// <summary>An event to send into a run.</summary>
+/// <param name="Type">The event type's name or full name; may be left out when the workflow takes only one.</param>
+/// <param name="Data">The event.</param>
+public sealed record SendEventRequest(string? Type, JsonNode? Data);
+
+/// <summary>A webhook subscription. The secret is shown once, when it is created.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="Url">Where deliveries are posted.</param>
+/// <param name="Events">The topics it receives.</param>
+/// <param name="Workflow">Only this workflow's runs, or all.</param>
+/// <param name="Description">What it is for.</param>
+/// <param name="Enabled">Whether it still receives deliveries.</param>
+/// <param name="CreatedAt">When it was created.</param>
+/// <param name="Secret">The signing secret (only in the response that created it).</param>
+public sealed record WebhookInfo(string Id, string Url, IReadOnlyList<string> Events, string? Workflow, string? Description, bool Enabled, DateTimeOffset CreatedAt, string? Secret);
+
+/// <summary>A new webhook subscription.</summary>
+/// <param name="Url">An absolute https URL (http only for allow-listed networks).</param>
+/// <param name="Events">The topics to receive: <c>run.started</c>, <c>run.waiting</c>, <c>run.resumed</c>, <c>run.completed</c>, <c>run.failed</c>, <c>run.cancelled</c>, <c>run.timed_out</c>, <c>run.*</c> or <c>*</c>.</param>
+/// <param name="Workflow">Only this workflow's runs; all when left out.</param>
+/// <param name="Description">What it is for.</param>
+/// <param name="Secret">A signing secret (<c>whsec_</c> and 24 to 64 random bytes in base64); one is made when left out.</param>
+public sealed record CreateWebhookRequest(string? Url, IReadOnlyList<string>? Events, string? Workflow, string? Description, string? Secret);
+
+/// <summary>A webhook delivery and its attempts.</summary>
+/// <param name="Id">Its id.</param>
+/// <param name="MessageId">The <c>webhook-id</c> header: the same on every attempt.</param>
+/// <param name="Topic">What happened.</param>
+/// <param name="RunId">The run it is about.</param>
+/// <param name="Status"><c>pending</c>, <c>sending</c>, <c>delivered</c> or <c>failed</c>.</param>
+/// <param name="Attempts">How many attempts were made.</param>
+/// <param name="NextAttemptAt">When the next attempt is due, while pending.</param>
+/// <param name="LastStatusCode">The receiver's last HTTP status.</param>
+/// <param name="LastError">Why the last attempt failed.</param>
+/// <param name="CreatedAt">When it was queued.</param>
+/// <param name="FinishedAt">When it was delivered or given up.</param>
+/// <param name="Payload">The body sent.</param>
+/// <param name="AttemptLog">Each attempt.</param>
+public sealed record WebhookDeliveryInfo(
+    long Id,
+    string MessageId,
+    string Topic,
+    string RunId,
+    string Status,
+    int Attempts,
+    DateTimeOffset? NextAttemptAt,
+    int? LastStatusCode,
+    string? LastError,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? FinishedAt,
+    RawJson Payload,
+    IReadOnlyList<WebhookAttemptInfo> AttemptLog);
+
+/// <summary>One attempt at a webhook delivery.</summary>
+/// <param name="Attempt">Which attempt.</param>
+/// <param name="At">When it started.</param>
+/// <param name="StatusCode">The receiver's HTTP status, if it answered.</param>
+/// <param name="Error">Why it failed.</param>
+/// <param name="DurationMs">How long it took.</param>
+public sealed record WebhookAttemptInfo(int Attempt, DateTimeOffset At, int? StatusCode, string? Error, long DurationMs);
+
+/// <summary>A page of a subscription's deliveries, newest first.</summary>
+/// <param name="Deliveries">The deliveries.</param>
+/// <param name="Next">The <c>before</c> to ask for the next page with, or <see langword="null"/> at the end.</param>
+public sealed record WebhookDeliveryPage(IReadOnlyList<WebhookDeliveryInfo> Deliveries, long? Next);
+
+/// <summary>The body of a webhook delivery (the Standard Webhooks shape: type, timestamp, data).</summary>
+/// <param name="Type">The topic: <c>run.completed</c>, ...</param>
+/// <param name="Timestamp">When the run changed.</param>
+/// <param name="Data">The run.</param>
+public sealed record WebhookMessage(string Type, DateTimeOffset Timestamp, WebhookRunData Data);
+
+/// <summary>The run a webhook delivery is about, as of the change.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Workflow">Its workflow.</param>
+/// <param name="Status">Its status after the change.</param>
+/// <param name="PreviousStatus">Its status before (none when it just started).</param>
+/// <param name="CreatedAt">When it started.</param>
+/// <param name="ResultType">For <c>run.completed</c>: the StopEvent's type.</param>
+/// <param name="Result">For <c>run.completed</c>: the StopEvent.</param>
+/// <param name="Error">For failed, cancelled and timed out runs: why.</param>
+/// <param name="Task">For <c>run.waiting</c>: what it asks of a person, if it still waits when the delivery is made.</param>
+public sealed record WebhookRunData(
+    string RunId,
+    string Workflow,
+    WorkflowRunStatus Status,
+    WorkflowRunStatus? PreviousStatus,
+    DateTimeOffset CreatedAt,
+    string? ResultType,
+    RawJson? Result,
+    string? Error,
+    HumanTask? Task);

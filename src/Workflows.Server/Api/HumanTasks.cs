@@ -1,0 +1,61 @@
+using Workflows.Durable;
+
+namespace Workflows.Server.Api;
+
+/// <summary>
+/// What a waiting run asks of a person: the question it streamed (its latest InputRequiredEvent) and
+/// the answers it takes — the type its waiting step waits for, or else the human responses its steps take.
+/// </summary>
+internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalog)
+{
+    public async Task<HumanTask?> ForAsync(RunRecord run, IReadOnlyList<DeliveryRecord> deliveries, CancellationToken cancellationToken)
+    {
+        if (run.Status != WorkflowRunStatus.WaitingForInput)
+        {
+            return null;
+        }
+
+        if (!catalog.TryGet(run.Workflow, out RegisteredWorkflow workflow, out WorkflowInfo info))
+        {
+            return new HumanTask(run.RunId, run.Workflow, null, null, [], run.UpdatedAt);
+        }
+
+        DeliveryRecord? waiting = deliveries.FirstOrDefault(d => d.Status == DeliveryStatus.Waiting);
+        IReadOnlyList<EventInfo> responses = waiting?.WaitingFor is { } type
+            ? [.. info.InputEvents.Where(e => e.Type == type)]
+            : [.. info.InputEvents.Where(e => workflow.Graph.Steps.Any(s => s.Accepts.Type.FullName == e.Type))];
+        StoredEvent? prompt = await LatestPromptAsync(run.RunId, workflow, waiting?.StepName, cancellationToken).ConfigureAwait(false);
+        return new HumanTask(run.RunId, run.Workflow, waiting?.StepName, prompt is null ? null : RunViews.Entry(prompt, workflow), responses, run.UpdatedAt);
+    }
+
+    public async Task<HumanTask?> ForAsync(RunRecord run, CancellationToken cancellationToken) =>
+        run.Status == WorkflowRunStatus.WaitingForInput
+            ? await ForAsync(run, await runtime.Store.ReadDeliveriesAsync(run.RunId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
+            : null;
+
+    private async Task<StoredEvent?> LatestPromptAsync(string runId, RegisteredWorkflow workflow, string? step, CancellationToken cancellationToken)
+    {
+        StoredEvent? latest = null;
+        long after = 0;
+        while (true)
+        {
+            IReadOnlyList<StoredEvent> page = await runtime.ReadEventsAsync(runId, after, 1000, cancellationToken).ConfigureAwait(false);
+            foreach (StoredEvent stored in page)
+            {
+                if (stored.Kind == EventRecordKind.Streamed
+                    && workflow.FindEvent(stored.Type)?.Kind == EventKind.InputRequired
+                    && (step is null || stored.Producer == step))
+                {
+                    latest = stored;
+                }
+            }
+
+            if (page.Count < 1000)
+            {
+                return latest;
+            }
+
+            after = page[^1].Sequence;
+        }
+    }
+}

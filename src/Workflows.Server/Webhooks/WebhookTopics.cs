@@ -1,0 +1,38 @@
+using Workflows.Durable;
+
+namespace Workflows.Server.Webhooks;
+
+/// <summary>The topics a run change is delivered as, and which subscriptions want which.</summary>
+internal static class WebhookTopics
+{
+    public const string Started = "run.started";
+    public const string Waiting = "run.waiting";
+    public const string Resumed = "run.resumed";
+    public const string Completed = "run.completed";
+    public const string Failed = "run.failed";
+    public const string Cancelled = "run.cancelled";
+    public const string TimedOut = "run.timed_out";
+
+    /// <summary>Every topic, in the order a run goes through them.</summary>
+    public static readonly IReadOnlyList<string> All = [Started, Waiting, Resumed, Completed, Failed, Cancelled, TimedOut];
+
+    /// <summary>What a subscription may ask for: a topic, <c>run.*</c> or <c>*</c>.</summary>
+    public static bool IsValidFilter(string filter) => filter is "*" or "run.*" || All.Contains(filter);
+
+    public static string Of(RunChange change) => change.To switch
+    {
+        WorkflowRunStatus.Running when change.From is null => Started,
+        WorkflowRunStatus.Running => Resumed,
+        WorkflowRunStatus.WaitingForInput => Waiting,
+        WorkflowRunStatus.Completed => Completed,
+        WorkflowRunStatus.Failed => Failed,
+        WorkflowRunStatus.Cancelled => Cancelled,
+        _ => TimedOut,
+    };
+
+    public static bool Wants(WebhookSubscription subscription, RunChange change, string topic) =>
+        subscription.Enabled
+        && subscription.CreatedAt <= change.At
+        && (subscription.Workflow is null || subscription.Workflow == change.Workflow)
+        && subscription.Events.Any(filter => filter is "*" or "run.*" || filter == topic);
+}

@@ -1,0 +1,109 @@
+namespace Workflows.Server;
+
+/// <summary>
+/// How the Workflows HTTP server is secured and bounded. Bound from configuration
+/// (<c>Workflows:Server</c> by default); checked when the app starts, so a mistake stops the start
+/// with a message saying which setting is wrong.
+/// </summary>
+/// <example>
+/// <code>
+/// "Workflows": {
+///   "Server": {
+///     "ApiKeys": [ { "Name": "ops", "Key": "a-long-random-secret-of-32-characters" } ],
+///     "Cors": { "Origins": [ "https://ops.example.com" ] },
+///     "RateLimit": { "PermitsPerSecond": 50, "Burst": 100 }
+///   }
+/// }
+/// </code>
+/// </example>
+public sealed class WorkflowServerOptions
+{
+    /// <summary>The configuration section bound by default.</summary>
+    public const string Section = "Workflows:Server";
+
+    /// <summary>The API keys callers send as <c>Authorization: Bearer &lt;key&gt;</c>. At least one is required; every endpoint but health needs one.</summary>
+    public IList<ApiKey> ApiKeys { get; } = [];
+
+    /// <summary>Which browser origins may call the API (CORS). Empty: none but the server's own (the dashboard).</summary>
+    public CorsSettings Cors { get; set; } = new();
+
+    /// <summary>Requests per API key (and, before a key is checked, per client address).</summary>
+    public RateLimitSettings RateLimit { get; set; } = new();
+
+    /// <summary>The largest request body accepted, in bytes; larger ones get 413. Default 1 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Where the API is mapped. Default <c>/api</c>.</summary>
+    public string ApiPath { get; set; } = "/api";
+
+    /// <summary>Whether to serve the dashboard at <see cref="DashboardPath"/>. Default true.</summary>
+    public bool Dashboard { get; set; } = true;
+
+    /// <summary>Where the dashboard is served. Default <c>/dashboard</c>.</summary>
+    public string DashboardPath { get; set; } = "/dashboard";
+
+    /// <summary>How often an idle server-sent event stream sends a comment, so proxies keep it open. Default 15 seconds.</summary>
+    public TimeSpan StreamHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Webhook delivery.</summary>
+    public WebhookSettings Webhooks { get; set; } = new();
+}
+
+/// <summary>An API key and the name it is known by (in logs, rate limits and the dashboard).</summary>
+public sealed class ApiKey
+{
+    /// <summary>Who or what holds the key: <c>ops</c>, <c>billing-service</c>.</summary>
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The secret: at least 16 characters, random (<c>openssl rand -base64 32</c>).</summary>
+    public string Key { get; set; } = string.Empty;
+}
+
+/// <summary>Cross-origin access for browsers.</summary>
+public sealed class CorsSettings
+{
+    /// <summary>Origins allowed to call the API from a browser, exactly as the browser sends them (<c>https://ops.example.com</c>).</summary>
+    public IList<string> Origins { get; } = [];
+}
+
+/// <summary>A token bucket per API key.</summary>
+public sealed class RateLimitSettings
+{
+    /// <summary>Requests per second a key may make on average. Default 100.</summary>
+    public int PermitsPerSecond { get; set; } = 100;
+
+    /// <summary>How many requests a key may make at once after being idle. Default 200.</summary>
+    public int Burst { get; set; } = 200;
+
+    /// <summary>Requests per minute from one client address without a valid key (failed sign-ins, probes). Default 60.</summary>
+    public int AnonymousPermitsPerMinute { get; set; } = 60;
+}
+
+/// <summary>Webhook delivery: retries and which addresses may be called.</summary>
+public sealed class WebhookSettings
+{
+    /// <summary>Whether to run the dispatcher that sends deliveries in this process. Default true.</summary>
+    public bool Dispatch { get; set; } = true;
+
+    /// <summary>How many attempts a delivery gets before it is given up. Default 12 (about 17 hours with the default delays).</summary>
+    public int MaxAttempts { get; set; } = 12;
+
+    /// <summary>The delay after the first failed attempt; each next one doubles, with jitter. Default 5 seconds.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest delay between attempts. Default 4 hours.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>How long one attempt may take. Default 10 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the dispatcher looks for new run changes and due deliveries. Default 1 second.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Networks webhooks may reach although they are not public (loopback, private, link-local), in CIDR
+    /// notation: <c>10.20.0.0/16</c>, <c>127.0.0.1/32</c>. Empty by default: only public addresses.
+    /// Plain <c>http://</c> URLs are accepted only for hosts in these networks.
+    /// </summary>
+    public IList<string> AllowedNetworks { get; } = [];
+}
