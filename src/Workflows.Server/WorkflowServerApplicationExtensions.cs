@@ -77,6 +77,7 @@ public static class WorkflowServerApplicationExtensions
         RunEndpoints.Map(api);
         TaskEndpoints.Map(api);
         WebhookEndpoints.Map(api);
+        CallerEndpoints.Map(api);
         api.MapOpenApi("/openapi/{documentName}.json");
 
         endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();

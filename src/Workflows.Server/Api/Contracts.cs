@@ -214,3 +214,7 @@ public sealed record WebhookRunData(
     RawJson? Result,
     string? Error,
     HumanTask? Task);
+
+/// <summary>Who is calling.</summary>
+/// <param name="Name">The name of the caller's API key.</param>
+public sealed record Caller(string Name);

@@ -24,6 +24,7 @@ namespace Workflows.Server.Api;
 [JsonSerializable(typeof(CreateWebhookRequest))]
 [JsonSerializable(typeof(WebhookDeliveryPage))]
 [JsonSerializable(typeof(WebhookMessage))]
+[JsonSerializable(typeof(Caller))]
 internal sealed partial class ServerJson : JsonSerializerContext;
 
 /// <summary>Run statuses as camelCase strings: <c>running</c>, <c>waitingForInput</c>, <c>completed</c>.</summary>

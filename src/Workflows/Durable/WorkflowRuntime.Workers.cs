@@ -12,6 +12,8 @@ public sealed partial class WorkflowRuntime
     private CancellationTokenSource? _stopping;
     private SemaphoreSlim? _slots;
     private Task? _claimLoop;
+    private Task? _stopped;
+    private readonly Lock _stopLock = new();
 
     private void StartWorkers()
     {
@@ -20,22 +22,36 @@ public sealed partial class WorkflowRuntime
         _claimLoop = Task.Run(() => ClaimLoopAsync(_stopping.Token));
     }
 
-    private async Task StopWorkersAsync()
+    /// <summary>Stops the workers once; a second caller (the host stopping, then disposing) waits for the same stop.</summary>
+    private Task StopWorkersAsync()
     {
-        if (_stopping is null)
+        lock (_stopLock)
         {
-            return;
-        }
+            if (_stopping is null)
+            {
+                return Task.CompletedTask;
+            }
 
-        await _stopping.CancelAsync().ConfigureAwait(false);
+            return _stopped ??= StopOnceAsync(_stopping);
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationTokenSource stopping)
+    {
+        await stopping.CancelAsync().ConfigureAwait(false);
         if (_claimLoop is not null)
         {
             await _claimLoop.ConfigureAwait(false);
         }
 
         await Task.WhenAll(_executions.Values).ConfigureAwait(false);
-        _stopping.Dispose();
-        _stopping = null;
+        lock (_stopLock)
+        {
+            _stopping = null;
+            _stopped = null;
+        }
+
+        stopping.Dispose();
     }
 
     /// <summary>Wakes an idle local worker: new work was recorded by this process.</summary>

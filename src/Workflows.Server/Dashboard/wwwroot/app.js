@@ -1,0 +1,663 @@
+// The Workflows dashboard: runs with live status, a run's graph with its progress and its event
+// timeline, the human task inbox with forms made from the answers' JSON schemas. Plain JavaScript,
+// no build step; every value from the API is put on the page as text, never as markup.
+(() => {
+  'use strict';
+
+  const apiBase = document.querySelector('meta[name="workflows-api"]').content;
+  const view = document.getElementById('view');
+  const storageKey = 'workflows.apiKey';
+  const session = { key: sessionStorage.getItem(storageKey), me: null };
+  const page = { timers: [], aborts: [] };
+  let workflowsCache = null;
+  let graphCounter = 0;
+
+  mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral', flowchart: { htmlLabels: false } });
+
+  // A key in the address (#key=...) signs in and is removed from the address at once.
+  const fromLink = location.hash.match(/^#key=(.+)$/);
+  if (fromLink) {
+    session.key = decodeURIComponent(fromLink[1]);
+    sessionStorage.setItem(storageKey, session.key);
+    history.replaceState(null, '', location.pathname + '#/runs');
+  }
+
+  // ---- talking to the API ---------------------------------------------------------------------
+
+  class ApiError extends Error {
+    constructor(message, status, problem) {
+      super(message);
+      this.status = status;
+      this.problem = problem;
+    }
+  }
+
+  async function api(path, options = {}) {
+    const headers = { Authorization: 'Bearer ' + session.key, Accept: 'application/json' };
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    const response = await fetch(apiBase + path, {
+      method: options.method || 'GET',
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+    const text = await response.text();
+    const data = text ? JSON.parse(text) : null;
+    if (response.status === 401) {
+      signOut(data && data.detail ? data.detail : 'Sign in with an API key.');
+      throw new ApiError('Not signed in.', 401, data);
+    }
+
+    if (!response.ok) {
+      throw new ApiError((data && data.detail) || response.statusText, response.status, data);
+    }
+
+    return data;
+  }
+
+  // Server-sent events through fetch, so the API key travels in a header; resumes with Last-Event-ID.
+  async function follow(path, onMessage, signal) {
+    let last = 0;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const response = await fetch(apiBase + path, {
+          headers: { Authorization: 'Bearer ' + session.key, Accept: 'text/event-stream', 'Last-Event-ID': String(last) },
+          signal,
+        });
+        if (!response.ok) throw new Error(response.statusText);
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const message = parseMessage(buffer.slice(0, end));
+            buffer = buffer.slice(end + 2);
+            if (message.id) last = Number(message.id);
+            if (message.event) onMessage(message.event, message.data ? JSON.parse(message.data) : null);
+            if (message.event === 'end') return;
+          }
+        }
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        failures++;
+      }
+
+      await sleep(Math.min(1000 * 2 ** failures, 15000));
+    }
+  }
+
+  function parseMessage(block) {
+    const message = { data: '' };
+    const data = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'data') data.push(value);
+      else if (field === 'id' || field === 'event') message[field] = value;
+    }
+    message.data = data.join('\n');
+    return message;
+  }
+
+  // ---- small DOM helpers --------------------------------------------------------------------
+
+  function h(tag, attributes, ...children) {
+    const element = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes || {})) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
+      else if (name === 'class') element.className = value;
+      else if (value === true) element.setAttribute(name, '');
+      else element.setAttribute(name, value);
+    }
+    append(element, children);
+    return element;
+  }
+
+  function append(element, children) {
+    for (const child of children.flat()) {
+      if (child === undefined || child === null || child === false) continue;
+      element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    }
+  }
+
+  const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+  const shortId = id => (id.length > 13 ? id.slice(0, 8) + '…' + id.slice(-4) : id);
+  const statusBadge = status => h('span', { class: 'status ' + status, 'data-status': status }, statusLabel(status));
+
+  function statusLabel(status) {
+    return { running: 'running', waitingForInput: 'waiting for input', completed: 'completed', failed: 'failed', cancelled: 'cancelled', timedOut: 'timed out' }[status] || status;
+  }
+
+  function ago(when) {
+    const seconds = Math.max(0, Math.round((Date.now() - new Date(when).getTime()) / 1000));
+    if (seconds < 60) return seconds + ' s ago';
+    if (seconds < 3600) return Math.round(seconds / 60) + ' min ago';
+    if (seconds < 86400) return Math.round(seconds / 3600) + ' h ago';
+    return new Date(when).toLocaleString();
+  }
+
+  function toast(message) {
+    const element = document.getElementById('toast');
+    element.textContent = message;
+    element.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { element.hidden = true; }, 3500);
+  }
+
+  function every(ms, action) {
+    action();
+    page.timers.push(setInterval(action, ms));
+  }
+
+  function abortable() {
+    const controller = new AbortController();
+    page.aborts.push(controller);
+    return controller.signal;
+  }
+
+  function leavePage() {
+    page.timers.forEach(clearInterval);
+    page.aborts.forEach(controller => controller.abort());
+    page.timers = [];
+    page.aborts = [];
+  }
+
+  function show(...children) {
+    view.replaceChildren(...children);
+  }
+
+  function failure(error) {
+    return h('div', { class: 'error', role: 'alert' }, error.message || String(error));
+  }
+
+  async function workflows() {
+    workflowsCache = workflowsCache || await api('/workflows');
+    return workflowsCache;
+  }
+
+  // ---- signing in -----------------------------------------------------------------------------
+
+  function signOut(message) {
+    session.key = null;
+    session.me = null;
+    sessionStorage.removeItem(storageKey);
+    leavePage();
+    renderSignIn(message);
+  }
+
+  function renderSignIn(message) {
+    document.getElementById('sign-out').hidden = true;
+    document.getElementById('who').hidden = true;
+    const input = h('input', { type: 'password', id: 'api-key', autocomplete: 'off', required: true });
+    show(h('form', {
+      class: 'card signin',
+      onsubmit: event => {
+        event.preventDefault();
+        session.key = input.value.trim();
+        sessionStorage.setItem(storageKey, session.key);
+        route();
+      },
+    },
+    h('h1', {}, 'Sign in'),
+    h('p', { class: 'sub' }, 'The dashboard reads and acts through the Workflows API with one of its API keys. The key stays in this tab only.'),
+    message ? h('div', { class: 'error', role: 'alert' }, message) : null,
+    h('label', { for: 'api-key' }, 'API key'),
+    input,
+    h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, 'Sign in'))));
+    input.focus();
+  }
+
+  async function whoAmI() {
+    if (session.me) return;
+    session.me = await api('/me');
+    const who = document.getElementById('who');
+    who.textContent = 'signed in as ' + session.me.name;
+    who.hidden = false;
+    document.getElementById('sign-out').hidden = false;
+  }
+
+  // ---- forms from JSON schemas -----------------------------------------------------------------
+
+  function typeOf(schema) {
+    const type = Array.isArray(schema.type) ? schema.type.find(t => t !== 'null') : schema.type;
+    return schema.enum ? 'enum' : type || 'json';
+  }
+
+  function humanize(name) {
+    return name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, c => c.toUpperCase());
+  }
+
+  // Builds inputs for an object schema; read() returns the value, or throws saying which field is wrong.
+  function objectFields(schema, prefix, prefill) {
+    const required = new Set(schema.required || []);
+    const fields = [];
+    const elements = [];
+    for (const [name, property] of Object.entries(schema.properties || {})) {
+      const id = prefix + name;
+      const type = typeOf(property);
+      const label = h('label', { for: id }, humanize(name), required.has(name) ? null : h('span', { class: 'hint' }, ' (optional)'));
+      let input;
+      let read;
+      if (type === 'boolean') {
+        input = h('input', { type: 'checkbox', id, name });
+        elements.push(h('label', { class: 'check' }, input, humanize(name)));
+        fields.push({ name, type, read: () => input.checked, input });
+        continue;
+      } else if (type === 'enum') {
+        input = h('select', { id, name }, property.enum.map(option => h('option', { value: JSON.stringify(option) }, String(option))));
+        read = () => JSON.parse(input.value);
+      } else if (type === 'integer' || type === 'number') {
+        input = h('input', { type: 'number', id, name, step: type === 'integer' ? '1' : 'any', required: required.has(name) });
+        read = () => {
+          if (input.value === '') return required.has(name) ? fail(name, 'a number') : null;
+          return Number(input.value);
+        };
+      } else if (type === 'string') {
+        const long = /text|body|comment|note|reason|description|message|content/i.test(name);
+        input = long ? h('textarea', { id, name, required: required.has(name) }) : h('input', { type: 'text', id, name, required: required.has(name) });
+        if (prefill && prefill[name] !== undefined) input.value = prefill[name];
+        read = () => (input.value === '' && !required.has(name) ? null : input.value);
+      } else if (type === 'array' && property.items && typeOf(property.items) === 'string') {
+        input = h('textarea', { id, name, placeholder: 'one per line' });
+        read = () => input.value.split('\n').map(line => line.trim()).filter(line => line.length > 0);
+      } else if (type === 'object' && property.properties) {
+        const nested = objectFields(property, id + '.', null);
+        elements.push(h('fieldset', {}, h('legend', {}, humanize(name)), nested.elements));
+        fields.push({ name, type, read: nested.read });
+        continue;
+      } else {
+        input = h('textarea', { id, name, placeholder: 'JSON' });
+        read = () => {
+          if (input.value.trim() === '') return null;
+          try { return JSON.parse(input.value); } catch { return fail(name, 'JSON'); }
+        };
+      }
+
+      elements.push(label, input);
+      fields.push({ name, type, read, input });
+    }
+
+    return {
+      elements,
+      fields,
+      read: () => Object.fromEntries(fields.map(field => [field.name, field.read()])),
+    };
+  }
+
+  function fail(name, what) {
+    throw new Error(`${humanize(name)} must be ${what}.`);
+  }
+
+  // A form for one event type. When the event has a single yes/no field (approve, approved, ok),
+  // it becomes two buttons: one click answers.
+  function eventForm(schema, { submitLabel, onSubmit, prefill, testId }) {
+    const built = objectFields(schema, 'f' + (++graphCounter) + '-', prefill);
+    const booleans = built.fields.filter(field => field.type === 'boolean');
+    const errors = h('div', { role: 'alert' });
+    const form = h('form', { 'data-test': testId }, built.elements, errors);
+    const send = async override => {
+      errors.replaceChildren();
+      let value;
+      try {
+        value = built.read();
+        Object.assign(value, override);
+      } catch (error) {
+        errors.replaceChildren(failure(error));
+        return;
+      }
+
+      const buttons = form.querySelectorAll('button');
+      buttons.forEach(button => { button.disabled = true; });
+      try {
+        await onSubmit(value);
+      } catch (error) {
+        errors.replaceChildren(failure(error));
+      } finally {
+        buttons.forEach(button => { button.disabled = false; });
+      }
+    };
+
+    const actions = h('div', { class: 'actions' });
+    if (booleans.length === 1) {
+      const choice = booleans[0];
+      form.querySelector(`[name="${choice.name}"]`).closest('label').remove();
+      const yes = /approv|accept|allow|publish/i.test(choice.name) ? 'Approve' : 'Yes';
+      const no = yes === 'Approve' ? 'Reject' : 'No';
+      actions.append(
+        h('button', { type: 'button', class: 'approve', 'data-test': 'approve', onclick: () => send({ [choice.name]: true }) }, yes),
+        h('button', { type: 'button', class: 'reject', 'data-test': 'reject', onclick: () => send({ [choice.name]: false }) }, no));
+      form.addEventListener('submit', event => { event.preventDefault(); });
+    } else {
+      actions.append(h('button', { type: 'submit', class: 'primary' }, submitLabel));
+      form.addEventListener('submit', event => { event.preventDefault(); send({}); });
+    }
+
+    form.append(actions);
+    return form;
+  }
+
+  // What a run asks, as a readable list rather than raw JSON.
+  function describe(payload) {
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      return h('pre', {}, JSON.stringify(payload, null, 2));
+    }
+
+    return h('dl', {}, Object.entries(payload).map(([key, value]) => [
+      h('dt', {}, humanize(key)),
+      h('dd', {}, Array.isArray(value)
+        ? h('ul', {}, value.map(item => h('li', {}, typeof item === 'object' ? JSON.stringify(item) : String(item))))
+        : typeof value === 'object' && value !== null ? h('pre', {}, JSON.stringify(value, null, 2)) : String(value)),
+    ]));
+  }
+
+  function taskCard(task, onAnswered) {
+    const container = h('section', { class: 'card task', 'data-test': 'task', 'data-run': task.runId });
+    const heading = h('div', { class: 'head' },
+      h('div', {},
+        h('h2', {}, task.prompt ? humanize(task.prompt.name) : 'Waiting for input'),
+        h('div', { class: 'sub' }, task.workflow, ' · ', h('a', { href: '#/runs/' + encodeURIComponent(task.runId) }, 'run ' + shortId(task.runId)), ' · waiting ', ago(task.waitingSince), task.step ? ' · step ' + task.step : null)));
+    container.append(heading);
+    if (task.prompt) container.append(h('div', { class: 'prompt' }, describe(task.prompt.payload)));
+    if (task.responses.length === 0) {
+      container.append(h('p', { class: 'empty' }, 'This server does not run the workflow, so it cannot answer here.'));
+    }
+
+    for (const response of task.responses) {
+      if (task.responses.length > 1) container.append(h('h2', {}, 'Answer with ' + humanize(response.name)));
+      container.append(eventForm(response.schema, {
+        submitLabel: 'Send ' + humanize(response.name),
+        testId: 'answer',
+        prefill: reviewerPrefill(response.schema),
+        onSubmit: async data => {
+          await api('/runs/' + encodeURIComponent(task.runId) + '/events', { method: 'POST', body: { type: response.name, data } });
+          container.replaceChildren(h('p', { class: 'sent' }, `Sent ${humanize(response.name)} to run ${shortId(task.runId)}.`));
+          toast('Answer sent');
+          if (onAnswered) onAnswered();
+        },
+      }));
+    }
+
+    return container;
+  }
+
+  // A field naming who answers (reviewer, approvedBy, user) starts with the signed-in key's name.
+  function reviewerPrefill(schema) {
+    const prefill = {};
+    for (const name of Object.keys(schema.properties || {})) {
+      if (/reviewer|approver|by$|^by|user|author/i.test(name) && session.me) prefill[name] = session.me.name;
+    }
+    return prefill;
+  }
+
+  // ---- the workflow graph ---------------------------------------------------------------------
+
+  const identifier = name => name.replace(/[^A-Za-z0-9]/g, '_');
+
+  async function drawGraph(container, workflow, steps, status) {
+    const lines = [workflow.mermaid.trimEnd(),
+      'classDef done fill:#dcfce7,stroke:#16a34a,color:#14532d',
+      'classDef running fill:#dbeafe,stroke:#2563eb,stroke-width:3px,color:#1e3a8a',
+      'classDef pending fill:#eef2ff,stroke:#6366f1,stroke-dasharray:4 3',
+      'classDef waiting fill:#fef3c7,stroke:#d97706,stroke-width:3px,color:#78350f',
+      'classDef failed fill:#fee2e2,stroke:#dc2626,color:#7f1d1d',
+      'classDef cancelled fill:#f3f4f6,stroke:#9ca3af,color:#6b7280'];
+    for (const step of steps || []) {
+      if (step.state !== 'idle') lines.push(`class step_${identifier(step.name)} ${step.state}`);
+    }
+
+    if (steps) lines.push(`class start_${identifier(workflow.startEvent.name)} done`);
+    if (status === 'completed') lines.push(`class stop_${identifier(workflow.stopEvent.name)} done`);
+    try {
+      const { svg } = await mermaid.render('graph' + (++graphCounter), lines.join('\n'));
+      container.innerHTML = svg; // Mermaid's own output, sanitized by its strict security level.
+    } catch (error) {
+      container.replaceChildren(h('pre', {}, workflow.mermaid));
+    }
+  }
+
+  const legend = () => h('div', { class: 'legend' },
+    h('span', {}, h('i', { class: 'done' }), 'done'), h('span', {}, h('i', { class: 'running' }), 'running'),
+    h('span', {}, h('i', { class: 'waiting' }), 'waiting'), h('span', {}, h('i', { class: 'failed' }), 'failed'));
+
+  // ---- pages ----------------------------------------------------------------------------------
+
+  async function renderRuns(query) {
+    const filters = { workflow: query.get('workflow') || '', status: query.get('status') || '', offset: Number(query.get('offset') || 0) };
+    const limit = 25;
+    const body = h('tbody');
+    const summary = h('span', { class: 'sub' });
+    const pager = h('div', { class: 'pager' }, summary, h('span', {}));
+    const workflowSelect = h('select', { 'aria-label': 'Workflow', onchange: () => go({ ...filters, workflow: workflowSelect.value, offset: 0 }) }, h('option', { value: '' }, 'All workflows'));
+    const statusSelect = h('select', { 'aria-label': 'Status', onchange: () => go({ ...filters, status: statusSelect.value, offset: 0 }) },
+      [['', 'Any status'], ['running', 'Running'], ['waitingForInput', 'Waiting for input'], ['completed', 'Completed'], ['failed', 'Failed'], ['cancelled', 'Cancelled'], ['timedOut', 'Timed out']]
+        .map(([value, text]) => h('option', { value, selected: value === filters.status }, text)));
+    show(
+      h('div', { class: 'head' }, h('h1', {}, 'Runs'), h('span', { class: 'sub' }, 'live: updates every two seconds')),
+      h('div', { class: 'filters' }, workflowSelect, statusSelect),
+      h('div', { class: 'card' }, h('table', { class: 'runs' },
+        h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Workflow'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', {}, 'Updated'))),
+        body), pager));
+    for (const workflow of await workflows()) {
+      workflowSelect.append(h('option', { value: workflow.name, selected: workflow.name === filters.workflow }, workflow.name));
+    }
+
+    const signal = abortable();
+    every(2000, async () => {
+      const params = new URLSearchParams({ offset: filters.offset, limit });
+      if (filters.workflow) params.set('workflow', filters.workflow);
+      if (filters.status) params.set('status', filters.status);
+      try {
+        const list = await api('/runs?' + params, { signal });
+        body.replaceChildren(...(list.runs.length === 0
+          ? [h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No runs yet. Start one from Workflows.'))]
+          : list.runs.map(run => h('tr', { 'data-test': 'run-row', 'data-run': run.runId },
+            h('td', {}, h('a', { class: 'mono', href: '#/runs/' + encodeURIComponent(run.runId) }, shortId(run.runId))),
+            h('td', {}, run.workflow),
+            h('td', {}, statusBadge(run.status)),
+            h('td', { class: 'when' }, ago(run.createdAt)),
+            h('td', { class: 'when' }, ago(run.updatedAt))))));
+        summary.textContent = list.total === 0 ? '' : `${list.offset + 1}–${list.offset + list.runs.length} of ${list.total}`;
+        pager.lastChild.replaceChildren(
+          filters.offset > 0 ? h('button', { onclick: () => go({ ...filters, offset: Math.max(0, filters.offset - limit) }) }, 'Newer') : '',
+          ' ',
+          filters.offset + limit < list.total ? h('button', { onclick: () => go({ ...filters, offset: filters.offset + limit }) }, 'Older') : '');
+      } catch (error) {
+        if (!signal.aborted && error.status !== 401) body.replaceChildren(h('tr', {}, h('td', { colspan: 5 }, failure(error))));
+      }
+    });
+
+    function go(next) {
+      const params = new URLSearchParams();
+      for (const [key, value] of Object.entries(next)) if (value) params.set(key, value);
+      location.hash = '#/runs' + (params.toString() ? '?' + params : '');
+    }
+  }
+
+  async function renderRun(runId) {
+    const title = h('h1', {}, 'Run ', h('span', { class: 'mono' }, shortId(runId)));
+    const meta = h('div', { class: 'sub' });
+    const badge = h('span', {});
+    const cancel = h('button', { class: 'danger', hidden: true, onclick: async () => {
+      if (!confirm('Cancel this run? Steps in flight are stopped.')) return;
+      try { await api('/runs/' + encodeURIComponent(runId) + '/cancel', { method: 'POST' }); toast('Run cancelled'); refresh(); } catch (error) { toast(error.message); }
+    } }, 'Cancel run');
+    const graph = h('div', { class: 'graph', 'data-test': 'graph' });
+    const side = h('div', {});
+    const timeline = h('ol', { class: 'timeline', 'data-test': 'timeline' });
+    show(
+      h('div', { class: 'head' }, h('div', {}, title, meta), h('div', { class: 'actions' }, badge, cancel)),
+      h('div', { class: 'grid' },
+        h('section', { class: 'card' }, h('h2', {}, 'Progress'), graph, legend()),
+        side),
+      h('section', { class: 'card' }, h('h2', {}, 'Timeline'), timeline));
+
+    let run;
+    let workflow;
+    let drawn = '';
+    let answeredFor = null;
+    const refresh = debounce(async () => {
+      try {
+        run = await api('/runs/' + encodeURIComponent(runId));
+      } catch (error) {
+        if (error.status === 404) show(h('div', { class: 'card' }, h('h1', {}, 'No such run'), failure(error)));
+        return;
+      }
+
+      workflow = workflow || (await workflows()).find(w => w.name === run.workflow);
+      meta.replaceChildren(run.workflow, ' · started ', ago(run.createdAt), ' · updated ', ago(run.updatedAt));
+      badge.replaceChildren(statusBadge(run.status));
+      cancel.hidden = ['completed', 'failed', 'cancelled', 'timedOut'].includes(run.status);
+      const signature = JSON.stringify([run.status, run.steps]);
+      if (workflow && signature !== drawn) {
+        drawn = signature;
+        await drawGraph(graph, workflow, run.steps, run.status);
+      }
+
+      const cards = [];
+      if (run.task && answeredFor !== run.updatedAt) {
+        cards.push(taskCard(run.task, () => { answeredFor = run.updatedAt; refresh(); }));
+      }
+
+      if (run.result !== undefined && run.result !== null) {
+        cards.push(h('section', { class: 'card', 'data-test': 'result' }, h('h2', {}, 'Result'), h('div', { class: 'prompt' }, describe(run.result))));
+      }
+
+      if (run.error) {
+        cards.push(h('section', { class: 'card' }, h('h2', {}, statusLabel(run.status)), h('div', { class: 'error' }, run.error)));
+      }
+
+      if (cards.length === 0) cards.push(h('section', { class: 'card' }, h('h2', {}, 'Steps'), stepList(run.steps)));
+      side.replaceChildren(...cards);
+    }, 150);
+
+    await refresh();
+    follow('/runs/' + encodeURIComponent(runId) + '/events/stream?all=true', (type, data) => {
+      if (type !== 'end') timeline.prepend(entry(data));
+      refresh();
+    }, abortable());
+    every(10000, () => refresh());
+  }
+
+  function stepList(steps) {
+    return h('table', {}, h('tbody', {}, steps.map(step => h('tr', {},
+      h('td', {}, step.name),
+      h('td', {}, step.state),
+      h('td', { class: 'sub' }, step.attempts > step.deliveries ? `${step.attempts} attempts` : '')))));
+  }
+
+  function entry(event) {
+    return h('li', { 'data-kind': event.kind },
+      h('span', { class: 'seq mono' }, event.sequence),
+      h('span', { class: 'kind ' + event.kind }, event.kind),
+      h('div', { class: 'what' },
+        h('details', {}, h('summary', {}, event.name, event.producer ? h('span', { class: 'by' }, ' from ' + event.producer) : null),
+          h('pre', {}, JSON.stringify(event.payload, null, 2)))),
+      h('span', { class: 'when' }, new Date(event.createdAt).toLocaleTimeString()));
+  }
+
+  async function renderTasks() {
+    const list = h('div', { 'data-test': 'inbox' });
+    show(h('div', { class: 'head' }, h('h1', {}, 'Inbox'), h('span', { class: 'sub' }, 'runs waiting for a person')), list);
+    const signal = abortable();
+    let shown = '';
+    const load = async () => {
+      try {
+        const tasks = await api('/tasks?limit=50', { signal });
+        const signature = tasks.tasks.map(t => t.runId + t.waitingSince).join();
+        if (signature === shown) return;
+        shown = signature;
+        list.replaceChildren(...(tasks.tasks.length === 0
+          ? [h('div', { class: 'card empty' }, 'Nothing is waiting for you.')]
+          : tasks.tasks.map(task => taskCard(task, () => { shown = ''; setTimeout(load, 800); }))));
+      } catch (error) {
+        if (!signal.aborted && error.status !== 401) list.replaceChildren(failure(error));
+      }
+    };
+    every(3000, load);
+  }
+
+  async function renderWorkflows() {
+    const all = await workflows();
+    show(h('div', { class: 'head' }, h('h1', {}, 'Workflows')), ...all.map(workflow => {
+      const graph = h('div', { class: 'graph' });
+      drawGraph(graph, workflow, null, null);
+      return h('section', { class: 'card', 'data-test': 'workflow', 'data-workflow': workflow.name },
+        h('h2', {}, workflow.name),
+        h('p', { class: 'sub' }, `${workflow.steps.length} steps · starts with ${workflow.startEvent.name} · ends with ${workflow.stopEvent.name}`),
+        h('div', { class: 'grid' },
+          graph,
+          h('div', {}, h('h2', {}, 'Start a run'), eventForm(workflow.startEvent.schema, {
+            submitLabel: 'Start run',
+            testId: 'start',
+            onSubmit: async data => {
+              const run = await api('/workflows/' + encodeURIComponent(workflow.name) + '/runs', { method: 'POST', body: data });
+              toast('Run started');
+              location.hash = '#/runs/' + encodeURIComponent(run.runId);
+            },
+          }))));
+    }));
+  }
+
+  function debounce(action, ms) {
+    let timer = null;
+    let running = null;
+    return () => new Promise(resolve => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        await running;
+        running = action();
+        await running;
+        resolve();
+      }, ms);
+    });
+  }
+
+  // ---- routing --------------------------------------------------------------------------------
+
+  async function route() {
+    leavePage();
+    if (!session.key) {
+      renderSignIn();
+      return;
+    }
+
+    const [path, search] = location.hash.replace(/^#/, '').split('?');
+    const parts = path.split('/').filter(Boolean);
+    const section = parts[0] || 'runs';
+    document.querySelectorAll('[data-nav]').forEach(link => link.classList.toggle('active', link.dataset.nav === section));
+    try {
+      await whoAmI();
+      if (section === 'runs' && parts[1]) await renderRun(decodeURIComponent(parts[1]));
+      else if (section === 'tasks') await renderTasks();
+      else if (section === 'workflows') await renderWorkflows();
+      else await renderRuns(new URLSearchParams(search || ''));
+    } catch (error) {
+      if (error.status !== 401) show(failure(error));
+    }
+  }
+
+  async function countTasks() {
+    if (!session.key) return;
+    try {
+      const tasks = await api('/tasks?limit=1');
+      const badge = document.getElementById('task-count');
+      badge.textContent = tasks.total;
+      badge.hidden = tasks.total === 0;
+    } catch {
+      // Shown again at the next count.
+    }
+  }
+
+  document.getElementById('sign-out').addEventListener('click', () => signOut('Signed out.'));
+  window.addEventListener('hashchange', route);
+  setInterval(countTasks, 5000);
+  route().then(countTasks);
+})();
