@@ -26,6 +26,10 @@ public static class WorkflowServerApplicationExtensions
     public static IApplicationBuilder UseWorkflowServer(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        string api = app.ApplicationServices.GetRequiredService<IOptions<WorkflowServerOptions>>().Value.ApiPath;
+
+        // Under the API, even the answers routing gives on its own (no such route, wrong method, not JSON) are problems.
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(api), branch => branch.UseStatusCodePages(StatusProblems.WriteAsync));
         app.UseCors();
         app.UseRateLimiter();
         if (!app.Properties.ContainsKey("__AuthenticationMiddlewareSet"))

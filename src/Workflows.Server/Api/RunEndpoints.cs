@@ -182,7 +182,7 @@ internal static class RunEndpoints
         StatusCodes.Status409Conflict,
         "run_finished",
         $"Run '{run.RunId}' has already ended ({Status(run.Status)}); it takes no more events and cannot be cancelled.",
-        new Dictionary<string, object?> { ["status"] = Status(run.Status) });
+        new Dictionary<string, object?> { ["runStatus"] = Status(run.Status) });
 
     private static string Status(WorkflowRunStatus status) => JsonNamingPolicy.CamelCase.ConvertName(status.ToString());
 
