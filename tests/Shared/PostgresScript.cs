@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Workflows.Testing;
 
 namespace Workflows.Testing.Postgres;
 
@@ -25,7 +26,7 @@ internal sealed class PostgresScript(string directory)
     private async Task<(int Exit, string Output, string Error)> RunAsync(string command)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(RepositoryRoot(), "scripts", "postgres.sh"));
+        start.ArgumentList.Add(RepositoryPaths.Combine("scripts", "postgres.sh"));
         start.ArgumentList.Add(command);
         start.ArgumentList.Add(directory);
         using Process process = Process.Start(start)!;
@@ -33,18 +34,5 @@ internal sealed class PostgresScript(string directory)
         Task<string> error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, await output, await error);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? current = new(AppContext.BaseDirectory); current is not null; current = current.Parent)
-        {
-            if (File.Exists(Path.Combine(current.FullName, "Workflows.Generators.sln")))
-            {
-                return current.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with Workflows.Generators.sln) was not found above " + AppContext.BaseDirectory);
     }
 }

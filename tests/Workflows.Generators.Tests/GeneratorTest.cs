@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Workflows.Analyzers;
+using Workflows.Testing;
 using Workflows.Testing.Compiler;
 
 namespace Workflows.Generators.Tests;
@@ -26,7 +27,7 @@ internal static partial class GeneratorTest
     /// error and no warning and that the analyzers are silent, and compares every generated file with
     /// its approved snapshot.
     /// </summary>
-    public static async Task VerifyAsync(string[] sources, [CallerMemberName] string test = "", [CallerFilePath] string testFile = "")
+    public static async Task VerifyAsync(string[] sources, [CallerMemberName] string test = "")
     {
         GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(TestCompilation.Create(sources), out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
 
@@ -36,7 +37,7 @@ internal static partial class GeneratorTest
 
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
         Assert.NotEmpty(result.GeneratedSources);
-        string directory = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots");
+        string directory = RepositoryPaths.Combine("tests", "Workflows.Generators.Tests", "Snapshots");
         var mismatches = new List<string>();
         foreach (GeneratedSourceResult generated in result.GeneratedSources.OrderBy(g => g.HintName, StringComparer.Ordinal))
         {

@@ -1,7 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Workflows.Testing;
 using Workflows.Testing.Compiler;
 
 namespace Workflows.Generators.Tests;
@@ -12,7 +12,7 @@ public partial class ReadmeTests
     [Fact]
     public void The_first_code_block_of_the_README_compiles_as_a_program_with_no_warning()
     {
-        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        string readme = File.ReadAllText(RepositoryPaths.Combine("README.md"));
         string code = FirstCSharpBlock().Match(readme).Groups["code"].Value;
         Assert.Contains("[Workflow]", code, StringComparison.Ordinal);
 
@@ -32,8 +32,6 @@ public partial class ReadmeTests
         global using System.Threading;
         global using System.Threading.Tasks;
         """;
-
-    private static string RepositoryRoot([CallerFilePath] string path = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(path)!, "..", ".."));
 
     [GeneratedRegex("```csharp\\n(?<code>.*?)```", RegexOptions.Singleline)]
     private static partial Regex FirstCSharpBlock();
