@@ -198,6 +198,10 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IWebhookStore
         WriteAsync(async (c, t) => (await _journal.ClaimWebhookDeliveriesAsync(c, t, dispatcherId, now, lease, max, cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken);
 
     /// <inheritdoc/>
+    public Task<bool> ReleaseWebhookDeliveryAsync(long deliveryId, string dispatcherId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => (await SqlJournal.ReleaseWebhookDeliveryAsync(c, t, deliveryId, dispatcherId, cancellationToken).ConfigureAwait(false), Keep: true, Notify: false), cancellationToken);
+
+    /// <inheritdoc/>
     public Task<DateTimeOffset?> NextWebhookDueAsync(CancellationToken cancellationToken) =>
         ReadAsync(c => SqlJournal.NextWebhookDueAsync(c, cancellationToken), cancellationToken);
 

@@ -204,6 +204,10 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
         WriteAsync(async (c, t, ct) => (await _journal.ClaimWebhookDeliveriesAsync(c, t, dispatcherId, now, lease, max, ct).ConfigureAwait(false), Keep: true), cancellationToken);
 
     /// <inheritdoc/>
+    public Task<bool> ReleaseWebhookDeliveryAsync(long deliveryId, string dispatcherId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await SqlJournal.ReleaseWebhookDeliveryAsync(c, t, deliveryId, dispatcherId, ct).ConfigureAwait(false), Keep: true), cancellationToken);
+
+    /// <inheritdoc/>
     public Task<DateTimeOffset?> NextWebhookDueAsync(CancellationToken cancellationToken) =>
         ReadAsync(c => SqlJournal.NextWebhookDueAsync(c, cancellationToken), cancellationToken);
 

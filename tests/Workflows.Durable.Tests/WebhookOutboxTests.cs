@@ -54,6 +54,13 @@ public abstract class WebhookOutboxContract
             changes.Select(c => ((WorkflowRunStatus?, WorkflowRunStatus))(c.From, c.To)));
         Assert.All(changes, c => Assert.Equal((run.RunId, "SupportFlow"), (c.RunId, c.Workflow)));
         Assert.Equal(changes.OrderBy(c => c.Id), changes);
+
+        // Each change knows how far the run's journal had got, so a payload built later shows the run as it was.
+        IReadOnlyList<StoredEvent> journal = await runtime.ReadEventsAsync(run.RunId, 0, 1000, default);
+        Assert.Equal(changes.Select(c => c.Sequence).Order(), changes.Select(c => c.Sequence));
+        Assert.All(changes, c => Assert.InRange(c.Sequence, 0, journal[^1].Sequence));
+        Assert.Contains(journal, e => e.Type.EndsWith("NeedsAgent", StringComparison.Ordinal) && e.Sequence <= changes[1].Sequence);
+        Assert.DoesNotContain(journal, e => e.Type.EndsWith("AgentReply", StringComparison.Ordinal) && e.Sequence <= changes[1].Sequence);
     }
 
     [Fact]
@@ -112,6 +119,59 @@ public abstract class WebhookOutboxContract
         Assert.NotNull(logged.FinishedAt);
         Assert.Equal([(1, (int?)503, "receiver answered 503"), (3, 204, null)], (await webhooks.ListWebhookAttemptsAsync(taken.Id, default)).Select(a => (a.Attempt, a.StatusCode, a.Error)));
         Assert.Null(await webhooks.NextWebhookDueAsync(default));
+    }
+
+    [Fact]
+    public async Task A_run_s_deliveries_to_one_subscription_go_one_at_a_time_in_order()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+        var webhooks = (IWebhookStore)runtime.Store;
+        await webhooks.AddSubscriptionAsync(Subscription("wh-1"), default);
+        await webhooks.AddSubscriptionAsync(Subscription("wh-2"), default);
+        await webhooks.FanOutAsync(
+            [],
+            [
+                new NewWebhookDelivery("wh-1", "started", "run.started", "run-a", "{}"),
+                new NewWebhookDelivery("wh-1", "completed", "run.completed", "run-a", "{}"),
+                new NewWebhookDelivery("wh-2", "completed", "run.completed", "run-a", "{}"),
+                new NewWebhookDelivery("wh-1", "other", "run.started", "run-b", "{}"),
+            ],
+            Now,
+            default);
+
+        // run-a's "completed" to wh-1 waits behind its "started"; other runs and subscriptions do not.
+        IReadOnlyList<WebhookDelivery> first = await webhooks.ClaimWebhookDeliveriesAsync("d1", Now, TimeSpan.FromSeconds(30), 10, default);
+        Assert.Equal(["wh-1 started", "wh-2 completed", "wh-1 other"], first.Select(d => $"{d.SubscriptionId} {d.MessageId}"));
+
+        // A failed attempt still holds the line until it is delivered or given up.
+        WebhookDelivery started = first[0];
+        var failed = new WebhookAttempt(started.Id, 1, Now, 500, "the receiver answered 500", TimeSpan.Zero);
+        await webhooks.RecordWebhookAttemptAsync(new WebhookAttemptOutcome(started.Id, "d1", failed, WebhookDeliveryStatus.Pending, Now.AddSeconds(5)), default);
+        Assert.Empty(await webhooks.ClaimWebhookDeliveriesAsync("d1", Now.AddSeconds(1), TimeSpan.FromSeconds(30), 10, default));
+
+        WebhookDelivery retried = Assert.Single(await webhooks.ClaimWebhookDeliveriesAsync("d1", Now.AddSeconds(5), TimeSpan.FromSeconds(30), 10, default));
+        await webhooks.RecordWebhookAttemptAsync(new WebhookAttemptOutcome(retried.Id, "d1", failed with { Attempt = 2, StatusCode = 204, Error = null }, WebhookDeliveryStatus.Delivered, null), default);
+        Assert.Equal("completed", Assert.Single(await webhooks.ClaimWebhookDeliveriesAsync("d1", Now.AddSeconds(5), TimeSpan.FromSeconds(30), 10, default)).MessageId);
+    }
+
+    [Fact]
+    public async Task A_released_delivery_is_due_at_once_and_its_attempt_not_counted()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+        var webhooks = (IWebhookStore)runtime.Store;
+        await webhooks.AddSubscriptionAsync(Subscription("wh-1"), default);
+        await webhooks.FanOutAsync([], [new NewWebhookDelivery("wh-1", "m1", "run.failed", "r", "{}")], Now, default);
+        WebhookDelivery taken = Assert.Single(await webhooks.ClaimWebhookDeliveriesAsync("d1", Now, TimeSpan.FromMinutes(5), 10, default));
+
+        Assert.False(await webhooks.ReleaseWebhookDeliveryAsync(taken.Id, "d2", default));
+        Assert.True(await webhooks.ReleaseWebhookDeliveryAsync(taken.Id, "d1", default));
+        Assert.False(await webhooks.ReleaseWebhookDeliveryAsync(taken.Id, "d1", default));
+
+        WebhookDelivery again = Assert.Single(await webhooks.ClaimWebhookDeliveriesAsync("d2", Now, TimeSpan.FromMinutes(5), 10, default));
+        Assert.Equal((taken.Id, 1), (again.Id, again.Attempts));
+        Assert.Empty(await webhooks.ListWebhookAttemptsAsync(taken.Id, default));
     }
 
     [Fact]

@@ -24,6 +24,7 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
     private readonly string _environment;
     private readonly bool _kestrel;
+    private bool _keep;
 
     public ServerHost(
         Action<Dictionary<string, string?>>? settings = null,
@@ -99,10 +100,22 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>Stops the server and keeps its files, for a second server to open (a restart).</summary>
+    public async ValueTask DisposeWithoutDeletingAsync()
+    {
+        _keep = true;
+        await DisposeAsync();
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_keep)
+        {
+            return;
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

@@ -203,7 +203,7 @@ public sealed record WebhookMessage(string Type, DateTimeOffset Timestamp, Webho
 /// <param name="ResultType">For <c>run.completed</c>: the StopEvent's type.</param>
 /// <param name="Result">For <c>run.completed</c>: the StopEvent.</param>
 /// <param name="Error">For failed, cancelled and timed out runs: why.</param>
-/// <param name="Task">For <c>run.waiting</c>: what it asks of a person, if it still waits when the delivery is made.</param>
+/// <param name="Task">For <c>run.waiting</c>: what it asked of a person when it started waiting.</param>
 public sealed record WebhookRunData(
     string RunId,
     string Workflow,

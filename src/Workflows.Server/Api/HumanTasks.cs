@@ -33,7 +33,19 @@ internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalo
             ? await ForAsync(run, await runtime.Store.ReadDeliveriesAsync(run.RunId, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
             : null;
 
-    private async Task<StoredEvent?> LatestPromptAsync(string runId, RegisteredWorkflow workflow, string? step, CancellationToken cancellationToken)
+    /// <summary>What a run asked when it started waiting (<paramref name="change"/>), however long ago: its latest question up to then.</summary>
+    public async Task<HumanTask?> AtAsync(RunChange change, CancellationToken cancellationToken)
+    {
+        if (change.To != WorkflowRunStatus.WaitingForInput || !catalog.TryGet(change.Workflow, out RegisteredWorkflow workflow, out WorkflowInfo info))
+        {
+            return null;
+        }
+
+        StoredEvent? prompt = await LatestPromptAsync(change.RunId, workflow, null, cancellationToken, upTo: change.Sequence).ConfigureAwait(false);
+        return new HumanTask(change.RunId, change.Workflow, prompt?.Producer, prompt is null ? null : RunViews.Entry(prompt, workflow), info.InputEvents, change.At);
+    }
+
+    private async Task<StoredEvent?> LatestPromptAsync(string runId, RegisteredWorkflow workflow, string? step, CancellationToken cancellationToken, long upTo = long.MaxValue)
     {
         StoredEvent? latest = null;
         long after = 0;
@@ -42,6 +54,11 @@ internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalo
             IReadOnlyList<StoredEvent> page = await runtime.ReadEventsAsync(runId, after, 1000, cancellationToken).ConfigureAwait(false);
             foreach (StoredEvent stored in page)
             {
+                if (stored.Sequence > upTo)
+                {
+                    return latest;
+                }
+
                 if (stored.Kind == EventRecordKind.Streamed
                     && workflow.FindEvent(stored.Type)?.Kind == EventKind.InputRequired
                     && (step is null || stored.Producer == step))

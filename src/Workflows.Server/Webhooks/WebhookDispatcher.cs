@@ -102,13 +102,24 @@ internal sealed partial class WebhookDispatcher(
     /// <summary>Posts the due deliveries; whether there were any.</summary>
     internal async Task<bool> DeliverAsync(IWebhookStore store, CancellationToken cancellationToken)
     {
-        IReadOnlyList<WebhookDelivery> due = await store.ClaimWebhookDeliveriesAsync(_id, time.GetUtcNow(), Settings.Timeout + TimeSpan.FromSeconds(30), Batch, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<WebhookDelivery> due = await store.ClaimWebhookDeliveriesAsync(_id, time.GetUtcNow(), Settings.Timeout + TimeSpan.FromSeconds(10), Batch, cancellationToken).ConfigureAwait(false);
         if (due.Count == 0)
         {
             return false;
         }
 
-        IReadOnlyList<WebhookSubscription> subscriptions = await store.ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        // Taken now: from here each delivery is attempted or given back, even if the server is stopping.
+        IReadOnlyList<WebhookSubscription> subscriptions;
+        try
+        {
+            subscriptions = await store.ListSubscriptionsAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            await Task.WhenAll(due.Select(d => store.ReleaseWebhookDeliveryAsync(d.Id, _id, CancellationToken.None))).ConfigureAwait(false);
+            throw;
+        }
+
         await Task.WhenAll(due.Select(d => AttemptAsync(store, d, subscriptions.FirstOrDefault(s => s.Id == d.SubscriptionId), cancellationToken))).ConfigureAwait(false);
         return true;
     }
@@ -122,7 +133,8 @@ internal sealed partial class WebhookDispatcher(
             : await sender.SendAsync(subscription, delivery, cancellationToken).ConfigureAwait(false);
         if (cancellationToken.IsCancellationRequested)
         {
-            // Stopping: the lease runs out and the delivery is tried again, by this server's next start or another.
+            // Stopping: give it back untried, for this server's next start or another server to send at once.
+            await store.ReleaseWebhookDeliveryAsync(delivery.Id, _id, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 
@@ -161,8 +173,7 @@ internal sealed partial class WebhookDispatcher(
     private async Task<string> PayloadAsync(RunChange change, string topic, CancellationToken cancellationToken)
     {
         RunRecord? run = await runtime.GetRunAsync(change.RunId, cancellationToken).ConfigureAwait(false);
-        bool final = run is not null && run.Status == change.To;
-        HumanTask? task = change.To == WorkflowRunStatus.WaitingForInput && final ? await tasks.ForAsync(run!, cancellationToken).ConfigureAwait(false) : null;
+        HumanTask? task = await tasks.AtAsync(change, cancellationToken).ConfigureAwait(false);
         var data = new WebhookRunData(
             change.RunId,
             change.Workflow,

@@ -10,7 +10,8 @@ internal static class WebhookUrl
     /// <exception cref="WebhookRefusedException">The URL is malformed or may not be called; the message says why.</exception>
     public static async Task<Uri> CheckAsync(string? text, WebhookAddressPolicy policy, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxLength || !Uri.TryCreate(text, UriKind.Absolute, out Uri? url))
+        // "/path" parses as an absolute file: URI on Unix; a webhook URL names its scheme.
+        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxLength || !text.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate(text, UriKind.Absolute, out Uri? url))
         {
             throw new WebhookRefusedException($"'url' must be an absolute http(s) URL of at most {MaxLength} characters.");
         }

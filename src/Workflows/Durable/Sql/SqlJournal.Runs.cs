@@ -207,8 +207,8 @@ internal sealed partial class SqlJournal
     private static Task<int> RecordChangeAsync(DbConnection connection, DbTransaction transaction, string runId, string workflow, WorkflowRunStatus? from, WorkflowRunStatus to, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection, transaction,
-            "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at) SELECT @r, @w, @f, @s, @t " +
-            "WHERE EXISTS (SELECT 1 FROM wf_webhooks WHERE enabled = 1 AND (workflow IS NULL OR workflow = @w))",
+            "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq) SELECT @r, @w, @f, @s, @t, r.next_seq - 1 FROM wf_runs r " +
+            "WHERE r.run_id = @r AND EXISTS (SELECT 1 FROM wf_webhooks WHERE enabled = 1 AND (workflow IS NULL OR workflow = @w))",
             cancellationToken,
             ("r", runId), ("w", workflow), ("f", from is { } status ? (int)status : -1), ("s", (int)to), ("t", Millis(now)));
 }

@@ -71,7 +71,7 @@ internal sealed partial class SqlJournal
     {
         using DbCommand command = Command(
             connection, null,
-            "SELECT change_id, run_id, workflow, from_status, to_status, at FROM wf_run_changes ORDER BY change_id LIMIT @max",
+            "SELECT change_id, run_id, workflow, from_status, to_status, at, seq FROM wf_run_changes ORDER BY change_id LIMIT @max",
             ("max", Math.Clamp(max, 1, 1000)));
         var changes = new List<RunChange>();
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -84,7 +84,8 @@ internal sealed partial class SqlJournal
                 reader.GetString(2),
                 from < 0 ? null : (WorkflowRunStatus)from,
                 (WorkflowRunStatus)reader.GetInt32(4),
-                FromMillis(reader.GetInt64(5))));
+                FromMillis(reader.GetInt64(5)),
+                reader.GetInt64(6)));
         }
 
         return changes;
@@ -130,9 +131,10 @@ internal sealed partial class SqlJournal
         var ids = new List<long>();
         using (DbCommand find = Command(
             connection, transaction,
-            $"SELECT delivery_id FROM wf_webhook_deliveries WHERE status IN ({WebhookPending}, {WebhookSending}) " +
-            $"AND ((status = {WebhookPending} AND next_attempt_at <= @now) OR (status = {WebhookSending} AND lease_expires <= @now)) " +
-            $"ORDER BY next_attempt_at, delivery_id LIMIT @max {Dialect.SkipLocked}",
+            $"SELECT d.delivery_id FROM wf_webhook_deliveries d WHERE d.status IN ({WebhookPending}, {WebhookSending}) " +
+            $"AND ((d.status = {WebhookPending} AND d.next_attempt_at <= @now) OR (d.status = {WebhookSending} AND d.lease_expires <= @now)) " +
+            $"AND NOT EXISTS (SELECT 1 FROM wf_webhook_deliveries o WHERE o.webhook_id = d.webhook_id AND o.run_id = d.run_id AND o.delivery_id < d.delivery_id AND o.status IN ({WebhookPending}, {WebhookSending})) " +
+            $"ORDER BY d.next_attempt_at, d.delivery_id LIMIT @max {Dialect.SkipLocked}",
             ("now", Millis(now)), ("max", Math.Clamp(max, 1, 100))))
         {
             using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -155,6 +157,15 @@ internal sealed partial class SqlJournal
 
         return taken;
     }
+
+    /// <summary>Gives a delivery back untried (its dispatcher is stopping): due at once, its attempt not counted.</summary>
+    public static async Task<bool> ReleaseWebhookDeliveryAsync(DbConnection connection, DbTransaction transaction, long deliveryId, string dispatcherId, CancellationToken cancellationToken) =>
+        await ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_webhook_deliveries SET status = {WebhookPending}, lease_owner = NULL, lease_expires = NULL, attempts = attempts - 1 " +
+            $"WHERE delivery_id = @id AND lease_owner = @me AND status = {WebhookSending}",
+            cancellationToken,
+            ("id", deliveryId), ("me", dispatcherId)).ConfigureAwait(false) == 1;
 
     public static async Task<DateTimeOffset?> NextWebhookDueAsync(DbConnection connection, CancellationToken cancellationToken)
     {

@@ -55,7 +55,11 @@ public interface IWebhookStore
     /// <returns>Whether they were recorded.</returns>
     Task<bool> FanOutAsync(IReadOnlyList<RunChange> changes, IReadOnlyList<NewWebhookDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Takes due deliveries (pending, or sending under an expired lease) under a lease, counting an attempt for each.</summary>
+    /// <summary>
+    /// Takes due deliveries (pending, or sending under an expired lease) under a lease, counting an
+    /// attempt for each. A delivery waits while an older one of the same run to the same subscription
+    /// is unfinished, so each subscription receives a run's changes in order.
+    /// </summary>
     /// <param name="dispatcherId">Who takes them.</param>
     /// <param name="now">The current time.</param>
     /// <param name="lease">How long the lease holds.</param>
@@ -63,6 +67,13 @@ public interface IWebhookStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The deliveries taken, oldest due first.</returns>
     Task<IReadOnlyList<WebhookDelivery>> ClaimWebhookDeliveriesAsync(string dispatcherId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken);
+
+    /// <summary>Gives a taken delivery back untried (its dispatcher is stopping): due at once, the attempt not counted.</summary>
+    /// <param name="deliveryId">The delivery.</param>
+    /// <param name="dispatcherId">The dispatcher that took it.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it was still held by that dispatcher.</returns>
+    Task<bool> ReleaseWebhookDeliveryAsync(long deliveryId, string dispatcherId, CancellationToken cancellationToken);
 
     /// <summary>When the soonest pending delivery falls due, if any is pending.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>

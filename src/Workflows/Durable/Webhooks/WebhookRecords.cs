@@ -10,7 +10,8 @@ namespace Workflows.Durable;
 /// <param name="From">The status before, or <see langword="null"/> when the run was just started.</param>
 /// <param name="To">The status after.</param>
 /// <param name="At">When it changed.</param>
-public sealed record RunChange(long Id, string RunId, string Workflow, WorkflowRunStatus? From, WorkflowRunStatus To, DateTimeOffset At);
+/// <param name="Sequence">The run's last journal position at the change: what the run had recorded by then.</param>
+public sealed record RunChange(long Id, string RunId, string Workflow, WorkflowRunStatus? From, WorkflowRunStatus To, DateTimeOffset At, long Sequence);
 
 /// <summary>A webhook subscription: where to post which run changes, and the secret that signs them.</summary>
 /// <param name="Id">Its id.</param>
