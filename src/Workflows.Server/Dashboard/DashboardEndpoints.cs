@@ -20,7 +20,12 @@ internal static class DashboardEndpoints
     {
         var assets = new DashboardAssets(options.ApiPath);
         string root = options.DashboardPath;
-        endpoints.MapGet(root, (HttpContext context) => Results.Redirect(context.Request.PathBase + root + "/"))
+
+        // Routing sends "/dashboard/" here too: serve the page there, and redirect only the address without the slash
+        // so that the page's relative script addresses resolve under the dashboard.
+        endpoints.MapGet(root, (HttpContext context) => context.Request.Path.Value!.EndsWith('/')
+                ? Serve(assets, "index.html", context)
+                : Results.Redirect(context.Request.PathBase + root + "/"))
             .AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();
         endpoints.MapGet(root + "/{**file}", (string? file, HttpContext context) => Serve(assets, string.IsNullOrEmpty(file) ? "index.html" : file, context))
             .AllowAnonymous().DisableRateLimiting().ExcludeFromDescription();

@@ -122,7 +122,7 @@
   }
 
   function append(element, children) {
-    for (const child of children.flat()) {
+    for (const child of children.flat(Infinity)) {
       if (child === undefined || child === null || child === false) continue;
       element.append(child instanceof Node ? child : document.createTextNode(String(child)));
     }
@@ -380,6 +380,7 @@
           await api('/runs/' + encodeURIComponent(task.runId) + '/events', { method: 'POST', body: { type: response.name, data } });
           container.replaceChildren(h('p', { class: 'sent' }, `Sent ${humanize(response.name)} to run ${shortId(task.runId)}.`));
           toast('Answer sent');
+          countTasks();
           if (onAnswered) onAnswered();
         },
       }));
@@ -401,7 +402,9 @@
 
   const identifier = name => name.replace(/[^A-Za-z0-9]/g, '_');
 
-  async function drawGraph(container, workflow, steps, status) {
+  async function drawGraph(container, workflow, run) {
+    const steps = run ? run.steps : null;
+    const status = run ? run.status : null;
     const lines = [workflow.mermaid.trimEnd(),
       'classDef done fill:#dcfce7,stroke:#16a34a,color:#14532d',
       'classDef running fill:#dbeafe,stroke:#2563eb,stroke-width:3px,color:#1e3a8a',
@@ -411,6 +414,12 @@
       'classDef cancelled fill:#f3f4f6,stroke:#9ca3af,color:#6b7280'];
     for (const step of steps || []) {
       if (step.state !== 'idle') lines.push(`class step_${identifier(step.name)} ${step.state}`);
+    }
+
+    // A run waiting for a person: the question it asked and the answers it takes light up.
+    if (status === 'waitingForInput' && run.task) {
+      if (run.task.prompt) lines.push(`class ask_${identifier(run.task.prompt.name)} waiting`);
+      for (const response of run.task.responses) lines.push(`class input_${identifier(response.name)} waiting`);
     }
 
     if (steps) lines.push(`class start_${identifier(workflow.startEvent.name)} done`);
@@ -518,7 +527,7 @@
       const signature = JSON.stringify([run.status, run.steps]);
       if (workflow && signature !== drawn) {
         drawn = signature;
-        await drawGraph(graph, workflow, run.steps, run.status);
+        await drawGraph(graph, workflow, run);
       }
 
       const cards = [];
@@ -567,7 +576,7 @@
     const list = h('div', { 'data-test': 'inbox' });
     show(h('div', { class: 'head' }, h('h1', {}, 'Inbox'), h('span', { class: 'sub' }, 'runs waiting for a person')), list);
     const signal = abortable();
-    let shown = '';
+    let shown = null; // what the list shows (run ids and since when); null: render on the next load
     const load = async () => {
       try {
         const tasks = await api('/tasks?limit=50', { signal });
@@ -576,7 +585,7 @@
         shown = signature;
         list.replaceChildren(...(tasks.tasks.length === 0
           ? [h('div', { class: 'card empty' }, 'Nothing is waiting for you.')]
-          : tasks.tasks.map(task => taskCard(task, () => { shown = ''; setTimeout(load, 800); }))));
+          : tasks.tasks.map(task => taskCard(task, () => { shown = null; setTimeout(load, 800); }))));
       } catch (error) {
         if (!signal.aborted && error.status !== 401) list.replaceChildren(failure(error));
       }
@@ -588,7 +597,7 @@
     const all = await workflows();
     show(h('div', { class: 'head' }, h('h1', {}, 'Workflows')), ...all.map(workflow => {
       const graph = h('div', { class: 'graph' });
-      drawGraph(graph, workflow, null, null);
+      drawGraph(graph, workflow, null);
       return h('section', { class: 'card', 'data-test': 'workflow', 'data-workflow': workflow.name },
         h('h2', {}, workflow.name),
         h('p', { class: 'sub' }, `${workflow.steps.length} steps · starts with ${workflow.startEvent.name} · ends with ${workflow.stopEvent.name}`),
@@ -657,7 +666,7 @@
   }
 
   document.getElementById('sign-out').addEventListener('click', () => signOut('Signed out.'));
-  window.addEventListener('hashchange', route);
+  window.addEventListener('hashchange', () => route().then(countTasks));
   setInterval(countTasks, 5000);
   route().then(countTasks);
 })();

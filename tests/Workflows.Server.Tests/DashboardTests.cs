@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Workflows.Server.Tests;
+
+/// <summary>
+/// The dashboard in a real browser against a real server on loopback: start a run from its form,
+/// watch it wait, approve it with one click, watch it complete; the runs list updates by itself; it
+/// fits a phone. Screenshots go to artifacts/dashboard/.
+/// </summary>
+public sealed partial class DashboardTests(Browser browser) : IClassFixture<Browser>
+{
+    [Fact]
+    public async Task A_run_started_in_the_dashboard_waits_is_approved_with_one_click_and_completes()
+    {
+        await using var server = new ServerHost(kestrel: true);
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as tester");
+        Assert.DoesNotContain(ServerHost.Key, page.Url, StringComparison.Ordinal);
+
+        await page.GotoAsync(new Uri(server.Address, "/dashboard/#/workflows").ToString());
+        ILocator start = page.Locator("[data-workflow='ReviewFlow'] form[data-test='start']");
+        await start.Locator("[name='title']").FillAsync("Q3 report");
+        await start.Locator("[name='text']").FillAsync(Api.Report);
+        await start.GetByRole(AriaRole.Button, new() { Name = "Start run" }).ClickAsync();
+
+        // The run page: its graph drawn by Mermaid, the step that asks highlighted, the question and its answer form.
+        await Assertions.Expect(page).ToHaveURLAsync(RunAddress());
+        string runId = Uri.UnescapeDataString(page.Url[(page.Url.IndexOf("#/runs/", StringComparison.Ordinal) + "#/runs/".Length)..]);
+        await Expect(page.Locator(".head [data-status]")).ToHaveAttributeAsync("data-status", "waitingForInput");
+        await Expect(page.Locator("[data-test='graph'] svg")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-test='graph'] svg .waiting")).Not.ToHaveCountAsync(0);
+        ILocator task = page.Locator($"[data-test='task'][data-run='{runId}']");
+        await Expect(task).ToContainTextAsync("Results: still says TODO");
+        await Expect(task.Locator("[name='reviewer']")).ToHaveValueAsync("tester");
+        await Expect(page.Locator("[data-test='timeline'] li")).Not.ToHaveCountAsync(0);
+        await Expect(page.Locator("#toast")).ToBeHiddenAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "run-waiting.png"), FullPage = true });
+
+        await task.Locator("[data-test='approve']").ClickAsync();
+
+        await Expect(page.Locator(".head [data-status]")).ToHaveAttributeAsync("data-status", "completed", new() { Timeout = 30_000 });
+        await Expect(page.Locator("[data-test='result']")).ToContainTextAsync("published, approved by tester");
+        await Expect(page.Locator("#task-count")).ToBeHiddenAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "run-completed.png"), FullPage = true });
+
+        // The browser did what the API says happened.
+        JsonNode run = await server.Client().WaitForAsync(runId, "completed");
+        Assert.Equal("published, approved by tester", (string?)run["result"]!["outcome"]);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_runs_list_and_the_inbox_update_without_a_reload()
+    {
+        await using var server = new ServerHost(kestrel: true);
+        HttpClient client = server.Client();
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("td.empty")).ToContainTextAsync("No runs yet");
+
+        string runId = await client.StartAsync();
+        ILocator row = page.Locator($"[data-test='run-row'][data-run='{runId}']");
+        await Expect(row.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "waitingForInput");
+        await Expect(page.Locator("#task-count")).ToHaveTextAsync("1");
+
+        await page.Locator("nav [data-nav='tasks']").ClickAsync();
+        ILocator task = page.Locator($"[data-test='inbox'] [data-test='task'][data-run='{runId}']");
+        await Expect(task).ToContainTextAsync("Approval Requested");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "inbox.png"), FullPage = true });
+        await task.Locator("[data-test='reject']").ClickAsync();
+        await Expect(page.Locator("[data-test='inbox']")).ToContainTextAsync("Nothing is waiting for you.");
+        await Expect(page.Locator("#task-count")).ToBeHiddenAsync();
+
+        await page.Locator("nav [data-nav='runs']").ClickAsync();
+        await Expect(row.Locator("[data-status]")).ToHaveAttributeAsync("data-status", "completed");
+        Assert.Equal("rejected by tester", (string?)(await client.WaitForAsync(runId, "completed"))["result"]!["outcome"]);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task On_a_phone_the_inbox_fits_the_screen_and_approves()
+    {
+        await using var server = new ServerHost(kestrel: true);
+        HttpClient client = server.Client();
+        string runId = await client.StartAsync();
+        await client.WaitForAsync(runId, "waitingForInput");
+        (IPage page, List<string> errors) = await browser.OpenAsync(width: 390, height: 844, phone: true);
+
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await page.Locator("nav [data-nav='tasks']").ClickAsync();
+        ILocator approve = page.Locator($"[data-test='task'][data-run='{runId}'] [data-test='approve']");
+        await Expect(approve).ToBeVisibleAsync();
+
+        // Nothing wider than the screen: no sideways scrolling, and the button is inside the viewport.
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "The inbox scrolls sideways at 390 px.");
+        LocatorBoundingBoxResult box = (await approve.BoundingBoxAsync())!;
+        Assert.InRange(box.X + box.Width, 0, 390);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "inbox-phone.png"), FullPage = true });
+
+        await approve.TapAsync();
+        Assert.Equal("published, approved by tester", (string?)(await client.WaitForAsync(runId, "completed"))["result"]!["outcome"]);
+        Assert.Empty(errors);
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    [GeneratedRegex("#/runs/[^/?]+$")]
+    private static partial Regex RunAddress();
+}
