@@ -23,15 +23,7 @@ fi
 
 bin=$(find_bin)
 if [ -z "$bin" ]; then
-  echo "PostgreSQL is not installed; installing Debian's postgresql package..." >&2
-  if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
-  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
-    sudo apt-get update -qq >&2 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
-  else
-    echo "PostgreSQL is not installed and this user cannot install it: run 'apt-get install postgresql' as root." >&2
-    exit 1
-  fi
+  bash "$(dirname "$0")/apt-install.sh" "PostgreSQL for the tests" postgresql
   bin=$(find_bin)
   [ -n "$bin" ] || { echo "Installing postgresql did not provide /usr/lib/postgresql/*/bin." >&2; exit 1; }
 fi
