@@ -7,18 +7,12 @@ using Microsoft.Extensions.Options;
 namespace Workflows.Server.Tests;
 
 /// <summary>API keys, rate limits, CORS, body limits, and settings checked at start.</summary>
-public sealed class SecurityTests : IAsyncLifetime
+public sealed class SecurityTests : ServerTest
 {
-    private readonly ServerHost _server = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task A_request_without_a_key_gets_401_saying_how_to_send_one()
     {
-        HttpResponseMessage response = await _server.Client(key: null).GetAsync("/api/runs");
+        HttpResponseMessage response = await Server.Client(key: null).GetAsync("/api/runs");
 
         await response.AssertProblemAsync(401, "unauthorized", "This endpoint needs an API key: send 'Authorization: Bearer <key>'.");
         Assert.Equal("Bearer realm=\"workflows\"", response.Headers.WwwAuthenticate.ToString());
@@ -29,7 +23,7 @@ public sealed class SecurityTests : IAsyncLifetime
     [InlineData("Basic dXNlcjpwYXNz", "The Authorization header must be 'Bearer <API key>'.")]
     public async Task A_wrong_key_or_scheme_gets_401_and_says_which(string header, string detail)
     {
-        HttpClient client = _server.Client(key: null);
+        HttpClient client = Server.Client(key: null);
         client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", header);
 
         HttpResponseMessage response = await client.GetAsync("/api/workflows");
@@ -47,14 +41,14 @@ public sealed class SecurityTests : IAsyncLifetime
     [InlineData("/api/openapi/workflows.json")]
     public async Task Every_endpoint_but_health_needs_a_key(string path)
     {
-        Assert.Equal(HttpStatusCode.Unauthorized, (await _server.Client(key: null).GetAsync(path)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _server.Client().GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Server.Client(key: null).GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Server.Client().GetAsync(path)).StatusCode);
     }
 
     [Fact]
     public async Task Health_needs_no_key_and_readiness_checks_the_store()
     {
-        HttpClient anonymous = _server.Client(key: null);
+        HttpClient anonymous = Server.Client(key: null);
 
         HttpResponseMessage live = await anonymous.GetAsync("/health/live");
         HttpResponseMessage ready = await anonymous.GetAsync("/health/ready");
@@ -66,7 +60,7 @@ public sealed class SecurityTests : IAsyncLifetime
     [Fact]
     public async Task The_key_names_the_caller()
     {
-        JsonNode me = await (await _server.Client(ServerHost.OtherKey).GetAsync("/api/me")).ReadAsync();
+        JsonNode me = await (await Server.Client(ServerHost.OtherKey).GetAsync("/api/me")).ReadAsync();
 
         Assert.Equal("other", (string?)me["name"]);
     }
@@ -93,7 +87,7 @@ public sealed class SecurityTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Guessing_keys_is_throttled_per_client_address()
+    public async Task Guessing_keys_is_throttled_perClient_address()
     {
         await using var server = new ServerHost(s => s["Workflows:Server:RateLimit:AnonymousPermitsPerMinute"] = "3");
         HttpClient guesser = server.Client("a-guess-that-is-not-a-key");
@@ -112,7 +106,7 @@ public sealed class SecurityTests : IAsyncLifetime
         preflight.Headers.Add("Access-Control-Request-Method", "POST");
         preflight.Headers.Add("Access-Control-Request-Headers", "authorization,content-type,idempotency-key");
 
-        HttpResponseMessage response = await _server.Client(key: null).SendAsync(preflight);
+        HttpResponseMessage response = await Server.Client(key: null).SendAsync(preflight);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal(ServerHost.Origin, response.Headers.GetValues("Access-Control-Allow-Origin").Single());
@@ -129,8 +123,8 @@ public sealed class SecurityTests : IAsyncLifetime
         var simple = new HttpRequestMessage(HttpMethod.Get, "/api/runs");
         simple.Headers.Add("Origin", "https://evil.example.net");
 
-        HttpResponseMessage answered = await _server.Client(key: null).SendAsync(preflight);
-        HttpResponseMessage read = await _server.Client().SendAsync(simple);
+        HttpResponseMessage answered = await Server.Client(key: null).SendAsync(preflight);
+        HttpResponseMessage read = await Server.Client().SendAsync(simple);
 
         Assert.False(answered.Headers.Contains("Access-Control-Allow-Origin"));
         Assert.False(read.Headers.Contains("Access-Control-Allow-Origin"));

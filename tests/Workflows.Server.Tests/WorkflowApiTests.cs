@@ -5,23 +5,12 @@ using System.Text.Json.Nodes;
 namespace Workflows.Server.Tests;
 
 /// <summary><c>/api/workflows</c>: the registry, and starting runs with every kind of bad body.</summary>
-public sealed class WorkflowApiTests : IAsyncLifetime
+public sealed class WorkflowApiTests : ServerTest
 {
-    private readonly ServerHost _server = new();
-    private HttpClient _client = null!;
-
-    public Task InitializeAsync()
-    {
-        _client = _server.Client();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task Workflows_are_listed_with_their_graph_and_the_schemas_of_their_events()
     {
-        JsonArray workflows = (await (await _client.GetAsync("/api/workflows")).ReadAsync()).AsArray();
+        JsonArray workflows = (await (await Client.GetAsync("/api/workflows")).ReadAsync()).AsArray();
 
         JsonNode review = Assert.Single(workflows)!;
         Assert.Equal("ReviewFlow", (string?)review["name"]);
@@ -32,28 +21,28 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         Assert.Equal("""{"type":"object","properties":{"approve":{"type":"boolean"},"reviewer":{"type":"string"}},"required":["approve","reviewer"],"additionalProperties":false}""", review["inputEvents"]![0]!["schema"]!.ToJsonString());
         Assert.Equal(["Split", "Review", "Gather", "Triage", "Decide", "Publish"], review["steps"]!.AsArray().Select(s => (string?)s!["name"]));
         Assert.StartsWith("flowchart TD\n", (string?)review["mermaid"], StringComparison.Ordinal);
-        Assert.Equal(review.ToJsonString(), (await (await _client.GetAsync("/api/workflows/ReviewFlow")).ReadAsync()).ToJsonString());
+        Assert.Equal(review.ToJsonString(), (await (await Client.GetAsync("/api/workflows/ReviewFlow")).ReadAsync()).ToJsonString());
     }
 
     [Fact]
     public async Task An_unknown_workflow_is_404_naming_the_registered_ones()
     {
-        await (await _client.GetAsync("/api/workflows/Nope")).AssertProblemAsync(404, "unknown_workflow", "No workflow named 'Nope' is registered here. Registered: ReviewFlow.");
-        await (await _client.PostAsJsonAsync("/api/workflows/Nope/runs", new { })).AssertProblemAsync(404, "unknown_workflow", "No workflow named 'Nope'");
+        await (await Client.GetAsync("/api/workflows/Nope")).AssertProblemAsync(404, "unknown_workflow", "No workflow named 'Nope' is registered here. Registered: ReviewFlow.");
+        await (await Client.PostAsJsonAsync("/api/workflows/Nope/runs", new { })).AssertProblemAsync(404, "unknown_workflow", "No workflow named 'Nope'");
     }
 
     [Fact]
     public async Task Starting_a_run_answers_201_with_where_it_lives()
     {
-        HttpResponseMessage response = await _client.PostAsJsonAsync("/api/workflows/ReviewFlow/runs", new { title = "Q3", text = Api.Report });
+        HttpResponseMessage response = await Client.PostAsJsonAsync("/api/workflows/ReviewFlow/runs", new { title = "Q3", text = Api.Report });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         JsonNode run = await response.ReadAsync();
         string runId = (string)run["runId"]!;
         Assert.Equal($"/api/runs/{runId}", response.Headers.Location?.OriginalString);
         Assert.Equal("ReviewFlow", (string?)run["workflow"]);
-        Assert.NotNull(await _server.Runtime.GetRunAsync(runId));
-        await _client.WaitForAsync(runId, "waitingForInput");
+        Assert.NotNull(await Server.Runtime.GetRunAsync(runId));
+        await Client.WaitForAsync(runId, "waitingForInput");
     }
 
     [Fact]
@@ -63,7 +52,7 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         {
             var request = new HttpRequestMessage(HttpMethod.Post, "/api/workflows/ReviewFlow/runs") { Content = JsonContent.Create(new { title, text = Api.Report }) };
             request.Headers.Add("Idempotency-Key", "order-7781");
-            return await _client.SendAsync(request);
+            return await Client.SendAsync(request);
         }
 
         HttpResponseMessage first = await StartAsync("Q3");
@@ -76,7 +65,7 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
         JsonNode conflict = await other.AssertProblemAsync(409, "idempotency_conflict", $"The Idempotency-Key 'order-7781' already started run '{runId}' with a different body; use a new key for a different request.");
         Assert.Equal(runId, (string?)conflict["runId"]);
-        Assert.Equal(1, (await _server.Runtime.ListRunsAsync(new Durable.RunQuery())).Total);
+        Assert.Equal(1, (await Server.Runtime.ListRunsAsync(new Durable.RunQuery())).Total);
     }
 
     [Theory]
@@ -87,7 +76,7 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/workflows/ReviewFlow/runs") { Content = JsonContent.Create(new { title = "Q3", text = Api.Report }) };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", length == 0 ? "has spaces in it" : new string('k', length));
 
-        HttpResponseMessage response = await _client.SendAsync(request);
+        HttpResponseMessage response = await Client.SendAsync(request);
 
         await response.AssertProblemAsync(400, code, "The Idempotency-Key header must be one value of 1 to 200 visible ASCII characters");
     }
@@ -95,7 +84,7 @@ public sealed class WorkflowApiTests : IAsyncLifetime
     [Fact]
     public async Task Malformed_json_is_400_saying_where()
     {
-        HttpResponseMessage response = await _client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("{\n  \"title\": \"Q3\",\n  \"text\": oops\n}"));
+        HttpResponseMessage response = await Client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("{\n  \"title\": \"Q3\",\n  \"text\": oops\n}"));
 
         JsonNode problem = await response.AssertProblemAsync(400, "malformed_json", "The body is not a valid 'DocumentSubmitted' (the StartEvent of ReviewFlow) at $.text (line 3, position 11): 'o' is an invalid start of a value.");
         Assert.Equal(("$.text", 3, 11), ((string?)problem["path"], (int)problem["line"]!, (int)problem["position"]!));
@@ -104,7 +93,7 @@ public sealed class WorkflowApiTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_property_is_400_naming_it()
     {
-        HttpResponseMessage response = await _client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": "Q3"}"""));
+        HttpResponseMessage response = await Client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": "Q3"}"""));
 
         await response.AssertProblemAsync(400, "malformed_json", "missing required properties including: 'text'.");
     }
@@ -112,21 +101,21 @@ public sealed class WorkflowApiTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_property_or_a_wrong_type_is_400_naming_it()
     {
-        HttpResponseMessage unknown = await _client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": "Q3", "text": "x", "colour": "red"}"""));
-        HttpResponseMessage wrongType = await _client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": 42, "text": "x"}"""));
-        HttpResponseMessage nullTitle = await _client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": null, "text": "x"}"""));
+        HttpResponseMessage unknown = await Client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": "Q3", "text": "x", "colour": "red"}"""));
+        HttpResponseMessage wrongType = await Client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": 42, "text": "x"}"""));
+        HttpResponseMessage nullTitle = await Client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": null, "text": "x"}"""));
 
         await unknown.AssertProblemAsync(400, "malformed_json", "The JSON property 'colour' could not be mapped to any .NET member contained in type 'DocumentReview.DocumentSubmitted'.");
         await wrongType.AssertProblemAsync(400, "malformed_json", "at $.title");
         await nullTitle.AssertProblemAsync(400, "malformed_json", "at $.title");
-        Assert.Equal(0, (await _server.Runtime.ListRunsAsync(new Durable.RunQuery())).Total);
+        Assert.Equal(0, (await Server.Runtime.ListRunsAsync(new Durable.RunQuery())).Total);
     }
 
     [Fact]
     public async Task A_body_that_is_not_json_is_415_and_an_empty_one_400()
     {
-        HttpResponseMessage text = await _client.PostAsync("/api/workflows/ReviewFlow/runs", new StringContent("title=Q3"));
-        HttpResponseMessage empty = await _client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json(string.Empty));
+        HttpResponseMessage text = await Client.PostAsync("/api/workflows/ReviewFlow/runs", new StringContent("title=Q3"));
+        HttpResponseMessage empty = await Client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json(string.Empty));
 
         await text.AssertProblemAsync(415, "unsupported_media_type", "The body must be JSON, sent with 'Content-Type: application/json'; this request says 'text/plain; charset=utf-8'.");
         await empty.AssertProblemAsync(400, "empty_body", "The body is empty; it must be a JSON object.");
@@ -135,14 +124,14 @@ public sealed class WorkflowApiTests : IAsyncLifetime
     [Fact]
     public async Task Routing_errors_under_the_api_are_problems_too()
     {
-        await (await _client.GetAsync("/api/nothing-here")).AssertProblemAsync(404, "no_such_endpoint", "There is no endpoint at /api/nothing-here; the API is described at /api/openapi/workflows.json.");
-        await (await _client.DeleteAsync("/api/tasks")).AssertProblemAsync(405, "method_not_allowed", "DELETE is not allowed on /api/tasks;");
+        await (await Client.GetAsync("/api/nothing-here")).AssertProblemAsync(404, "no_such_endpoint", "There is no endpoint at /api/nothing-here; the API is described at /api/openapi/workflows.json.");
+        await (await Client.DeleteAsync("/api/tasks")).AssertProblemAsync(405, "method_not_allowed", "DELETE is not allowed on /api/tasks;");
     }
 
     [Fact]
     public async Task The_openapi_document_describes_every_endpoint_and_the_key()
     {
-        JsonNode document = await (await _client.GetAsync("/api/openapi/workflows.json")).ReadAsync();
+        JsonNode document = await (await Client.GetAsync("/api/openapi/workflows.json")).ReadAsync();
 
         string[] paths = [.. document["paths"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal)];
         string[] expected =

@@ -24,7 +24,7 @@ internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalo
         IReadOnlyList<EventInfo> responses = waiting?.WaitingFor is { } type
             ? [.. info.InputEvents.Where(e => e.Type == type)]
             : [.. info.InputEvents.Where(e => workflow.Graph.Steps.Any(s => s.Accepts.Type.FullName == e.Type))];
-        StoredEvent? prompt = await LatestPromptAsync(run.RunId, workflow, waiting?.StepName, cancellationToken).ConfigureAwait(false);
+        StoredEvent? prompt = await LatestPromptAsync(run.RunId, workflow, waiting?.StepName, long.MaxValue, cancellationToken).ConfigureAwait(false);
         return new HumanTask(run.RunId, run.Workflow, waiting?.StepName, prompt is null ? null : RunViews.Entry(prompt, workflow), responses, run.UpdatedAt);
     }
 
@@ -41,11 +41,11 @@ internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalo
             return null;
         }
 
-        StoredEvent? prompt = await LatestPromptAsync(change.RunId, workflow, null, cancellationToken, upTo: change.Sequence).ConfigureAwait(false);
+        StoredEvent? prompt = await LatestPromptAsync(change.RunId, workflow, null, change.Sequence, cancellationToken).ConfigureAwait(false);
         return new HumanTask(change.RunId, change.Workflow, prompt?.Producer, prompt is null ? null : RunViews.Entry(prompt, workflow), info.InputEvents, change.At);
     }
 
-    private async Task<StoredEvent?> LatestPromptAsync(string runId, RegisteredWorkflow workflow, string? step, CancellationToken cancellationToken, long upTo = long.MaxValue)
+    private async Task<StoredEvent?> LatestPromptAsync(string runId, RegisteredWorkflow workflow, string? step, long upTo, CancellationToken cancellationToken)
     {
         StoredEvent? latest = null;
         long after = 0;
