@@ -1,9 +1,6 @@
 using System.Diagnostics;
-using System.Runtime.ExceptionServices;
-using System.Threading.Channels;
-using Workflows.Diagnostics;
+using System.Runtime.CompilerServices;
 using Workflows.Engine;
-using Workflows.Infrastructure;
 
 namespace Workflows;
 
@@ -12,169 +9,111 @@ namespace Workflows;
 /// events into it, cancel it. <see cref="WorkflowHandler{TStop}"/> adds the typed result.
 /// </summary>
 /// <remarks>
-/// The run owns a loop that routes each event to every step that accepts it. Events a step
-/// produces synchronously are routed on the same thread without allocation; events that arrive
-/// from other threads (asynchronous completions, <see cref="SendEventAsync"/>) flow through the
-/// run's inbox, a <see cref="Channel{T}"/>.
+/// The handle is thin: the run itself (its loop, its steps, its stream) lives in the engine, which
+/// applies the same run rules as durable runs. Events a step produces synchronously are routed on
+/// the same thread without allocation; events that arrive from other threads flow through the
+/// run's inbox.
 /// </remarks>
-public abstract partial class WorkflowHandler : IStepHost, IRunCancellation
+public abstract class WorkflowHandler
 {
-    private readonly WorkflowDefinition _definition;
-    private readonly WorkflowDispatcher _dispatcher;
-    private readonly WorkflowContext _context;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan? _timeout;
-    private readonly WorkflowObserver? _observer;
-    private readonly WorkflowObserver? _userObserver;
-    private readonly long _runNumber = RunIds.Next();
-    private Lock? _sync;
-    private string? _runId;
-    private StateStore? _store;
-
-    // Outcome. _status is written once, by the loop, with a full fence (see SetOutcome).
-    private int _status;
-    private Event? _stopEvent;
-    private ExceptionDispatchInfo? _failure;
-
-    // Cancellation: _cancelRequest holds the first WorkflowRunStatus asked for (Cancelled, TimedOut).
-    private int _cancelRequest;
-    private CancellationTokenSource? _cts;
-    private CancellationToken _callerToken;
-    private CancellationTokenRegistration _callerRegistration;
-    private ITimer? _timeoutTimer;
-
-    private protected WorkflowHandler(WorkflowDefinition definition, WorkflowDispatcher dispatcher, RunOptions? options)
+    private protected WorkflowHandler(InMemoryRun run)
     {
-        _definition = definition;
-        _dispatcher = dispatcher;
-        _context = new WorkflowContext(this);
-        _time = options?.TimeProvider ?? TimeProvider.System;
-        _timeout = options?.Timeout;
-        _userObserver = options?.Observer;
-        _observer = CompositeObserver.Combine(_userObserver, WorkflowTelemetry.ObserverIfListening);
-        if (_timeout is { } timeout && timeout <= TimeSpan.Zero && timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), timeout, $"RunOptions.Timeout must be positive; it was {timeout}.");
-        }
+        Run = run;
+        run.Handle = this;
     }
 
     /// <summary>The run's id: unique across runs and processes (formatted on first use).</summary>
-    public string RunId => _runId ??= RunIds.Format(_runNumber);
+    public string RunId => Run.RunId;
 
     /// <summary>The name of the workflow this run belongs to.</summary>
-    public string WorkflowName => _definition.Name;
+    public string WorkflowName => Run.WorkflowName;
 
     /// <summary>Where the run stands.</summary>
-    public WorkflowRunStatus Status => (WorkflowRunStatus)Volatile.Read(ref _status);
+    public WorkflowRunStatus Status => Run.Status;
 
     /// <summary>Completes when the run ends: with the StopEvent, or with its error or cancellation.</summary>
     public abstract Task Completion { get; }
 
-    /// <summary>The run's span, while something listens to <see cref="WorkflowTelemetry"/>.</summary>
-    internal Activity? TelemetryActivity { get; set; }
+    /// <summary>The run behind this handle.</summary>
+    internal InMemoryRun Run { get; }
 
-    /// <summary>Guards what steps and callers share: waiters, fan-in batches, the stream's creation. Created on first use.</summary>
-    private Lock Sync
+    /// <summary>The run's span, while something listens to <see cref="Diagnostics.WorkflowTelemetry"/>.</summary>
+    internal Activity? TelemetryActivity
     {
-        get
-        {
-            Lock? sync = Volatile.Read(ref _sync);
-            return sync ?? Interlocked.CompareExchange(ref _sync, new Lock(), null) ?? _sync!;
-        }
-    }
-
-    internal StateStore Store
-    {
-        get
-        {
-            StateStore? store = Volatile.Read(ref _store);
-            return store ?? Interlocked.CompareExchange(ref _store, new StateStore(), null) ?? _store!;
-        }
+        get => Run.TelemetryActivity;
+        set => Run.TelemetryActivity = value;
     }
 
     /// <summary>
     /// Cancels the run: steps in flight see their <see cref="CancellationToken"/> cancelled, and the
     /// handler throws <see cref="OperationCanceledException"/>. Does nothing once the run has ended.
     /// </summary>
-    public void Cancel() => RequestCancel(WorkflowRunStatus.Cancelled);
-
-    /// <summary>Whether <paramref name="ev"/> ends the run (it is the workflow's StopEvent type).</summary>
-    private protected abstract bool IsStop(Event ev);
-
-    /// <summary>Starts the run's loop: called once, by <see cref="WorkflowRunner"/>.</summary>
-    internal abstract void Start(StartEvent start, CancellationToken cancellationToken);
-
-    /// <summary>Begins the run: called once, by <see cref="WorkflowRunner"/>.</summary>
-    private protected void Begin(StartEvent start, CancellationToken cancellationToken)
-    {
-        _observer?.RunStarted(this);
-        _local.Enqueue(new PendingEvent(start, Producer.Start));
-        if (_timeout is { } timeout && timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            _timeoutTimer = _time.CreateTimer(
-                static state => ((WorkflowHandler)state!).RequestCancel(WorkflowRunStatus.TimedOut),
-                this,
-                timeout,
-                System.Threading.Timeout.InfiniteTimeSpan);
-        }
-
-        if (cancellationToken.CanBeCanceled)
-        {
-            _callerToken = cancellationToken;
-            _callerRegistration = cancellationToken.UnsafeRegister(
-                static state => ((WorkflowHandler)state!).RequestCancel(WorkflowRunStatus.Cancelled),
-                this);
-        }
-    }
+    public void Cancel() => Run.RequestCancel(WorkflowRunStatus.Cancelled);
 
     /// <summary>
-    /// The token handed to steps: cancelled when the run ends for any reason. Created on first use,
-    /// so runs whose steps take no token never allocate it.
+    /// Sends an event into the run from outside, typically a <see cref="HumanResponseEvent"/>
+    /// answering an <see cref="InputRequiredEvent"/>. A step waiting in
+    /// <see cref="WorkflowContext.WaitForAsync{TResponse}(InputRequiredEvent, CancellationToken)"/> for this type gets it first; otherwise it
+    /// is routed to every step that accepts it (or to a running sub-workflow that would take it).
     /// </summary>
-    /// <inheritdoc/>
-    CancellationToken IRunCancellation.RunToken => RunToken;
+    /// <param name="ev">The event.</param>
+    /// <returns>A task that completes when the event is accepted by the run.</returns>
+    /// <exception cref="ArgumentException">No step accepts the event's type and none waits for it.</exception>
+    /// <exception cref="InvalidOperationException">The run has ended.</exception>
+    public ValueTask SendEventAsync(Event ev) => Run.SendEventAsync(ev);
 
-    internal CancellationToken RunToken
+    /// <summary>
+    /// Streams the run's events: those written with <see cref="WorkflowContext.WriteToStream"/> and
+    /// every <see cref="InputRequiredEvent"/>, in order, then the StopEvent; then it completes. If the
+    /// run fails, is cancelled or times out, the enumeration throws that error after the events
+    /// written before it. Events are kept from the start of the run, so it does not matter when you
+    /// begin streaming.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the enumeration (not the run).</param>
+    /// <returns>The run's events.</returns>
+    /// <exception cref="InvalidOperationException">The stream of this run was already taken: each run
+    /// streams its events once.</exception>
+    /// <example>
+    /// <code>
+    /// await foreach (Event ev in handler.StreamEvents())
+    /// {
+    ///     if (ev is Progress p) Console.WriteLine(p.Message);
+    /// }
+    /// </code>
+    /// </example>
+    public IAsyncEnumerable<Event> StreamEvents(CancellationToken cancellationToken = default) =>
+        Run.TakeStream(cancellationToken) ?? throw new InvalidOperationException(
+            $"StreamEvents was already called on run '{RunId}' of workflow '{WorkflowName}'. A run's events are streamed once; " +
+            "share that one enumeration, or await the handler for the result.");
+
+    /// <summary>
+    /// Streams only the run's events of type <typeparamref name="TEvent"/> (and its subtypes), in
+    /// order; like <see cref="StreamEvents(CancellationToken)"/>, it takes the run's one stream, and
+    /// throws the run's error if it fails.
+    /// </summary>
+    /// <typeparam name="TEvent">The events wanted.</typeparam>
+    /// <param name="cancellationToken">Stops the enumeration (not the run).</param>
+    /// <returns>The run's events of that type.</returns>
+    /// <example>
+    /// <code>
+    /// await foreach (Progress p in handler.StreamEvents&lt;Progress&gt;()) Console.WriteLine(p.Message);
+    /// </code>
+    /// </example>
+    public IAsyncEnumerable<TEvent> StreamEvents<TEvent>(CancellationToken cancellationToken = default)
+        where TEvent : Event => OfType<TEvent>(StreamEvents(cancellationToken), cancellationToken);
+
+    /// <summary>Starts the run's loop: called once, by <see cref="Infrastructure.WorkflowRunner"/>.</summary>
+    internal abstract void Start(StartEvent start, CancellationToken cancellationToken);
+
+    private static async IAsyncEnumerable<TEvent> OfType<TEvent>(IAsyncEnumerable<Event> events, [EnumeratorCancellation] CancellationToken cancellationToken)
+        where TEvent : Event
     {
-        get
+        await foreach (Event ev in events.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            CancellationTokenSource? cts = Volatile.Read(ref _cts);
-            return (cts ?? CreateRunCancellation()).Token;
+            if (ev is TEvent typed)
+            {
+                yield return typed;
+            }
         }
     }
-
-    private CancellationTokenSource CreateRunCancellation()
-    {
-        var created = new CancellationTokenSource();
-        CancellationTokenSource cts = Interlocked.CompareExchange(ref _cts, created, null) ?? created;
-
-        // Interlocked above is a full fence: either RequestCancel/SetOutcome sees our CTS, or we see their flag.
-        if (Volatile.Read(ref _cancelRequest) != 0 || Volatile.Read(ref _status) != (int)WorkflowRunStatus.Running)
-        {
-            cts.Cancel();
-        }
-
-        return cts;
-    }
-
-    private void RequestCancel(WorkflowRunStatus reason)
-    {
-        if (Interlocked.CompareExchange(ref _cancelRequest, (int)reason, 0) != 0 || Status != WorkflowRunStatus.Running)
-        {
-            return;
-        }
-
-        Volatile.Read(ref _cts)?.Cancel();
-        Post(InboxMessage.Wake());
-    }
-
-    /// <summary>The text of an outcome, for messages: "completed", "failed", ….</summary>
-    private static string Describe(WorkflowRunStatus status) => status switch
-    {
-        WorkflowRunStatus.Completed => "completed",
-        WorkflowRunStatus.Failed => "failed",
-        WorkflowRunStatus.Cancelled => "been cancelled",
-        WorkflowRunStatus.TimedOut => "timed out",
-        _ => "is running",
-    };
 }

@@ -31,7 +31,7 @@ public class WorkflowHandler<TStop> : WorkflowHandler
     /// <param name="options">The run's options, or <see langword="null"/> for the defaults.</param>
     [EditorBrowsable(EditorBrowsableState.Never)]
     protected internal WorkflowHandler(WorkflowDefinition definition, WorkflowDispatcher dispatcher, RunOptions? options)
-        : base(definition, dispatcher, options)
+        : base(new InMemoryRun<TStop>(definition, dispatcher, options))
     {
     }
 
@@ -54,37 +54,6 @@ public class WorkflowHandler<TStop> : WorkflowHandler
     /// <returns>An awaitable of <see cref="Result"/>.</returns>
     public ConfiguredTaskAwaitable<TStop> ConfigureAwait(bool continueOnCapturedContext) => Result.ConfigureAwait(continueOnCapturedContext);
 
-    internal override void Start(StartEvent start, CancellationToken cancellationToken)
-    {
-        Begin(start, cancellationToken);
-        _result = RunLoopAsync();
-    }
-
-    private protected override bool IsStop(Event ev) => ev is TStop;
-
-    private async Task<TStop> RunLoopAsync()
-    {
-        if (ThreadPoolSwitch.IsNeeded)
-        {
-            // Steps must not be posted back to a UI or test SynchronizationContext that may block on the result.
-            await ThreadPoolSwitch.Instance;
-        }
-
-        while (!Drain())
-        {
-            if (PrepareToWait() is { } inbox)
-            {
-                // No token: cancellation and timeouts post a wake-up message, so waiting allocates nothing.
-                await inbox.WaitToReadAsync().ConfigureAwait(false);
-            }
-        }
-
-        Finish();
-        if (Status != WorkflowRunStatus.Completed)
-        {
-            ThrowOutcome();
-        }
-
-        return (TStop)StopEvent;
-    }
+    internal override void Start(StartEvent start, CancellationToken cancellationToken) =>
+        _result = ((InMemoryRun<TStop>)Run).Start(start, cancellationToken);
 }

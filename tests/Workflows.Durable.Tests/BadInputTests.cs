@@ -96,7 +96,7 @@ public class BadInputTests
         var foreign = await Assert.ThrowsAsync<ArgumentException>(() => runtime.SendEventAsync(run.RunId, new Approval(true, "ana")));
         var wrongStart = await Assert.ThrowsAsync<ArgumentException>(() => runtime.StartRunAsync<SupportFlow>(new Order("o", 1)));
 
-        Assert.StartsWith("Workflow 'SupportFlow' has no step that takes 'Approval' and no step waiting for one. It takes from outside: AgentReply", foreign.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Workflow 'SupportFlow' has no step that accepts 'Approval' and no step is waiting for one. It accepts from outside: AgentReply.", foreign.Message, StringComparison.Ordinal);
         Assert.StartsWith("Workflow 'SupportFlow' starts with 'Ticket', not 'Order'.", wrongStart.Message, StringComparison.Ordinal);
         Assert.Equal(before, await runtime.ReadEventsAsync(run.RunId));
         Assert.Equal(WorkflowRunStatus.WaitingForInput, (await runtime.GetRunAsync(run.RunId))!.Status);

@@ -122,7 +122,7 @@ public abstract class DurableRunTests
 
         Assert.Equal(WorkflowRunStatus.Cancelled, (await runtime.GetRunAsync(run.RunId))!.Status);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => runtime.SendEventAsync(run.RunId, new AgentReply("late")));
-        Assert.Equal($"Run '{run.RunId}' of workflow 'SupportFlow' has ended; it accepts no more events.", error.Message);
+        Assert.Equal($"Run '{run.RunId}' of workflow 'SupportFlow' has been cancelled; it accepts no more events.", error.Message);
     }
 
     internal static async Task<RunRecord> WaitForStatusAsync(WorkflowRuntime runtime, string runId, WorkflowRunStatus status)

@@ -46,7 +46,7 @@ public class RoutingTests
 
         var error = await Assert.ThrowsAsync<WorkflowStalledException>(() => Within.Seconds(handler.Result));
         Assert.Contains("stalled", error.Message, StringComparison.Ordinal);
-        Assert.Contains("The last step to produce nothing was 'Start' (it returned null).", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The last step to produce nothing was 'Start' (it returned no event).", error.Message, StringComparison.Ordinal);
         Assert.Equal("StallingFlow", error.WorkflowName);
     }
 

@@ -33,6 +33,9 @@ internal sealed class DurableState(IReadOnlyDictionary<string, StoredValue> stor
         return false;
     }
 
+    /// <summary>Every key the delivery sees: stored ones and those it set.</summary>
+    public IEnumerable<string> Keys => stored.Keys.Union(_changes.Keys, StringComparer.Ordinal);
+
     public void Set(string key, object? value, Type type) => _changes[key] = new Change(value, type, Removed: false);
 
     public bool Remove(string key)

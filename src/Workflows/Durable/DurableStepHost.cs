@@ -1,4 +1,5 @@
 using Workflows.Engine;
+using Workflows.Rules;
 
 namespace Workflows.Durable;
 
@@ -59,31 +60,46 @@ internal sealed class DurableStepHost : IStepHost
 
     public void WriteToStream(Event ev) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Streamed, default));
 
+    /// <summary>The state keys of fan-in batches: this prefix, then the gathered type's full name.</summary>
+    public const string CollectKeyPrefix = "$collect:";
+
+    /// <summary>The fan-in batches this delivery sees still filling: the gathered type's name and how many events each holds.</summary>
+    public IEnumerable<(string Type, int Count)> OpenBatches()
+    {
+        foreach (string key in _state.Keys.ToList())
+        {
+            if (key.StartsWith(CollectKeyPrefix, StringComparison.Ordinal) && Store.TryGet(key, out List<StoredAnswer>? batch) && batch is { Count: > 0 })
+            {
+                string type = key[CollectKeyPrefix.Length..];
+                yield return (type[(type.LastIndexOfAny(['.', '+']) + 1)..], batch.Count);
+            }
+        }
+    }
+
     /// <summary>Fan-in kept in the run's state, so batches survive restarts and commit with the delivery.</summary>
     public IReadOnlyList<T>? Collect<T>(T ev, int count)
         where T : Event
     {
         ArgumentNullException.ThrowIfNull(ev);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
-        string key = "$collect:" + DurableSerializer.Name(typeof(T));
+        string key = CollectKeyPrefix + DurableSerializer.Name(typeof(T));
         lock (_lock)
         {
             List<StoredAnswer> batch = Store.TryGet(key, out List<StoredAnswer>? stored) && stored is not null ? [.. stored] : [];
-            batch.Add(new StoredAnswer(DurableSerializer.Name(ev.GetType()), _serializer.Serialize(ev)));
-            if (batch.Count < count)
+            List<StoredAnswer>? complete = RunRules.Collect(batch, new StoredAnswer(DurableSerializer.Name(ev.GetType()), _serializer.Serialize(ev)), count);
+            Store.Set(key, batch);
+            if (complete is null)
             {
-                Store.Set(key, batch);
                 return null;
             }
 
-            Store.Set(key, batch.GetRange(count, batch.Count - count));
-            var complete = new T[count];
-            for (int i = 0; i < count; i++)
+            var typed = new T[complete.Count];
+            for (int i = 0; i < typed.Length; i++)
             {
-                complete[i] = (T)_serializer.Deserialize(batch[i].Type, batch[i].Payload);
+                typed[i] = (T)_serializer.Deserialize(complete[i].Type, complete[i].Payload);
             }
 
-            return complete;
+            return typed;
         }
     }
 
@@ -126,15 +142,7 @@ internal sealed class DurableStepHost : IStepHost
         // Inside a durable step a sub-workflow runs in memory, as part of the step: it re-runs with the step.
         ArgumentNullException.ThrowIfNull(workflow);
         WorkflowHandler<TStop> child = workflow.RunAsync(start, new RunOptions { TimeProvider = Time }, cancellationToken);
-        await foreach (Event ev in child.StreamEvents(CancellationToken.None).ConfigureAwait(false))
-        {
-            if (ev is not TStop)
-            {
-                WriteToStream(ev);
-            }
-        }
-
-        return await child.Result.ConfigureAwait(false);
+        return await ChildRuns.ForwardAsync(child, this).ConfigureAwait(false);
     }
 
     private void Add(DurableOutput output)

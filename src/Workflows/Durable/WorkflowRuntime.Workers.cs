@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Workflows.Engine;
 using Workflows.Infrastructure;
+using Workflows.Rules;
 
 namespace Workflows.Durable;
 
@@ -272,14 +273,14 @@ public sealed partial class WorkflowRuntime
             : Fail(claim, registration, host, error);
     }
 
-    private DeliveryCommit Suspend(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, string waitingFor) => Commit(claim, registration, DeliveryOutcome.Waiting) with
+    private DeliveryCommit Suspend(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, string waitingFor) => Commit(claim, registration, DeliveryOutcome.Waiting, host) with
     {
         WaitingFor = waitingFor,
         PromptedWaits = host.PromptedWaits,
         Events = [.. host.Outputs.Where(o => o.IsPrompt).Select(o => registration.Record(o.Event, EventRecordKind.Streamed, StepName(registration, claim), []))],
     };
 
-    /// <summary>Records what the step did, in order: sends, stream writes, timers, then what it returned.</summary>
+    /// <summary>Records what the step did, in order: sends, stream writes, timers, then what it returned; each event's fate is the run rules'.</summary>
     private DeliveryCommit Complete(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? output)
     {
         string producer = StepName(registration, claim);
@@ -301,34 +302,34 @@ public sealed partial class WorkflowRuntime
                 continue;
             }
 
-            if (registration.IsStop(ev))
+            bool isStop = registration.IsStop(ev);
+            List<NewDelivery> deliveries = isStop ? [] : registration.DeliveriesOf(ev, produced.Kind == EventRecordKind.Timer ? produced.DueAt : now);
+            EventFate fate = RunRules.Classify(ev, isStop, deliveries.Count);
+            if (fate == EventFate.EndsRun)
             {
                 events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
                 completion = new RunCompletion(WorkflowRunStatus.Completed, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), null);
                 break;
             }
 
-            List<NewDelivery> deliveries = registration.DeliveriesOf(ev, produced.Kind == EventRecordKind.Timer ? produced.DueAt : now);
-            if (ev is InputRequiredEvent)
+            if (fate == EventFate.Unrouted)
             {
-                events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
-                if (deliveries.Count == 0)
-                {
-                    continue;
-                }
-            }
-            else if (deliveries.Count == 0)
-            {
-                completion = new RunCompletion(
-                    WorkflowRunStatus.Failed, null, null,
-                    $"Step '{producer}' produced '{ev.GetType().Name}', but no step of workflow '{registration.Name}' accepts it.");
+                completion = new RunCompletion(WorkflowRunStatus.Failed, null, null, RunMessages.Unrouted(RunMessages.Step(producer), registration.Name, ev.GetType()));
                 break;
             }
 
-            events.Add(registration.Record(ev, produced.Kind, producer, deliveries));
+            if (RunRules.IsStreamed(fate))
+            {
+                events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
+            }
+
+            if (RunRules.IsRouted(fate))
+            {
+                events.Add(registration.Record(ev, produced.Kind, producer, deliveries));
+            }
         }
 
-        return Commit(claim, registration, DeliveryOutcome.Done) with
+        return Commit(claim, registration, DeliveryOutcome.Done, host, lastEmpty: output is null) with
         {
             Events = events,
             StateWrites = host.StateWrites(),
@@ -337,40 +338,39 @@ public sealed partial class WorkflowRuntime
         };
     }
 
-    /// <summary>A failed attempt: retried after its delay, handed to the step's error handler, or the end of the run.</summary>
+    /// <summary>A failed attempt: what the run rules decide — retried after its delay, handed to the step's error handler, or the end of the run.</summary>
     private DeliveryCommit Fail(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Exception error)
     {
-        StepDefinition definition = registration.Definition.Steps[claim.Step];
+        WorkflowDefinition workflow = registration.Definition;
+        StepDefinition definition = workflow.Steps[claim.Step];
         string text = $"{error.GetType().FullName}: {error.Message}";
-        if (claim.Attempt < definition.MaxAttempts)
+        string recoveriesKey = $"$recoveries:{definition.ErrorHandler}";
+        int used = definition.ErrorHandler >= 0 && host.Store.TryGet(recoveriesKey, out int recovered) ? recovered : 0;
+        FailureDecision decision = RunRules.AfterFailure(workflow, claim.Step, claim.Attempt, used, runEnding: false);
+        switch (decision.Action)
         {
-            return Commit(claim, registration, DeliveryOutcome.Retry) with
-            {
-                RetryAt = _options.TimeProvider.GetUtcNow() + definition.DelayAfter(claim.Attempt),
-                Error = text,
-            };
+            case FailureAction.Retry:
+                return Commit(claim, registration, DeliveryOutcome.Retry, host) with
+                {
+                    RetryAt = _options.TimeProvider.GetUtcNow() + decision.Delay,
+                    Error = text,
+                };
+            case FailureAction.Recover:
+                StepDefinition handler = workflow.Steps[decision.Handler];
+                Event failed = new StepFailedEvent(definition.Name, registration.Serializer.Deserialize(claim.Event.Type, claim.Event.Payload), error, claim.Attempt);
+                return Commit(claim, registration, DeliveryOutcome.Failed, host) with
+                {
+                    Error = text,
+                    Events = [registration.Record(failed, EventRecordKind.Routed, definition.Name, [new NewDelivery(decision.Handler, handler.Name, handler.Workers, _options.TimeProvider.GetUtcNow())])],
+                    StateWrites = RecoveryWrite(host, recoveriesKey, used + 1),
+                };
+            default:
+                return Commit(claim, registration, DeliveryOutcome.Failed, host) with
+                {
+                    Error = text,
+                    Completion = new RunCompletion(WorkflowRunStatus.Failed, null, null, RunMessages.StepFailed(definition.Name, claim.Attempt, error.GetType().FullName ?? error.GetType().Name, error.Message)),
+                };
         }
-
-        int handler = definition.ErrorHandler;
-        string recoveriesKey = $"$recoveries:{handler}";
-        int recoveries = handler >= 0 && host.Store.TryGet(recoveriesKey, out int used) ? used : 0;
-        if (handler >= 0 && recoveries < registration.Definition.Steps[handler].MaxRecoveries)
-        {
-            StepDefinition handlerStep = registration.Definition.Steps[handler];
-            Event failed = new StepFailedEvent(definition.Name, registration.Serializer.Deserialize(claim.Event.Type, claim.Event.Payload), error, claim.Attempt);
-            return Commit(claim, registration, DeliveryOutcome.Failed) with
-            {
-                Error = text,
-                Events = [registration.Record(failed, EventRecordKind.Routed, definition.Name, [new NewDelivery(handler, handlerStep.Name, handlerStep.Workers, _options.TimeProvider.GetUtcNow())])],
-                StateWrites = RecoveryWrite(host, recoveriesKey, recoveries + 1),
-            };
-        }
-
-        return Commit(claim, registration, DeliveryOutcome.Failed) with
-        {
-            Error = text,
-            Completion = new RunCompletion(WorkflowRunStatus.Failed, null, null, $"Step '{definition.Name}' failed after {claim.Attempt} attempt(s): {text}"),
-        };
     }
 
     private static List<StateWrite> RecoveryWrite(DurableStepHost host, string key, int count)
@@ -379,7 +379,8 @@ public sealed partial class WorkflowRuntime
         return host.StateWrites().Where(w => w.Key == key).ToList();
     }
 
-    private DeliveryCommit Commit(ClaimedDelivery claim, DurableRegistration registration, DeliveryOutcome outcome) => new()
+    /// <summary>A commit of the delivery, with the message the run fails with if the store finds it has nothing left to do.</summary>
+    private DeliveryCommit Commit(ClaimedDelivery claim, DurableRegistration registration, DeliveryOutcome outcome, DurableStepHost host, bool lastEmpty = false) => new()
     {
         DeliveryId = claim.DeliveryId,
         WorkerId = _options.WorkerId,
@@ -387,8 +388,7 @@ public sealed partial class WorkflowRuntime
         Outcome = outcome,
         PromptedWaits = claim.PromptedWaits,
         AcceptsExternalEvents = registration.Definition.AcceptsExternalEvents,
-        StallMessage = $"Run '{claim.Run.RunId}' of workflow '{registration.Name}' stalled: no delivery is pending, no step is running or waiting, " +
-            $"and no StopEvent was produced. The last step to finish was '{StepName(registration, claim)}'.",
+        StallMessage = RunMessages.Stalled(claim.Run.RunId, registration.Name, lastEmpty ? StepName(registration, claim) : null, host.OpenBatches()),
     };
 
     private static string StepName(DurableRegistration registration, ClaimedDelivery claim) => registration.Definition.Steps[claim.Step].Name;

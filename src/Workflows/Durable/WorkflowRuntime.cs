@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using Workflows.Infrastructure;
+using Workflows.Rules;
 
 namespace Workflows.Durable;
 
@@ -250,7 +251,8 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             case ExternalResult.RunNotFound:
                 throw new WorkflowRunNotFoundException(runId);
             case ExternalResult.RunEnded:
-                throw new InvalidOperationException($"Run '{runId}' of workflow '{run.Workflow}' has ended; it accepts no more events.");
+                RunRecord ended = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? run;
+                throw new InvalidOperationException(RunMessages.Ended(runId, run.Workflow, ended.Status, "accepts no more events"));
             case ExternalResult.NotAccepted:
                 throw new ArgumentException(NotAccepted(registration, ev), nameof(ev));
             default:
@@ -433,23 +435,17 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
 
         if (registration.Definition.Fingerprint != run.Fingerprint)
         {
-            throw new WorkflowVersionMismatchException(VersionMismatch.Describe(run, registration.Definition));
+            throw new WorkflowVersionMismatchException(DescribeMismatch(run, registration.Definition));
         }
 
         return registration;
     }
 
-    private static string NotAccepted(DurableRegistration registration, Event ev)
-    {
-        var accepted = registration.Definition.Graph.Steps
-            .Select(s => s.Accepts)
-            .Where(e => e.Kind == EventKind.HumanResponse)
-            .Select(e => e.Name)
-            .Distinct()
-            .ToList();
-        return $"Workflow '{registration.Name}' has no step that takes '{ev.GetType().Name}' and no step waiting for one. " +
-            $"It takes from outside: {(accepted.Count == 0 ? "nothing" : string.Join(", ", accepted))} (and what its steps wait for).";
-    }
+    private static string NotAccepted(DurableRegistration registration, Event ev) =>
+        RunMessages.NotAccepted(registration.Name, ev.GetType(), registration.Definition.ExternalEvents);
+
+    private static string DescribeMismatch(RunRecord run, WorkflowDefinition current) =>
+        RunMessages.VersionMismatch(run.RunId, run.Workflow, run.Fingerprint, run.Shape, current.Fingerprint, current.Shape);
 
     private async Task CheckUnfinishedRunsAsync(CancellationToken cancellationToken)
     {
@@ -463,7 +459,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 {
                     if (_registrations.TryGetValue(run.Workflow, out DurableRegistration? registration) && registration.Definition.Fingerprint != run.Fingerprint)
                     {
-                        problems.Add(VersionMismatch.Describe(run, registration.Definition));
+                        problems.Add(DescribeMismatch(run, registration.Definition));
                     }
                 }
 

@@ -25,6 +25,7 @@ public sealed class WorkflowDefinition
         Fingerprint = fingerprint;
         Shape = shape;
         AcceptsExternalEvents = HasExternalInput(graph);
+        ExternalEvents = [.. graph.Events.Where(e => e.Kind == EventKind.HumanResponse)];
     }
 
     /// <summary>A hash of <see cref="Shape"/>: equal fingerprints mean a stored run can be resumed.</summary>
@@ -45,6 +46,9 @@ public sealed class WorkflowDefinition
     /// <summary>Whether some step consumes a <see cref="HumanResponseEvent"/>, so the run may wait for
     /// one from outside when it has nothing else to do.</summary>
     public bool AcceptsExternalEvents { get; }
+
+    /// <summary>The event types its runs take from outside: the HumanResponseEvent types its steps take or wait for.</summary>
+    internal IReadOnlyList<GraphEvent> ExternalEvents { get; }
 
     /// <summary>The step at <paramref name="index"/>, without bounds-check indirection.</summary>
     internal StepDefinition this[int index] => _steps[index];

@@ -1,32 +1,32 @@
 using System.Diagnostics;
 using Workflows.Diagnostics;
-using Workflows.Engine;
 using Workflows.Infrastructure;
+using Workflows.Rules;
 
-namespace Workflows;
+namespace Workflows.Engine;
 
 // Running steps: worker limits, inline invocation, asynchronous completion, retries and timeouts.
-public abstract partial class WorkflowHandler
+internal abstract partial class InMemoryRun
 {
     // The run whose loop is executing a step synchronously on this thread, so ctx.Send can skip the inbox.
     [ThreadStatic]
-    private static WorkflowHandler? t_inlineRun;
+    private static InMemoryRun? t_inlineRun;
 
     private int _inlineStep = Producer.UnknownStep;
 
     private void Deliver(int step, Event ev, long waitingSince = 0)
     {
         StepDefinition definition = _definition[step];
-        if (_slots is { } slots && slots[step].Active >= definition.Workers)
+        if (_slots.IsFull(step, definition.Workers))
         {
-            (slots[step].Waiting ??= new Queue<WaitingEvent>()).Enqueue(new WaitingEvent(ev, Stopwatch.GetTimestamp()));
+            _slots.Wait(step, ev, Stopwatch.GetTimestamp());
             return;
         }
 
         if (definition.Workers > 1)
         {
             // A step that asked for concurrency runs on the thread pool, so even synchronous bodies overlap.
-            BeginInFlight(step);
+            _slots.Begin(step, _definition.Steps.Count);
             _ = RunInvocationAsync(step, ev, attempt: default, onThreadPool: true, waitingSince);
             return;
         }
@@ -36,7 +36,7 @@ public abstract partial class WorkflowHandler
 
     private void InvokeInline(int step, Event ev, StepDefinition definition, long waitingSince)
     {
-        WorkflowHandler? outerRun = t_inlineRun;
+        InMemoryRun? outerRun = t_inlineRun;
         int outerStep = _inlineStep;
         t_inlineRun = this;
         _inlineStep = step;
@@ -57,29 +57,22 @@ public abstract partial class WorkflowHandler
             return;
         }
 
-        BeginInFlight(step);
+        _slots.Begin(step, _definition.Steps.Count);
         _ = RunInvocationAsync(step, ev, attempt, onThreadPool: false, waitingSince: 0);
-    }
-
-    private void BeginInFlight(int step)
-    {
-        _inFlight++;
-        (_slots ??= new StepSlot[_definition.Steps.Count])[step].Active++;
     }
 
     /// <summary>Starts waiting events of a step that just freed a worker.</summary>
     private void DeliverWaiting(int step)
     {
-        ref StepSlot slot = ref _slots![step];
-        while (slot.Waiting is { Count: > 0 } waiting && slot.Active < _definition[step].Workers && Status == WorkflowRunStatus.Running)
+        int workers = _definition[step].Workers;
+        while (Status == WorkflowRunStatus.Running && _slots.TryTakeWaiting(step, workers, out WaitingEvent next))
         {
-            WaitingEvent next = waiting.Dequeue();
             Deliver(step, next.Event, next.Since);
         }
     }
 
     /// <summary>
-    /// Finishes an invocation off the loop: awaits the attempt, retries while attempts remain, and
+    /// Finishes an invocation off the loop: awaits the attempt, retries while the rules say so, and
     /// reports the outcome to the loop through the inbox. Never throws.
     /// </summary>
     private async Task RunInvocationAsync(int step, Event ev, ValueTask<Event?> attempt, bool onThreadPool, long waitingSince)
@@ -96,22 +89,22 @@ public abstract partial class WorkflowHandler
             try
             {
                 Event? output = await attempt.ConfigureAwait(false);
-                Post(InboxMessage.Completed(step, output));
+                _inbox.Post(InboxMessage.Completed(step, output));
                 return;
             }
-            catch (Exception error) when (WillRetry(definition, number, error))
+            catch (Exception error) when (RunRules.WillRetry(definition, number, IsEnding(error)))
             {
                 // Retried below, after the delay.
             }
             catch (Exception error)
             {
-                Post(InboxMessage.Failed(step, new StepFailure(ev, error, number)));
+                _inbox.Post(InboxMessage.Failed(step, new StepFailure(ev, error, number)));
                 return;
             }
 
             try
             {
-                TimeSpan delay = definition.DelayAfter(number);
+                TimeSpan delay = RunRules.RetryDelay(definition, number);
                 if (delay > TimeSpan.Zero)
                 {
                     await Task.Delay(delay, _time, RunToken).ConfigureAwait(false);
@@ -119,7 +112,7 @@ public abstract partial class WorkflowHandler
             }
             catch (OperationCanceledException error)
             {
-                Post(InboxMessage.Failed(step, new StepFailure(ev, error, number)));
+                _inbox.Post(InboxMessage.Failed(step, new StepFailure(ev, error, number)));
                 return;
             }
 
@@ -127,10 +120,7 @@ public abstract partial class WorkflowHandler
         }
     }
 
-    /// <summary>Whether a failed attempt is followed by another: attempts remain and the run is not ending.</summary>
-    private bool WillRetry(StepDefinition definition, int number, Exception error) => number < definition.MaxAttempts && !IsEnding(error);
-
-    /// <summary>Whether an error only reflects that the run itself is ending (so no retry).</summary>
+    /// <summary>Whether an error only reflects that the run itself is ending (so no retry, no recovery).</summary>
     private bool IsEnding(Exception error) =>
         Status != WorkflowRunStatus.Running ||
         (error is OperationCanceledException && Volatile.Read(ref _cts) is { IsCancellationRequested: true });
@@ -144,7 +134,7 @@ public abstract partial class WorkflowHandler
             return InvokeObservedAsync(observer, new StepAttempt(definition.Name, ev, number, queueWait), step, definition);
         }
 
-        return InvokeAttemptCore(step, ev, definition, number);
+        return StepInvoker.Invoke(_dispatcher, step, ev, Context, definition, number, this, _time);
     }
 
     /// <summary>
@@ -153,21 +143,46 @@ public abstract partial class WorkflowHandler
     /// </summary>
     private async ValueTask<Event?> InvokeObservedAsync(WorkflowObserver observer, StepAttempt attempt, int step, StepDefinition definition)
     {
-        object? state = observer.StepStarting(this, attempt);
+        object? state = observer.StepStarting(Handle, attempt);
         try
         {
-            Event? output = await InvokeAttemptCore(step, attempt.Event, definition, attempt.Attempt).ConfigureAwait(false);
-            observer.StepSucceeded(this, attempt, output, state);
+            Event? output = await StepInvoker.Invoke(_dispatcher, step, attempt.Event, Context, definition, attempt.Attempt, this, _time).ConfigureAwait(false);
+            observer.StepSucceeded(Handle, attempt, output, state);
             return output;
         }
         catch (Exception error)
         {
-            observer.StepFailed(this, attempt, error, WillRetry(definition, attempt.Attempt, error), state);
+            observer.StepFailed(Handle, attempt, error, RunRules.WillRetry(definition, attempt.Attempt, IsEnding(error)), state);
             throw;
         }
     }
 
-    /// <summary>One attempt: a direct call through the generated dispatcher, bounded by the step's timeout.</summary>
-    private ValueTask<Event?> InvokeAttemptCore(int step, Event ev, StepDefinition definition, int number) =>
-        StepInvoker.Invoke(_dispatcher, step, ev, _context, definition, number, this, _time);
+    /// <summary>Hands a step's final failure to its error handler, as a <see cref="StepFailedEvent"/> for that handler alone, when the rules say so.</summary>
+    private bool TryRecover(int step, StepFailure failure)
+    {
+        int covering = _definition[step].ErrorHandler;
+        int used = covering >= 0 && _recoveries is { } recoveries ? recoveries[covering] : 0;
+        int handler = RunRules.RecoveringHandler(_definition, step, used, IsEnding(failure.Error));
+        if (handler < 0)
+        {
+            return false;
+        }
+
+        (_recoveries ??= new int[_definition.Steps.Count])[handler]++;
+        var failed = new StepFailedEvent(_definition[step].Name, failure.Event, failure.Error, failure.Attempts);
+        _observer?.EventRouted(Handle, failed, _definition[step].Name);
+        Deliver(handler, failed);
+        return true;
+    }
+
+    private void Produce(Event? output, int producer)
+    {
+        if (output is null)
+        {
+            _lastEmptyProducer = producer;
+            return;
+        }
+
+        _local.Enqueue(new PendingEvent(output, producer));
+    }
 }

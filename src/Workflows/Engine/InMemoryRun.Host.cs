@@ -1,0 +1,201 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Workflows.Rules;
+
+namespace Workflows.Engine;
+
+// What reaches the run from its steps (the WorkflowContext's host) and from outside (SendEventAsync, StreamEvents).
+internal abstract partial class InMemoryRun
+{
+    private RunStream _stream;
+    private RunInputs? _inputs;
+    private int _pendingTimers;
+
+    /// <summary>Waiters, fan-in batches and children: made on first use.</summary>
+    private RunInputs Inputs
+    {
+        get
+        {
+            RunInputs? inputs = Volatile.Read(ref _inputs);
+            return inputs ?? Interlocked.CompareExchange(ref _inputs, new RunInputs(), null) ?? _inputs!;
+        }
+    }
+
+    TimeProvider IStepHost.Time => _time;
+
+    void IStepHost.Send(Event ev)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        if (t_inlineRun == this)
+        {
+            // On the loop's own thread, inside a synchronous step: no hop, no allocation.
+            _local.Enqueue(new PendingEvent(ev, _inlineStep));
+            return;
+        }
+
+        _inbox.Post(InboxMessage.Routed(ev, Producer.UnknownStep));
+    }
+
+    /// <summary>
+    /// A timer on the run's clock that routes the event when due. A pending timer keeps the run from
+    /// counting as stalled; the run's end disposes it.
+    /// </summary>
+    void IStepHost.SendAt(Event ev, DateTimeOffset when)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        TimeSpan delay = when - _time.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            ((IStepHost)this).Send(ev);
+            return;
+        }
+
+        Interlocked.Increment(ref _pendingTimers);
+        new DelayedSend(this, ev).Start(_time, delay, RunToken);
+    }
+
+    /// <summary>
+    /// A timer fired: its event is routed before the count drops, so the loop never sees "nothing
+    /// pending" in between; then the loop is woken once more, so a loop already waiting re-checks
+    /// whether it has stalled.
+    /// </summary>
+    internal void TimerFired(Event ev)
+    {
+        _inbox.Post(InboxMessage.Routed(ev, Producer.UnknownStep));
+        Interlocked.Decrement(ref _pendingTimers);
+        _inbox.Post(InboxMessage.Wake());
+    }
+
+    /// <summary>A timer was dropped because the run ended.</summary>
+    internal void TimerDropped() => Interlocked.Decrement(ref _pendingTimers);
+
+    public void WriteToStream(Event ev)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        _observer?.EventStreamed(Handle, ev);
+        _stream.Write(ev, this);
+    }
+
+    IReadOnlyList<T>? IStepHost.Collect<T>(T ev, int count)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return Inputs.Collect(ev, count);
+    }
+
+    async ValueTask<TResponse> IStepHost.WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var waiter = new ResponseWaiter<TResponse>();
+        RunInputs inputs = Inputs;
+        if (!inputs.TryAddWaiter(waiter, this))
+        {
+            ThrowIfEnded("cannot wait for input");
+        }
+
+        // Registered before the prompt is visible, so an answer can never arrive before its waiter.
+        WriteToStream(prompt);
+        using CancellationTokenRegistration byCaller = cancellationToken.UnsafeRegister(static (state, token) => ((ResponseWaiter)state!).Abandon(new OperationCanceledException(token)), waiter);
+        using CancellationTokenRegistration byRun = RunToken.UnsafeRegister(static (state, token) => ((ResponseWaiter)state!).Abandon(new OperationCanceledException(token)), waiter);
+        try
+        {
+            return await waiter.Answer.ConfigureAwait(false);
+        }
+        finally
+        {
+            inputs.RemoveWaiter(waiter);
+        }
+    }
+
+    async Task<TChildStop> IStepHost.RunChildAsync<TChildStart, TChildStop>(IWorkflow<TChildStart, TChildStop> workflow, TChildStart start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        ArgumentNullException.ThrowIfNull(start);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(RunToken, cancellationToken);
+
+        // The child shares the clock and the observers; telemetry makes its span a child of this step's.
+        WorkflowHandler<TChildStop> child = workflow.RunAsync(start, new RunOptions { TimeProvider = _time, Observer = _userObserver }, cancellation.Token);
+        RunInputs inputs = Inputs;
+        inputs.AddChild(child.Run);
+        try
+        {
+            return await ChildRuns.ForwardAsync(child, this).ConfigureAwait(false);
+        }
+        finally
+        {
+            inputs.RemoveChild(child.Run);
+        }
+    }
+
+    /// <summary>
+    /// An event from outside: to the oldest step waiting for its type, else to the steps that accept
+    /// it, else to a running sub-workflow that would take it.
+    /// </summary>
+    public ValueTask SendEventAsync(Event ev)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        ThrowIfEnded("accepts no more events");
+        if (Volatile.Read(ref _inputs)?.TakeWaiterFor(ev) is { } waiter)
+        {
+            waiter.Complete(ev);
+            return default;
+        }
+
+        if (IsStop(ev) || _dispatcher.Route(ev).IsEmpty)
+        {
+            if (ChildTaking(ev) is { } child)
+            {
+                return child.SendEventAsync(ev);
+            }
+
+            throw new ArgumentException(RunMessages.NotAccepted(WorkflowName, ev.GetType(), _definition.ExternalEvents), nameof(ev));
+        }
+
+        _inbox.Post(InboxMessage.Routed(ev, Producer.Outside));
+        return default;
+    }
+
+    /// <summary>Takes the run's one stream; <see langword="null"/> when it was already taken.</summary>
+    public IAsyncEnumerable<Event>? TakeStream(CancellationToken cancellationToken) =>
+        _stream.TryTake() ? ReadStreamAsync(_stream.Reader(this), cancellationToken) : null;
+
+    private static async IAsyncEnumerable<Event> ReadStreamAsync(ChannelReader<Event> reader, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (reader.TryRead(out Event? ev))
+            {
+                yield return ev;
+            }
+        }
+    }
+
+    /// <summary>Whether this run, as it is now, would take <paramref name="ev"/> from outside.</summary>
+    private bool CanTake(Event ev) =>
+        Status == WorkflowRunStatus.Running &&
+        (Volatile.Read(ref _inputs)?.HasWaiterFor(ev) == true || (!IsStop(ev) && !_dispatcher.Route(ev).IsEmpty));
+
+    /// <summary>The running sub-workflow that would take <paramref name="ev"/>, searched depth-first.</summary>
+    private InMemoryRun? ChildTaking(Event ev)
+    {
+        if (Volatile.Read(ref _inputs) is not { } inputs)
+        {
+            return null;
+        }
+
+        foreach (InMemoryRun child in inputs.Children())
+        {
+            if (child.CanTake(ev))
+            {
+                return child;
+            }
+
+            if (child.ChildTaking(ev) is { } grandchild)
+            {
+                return grandchild;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+
+namespace Workflows.Rules;
+
+/// <summary>
+/// Every message a run gives its user about the run itself, built in one place so that a run in
+/// memory and a durable run say the same thing about the same mistake.
+/// </summary>
+internal static class RunMessages
+{
+    /// <summary>Who produced an event, for messages: a step by name.</summary>
+    public static string Step(string name) => $"Step '{name}'";
+
+    /// <summary>Who produced an event when it was the caller starting the run.</summary>
+    public const string Caller = "The caller of RunAsync";
+
+    /// <summary>Who produced an event sent in from outside.</summary>
+    public const string Outside = "SendEventAsync";
+
+    /// <summary>Who produced an event with <c>ctx.Send</c> from a step's asynchronous continuation, when the host cannot tell which step it was.</summary>
+    public const string SomeStep = "A step (with ctx.Send)";
+
+    /// <summary>An event that reaches no step (<see cref="EventFate.Unrouted"/>): the run fails with this.</summary>
+    /// <param name="producer">Who produced it (<see cref="Step"/>, <see cref="Caller"/>, …).</param>
+    /// <param name="workflow">The workflow's name.</param>
+    /// <param name="eventType">The event's type.</param>
+    /// <returns>The message.</returns>
+    public static string Unrouted(string producer, string workflow, Type eventType) =>
+        $"{producer} produced '{eventType.Name}', but no step of workflow '{workflow}' accepts it. " +
+        $"Add a step that takes it, or declare it with [Emits(typeof({eventType.Name}))] so the analyzers check the graph.";
+
+    /// <summary>
+    /// A run that can make no more progress: nothing pending, nothing running, no timer, nothing it
+    /// could take from outside, and no StopEvent.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workflow">The workflow's name.</param>
+    /// <param name="lastEmptyStep">The last step that produced no event, if any.</param>
+    /// <param name="openBatches">Fan-in batches that never filled: the gathered type's name and how many it holds.</param>
+    /// <returns>The message.</returns>
+    public static string Stalled(string runId, string workflow, string? lastEmptyStep, IEnumerable<(string Type, int Count)> openBatches)
+    {
+        var text = new StringBuilder($"Run '{runId}' of workflow '{workflow}' stalled: no event is pending, no step is running, and no StopEvent was produced.");
+        if (lastEmptyStep is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" The last step to produce nothing was '{lastEmptyStep}' (it returned no event).");
+        }
+
+        foreach ((string type, int count) in openBatches)
+        {
+            if (count > 0)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" ctx.Collect holds {count} '{type}' event(s) of a batch that never filled.");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>An event sent in from outside that no step takes and no step waits for.</summary>
+    /// <param name="workflow">The workflow's name.</param>
+    /// <param name="eventType">The event's type.</param>
+    /// <param name="external">The event types the workflow takes from outside.</param>
+    /// <returns>The message.</returns>
+    public static string NotAccepted(string workflow, Type eventType, IReadOnlyList<GraphEvent> external) =>
+        $"Workflow '{workflow}' has no step that accepts '{eventType.Name}' and no step is waiting for one. " +
+        $"It accepts from outside: {(external.Count == 0 ? "nothing" : string.Join(", ", external.Select(e => e.Name)))}.";
+
+    /// <summary>Something asked of a run that has ended.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workflow">The workflow's name.</param>
+    /// <param name="status">How it ended.</param>
+    /// <param name="consequence">What it therefore does not do ("accepts no more events").</param>
+    /// <returns>The message.</returns>
+    public static string Ended(string runId, string workflow, WorkflowRunStatus status, string consequence) =>
+        $"Run '{runId}' of workflow '{workflow}' has {Describe(status)}; it {consequence}.";
+
+    /// <summary>A run that was cancelled.</summary>
+    public static string Cancelled(string runId, string workflow) => $"Run '{runId}' of workflow '{workflow}' was cancelled.";
+
+    /// <summary>A step waiting for input when its run completed without it.</summary>
+    public static string CompletedWhileWaiting(string runId, string workflow) =>
+        $"Run '{runId}' of workflow '{workflow}' completed while a step was still waiting for input.";
+
+    /// <summary>A step that failed for good, as a durable run records it.</summary>
+    /// <param name="step">The step's name.</param>
+    /// <param name="attempts">How many attempts it made.</param>
+    /// <param name="errorType">The full name of its exception's type.</param>
+    /// <param name="message">The exception's message.</param>
+    /// <returns>The message.</returns>
+    public static string StepFailed(string step, int attempts, string errorType, string message) =>
+        $"Step '{step}' failed after {attempts} attempt(s): {errorType}: {message}";
+
+    /// <summary>A stored run whose workflow's shape changed since it started.</summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="workflow">The workflow's name.</param>
+    /// <param name="storedFingerprint">The fingerprint it started under.</param>
+    /// <param name="storedShape">The shape it started under.</param>
+    /// <param name="fingerprint">This build's fingerprint.</param>
+    /// <param name="shape">This build's shape.</param>
+    /// <returns>The message, with what changed line by line.</returns>
+    public static string VersionMismatch(string runId, string workflow, string storedFingerprint, string storedShape, string fingerprint, string shape)
+    {
+        string[] before = storedShape.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] now = shape.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        IEnumerable<string> removed = before.Except(now, StringComparer.Ordinal).Select(line => "  - " + line);
+        IEnumerable<string> added = now.Except(before, StringComparer.Ordinal).Select(line => "  + " + line);
+        return $"Run '{runId}' of workflow '{workflow}' started under fingerprint {storedFingerprint}; this build's is {fingerprint}. Changed:\n" +
+            string.Join("\n", removed.Concat(added));
+    }
+
+    /// <summary>The text of an outcome, for messages: "completed", "failed", ….</summary>
+    public static string Describe(WorkflowRunStatus status) => status switch
+    {
+        WorkflowRunStatus.Completed => "completed",
+        WorkflowRunStatus.Failed => "failed",
+        WorkflowRunStatus.Cancelled => "been cancelled",
+        WorkflowRunStatus.TimedOut => "timed out",
+        _ => "not ended",
+    };
+}

@@ -1,0 +1,110 @@
+using Workflows.Infrastructure;
+
+namespace Workflows.Rules;
+
+/// <summary>
+/// The run rules, in one place: what becomes of a produced event, what follows a failed attempt,
+/// how a fan-in batch fills. Pure functions of their arguments, without side effects: the in-memory
+/// host (<see cref="Engine.InMemoryRun"/>) and the durable host (<see cref="Durable.WorkflowRuntime"/>)
+/// both call them and only apply the decisions, so the two can never disagree on what a run does.
+/// The user-facing messages live beside them, in <see cref="RunMessages"/>.
+/// </summary>
+internal static class RunRules
+{
+    /// <summary>What becomes of <paramref name="ev"/>, produced by a run.</summary>
+    /// <param name="ev">The event.</param>
+    /// <param name="isStop">Whether it is the workflow's StopEvent type.</param>
+    /// <param name="consumers">How many steps accept it (the generated dispatcher's route).</param>
+    /// <returns>Its fate.</returns>
+    public static EventFate Classify(Event ev, bool isStop, int consumers)
+    {
+        if (isStop)
+        {
+            return EventFate.EndsRun;
+        }
+
+        if (ev is InputRequiredEvent)
+        {
+            return consumers == 0 ? EventFate.Streamed : EventFate.StreamedAndRouted;
+        }
+
+        return consumers == 0 ? EventFate.Unrouted : EventFate.Routed;
+    }
+
+    /// <summary>Whether an event of this fate is written to the run's stream.</summary>
+    public static bool IsStreamed(EventFate fate) => fate is EventFate.Streamed or EventFate.StreamedAndRouted;
+
+    /// <summary>Whether an event of this fate goes to steps.</summary>
+    public static bool IsRouted(EventFate fate) => fate is EventFate.Routed or EventFate.StreamedAndRouted;
+
+    /// <summary>
+    /// Whether a failed attempt is followed by another: attempts remain, and the run is not ending
+    /// (a step failing because its run was cancelled or timed out is not retried).
+    /// </summary>
+    /// <param name="step">The step.</param>
+    /// <param name="attempt">The attempt that failed, from 1.</param>
+    /// <param name="runEnding">Whether the run is ending (cancelled, timed out, completed).</param>
+    /// <returns>Whether to try again.</returns>
+    public static bool WillRetry(StepDefinition step, int attempt, bool runEnding) => attempt < step.MaxAttempts && !runEnding;
+
+    /// <summary>How long to wait after failed attempt <paramref name="attempt"/> before the next one.</summary>
+    public static TimeSpan RetryDelay(StepDefinition step, int attempt) => step.DelayAfter(attempt);
+
+    /// <summary>
+    /// The error handler that takes a step's final failure, or -1 when the run fails: the step's
+    /// <see cref="CatchErrorsAttribute"/> handler, while it has recoveries left in this run.
+    /// </summary>
+    /// <param name="workflow">The workflow.</param>
+    /// <param name="step">The step that failed for good.</param>
+    /// <param name="recoveriesUsed">How many failures the step's handler already turned into events in this run.</param>
+    /// <param name="runEnding">Whether the run is ending: then nothing recovers.</param>
+    /// <returns>The handler's index, or -1.</returns>
+    public static int RecoveringHandler(WorkflowDefinition workflow, int step, int recoveriesUsed, bool runEnding)
+    {
+        int handler = workflow[step].ErrorHandler;
+        return handler >= 0 && !runEnding && recoveriesUsed < workflow[handler].MaxRecoveries ? handler : -1;
+    }
+
+    /// <summary>The whole decision after a failed attempt: retry, recover through a handler, or fail the run.</summary>
+    /// <param name="workflow">The workflow.</param>
+    /// <param name="step">The step whose attempt failed.</param>
+    /// <param name="attempt">The attempt that failed, from 1.</param>
+    /// <param name="recoveriesUsed">How many failures the step's handler already recovered in this run.</param>
+    /// <param name="runEnding">Whether the run is ending.</param>
+    /// <returns>The decision.</returns>
+    public static FailureDecision AfterFailure(WorkflowDefinition workflow, int step, int attempt, int recoveriesUsed, bool runEnding)
+    {
+        StepDefinition definition = workflow[step];
+        if (WillRetry(definition, attempt, runEnding))
+        {
+            return FailureDecision.Retry(RetryDelay(definition, attempt));
+        }
+
+        int handler = RecoveringHandler(workflow, step, recoveriesUsed, runEnding);
+        return handler >= 0 ? FailureDecision.Recover(handler) : FailureDecision.FailRun;
+    }
+
+    /// <summary>
+    /// Fan-in: adds <paramref name="item"/> to <paramref name="batch"/> (arrival order) and, once
+    /// <paramref name="count"/> items are there, takes the first <paramref name="count"/> out as the
+    /// complete batch; later arrivals start the next one.
+    /// </summary>
+    /// <typeparam name="T">What is gathered (an event, or an event as stored).</typeparam>
+    /// <param name="batch">The items gathered so far; changed in place.</param>
+    /// <param name="item">The item that arrived.</param>
+    /// <param name="count">How many make a batch; at least 1.</param>
+    /// <returns>The complete batch, or <see langword="null"/> while it is still filling.</returns>
+    public static List<T>? Collect<T>(List<T> batch, T item, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        batch.Add(item);
+        if (batch.Count < count)
+        {
+            return null;
+        }
+
+        List<T> complete = batch.GetRange(0, count);
+        batch.RemoveRange(0, count);
+        return complete;
+    }
+}
