@@ -20,7 +20,7 @@ namespace Workflows.Hosting;
 /// // then inject WorkflowRuntime to start runs, send answers, read them
 /// </code>
 /// </example>
-public sealed class WorkflowsBuilder
+public sealed class WorkflowsBuilder : IWorkflowStoreBuilder
 {
     internal WorkflowsBuilder(IServiceCollection services) => Services = services;
 
@@ -37,12 +37,33 @@ public sealed class WorkflowsBuilder
     /// <returns>This builder.</returns>
     public WorkflowsBuilder UseStore(Func<IServiceProvider, IWorkflowStore> store, Action<WorkflowRuntimeOptions>? configure = null)
     {
+        UseStore<IWorkflowStore>(store, configure);
+        return this;
+    }
+
+    /// <summary>
+    /// Runs durable workflows in the store <paramref name="store"/> makes, which is also registered as
+    /// a <typeparamref name="TStore"/> service (modules find the store they build on that way: the
+    /// server's webhooks take a <c>SqlWorkflowStore</c>).
+    /// </summary>
+    /// <typeparam name="TStore">The type the store is registered as, besides <see cref="IWorkflowStore"/>.</typeparam>
+    /// <param name="store">Makes the store.</param>
+    /// <param name="configure">Sets the runtime's options.</param>
+    public void UseStore<TStore>(Func<IServiceProvider, TStore> store, Action<WorkflowRuntimeOptions>? configure = null)
+        where TStore : class, IWorkflowStore
+    {
         ArgumentNullException.ThrowIfNull(store);
+        Services.TryAddSingleton(store);
+        if (typeof(TStore) != typeof(IWorkflowStore))
+        {
+            Services.TryAddSingleton<IWorkflowStore>(provider => provider.GetRequiredService<TStore>());
+        }
+
         Services.TryAddSingleton(provider =>
         {
             var options = new WorkflowRuntimeOptions();
             configure?.Invoke(options);
-            var runtime = new WorkflowRuntime(store(provider), options);
+            var runtime = new WorkflowRuntime(provider.GetRequiredService<IWorkflowStore>(), options);
             foreach (DurableWorkflowRegistration registration in provider.GetServices<DurableWorkflowRegistration>())
             {
                 registration.Register(runtime, provider);
@@ -51,7 +72,6 @@ public sealed class WorkflowsBuilder
             return runtime;
         });
         Services.AddHostedService<WorkflowRuntimeService>();
-        return this;
     }
 
     /// <summary>

@@ -1,4 +1,4 @@
-using Workflows.Durable.Sql;
+using Workflows.Sql;
 
 namespace Workflows.Postgres;
 
@@ -33,21 +33,22 @@ internal sealed class PostgresDialect : SqlDialect
             "CREATE INDEX wf_deliveries_run ON wf_deliveries (run_id, step, status)",
             "CREATE TABLE wf_state (run_id TEXT NOT NULL, key TEXT NOT NULL, version BIGINT NOT NULL, type TEXT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
         ],
+        // Version 2 also created the webhook tables; they now belong to the webhook module
+        // (Workflows.Server), which creates them if missing, so this step makes only the feed.
         [
             "CREATE TABLE wf_run_changes (change_id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL, workflow TEXT NOT NULL, from_status INTEGER NOT NULL, to_status INTEGER NOT NULL, at BIGINT NOT NULL, seq BIGINT NOT NULL)",
-            "CREATE TABLE wf_webhooks (webhook_id TEXT PRIMARY KEY, url TEXT NOT NULL, events TEXT NOT NULL, workflow TEXT NULL, secret TEXT NOT NULL, description TEXT NULL, enabled INTEGER NOT NULL, created_at BIGINT NOT NULL)",
-            """
-            CREATE TABLE wf_webhook_deliveries (
-                delivery_id BIGSERIAL PRIMARY KEY, webhook_id TEXT NOT NULL, message_id TEXT NOT NULL, topic TEXT NOT NULL, run_id TEXT NOT NULL,
-                payload TEXT NOT NULL, status INTEGER NOT NULL, attempts INTEGER NOT NULL, next_attempt_at BIGINT NOT NULL, lease_owner TEXT NULL, lease_expires BIGINT NULL,
-                last_status_code INTEGER NULL, last_error TEXT NULL, created_at BIGINT NOT NULL, finished_at BIGINT NULL)
-            """,
-            "CREATE INDEX wf_webhook_deliveries_due ON wf_webhook_deliveries (next_attempt_at, delivery_id) WHERE status IN (0, 1)",
-            "CREATE INDEX wf_webhook_deliveries_log ON wf_webhook_deliveries (webhook_id, delivery_id)",
-            "CREATE INDEX wf_webhook_deliveries_order ON wf_webhook_deliveries (webhook_id, run_id, delivery_id) WHERE status IN (0, 1)",
-            "CREATE TABLE wf_webhook_attempts (delivery_id BIGINT NOT NULL, attempt INTEGER NOT NULL, at BIGINT NOT NULL, status_code INTEGER NULL, error TEXT NULL, duration_ms BIGINT NOT NULL, PRIMARY KEY (delivery_id, attempt))",
+        ],
+        [
+            "ALTER TABLE wf_runs ADD COLUMN failure TEXT NULL",
         ],
     ];
+
+    public override string BigInt => "BIGINT";
+
+    public override string AutoIncrementKey => "BIGSERIAL PRIMARY KEY";
+
+    // Two processes starting at once must not both change the schema.
+    public override string? SchemaLock => "SELECT pg_advisory_xact_lock(7720261121)";
 
     // Locks the delivery and its run together, skipping both if another worker holds either: a claim
     // never waits, so it can never deadlock with a commit (which locks the run, then its deliveries).

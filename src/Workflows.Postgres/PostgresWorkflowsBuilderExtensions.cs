@@ -1,5 +1,5 @@
 using Workflows.Durable;
-using Workflows.Hosting;
+using Workflows.Sql;
 
 namespace Workflows.Postgres;
 
@@ -7,14 +7,17 @@ namespace Workflows.Postgres;
 public static class PostgresWorkflowsBuilderExtensions
 {
     /// <summary>Runs durable workflows in the PostgreSQL database <paramref name="connectionString"/> names, started and stopped with the host.</summary>
-    /// <param name="builder">The builder from <c>AddWorkflows()</c>.</param>
+    /// <typeparam name="TBuilder">The builder, e.g. the one <c>AddWorkflows()</c> returns.</typeparam>
+    /// <param name="builder">The builder.</param>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <param name="configure">Sets the runtime's options.</param>
     /// <returns>The builder.</returns>
-    public static WorkflowsBuilder UsePostgres(this WorkflowsBuilder builder, string connectionString, Action<WorkflowRuntimeOptions>? configure = null)
+    public static TBuilder UsePostgres<TBuilder>(this TBuilder builder, string connectionString, Action<WorkflowRuntimeOptions>? configure = null)
+        where TBuilder : IWorkflowStoreBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        return builder.UseStore(_ => new PostgresWorkflowStore(connectionString), configure);
+        builder.UseStore<SqlWorkflowStore>(_ => new PostgresWorkflowStore(connectionString), configure);
+        return builder;
     }
 }

@@ -94,6 +94,7 @@ public static class WorkflowServerServiceExtensions
             provider.GetRequiredService<WebhookAddressPolicy>(),
             provider.GetRequiredService<IOptions<WorkflowServerOptions>>(),
             provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<WebhookOutbox>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<WebhookDispatcher>());
         return builder;

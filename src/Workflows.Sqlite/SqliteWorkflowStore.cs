@@ -2,7 +2,7 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Workflows.Durable;
-using Workflows.Durable.Sql;
+using Workflows.Sql;
 
 namespace Workflows.Sqlite;
 
@@ -16,36 +16,36 @@ namespace Workflows.Sqlite;
 /// await using var runtime = new WorkflowRuntime(new SqliteWorkflowStore("workflows.db"));
 /// </code>
 /// </example>
-public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
+public sealed class SqliteWorkflowStore : SqlWorkflowStore
 {
     private const int MaxBatch = 128;
     private readonly string _path;
     private readonly string _connectionString;
-    private readonly TimeProvider _time;
-    private readonly SqlJournal _journal = new(new SqliteDialect());
     private readonly Channel<IWrite> _writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private SqliteConnection? _writer;
     private Task? _writing;
+    private long _commits;
+    private long _batchedWrites;
 
     /// <summary>Opens (or creates) the store in the SQLite file at <paramref name="path"/>.</summary>
     /// <param name="path">The database file.</param>
     /// <param name="time">The clock for timestamps; default <see cref="TimeProvider.System"/>.</param>
     public SqliteWorkflowStore(string path, TimeProvider? time = null)
+        : base(new SqliteDialect(), time)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = path;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
-        _time = time ?? TimeProvider.System;
     }
+
+    /// <inheritdoc/>
+    public override string Location => $"'{_path}'";
 
     /// <summary>How many group commits ran, and how many writes they carried: for tests and tuning.</summary>
     public (long Commits, long Writes) GroupCommitStatistics => (Interlocked.Read(ref _commits), Interlocked.Read(ref _batchedWrites));
 
-    private long _commits;
-    private long _batchedWrites;
-
     /// <inheritdoc/>
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (_writer is not null)
         {
@@ -69,7 +69,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
             int version = 0;
             if (tables.Count > 0)
             {
-                version = await SqlJournal.VerifySchemaAsync(connection, null, tables, $"'{_path}'", cancellationToken).ConfigureAwait(false);
+                version = await VerifySchemaAsync(connection, null, tables, cancellationToken).ConfigureAwait(false);
                 await QuickCheckAsync(connection, cancellationToken).ConfigureAwait(false);
             }
 
@@ -78,15 +78,9 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
             {
                 // BEGIN IMMEDIATE: the write lock first, so a second process waits, then finds the schema done.
                 using DbTransaction transaction = connection.BeginTransaction(deferred: false);
-                if (version == 0)
-                {
-                    await _journal.CreateSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _journal.UpgradeSchemaAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                }
-
+                tables = await TablesAsync(connection, cancellationToken).ConfigureAwait(false);
+                version = tables.Count == 0 ? 0 : await VerifySchemaAsync(connection, transaction, tables, cancellationToken).ConfigureAwait(false);
+                await CreateOrUpgradeSchemaAsync(connection, transaction, version, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -106,152 +100,16 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
     }
 
     /// <inheritdoc/>
-    public Task<(RunRecord Run, bool Created)> CreateRunAsync(NewRun run, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await _journal.CreateRunAsync(c, t, run, _time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) =>
-        ReadAsync(c => _journal.GetRunAsync(c, null, runId, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) =>
-        ReadAsync(c => SqlJournal.ListRunsAsync(c, query, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<ClaimResult> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await _journal.ClaimAsync(c, t, request, ct).ConfigureAwait(false), Keep: true), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<bool> RenewLeaseAsync(long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await SqlJournal.RenewLeaseAsync(c, t, deliveryId, workerId, until, ct).ConfigureAwait(false), Keep: true), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
-        WriteAsync(
-            async (c, t, ct) =>
-            {
-                CommitResult result = await _journal.CommitAsync(c, t, commit, _time.GetUtcNow(), ct).ConfigureAwait(false);
-                return (result, Keep: result == CommitResult.Committed);
-            },
-            cancellationToken);
-
-    /// <inheritdoc/>
-    public Task ReleaseAsync(long deliveryId, string workerId, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => { await SqlJournal.ReleaseAsync(c, t, deliveryId, workerId, ct).ConfigureAwait(false); return (true, Keep: true); }, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<ExternalResult> AddExternalEventAsync(ExternalEvent ev, CancellationToken cancellationToken) =>
-        WriteAsync(
-            async (c, t, ct) =>
-            {
-                ExternalResult result = await _journal.AddExternalEventAsync(c, t, ev, _time.GetUtcNow(), ct).ConfigureAwait(false);
-                return (result, Keep: result is ExternalResult.Answered or ExternalResult.Routed);
-            },
-            cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<bool> CancelRunAsync(string runId, string reason, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await _journal.CancelRunAsync(c, t, runId, reason, _time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string runId, long afterSequence, int max, CancellationToken cancellationToken) =>
-        ReadAsync(c => SqlJournal.ReadEventsAsync(c, runId, afterSequence, max, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(string runId, CancellationToken cancellationToken) =>
-        ReadAsync(c => SqlJournal.ReadStateAsync(c, runId, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(string runId, CancellationToken cancellationToken) =>
-        ReadAsync(c => SqlJournal.ReadDeliveriesAsync(c, runId, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task AddSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await SqlJournal.AddSubscriptionAsync(c, t, subscription, ct).ConfigureAwait(false), Keep: true), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<WebhookSubscription>> ListSubscriptionsAsync(CancellationToken cancellationToken) =>
-        ReadAsync(c => SqlJournal.ListSubscriptionsAsync(c, null, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    public async Task<WebhookSubscription?> GetSubscriptionAsync(string id, CancellationToken cancellationToken) =>
-        (await ReadAsync(c => SqlJournal.ListSubscriptionsAsync(c, id, cancellationToken), cancellationToken).ConfigureAwait(false)).SingleOrDefault();
-
-    /// <inheritdoc/>
-    public Task<bool> RemoveSubscriptionAsync(string id, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await SqlJournal.RemoveSubscriptionAsync(c, t, id, ct).ConfigureAwait(false), Keep: true), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task DisableSubscriptionAsync(string id, string reason, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => { await SqlJournal.DisableSubscriptionAsync(c, t, id, reason, _time.GetUtcNow(), ct).ConfigureAwait(false); return (true, Keep: true); }, cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(int max, CancellationToken cancellationToken) =>
-        ReadAsync(c => SqlJournal.ReadRunChangesAsync(c, max, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<bool> FanOutAsync(IReadOnlyList<RunChange> changes, IReadOnlyList<NewWebhookDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(
-            async (c, t, ct) =>
-            {
-                bool done = await SqlJournal.FanOutAsync(c, t, changes, deliveries, now, ct).ConfigureAwait(false);
-                return (done, Keep: done);
-            },
-            cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<WebhookDelivery>> ClaimWebhookDeliveriesAsync(string dispatcherId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await _journal.ClaimWebhookDeliveriesAsync(c, t, dispatcherId, now, lease, max, ct).ConfigureAwait(false), Keep: true), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<bool> ReleaseWebhookDeliveryAsync(long deliveryId, string dispatcherId, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await SqlJournal.ReleaseWebhookDeliveryAsync(c, t, deliveryId, dispatcherId, ct).ConfigureAwait(false), Keep: true), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<DateTimeOffset?> NextWebhookDueAsync(CancellationToken cancellationToken) =>
-        ReadAsync(c => SqlJournal.NextWebhookDueAsync(c, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    public Task<bool> RecordWebhookAttemptAsync(WebhookAttemptOutcome outcome, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await SqlJournal.RecordWebhookAttemptAsync(c, t, outcome, _time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), cancellationToken);
-
-    /// <inheritdoc/>
-    public async Task<IReadOnlyList<WebhookDelivery>> ListWebhookDeliveriesAsync(string subscriptionId, long? beforeId, int limit, CancellationToken cancellationToken) =>
-        await ReadAsync(c => SqlJournal.ListWebhookDeliveriesAsync(c, subscriptionId, beforeId, limit, cancellationToken), cancellationToken).ConfigureAwait(false);
-
-    /// <inheritdoc/>
-    public Task<IReadOnlyList<WebhookAttempt>> ListWebhookAttemptsAsync(long deliveryId, CancellationToken cancellationToken) =>
-        ReadAsync(c => SqlJournal.ListWebhookAttemptsAsync(c, deliveryId, cancellationToken), cancellationToken);
-
-    /// <inheritdoc/>
-    /// <remarks>SQLite cannot notify other processes; the runtime wakes its own workers, others poll.</remarks>
-    public Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken) => Task.Delay(max, _time, cancellationToken);
-
-    /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    public override async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        _writes.Writer.TryComplete();
-        if (_writing is not null)
-        {
-            await _writing.ConfigureAwait(false);
-        }
-
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync().ConfigureAwait(false);
-            _writer = null;
-        }
-    }
-
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> read, CancellationToken cancellationToken)
-    {
+        ArgumentNullException.ThrowIfNull(read);
         EnsureOpen();
         SqliteConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             try
             {
-                return await read(connection).ConfigureAwait(false);
+                return await read(connection, cancellationToken).ConfigureAwait(false);
             }
             catch (SqliteException error) when (error.SqliteErrorCode is 11 or 26)
             {
@@ -260,13 +118,35 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
         }
     }
 
-    private Task<T> WriteAsync<T>(Func<SqliteConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken)
+    /// <inheritdoc/>
+    /// <remarks>Every write goes through the group commit; SQLite commits them all durably, whatever their kind.</remarks>
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, SqlWriteKind kind, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(work);
         EnsureOpen();
         var write = new Write<T>(work, cancellationToken);
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
-
         return write.Completion;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>SQLite cannot notify other processes; the runtime wakes its own workers, others poll.</remarks>
+    public override Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken) => Task.Delay(max, Time, cancellationToken);
+
+    /// <inheritdoc/>
+    /// <remarks>Idempotent: the runtime and a dependency-injection container may both dispose it.</remarks>
+    public override async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        if (_writing is not null)
+        {
+            await _writing.ConfigureAwait(false);
+        }
+
+        if (Interlocked.Exchange(ref _writer, null) is { } writer)
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -287,33 +167,28 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
             try
             {
                 using DbTransaction transaction = await _writer!.BeginTransactionAsync().ConfigureAwait(false);
-                var done = new List<IWrite>(batch.Count);
                 foreach (IWrite write in batch)
                 {
                     await transaction.SaveAsync("w").ConfigureAwait(false);
-                    if (await write.RunAsync(_writer, transaction).ConfigureAwait(false))
-                    {
-                        await transaction.ReleaseAsync("w").ConfigureAwait(false);
-                    }
-                    else
+                    if (!await write.RunAsync(_writer, transaction).ConfigureAwait(false))
                     {
                         await transaction.RollbackAsync("w").ConfigureAwait(false);
-                        await transaction.ReleaseAsync("w").ConfigureAwait(false);
                     }
 
-                    done.Add(write);
+                    await transaction.ReleaseAsync("w").ConfigureAwait(false);
                 }
 
                 await transaction.CommitAsync().ConfigureAwait(false);
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _batchedWrites, batch.Count);
-                foreach (IWrite write in done)
+                foreach (IWrite write in batch)
                 {
                     write.Complete();
                 }
             }
             catch (Exception error)
             {
+                // The batch did not commit: every write in it learns why (none of them is recorded).
                 Exception reported = error is SqliteException sqlite ? Describe(sqlite) : error;
                 foreach (IWrite write in batch)
                 {
@@ -392,7 +267,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
         void Fail(Exception error);
     }
 
-    private sealed class Write<T>(Func<SqliteConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken) : IWrite
+    private sealed class Write<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken) : IWrite
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T _result = default!;
@@ -410,6 +285,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore, IWebhookStore
             }
             catch (Exception error)
             {
+                // Rolled back alone (its savepoint); its caller gets the error once the batch commits.
                 _error = error;
                 return false;
             }

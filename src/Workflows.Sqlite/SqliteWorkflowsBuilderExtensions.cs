@@ -1,5 +1,5 @@
 using Workflows.Durable;
-using Workflows.Hosting;
+using Workflows.Sql;
 
 namespace Workflows.Sqlite;
 
@@ -7,14 +7,17 @@ namespace Workflows.Sqlite;
 public static class SqliteWorkflowsBuilderExtensions
 {
     /// <summary>Runs durable workflows in the SQLite file at <paramref name="path"/>, started and stopped with the host.</summary>
-    /// <param name="builder">The builder from <c>AddWorkflows()</c>.</param>
+    /// <typeparam name="TBuilder">The builder, e.g. the one <c>AddWorkflows()</c> returns.</typeparam>
+    /// <param name="builder">The builder.</param>
     /// <param name="path">The database file.</param>
     /// <param name="configure">Sets the runtime's options.</param>
     /// <returns>The builder.</returns>
-    public static WorkflowsBuilder UseSqlite(this WorkflowsBuilder builder, string path, Action<WorkflowRuntimeOptions>? configure = null)
+    public static TBuilder UseSqlite<TBuilder>(this TBuilder builder, string path, Action<WorkflowRuntimeOptions>? configure = null)
+        where TBuilder : IWorkflowStoreBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        return builder.UseStore(_ => new SqliteWorkflowStore(path), configure);
+        builder.UseStore<SqlWorkflowStore>(_ => new SqliteWorkflowStore(path), configure);
+        return builder;
     }
 }

@@ -24,7 +24,7 @@ public class BadInputTests
     public async Task Another_applications_database_is_rejected_untouched()
     {
         using var store = new TempStore();
-        await ExecuteAsync(store.Path, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('ana')");
+        await SqliteFile.ExecuteAsync(store.Path, "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('ana')");
         byte[] before = await File.ReadAllBytesAsync(store.Path);
 
         var error = await Assert.ThrowsAsync<WorkflowStoreException>(() => store.StartRuntimeAsync());
@@ -38,7 +38,7 @@ public class BadInputTests
     {
         using var store = new TempStore();
         await (await store.StartRuntimeAsync()).DisposeAsync();
-        await ExecuteAsync(store.Path, "DROP TABLE wf_state");
+        await SqliteFile.ExecuteAsync(store.Path, "DROP TABLE wf_state");
 
         var error = await Assert.ThrowsAsync<WorkflowStoreException>(() => store.StartRuntimeAsync());
 
@@ -57,7 +57,7 @@ public class BadInputTests
             }
         }
 
-        await ExecuteAsync(store.Path, "PRAGMA wal_checkpoint(TRUNCATE)");
+        await SqliteFile.ExecuteAsync(store.Path, "PRAGMA wal_checkpoint(TRUNCATE)");
         SqliteConnection.ClearAllPools();
         await using (FileStream file = File.Open(store.Path, FileMode.Open, FileAccess.ReadWrite))
         {
@@ -125,14 +125,5 @@ public class BadInputTests
         Assert.Contains("  + event global::Workflows.Durable.Tests.Flows.V2.End { int N, string Note }", error.Message, StringComparison.Ordinal);
         var send = await Assert.ThrowsAsync<WorkflowVersionMismatchException>(() => v2.SendEventAsync(runId, new Flows.V2.Resume(2)));
         Assert.StartsWith($"Run '{runId}' of workflow 'VersionedFlow' started under fingerprint", send.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task ExecuteAsync(string path, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path}");
-        await connection.OpenAsync();
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -116,7 +116,7 @@ public sealed class RunApiTests : ServerTest
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         JsonNode run = await response.ReadAsync();
-        Assert.Equal(("cancelled", "cancelled by request"), ((string?)run["status"], (string?)run["error"]));
+        Assert.Equal(("cancelled", $"Run '{runId}' of workflow 'ReviewFlow' was cancelled."), ((string?)run["status"], (string?)run["error"]));
         await (await Client.PostAsync($"/api/runs/{runId}/cancel", null)).AssertProblemAsync(409, "run_finished", "(cancelled)");
     }
 

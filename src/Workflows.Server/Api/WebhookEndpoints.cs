@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Durable;
 using Workflows.Server.Http;
 using Workflows.Server.Webhooks;
+using Workflows.Server.Webhooks.Store;
 
 namespace Workflows.Server.Api;
 
@@ -37,22 +38,22 @@ internal static class WebhookEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
-    private static async Task<JsonHttpResult<IReadOnlyList<WebhookInfo>>> ListAsync(WorkflowRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<JsonHttpResult<IReadOnlyList<WebhookInfo>>> ListAsync(WebhookOutbox outbox, CancellationToken cancellationToken)
     {
-        IReadOnlyList<WebhookSubscription> all = await Store(runtime).ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<WebhookSubscription> all = await Store(outbox).ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
         return TypedResults.Json<IReadOnlyList<WebhookInfo>>([.. all.Select(s => Info(s, secret: false))], ServerJson.Default.IReadOnlyListWebhookInfo);
     }
 
     private static async Task<IResult> CreateAsync(
         HttpRequest request,
-        WorkflowRuntime runtime,
+        WebhookOutbox outbox,
         WorkflowCatalog catalog,
         WebhookAddressPolicy policy,
         IOptions<WorkflowServerOptions> options,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        IWebhookStore store = Store(runtime);
+        IWebhookStore store = Store(outbox);
         ReadOnlyMemory<byte> body = await RequestBody.ReadJsonAsync(request, options.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
         CreateWebhookRequest create;
         try
@@ -105,12 +106,12 @@ internal static class WebhookEndpoints
         return TypedResults.Json(Info(subscription, secret: true), ServerJson.Default.WebhookInfo, statusCode: StatusCodes.Status201Created);
     }
 
-    private static async Task<JsonHttpResult<WebhookInfo>> GetAsync(string id, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
-        TypedResults.Json(Info(await FindAsync(Store(runtime), id, cancellationToken).ConfigureAwait(false), secret: false), ServerJson.Default.WebhookInfo);
+    private static async Task<JsonHttpResult<WebhookInfo>> GetAsync(string id, WebhookOutbox outbox, CancellationToken cancellationToken) =>
+        TypedResults.Json(Info(await FindAsync(Store(outbox), id, cancellationToken).ConfigureAwait(false), secret: false), ServerJson.Default.WebhookInfo);
 
-    private static async Task<NoContent> DeleteAsync(string id, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(string id, WebhookOutbox outbox, CancellationToken cancellationToken)
     {
-        if (!await Store(runtime).RemoveSubscriptionAsync(id, cancellationToken).ConfigureAwait(false))
+        if (!await Store(outbox).RemoveSubscriptionAsync(id, cancellationToken).ConfigureAwait(false))
         {
             throw NotFound(id);
         }
@@ -122,10 +123,10 @@ internal static class WebhookEndpoints
         string id,
         string? before,
         string? limit,
-        WorkflowRuntime runtime,
+        WebhookOutbox outbox,
         CancellationToken cancellationToken)
     {
-        IWebhookStore store = Store(runtime);
+        IWebhookStore store = Store(outbox);
         _ = await FindAsync(store, id, cancellationToken).ConfigureAwait(false);
         long? beforeId = before is null ? null : Query.Sequence("before", before);
         int max = Query.Integer("limit", limit, 50, 1, 200);
@@ -163,9 +164,6 @@ internal static class WebhookEndpoints
 
     private static ApiProblemException Unprocessable(string code, string detail) => new(StatusCodes.Status422UnprocessableEntity, code, detail);
 
-    private static IWebhookStore Store(WorkflowRuntime runtime) =>
-        runtime.Store as IWebhookStore ?? throw new ApiProblemException(
-            StatusCodes.Status501NotImplemented,
-            "webhooks_unsupported",
-            $"The workflow store ({runtime.Store.GetType().Name}) does not keep webhooks; use the SQLite or PostgreSQL store.");
+    private static IWebhookStore Store(WebhookOutbox outbox) =>
+        outbox.Store ?? throw new ApiProblemException(StatusCodes.Status501NotImplemented, "webhooks_unsupported", outbox.Unsupported);
 }

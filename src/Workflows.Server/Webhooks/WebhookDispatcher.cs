@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Durable;
 using Workflows.Server.Api;
+using Workflows.Server.Webhooks.Store;
 
 namespace Workflows.Server.Webhooks;
 
@@ -18,6 +19,7 @@ namespace Workflows.Server.Webhooks;
 /// </summary>
 internal sealed partial class WebhookDispatcher(
     WorkflowRuntime runtime,
+    WebhookOutbox outbox,
     HumanTasks tasks,
     WebhookSender sender,
     IOptions<WorkflowServerOptions> options,
@@ -35,17 +37,26 @@ internal sealed partial class WebhookDispatcher(
             return;
         }
 
-        if (runtime.Store is not IWebhookStore store)
+        if (outbox.Store is not { } store)
         {
-            LogUnsupported(logger, runtime.Store.GetType().Name);
+            LogUnsupported(logger, outbox.Unsupported);
             return;
         }
 
+        bool prepared = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             bool busy;
             try
             {
+                if (!prepared)
+                {
+                    // The module's registration: its tables exist, and every process now records run changes for it.
+                    await store.EnsureSchemaAsync(stoppingToken).ConfigureAwait(false);
+                    await runtime.Store.SetRunChangeFeedAsync(true, stoppingToken).ConfigureAwait(false);
+                    prepared = true;
+                }
+
                 busy = await FanOutAsync(store, stoppingToken).ConfigureAwait(false) | await DeliverAsync(store, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
@@ -72,7 +83,7 @@ internal sealed partial class WebhookDispatcher(
     /// <summary>Turns pending run changes into deliveries; whether there were any.</summary>
     internal async Task<bool> FanOutAsync(IWebhookStore store, CancellationToken cancellationToken)
     {
-        IReadOnlyList<RunChange> changes = await store.ReadRunChangesAsync(100, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<RunChange> changes = await runtime.Store.ReadRunChangesAsync(100, cancellationToken).ConfigureAwait(false);
         if (changes.Count == 0)
         {
             return false;
@@ -187,8 +198,8 @@ internal sealed partial class WebhookDispatcher(
         return JsonSerializer.Serialize(new WebhookMessage(topic, change.At, data), ServerJson.Default.WebhookMessage);
     }
 
-    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Webhooks are off: the store {Store} does not keep them (it does not implement IWebhookStore)")]
-    private static partial void LogUnsupported(ILogger logger, string store);
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Webhooks are off: {Reason}")]
+    private static partial void LogUnsupported(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "The webhook dispatcher failed; it will try again")]
     private static partial void LogFailure(ILogger logger, Exception error);

@@ -1,4 +1,5 @@
 using Workflows.Durable;
+using Workflows.Server.Webhooks.Store;
 
 namespace Workflows.Server.Webhooks;
 

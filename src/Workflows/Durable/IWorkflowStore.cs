@@ -66,10 +66,10 @@ public interface IWorkflowStore : IAsyncDisposable
 
     /// <summary>Ends a running run as cancelled, and its pending deliveries with it.</summary>
     /// <param name="runId">The run.</param>
-    /// <param name="reason">Why.</param>
+    /// <param name="reason">Why: recorded as the run's error and failure.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Whether it was running.</returns>
-    Task<bool> CancelRunAsync(string runId, string reason, CancellationToken cancellationToken);
+    Task<bool> CancelRunAsync(string runId, RunFailure reason, CancellationToken cancellationToken);
 
     /// <summary>A run's journal after a position, in order.</summary>
     /// <param name="runId">The run.</param>
@@ -90,6 +90,29 @@ public interface IWorkflowStore : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The deliveries.</returns>
     Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(string runId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Switches the run-change feed on or off for every process sharing the store. While it is on,
+    /// every change of a run's status is recorded as a <see cref="RunChange"/> in the transaction
+    /// that makes it, so a module that publishes changes (webhooks) never misses one; while it is off,
+    /// nothing is recorded. A module switches it on when it is registered; it stays off otherwise.
+    /// </summary>
+    /// <param name="enabled">Whether to record changes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task SetRunChangeFeedAsync(bool enabled, CancellationToken cancellationToken);
+
+    /// <summary>The oldest run changes of the feed, not yet taken off it.</summary>
+    /// <param name="max">How many at most.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The changes, oldest first.</returns>
+    Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(int max, CancellationToken cancellationToken);
+
+    /// <summary>Takes changes off the feed once they are handled.</summary>
+    /// <param name="changeIds">The changes' ids.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were still there (fewer when another consumer took some first).</returns>
+    Task<int> DeleteRunChangesAsync(IReadOnlyList<long> changeIds, CancellationToken cancellationToken);
 
     /// <summary>Waits until new work may be there (a notification) or <paramref name="max"/> passes.</summary>
     /// <param name="max">The longest wait.</param>

@@ -42,6 +42,7 @@ public sealed record StoredEvent(long Id, string RunId, long Sequence, EventReco
 /// <param name="Error">Why it failed, was cancelled or stalled.</param>
 /// <param name="CreatedAt">When it started.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
+/// <param name="Failure">What ended it, when it did not complete: the error as a run in memory would throw it.</param>
 public sealed record RunRecord(
     string RunId,
     string Workflow,
@@ -53,7 +54,8 @@ public sealed record RunRecord(
     string? ResultPayload,
     string? Error,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    RunFailure? Failure = null)
 {
     /// <summary>Whether the run has ended (completed, failed, cancelled or timed out).</summary>
     public bool IsFinished => Status is WorkflowRunStatus.Completed or WorkflowRunStatus.Failed or WorkflowRunStatus.Cancelled or WorkflowRunStatus.TimedOut;
@@ -180,8 +182,19 @@ public sealed record StoredValue(long Version, string? Type, string Value);
 /// <param name="Status">Completed, Failed, Cancelled or TimedOut.</param>
 /// <param name="ResultType">For Completed: the StopEvent's type.</param>
 /// <param name="ResultPayload">For Completed: the StopEvent as JSON.</param>
-/// <param name="Error">Otherwise: why.</param>
-public sealed record RunCompletion(WorkflowRunStatus Status, string? ResultType, string? ResultPayload, string? Error);
+/// <param name="Error">Otherwise: why, in words.</param>
+/// <param name="Failure">Otherwise: the error, as a run in memory would throw it.</param>
+public sealed record RunCompletion(WorkflowRunStatus Status, string? ResultType, string? ResultPayload, string? Error, RunFailure? Failure = null);
+
+/// <summary>
+/// What ended a run that did not complete, as a run in memory would have thrown it: the exception's
+/// type and message, and the step that threw it (none when the engine itself ended the run: a stall,
+/// an event no step takes, a cancellation).
+/// </summary>
+/// <param name="ExceptionType">The full name of the exception's type.</param>
+/// <param name="Message">The exception's message.</param>
+/// <param name="Step">The step whose exception it was, if a step's.</param>
+public sealed record RunFailure(string ExceptionType, string Message, string? Step = null);
 
 /// <summary>Everything one delivery's execution changes, committed atomically.</summary>
 public sealed record DeliveryCommit
@@ -222,8 +235,8 @@ public sealed record DeliveryCommit
     /// <summary>Whether the run may wait for outside events when nothing else is pending (else it has stalled).</summary>
     public bool AcceptsExternalEvents { get; init; }
 
-    /// <summary>Why the run failed, if it turns out to have nothing left to do.</summary>
-    public string StallMessage { get; init; } = string.Empty;
+    /// <summary>How the run fails if it turns out to have nothing left to do (it stalled).</summary>
+    public RunFailure? StallFailure { get; init; }
 }
 
 /// <summary>How a commit went.</summary>

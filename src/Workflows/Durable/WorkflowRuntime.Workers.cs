@@ -314,7 +314,8 @@ public sealed partial class WorkflowRuntime
 
             if (fate == EventFate.Unrouted)
             {
-                completion = new RunCompletion(WorkflowRunStatus.Failed, null, null, RunMessages.Unrouted(RunMessages.Step(producer), registration.Name, ev.GetType()));
+                string unrouted = RunMessages.Unrouted(RunMessages.Step(producer), registration.Name, ev.GetType());
+                completion = new RunCompletion(WorkflowRunStatus.Failed, null, null, unrouted, new RunFailure(typeof(InvalidOperationException).FullName!, unrouted));
                 break;
             }
 
@@ -343,7 +344,7 @@ public sealed partial class WorkflowRuntime
     {
         WorkflowDefinition workflow = registration.Definition;
         StepDefinition definition = workflow.Steps[claim.Step];
-        string text = $"{error.GetType().FullName}: {error.Message}";
+        string text = $"{ExceptionType(error)}: {error.Message}";
         string recoveriesKey = $"$recoveries:{definition.ErrorHandler}";
         int used = definition.ErrorHandler >= 0 && host.Store.TryGet(recoveriesKey, out int recovered) ? recovered : 0;
         FailureDecision decision = RunRules.AfterFailure(workflow, claim.Step, claim.Attempt, used, runEnding: false);
@@ -368,7 +369,12 @@ public sealed partial class WorkflowRuntime
                 return Commit(claim, registration, DeliveryOutcome.Failed, host) with
                 {
                     Error = text,
-                    Completion = new RunCompletion(WorkflowRunStatus.Failed, null, null, RunMessages.StepFailed(definition.Name, claim.Attempt, error.GetType().FullName ?? error.GetType().Name, error.Message)),
+                    Completion = new RunCompletion(
+                        WorkflowRunStatus.Failed,
+                        null,
+                        null,
+                        RunMessages.StepFailed(definition.Name, claim.Attempt, ExceptionType(error), error.Message),
+                        new RunFailure(ExceptionType(error), error.Message, definition.Name)),
                 };
         }
     }
@@ -388,8 +394,13 @@ public sealed partial class WorkflowRuntime
         Outcome = outcome,
         PromptedWaits = claim.PromptedWaits,
         AcceptsExternalEvents = registration.Definition.AcceptsExternalEvents,
-        StallMessage = RunMessages.Stalled(claim.Run.RunId, registration.Name, lastEmpty ? StepName(registration, claim) : null, host.OpenBatches()),
+        StallFailure = new RunFailure(
+            typeof(WorkflowStalledException).FullName!,
+            RunMessages.Stalled(claim.Run.RunId, registration.Name, lastEmpty ? StepName(registration, claim) : null, host.OpenBatches())),
     };
+
+    /// <summary>The full name of an exception's type, as stored; a stored step exception keeps its original type.</summary>
+    private static string ExceptionType(Exception error) => error is StoredStepException stored ? stored.OriginalType : error.GetType().FullName ?? error.GetType().Name;
 
     private static string StepName(DurableRegistration registration, ClaimedDelivery claim) => registration.Definition.Steps[claim.Step].Name;
 

@@ -268,8 +268,9 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <returns>Whether the run was still running.</returns>
     public async Task<bool> CancelAsync(string runId, CancellationToken cancellationToken = default)
     {
-        _ = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
-        bool cancelled = await _store.CancelRunAsync(runId, "cancelled by request", cancellationToken).ConfigureAwait(false);
+        RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
+        var reason = new RunFailure(typeof(OperationCanceledException).FullName!, RunMessages.Cancelled(runId, run.Workflow));
+        bool cancelled = await _store.CancelRunAsync(runId, reason, cancellationToken).ConfigureAwait(false);
         _signals.Pulse(runId);
         return cancelled;
     }

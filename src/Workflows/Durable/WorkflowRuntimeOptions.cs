@@ -38,19 +38,3 @@ public sealed class DurableRunOptions
     /// <summary>Starting twice with the same key (for the same workflow) returns the first run instead of starting another.</summary>
     public string? IdempotencyKey { get; set; }
 }
-
-/// <summary>A durable run failed, was cancelled or stalled; the message is what the run recorded.</summary>
-public sealed class WorkflowRunFailedException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    /// <param name="run">The run.</param>
-    public WorkflowRunFailedException(RunRecord run)
-        : base($"Run '{run?.RunId}' of workflow '{run?.Workflow}' ended {run?.Status}: {run?.Error}")
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        Run = run;
-    }
-
-    /// <summary>The run as stored.</summary>
-    public RunRecord Run { get; }
-}

@@ -1,13 +1,20 @@
-namespace Workflows.Durable;
+using Workflows.Durable;
+
+namespace Workflows.Server.Webhooks.Store;
 
 /// <summary>
 /// Webhook subscriptions and a durable outbox of deliveries, kept in the same database as the runs:
-/// a run's status change is recorded in the transaction that makes it (<see cref="RunChange"/>),
-/// fanned out to the subscriptions that want it, and retried until delivered, across restarts.
-/// Implemented by the SQLite and PostgreSQL stores.
+/// a run's status change is recorded by the store's run-change feed in the transaction that makes it
+/// (<see cref="RunChange"/>), fanned out to the subscriptions that want it, and retried until
+/// delivered, across restarts. Implemented over the SQL stores by <see cref="SqlWebhookStore"/>.
 /// </summary>
-public interface IWebhookStore
+internal interface IWebhookStore
 {
+    /// <summary>Creates the outbox's tables if they are missing (every other member does so on first use).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    Task EnsureSchemaAsync(CancellationToken cancellationToken);
+
     /// <summary>Stores a new subscription.</summary>
     /// <param name="subscription">The subscription.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -37,12 +44,6 @@ public interface IWebhookStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
     Task DisableSubscriptionAsync(string id, string reason, CancellationToken cancellationToken);
-
-    /// <summary>The oldest run changes not yet fanned out.</summary>
-    /// <param name="max">How many at most.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The changes, oldest first.</returns>
-    Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(int max, CancellationToken cancellationToken);
 
     /// <summary>
     /// Queues deliveries for run changes and removes the changes, atomically. Returns

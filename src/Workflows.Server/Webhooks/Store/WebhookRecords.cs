@@ -1,17 +1,4 @@
-namespace Workflows.Durable;
-
-/// <summary>
-/// A change of a run's status, recorded in the transaction that made it while any webhook
-/// subscription could want it, so that no notification is lost to a crash.
-/// </summary>
-/// <param name="Id">Its position in the change feed.</param>
-/// <param name="RunId">The run.</param>
-/// <param name="Workflow">The run's workflow.</param>
-/// <param name="From">The status before, or <see langword="null"/> when the run was just started.</param>
-/// <param name="To">The status after.</param>
-/// <param name="At">When it changed.</param>
-/// <param name="Sequence">The run's last journal position at the change: what the run had recorded by then.</param>
-public sealed record RunChange(long Id, string RunId, string Workflow, WorkflowRunStatus? From, WorkflowRunStatus To, DateTimeOffset At, long Sequence);
+namespace Workflows.Server.Webhooks.Store;
 
 /// <summary>A webhook subscription: where to post which run changes, and the secret that signs them.</summary>
 /// <param name="Id">Its id.</param>
@@ -22,7 +9,7 @@ public sealed record RunChange(long Id, string RunId, string Workflow, WorkflowR
 /// <param name="Description">What it is for.</param>
 /// <param name="Enabled">Whether changes are still delivered to it.</param>
 /// <param name="CreatedAt">When it was created; changes before then are not delivered to it.</param>
-public sealed record WebhookSubscription(
+internal sealed record WebhookSubscription(
     string Id,
     string Url,
     IReadOnlyList<string> Events,
@@ -33,7 +20,7 @@ public sealed record WebhookSubscription(
     DateTimeOffset CreatedAt);
 
 /// <summary>Where a webhook delivery stands.</summary>
-public enum WebhookDeliveryStatus
+internal enum WebhookDeliveryStatus
 {
     /// <summary>Waiting for its next attempt.</summary>
     Pending,
@@ -54,7 +41,7 @@ public enum WebhookDeliveryStatus
 /// <param name="Topic">What happened (<c>run.completed</c>, ...).</param>
 /// <param name="RunId">The run it is about.</param>
 /// <param name="Payload">The JSON body.</param>
-public sealed record NewWebhookDelivery(string SubscriptionId, string MessageId, string Topic, string RunId, string Payload);
+internal sealed record NewWebhookDelivery(string SubscriptionId, string MessageId, string Topic, string RunId, string Payload);
 
 /// <summary>A webhook delivery and how its attempts went.</summary>
 /// <param name="Id">Its id.</param>
@@ -70,7 +57,7 @@ public sealed record NewWebhookDelivery(string SubscriptionId, string MessageId,
 /// <param name="LastError">Why the last attempt failed.</param>
 /// <param name="CreatedAt">When it was queued.</param>
 /// <param name="FinishedAt">When it was delivered or given up.</param>
-public sealed record WebhookDelivery(
+internal sealed record WebhookDelivery(
     long Id,
     string SubscriptionId,
     string MessageId,
@@ -92,7 +79,7 @@ public sealed record WebhookDelivery(
 /// <param name="StatusCode">The receiver's HTTP status, if it answered.</param>
 /// <param name="Error">Why it failed, if it did.</param>
 /// <param name="Duration">How long it took.</param>
-public sealed record WebhookAttempt(long DeliveryId, int Attempt, DateTimeOffset At, int? StatusCode, string? Error, TimeSpan Duration);
+internal sealed record WebhookAttempt(long DeliveryId, int Attempt, DateTimeOffset At, int? StatusCode, string? Error, TimeSpan Duration);
 
 /// <summary>How an attempt ended, to record.</summary>
 /// <param name="DeliveryId">The delivery.</param>
@@ -100,4 +87,4 @@ public sealed record WebhookAttempt(long DeliveryId, int Attempt, DateTimeOffset
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Status">Delivered, Pending (to retry at <paramref name="RetryAt"/>) or Failed.</param>
 /// <param name="RetryAt">When to try again.</param>
-public sealed record WebhookAttemptOutcome(long DeliveryId, string DispatcherId, WebhookAttempt Attempt, WebhookDeliveryStatus Status, DateTimeOffset? RetryAt);
+internal sealed record WebhookAttemptOutcome(long DeliveryId, string DispatcherId, WebhookAttempt Attempt, WebhookDeliveryStatus Status, DateTimeOffset? RetryAt);

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
 
-namespace Workflows.Durable.Sql;
+using Workflows.Durable;
+
+namespace Workflows.Sql.Journal;
 
 /// <summary>The journal: claiming deliveries, leases, and committing what a delivery did.</summary>
 internal sealed partial class SqlJournal
@@ -162,7 +164,7 @@ internal sealed partial class SqlJournal
         }
         else
         {
-            await UpdateRunStatusAsync(connection, transaction, run, commit.AcceptsExternalEvents, commit.StallMessage, now, cancellationToken).ConfigureAwait(false);
+            await UpdateRunStatusAsync(connection, transaction, run, commit.AcceptsExternalEvents, commit.StallFailure, now, cancellationToken).ConfigureAwait(false);
         }
 
         return CommitResult.Committed;

@@ -1,86 +1,38 @@
-using Microsoft.Data.Sqlite;
-using Workflows.Durable.Tests.Flows;
+using Workflows.Durable;
+using Workflows.Server.Webhooks.Store;
 
-namespace Workflows.Durable.Tests;
+namespace Workflows.Server.Tests;
 
 /// <summary>
-/// The webhook outbox kept in the run store: run changes are recorded with the change itself while a
-/// subscription exists, fanned out exactly once, and each delivery's attempts are leased and logged.
-/// The same contract on SQLite and PostgreSQL.
+/// The webhook outbox kept beside the runs: run changes from the store's feed are fanned out exactly
+/// once, and each delivery's attempts are leased and logged. The same contract on SQLite and PostgreSQL.
 /// </summary>
 public abstract class WebhookOutboxContract
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
-    private protected abstract Task<TempStore> NewStoreAsync();
-
-    [Fact]
-    public async Task Without_a_subscription_no_change_feed_is_kept()
-    {
-        using TempStore store = await NewStoreAsync();
-        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
-        var webhooks = (IWebhookStore)runtime.Store;
-
-        RunRecord run = await runtime.StartRunAsync<SupportFlow>(new Ticket("printer"));
-        await DurableRunTests.WaitForStatusAsync(runtime, run.RunId, WorkflowRunStatus.WaitingForInput);
-
-        Assert.Empty(await webhooks.ReadRunChangesAsync(100, default));
-    }
-
-    [Fact]
-    public async Task Each_status_change_of_a_run_is_recorded_in_order()
-    {
-        using TempStore store = await NewStoreAsync();
-        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
-        var webhooks = (IWebhookStore)runtime.Store;
-        await webhooks.AddSubscriptionAsync(Subscription("wh-1", workflow: "SupportFlow"), default);
-
-        RunRecord run = await runtime.StartRunAsync<SupportFlow>(new Ticket("printer"));
-        await DurableRunTests.WaitForStatusAsync(runtime, run.RunId, WorkflowRunStatus.WaitingForInput);
-        await runtime.SendEventAsync(run.RunId, new AgentReply("restart it"));
-        await runtime.WaitForCompletionAsync(run.RunId).WaitAsync(TempStore.Limit);
-        RunRecord other = await runtime.StartRunAsync<FlakyFlow>(new Flaky(0));
-        await runtime.WaitForCompletionAsync(other.RunId).WaitAsync(TempStore.Limit);
-
-        IReadOnlyList<RunChange> changes = await webhooks.ReadRunChangesAsync(100, default);
-
-        Assert.Equal(
-            [
-                (null, WorkflowRunStatus.Running),
-                (WorkflowRunStatus.Running, WorkflowRunStatus.WaitingForInput),
-                (WorkflowRunStatus.WaitingForInput, WorkflowRunStatus.Running),
-                (WorkflowRunStatus.Running, WorkflowRunStatus.Completed),
-            ],
-            changes.Select(c => ((WorkflowRunStatus?, WorkflowRunStatus))(c.From, c.To)));
-        Assert.All(changes, c => Assert.Equal((run.RunId, "SupportFlow"), (c.RunId, c.Workflow)));
-        Assert.Equal(changes.OrderBy(c => c.Id), changes);
-
-        // Each change knows how far the run's journal had got, so a payload built later shows the run as it was.
-        IReadOnlyList<StoredEvent> journal = await runtime.ReadEventsAsync(run.RunId, 0, 1000, default);
-        Assert.Equal(changes.Select(c => c.Sequence).Order(), changes.Select(c => c.Sequence));
-        Assert.All(changes, c => Assert.InRange(c.Sequence, 0, journal[^1].Sequence));
-        Assert.Contains(journal, e => e.Type.EndsWith("NeedsAgent", StringComparison.Ordinal) && e.Sequence <= changes[1].Sequence);
-        Assert.DoesNotContain(journal, e => e.Type.EndsWith("AgentReply", StringComparison.Ordinal) && e.Sequence <= changes[1].Sequence);
-    }
+    private protected abstract Task<OutboxStore> NewStoreAsync();
 
     [Fact]
     public async Task Changes_are_fanned_out_once_even_when_two_dispatchers_race()
     {
-        using TempStore store = await NewStoreAsync();
+        using OutboxStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
-        var webhooks = (IWebhookStore)runtime.Store;
+        IWebhookStore webhooks = OutboxStore.Webhooks(runtime);
         await webhooks.AddSubscriptionAsync(Subscription("wh-1"), default);
-        RunRecord run = await runtime.StartRunAsync<FlakyFlow>(new Flaky(0));
-        await runtime.WaitForCompletionAsync(run.RunId).WaitAsync(TempStore.Limit);
-        IReadOnlyList<RunChange> seenByFirst = await webhooks.ReadRunChangesAsync(100, default);
-        IReadOnlyList<RunChange> seenBySecond = await webhooks.ReadRunChangesAsync(100, default);
+        await runtime.Store.SetRunChangeFeedAsync(true, default);
+        RunRecord run = await runtime.StartRunAsync<OutboxFlow>(new Ping("printer"));
+        await runtime.CancelAsync(run.RunId);
+        IReadOnlyList<RunChange> seenByFirst = await runtime.Store.ReadRunChangesAsync(100, default);
+        IReadOnlyList<RunChange> seenBySecond = await runtime.Store.ReadRunChangesAsync(100, default);
 
         bool first = await webhooks.FanOutAsync(seenByFirst, [.. seenByFirst.Select(c => Delivery("wh-1", c))], Now, default);
         bool second = await webhooks.FanOutAsync(seenBySecond, [.. seenBySecond.Select(c => Delivery("wh-1", c))], Now, default);
 
         Assert.True(first);
         Assert.False(second);
-        Assert.Empty(await webhooks.ReadRunChangesAsync(100, default));
+        Assert.NotEmpty(seenByFirst);
+        Assert.Empty(await runtime.Store.ReadRunChangesAsync(100, default));
         IReadOnlyList<WebhookDelivery> log = await webhooks.ListWebhookDeliveriesAsync("wh-1", null, 100, default);
         Assert.Equal(seenByFirst.Count, log.Count);
         Assert.Equal(seenByFirst.Select(c => $"msg-{c.Id}").Reverse(), log.Select(d => d.MessageId));
@@ -89,9 +41,9 @@ public abstract class WebhookOutboxContract
     [Fact]
     public async Task A_delivery_is_leased_retried_when_due_and_its_attempts_logged()
     {
-        using TempStore store = await NewStoreAsync();
+        using OutboxStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
-        var webhooks = (IWebhookStore)runtime.Store;
+        IWebhookStore webhooks = OutboxStore.Webhooks(runtime);
         await webhooks.AddSubscriptionAsync(Subscription("wh-1"), default);
         Assert.True(await webhooks.FanOutAsync([], [new NewWebhookDelivery("wh-1", "msg-a", "run.completed", "run-1", "{\"a\":1}")], Now, default));
 
@@ -124,9 +76,9 @@ public abstract class WebhookOutboxContract
     [Fact]
     public async Task A_run_s_deliveries_to_one_subscription_go_one_at_a_time_in_order()
     {
-        using TempStore store = await NewStoreAsync();
+        using OutboxStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
-        var webhooks = (IWebhookStore)runtime.Store;
+        IWebhookStore webhooks = OutboxStore.Webhooks(runtime);
         await webhooks.AddSubscriptionAsync(Subscription("wh-1"), default);
         await webhooks.AddSubscriptionAsync(Subscription("wh-2"), default);
         await webhooks.FanOutAsync(
@@ -158,9 +110,9 @@ public abstract class WebhookOutboxContract
     [Fact]
     public async Task A_released_delivery_is_due_at_once_and_its_attempt_not_counted()
     {
-        using TempStore store = await NewStoreAsync();
+        using OutboxStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
-        var webhooks = (IWebhookStore)runtime.Store;
+        IWebhookStore webhooks = OutboxStore.Webhooks(runtime);
         await webhooks.AddSubscriptionAsync(Subscription("wh-1"), default);
         await webhooks.FanOutAsync([], [new NewWebhookDelivery("wh-1", "m1", "run.failed", "r", "{}")], Now, default);
         WebhookDelivery taken = Assert.Single(await webhooks.ClaimWebhookDeliveriesAsync("d1", Now, TimeSpan.FromMinutes(5), 10, default));
@@ -177,9 +129,9 @@ public abstract class WebhookOutboxContract
     [Fact]
     public async Task A_disabled_subscription_fails_its_pending_deliveries_and_a_removed_one_takes_its_log()
     {
-        using TempStore store = await NewStoreAsync();
+        using OutboxStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
-        var webhooks = (IWebhookStore)runtime.Store;
+        IWebhookStore webhooks = OutboxStore.Webhooks(runtime);
         await webhooks.AddSubscriptionAsync(Subscription("wh-1"), default);
         await webhooks.AddSubscriptionAsync(Subscription("wh-2"), default);
         await webhooks.FanOutAsync([], [new NewWebhookDelivery("wh-1", "m1", "run.failed", "r", "{}"), new NewWebhookDelivery("wh-2", "m1", "run.failed", "r", "{}")], Now, default);
@@ -201,9 +153,9 @@ public abstract class WebhookOutboxContract
     [Fact]
     public async Task A_subscription_round_trips()
     {
-        using TempStore store = await NewStoreAsync();
+        using OutboxStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
-        var webhooks = (IWebhookStore)runtime.Store;
+        IWebhookStore webhooks = OutboxStore.Webhooks(runtime);
         WebhookSubscription subscription = Subscription("wh-1", workflow: "SupportFlow") with { Description = "ops channel" };
 
         await webhooks.AddSubscriptionAsync(subscription, default);
@@ -220,64 +172,29 @@ public abstract class WebhookOutboxContract
         new(subscription, $"msg-{change.Id}", "run.changed", change.RunId, "{}");
 }
 
-/// <summary>The outbox on SQLite, and the schema upgrade from version 1.</summary>
+/// <summary>The outbox on SQLite, and the subscriptions of a store written by journal schema version 2.</summary>
 public sealed class SqliteWebhookOutboxTests : WebhookOutboxContract
 {
-    private protected override Task<TempStore> NewStoreAsync() => Task.FromResult(new TempStore());
+    private protected override Task<OutboxStore> NewStoreAsync() => Task.FromResult(new OutboxStore());
 
     [Fact]
-    public async Task A_version_1_store_is_upgraded_in_place_and_keeps_its_runs()
+    public async Task A_store_written_by_schema_version_2_keeps_its_subscriptions_and_queued_deliveries()
     {
-        using var store = new TempStore();
-        string runId;
-        await using (WorkflowRuntime runtime = await store.StartRuntimeAsync())
-        {
-            runId = (await runtime.StartRunAsync<SupportFlow>(new Ticket("old"))).RunId;
-            await DurableRunTests.WaitForStatusAsync(runtime, runId, WorkflowRunStatus.WaitingForInput);
-        }
+        using var store = new OutboxStore();
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "schema-v2.db"), store.Path);
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+        IWebhookStore webhooks = OutboxStore.Webhooks(runtime);
 
-        await ExecuteAsync(store.Path, "DROP TABLE wf_run_changes; DROP TABLE wf_webhooks; DROP TABLE wf_webhook_deliveries; DROP TABLE wf_webhook_attempts; UPDATE wf_meta SET value = '1' WHERE key = 'version'");
-
-        await using (WorkflowRuntime upgraded = await store.StartRuntimeAsync())
-        {
-            await ((IWebhookStore)upgraded.Store).AddSubscriptionAsync(new WebhookSubscription("wh", "https://example.com", ["*"], null, "s", null, true, DateTimeOffset.UtcNow), default);
-            await upgraded.SendEventAsync(runId, new AgentReply("still here"));
-            Assert.Equal(new Answered("still here"), await upgraded.WaitForResultAsync<Answered>(runId).WaitAsync(TempStore.Limit));
-            Assert.NotEmpty(await ((IWebhookStore)upgraded.Store).ReadRunChangesAsync(10, default));
-        }
-
-        Assert.Equal("2", await ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
-    }
-
-    [Fact]
-    public async Task A_store_from_a_newer_build_is_rejected_untouched()
-    {
-        using var store = new TempStore();
-        await (await store.StartRuntimeAsync()).DisposeAsync();
-        await ExecuteAsync(store.Path, "UPDATE wf_meta SET value = '99' WHERE key = 'version'");
-
-        var error = await Assert.ThrowsAsync<WorkflowStoreException>(() => store.StartRuntimeAsync());
-
-        Assert.Equal($"'{store.Path}' is a Workflows store of schema version 99, written by a newer build; this build reads versions up to 2. Nothing was changed.", error.Message);
-        Assert.Equal("99", await ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
-    }
-
-    private static async Task ExecuteAsync(string path, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
-        await connection.OpenAsync();
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<object?> ScalarAsync(string path, string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={path};Pooling=false");
-        await connection.OpenAsync();
-        await using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
+        WebhookSubscription kept = Assert.Single(await webhooks.ListSubscriptionsAsync(default));
+        Assert.Equal(
+            new WebhookSubscription("wh-v2", "https://example.com/hooks", kept.Events, "SupportFlow", "whsec_v2", "kept across the upgrade", true, DateTimeOffset.FromUnixTimeMilliseconds(1764000000000)),
+            kept);
+        Assert.Equal(["run.*"], kept.Events);
+        IReadOnlyList<WebhookDelivery> queued = await webhooks.ListWebhookDeliveriesAsync("wh-v2", null, 100, default);
+        Assert.Equal(6, queued.Count);
+        Assert.All(queued, d => Assert.Equal(WebhookDeliveryStatus.Pending, d.Status));
+        Assert.Equal(["v2-completed", "v2-waiting"], queued.Select(d => d.RunId).Distinct().Order());
+        Assert.Equal(3, (await runtime.ListRunsAsync(new RunQuery())).Total);
     }
 }
 
@@ -285,5 +202,5 @@ public sealed class SqliteWebhookOutboxTests : WebhookOutboxContract
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresWebhookOutboxTests(PostgresServer server) : WebhookOutboxContract
 {
-    private protected override async Task<TempStore> NewStoreAsync() => new(await server.CreateDatabaseAsync());
+    private protected override async Task<OutboxStore> NewStoreAsync() => new(await server.CreateDatabaseAsync());
 }

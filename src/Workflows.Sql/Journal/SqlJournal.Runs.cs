@@ -2,7 +2,9 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Workflows.Durable.Sql;
+using Workflows.Durable;
+
+namespace Workflows.Sql.Journal;
 
 /// <summary>The journal: runs, their status, and events sent into them from outside.</summary>
 internal sealed partial class SqlJournal
@@ -132,7 +134,7 @@ internal sealed partial class SqlJournal
                 connection, transaction,
                 $"UPDATE wf_deliveries SET status = {Pending}, waiting_for = NULL, answers = @a, available_at = @now WHERE delivery_id = @id",
                 cancellationToken,
-                ("a", JsonSerializer.Serialize(recorded, EngineJsonContext.Default.ListStoredAnswer)), ("now", Millis(now)), ("id", id)).ConfigureAwait(false);
+                ("a", JsonSerializer.Serialize(recorded, SqlJson.Default.ListStoredAnswer)), ("now", Millis(now)), ("id", id)).ConfigureAwait(false);
         }
 
         await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = 0, updated_at = @t WHERE run_id = @id", cancellationToken, ("t", Millis(now)), ("id", ev.RunId)).ConfigureAwait(false);
@@ -144,7 +146,7 @@ internal sealed partial class SqlJournal
         return waiting is null ? ExternalResult.Routed : ExternalResult.Answered;
     }
 
-    public async Task<bool> CancelRunAsync(DbConnection connection, DbTransaction transaction, string runId, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> CancelRunAsync(DbConnection connection, DbTransaction transaction, string runId, RunFailure reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         RunRecord? run = await GetRunAsync(connection, transaction, runId, cancellationToken, forUpdate: true).ConfigureAwait(false);
         if (run is null || run.IsFinished)
@@ -152,7 +154,7 @@ internal sealed partial class SqlJournal
             return false;
         }
 
-        await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.Cancelled, null, null, reason), now, cancellationToken).ConfigureAwait(false);
+        await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.Cancelled, null, null, reason.Message, reason), now, cancellationToken).ConfigureAwait(false);
         return true;
     }
 
@@ -160,9 +162,10 @@ internal sealed partial class SqlJournal
     {
         await ExecuteAsync(
             connection, transaction,
-            "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, updated_at = @t WHERE run_id = @id",
+            "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, failure = @f, updated_at = @t WHERE run_id = @id",
             cancellationToken,
-            ("s", (int)completion.Status), ("rt", completion.ResultType), ("rp", completion.ResultPayload), ("e", completion.Error), ("t", Millis(now)), ("id", run.RunId)).ConfigureAwait(false);
+            ("s", (int)completion.Status), ("rt", completion.ResultType), ("rp", completion.ResultPayload), ("e", completion.Error), ("f", WriteFailure(completion.Failure)),
+            ("t", Millis(now)), ("id", run.RunId)).ConfigureAwait(false);
         await ExecuteAsync(
             connection, transaction,
             $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Cancelled}, lease_owner = NULL, lease_expires = NULL WHERE run_id = @id AND status IN ({Pending}, {Claimed}, {Waiting})",
@@ -172,7 +175,7 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>Running while deliveries are pending or claimed; waiting for input when only waits remain (or the workflow takes events from outside); stalled otherwise.</summary>
-    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, bool acceptsExternal, string stallMessage, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, bool acceptsExternal, RunFailure? stall, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long active, waiting;
         using (DbCommand count = Command(
@@ -188,7 +191,7 @@ internal sealed partial class SqlJournal
 
         if (active == 0 && waiting == 0 && !acceptsExternal)
         {
-            await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.Failed, null, null, stallMessage), now, cancellationToken).ConfigureAwait(false);
+            await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.Failed, null, null, stall?.Message ?? "stalled", stall), now, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -199,16 +202,4 @@ internal sealed partial class SqlJournal
             await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, status, now, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>
-    /// Adds a status change to the change feed webhooks are sent from, in the transaction that made it:
-    /// only while a subscription could want it, so a store without webhooks keeps no feed.
-    /// </summary>
-    private static Task<int> RecordChangeAsync(DbConnection connection, DbTransaction transaction, string runId, string workflow, WorkflowRunStatus? from, WorkflowRunStatus to, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ExecuteAsync(
-            connection, transaction,
-            "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq) SELECT @r, @w, @f, @s, @t, r.next_seq - 1 FROM wf_runs r " +
-            "WHERE r.run_id = @r AND EXISTS (SELECT 1 FROM wf_webhooks WHERE enabled = 1 AND (workflow IS NULL OR workflow = @w))",
-            cancellationToken,
-            ("r", runId), ("w", workflow), ("f", from is { } status ? (int)status : -1), ("s", (int)to), ("t", Millis(now)));
 }

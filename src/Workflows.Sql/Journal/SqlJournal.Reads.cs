@@ -1,6 +1,8 @@
 using System.Data.Common;
 
-namespace Workflows.Durable.Sql;
+using Workflows.Durable;
+
+namespace Workflows.Sql.Journal;
 
 /// <summary>The journal: reading a run's events, state and deliveries.</summary>
 internal sealed partial class SqlJournal

@@ -1,10 +1,12 @@
 using System.Data.Common;
 using System.Globalization;
+using Workflows.Durable;
+using Workflows.Sql;
 
-namespace Workflows.Durable.Sql;
+namespace Workflows.Server.Webhooks.Store;
 
-/// <summary>The journal: webhook subscriptions, the run change feed, and the outbox of deliveries.</summary>
-internal sealed partial class SqlJournal
+/// <summary>The webhook outbox in SQL: subscriptions, deliveries and attempts, in the tables <see cref="WebhookSchema"/> keeps beside the journal.</summary>
+internal static class WebhookSql
 {
     private const int WebhookPending = (int)WebhookDeliveryStatus.Pending;
     private const int WebhookSending = (int)WebhookDeliveryStatus.Sending;
@@ -13,6 +15,16 @@ internal sealed partial class SqlJournal
 
     private const string WebhookDeliveryColumns =
         "SELECT delivery_id, webhook_id, message_id, topic, run_id, payload, status, attempts, next_attempt_at, last_status_code, last_error, created_at, finished_at FROM wf_webhook_deliveries";
+
+    private static long Millis(DateTimeOffset time) => SqlCommands.Millis(time);
+
+    private static DateTimeOffset FromMillis(long millis) => SqlCommands.FromMillis(millis);
+
+    private static Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters);
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        SqlCommands.Create(connection, transaction, sql, parameters);
 
     public static Task<int> AddSubscriptionAsync(DbConnection connection, DbTransaction transaction, WebhookSubscription subscription, CancellationToken cancellationToken) =>
         ExecuteAsync(
@@ -67,49 +79,12 @@ internal sealed partial class SqlJournal
             ("e", reason), ("t", Millis(now)), ("id", id)).ConfigureAwait(false);
     }
 
-    public static async Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(DbConnection connection, int max, CancellationToken cancellationToken)
-    {
-        using DbCommand command = Command(
-            connection, null,
-            "SELECT change_id, run_id, workflow, from_status, to_status, at, seq FROM wf_run_changes ORDER BY change_id LIMIT @max",
-            ("max", Math.Clamp(max, 1, 1000)));
-        var changes = new List<RunChange>();
-        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            int from = reader.GetInt32(3);
-            changes.Add(new RunChange(
-                reader.GetInt64(0),
-                reader.GetString(1),
-                reader.GetString(2),
-                from < 0 ? null : (WorkflowRunStatus)from,
-                (WorkflowRunStatus)reader.GetInt32(4),
-                FromMillis(reader.GetInt64(5)),
-                reader.GetInt64(6)));
-        }
-
-        return changes;
-    }
-
     /// <summary>Takes the changes off the feed and queues their deliveries; false (roll back) if another dispatcher took any of them first.</summary>
     public static async Task<bool> FanOutAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<RunChange> changes, IReadOnlyList<NewWebhookDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (changes.Count > 0)
+        if (changes.Count > 0 && await SqlWorkflowStore.DeleteRunChangesAsync(connection, transaction, [.. changes.Select(c => c.Id)], cancellationToken).ConfigureAwait(false) != changes.Count)
         {
-            var parameters = new List<(string, object?)>();
-            var names = new List<string>();
-            for (int i = 0; i < changes.Count; i++)
-            {
-                string name = "c" + i.ToString(CultureInfo.InvariantCulture);
-                names.Add("@" + name);
-                parameters.Add((name, changes[i].Id));
-            }
-
-            int removed = await ExecuteAsync(connection, transaction, $"DELETE FROM wf_run_changes WHERE change_id IN ({string.Join(", ", names)})", cancellationToken, [.. parameters]).ConfigureAwait(false);
-            if (removed != changes.Count)
-            {
-                return false;
-            }
+            return false;
         }
 
         long at = Millis(now);
@@ -126,7 +101,7 @@ internal sealed partial class SqlJournal
         return true;
     }
 
-    public async Task<IReadOnlyList<WebhookDelivery>> ClaimWebhookDeliveriesAsync(DbConnection connection, DbTransaction transaction, string dispatcherId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<WebhookDelivery>> ClaimWebhookDeliveriesAsync(SqlDialect dialect, DbConnection connection, DbTransaction transaction, string dispatcherId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
     {
         var ids = new List<long>();
         using (DbCommand find = Command(
@@ -134,7 +109,7 @@ internal sealed partial class SqlJournal
             $"SELECT d.delivery_id FROM wf_webhook_deliveries d WHERE d.status IN ({WebhookPending}, {WebhookSending}) " +
             $"AND ((d.status = {WebhookPending} AND d.next_attempt_at <= @now) OR (d.status = {WebhookSending} AND d.lease_expires <= @now)) " +
             $"AND NOT EXISTS (SELECT 1 FROM wf_webhook_deliveries o WHERE o.webhook_id = d.webhook_id AND o.run_id = d.run_id AND o.delivery_id < d.delivery_id AND o.status IN ({WebhookPending}, {WebhookSending})) " +
-            $"ORDER BY d.next_attempt_at, d.delivery_id LIMIT @max {Dialect.SkipLocked}",
+            $"ORDER BY d.next_attempt_at, d.delivery_id LIMIT @max {dialect.SkipLocked}",
             ("now", Millis(now)), ("max", Math.Clamp(max, 1, 100))))
         {
             using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

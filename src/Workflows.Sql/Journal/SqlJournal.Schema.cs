@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
 
-namespace Workflows.Durable.Sql;
+using Workflows.Durable;
+
+namespace Workflows.Sql.Journal;
 
 /// <summary>The journal: creating, checking and upgrading the schema.</summary>
 internal sealed partial class SqlJournal
@@ -76,6 +78,51 @@ internal sealed partial class SqlJournal
         }
 
         await ExecuteAsync(connection, transaction, "UPDATE wf_meta SET value = @v WHERE key = 'version'", cancellationToken, ("v", Text(SqlDialect.SchemaVersion))).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates or upgrades the tables of a module that keeps them beside the journal (webhooks, say),
+    /// versioned on their own in <c>wf_meta</c>; in the caller's transaction, taking turns with other
+    /// processes doing the same.
+    /// </summary>
+    public async Task EnsureModuleSchemaAsync(DbConnection connection, DbTransaction transaction, string module, IReadOnlyList<IReadOnlyList<string>> steps, string where, CancellationToken cancellationToken)
+    {
+        if (Dialect.SchemaLock is { } schemaLock)
+        {
+            await ExecuteAsync(connection, transaction, schemaLock, cancellationToken).ConfigureAwait(false);
+        }
+
+        string key = $"module:{module}:version";
+        int version = 0;
+        using (DbCommand read = Command(connection, transaction, "SELECT value FROM wf_meta WHERE key = @k", ("k", key)))
+        {
+            if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string text &&
+                !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out version))
+            {
+                throw new WorkflowStoreException($"{where} has tables of module '{module}' whose version '{text}' cannot be read; the store was damaged or altered.");
+            }
+        }
+
+        if (version > steps.Count)
+        {
+            throw new WorkflowStoreException($"{where} has the tables of module '{module}' at version {version}, written by a newer build; this build knows versions up to {steps.Count}. Nothing was changed.");
+        }
+
+        if (version == steps.Count)
+        {
+            return;
+        }
+
+        for (; version < steps.Count; version++)
+        {
+            foreach (string statement in steps[version])
+            {
+                await ExecuteAsync(connection, transaction, statement, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await ExecuteAsync(connection, transaction, "DELETE FROM wf_meta WHERE key = @k", cancellationToken, ("k", key)).ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction, "INSERT INTO wf_meta (key, value) VALUES (@k, @v)", cancellationToken, ("k", key), ("v", Text(steps.Count))).ConfigureAwait(false);
     }
 
     private static async Task<(string? Schema, string? Version)> ReadMetaAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)

@@ -1,7 +1,7 @@
 using Npgsql;
-using Workflows.Testing.Postgres;
+using Xunit;
 
-namespace Workflows.Durable.Tests;
+namespace Workflows.Testing.Postgres;
 
 /// <summary>
 /// A throw-away PostgreSQL server for the whole test run, started with the repository's own

@@ -1,0 +1,74 @@
+using System.Data.Common;
+using System.Globalization;
+using Workflows.Durable;
+
+namespace Workflows.Sql.Journal;
+
+/// <summary>The journal: the run-change feed, recorded in the changing transaction while a module has switched it on.</summary>
+internal sealed partial class SqlJournal
+{
+    /// <summary>The <c>wf_meta</c> key whose presence switches the feed on.</summary>
+    private const string FeedKey = "run_change_feed";
+
+    public static async Task SetRunChangeFeedAsync(DbConnection connection, DbTransaction transaction, bool enabled, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, transaction, "DELETE FROM wf_meta WHERE key = @k", cancellationToken, ("k", FeedKey)).ConfigureAwait(false);
+        if (enabled)
+        {
+            await ExecuteAsync(connection, transaction, "INSERT INTO wf_meta (key, value) VALUES (@k, 'on')", cancellationToken, ("k", FeedKey)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Adds a status change to the feed in the transaction that made it, only while the feed is on, so a store nobody reads keeps no feed.</summary>
+    private static Task<int> RecordChangeAsync(DbConnection connection, DbTransaction transaction, string runId, string workflow, WorkflowRunStatus? from, WorkflowRunStatus to, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            connection, transaction,
+            "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq) SELECT @r, @w, @f, @s, @t, r.next_seq - 1 FROM wf_runs r " +
+            $"WHERE r.run_id = @r AND EXISTS (SELECT 1 FROM wf_meta WHERE key = '{FeedKey}')",
+            cancellationToken,
+            ("r", runId), ("w", workflow), ("f", from is { } status ? (int)status : -1), ("s", (int)to), ("t", Millis(now)));
+
+    public static async Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(DbConnection connection, int max, CancellationToken cancellationToken)
+    {
+        using DbCommand command = Command(
+            connection, null,
+            "SELECT change_id, run_id, workflow, from_status, to_status, at, seq FROM wf_run_changes ORDER BY change_id LIMIT @max",
+            ("max", Math.Clamp(max, 1, 1000)));
+        var changes = new List<RunChange>();
+        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            int from = reader.GetInt32(3);
+            changes.Add(new RunChange(
+                reader.GetInt64(0),
+                reader.GetString(1),
+                reader.GetString(2),
+                from < 0 ? null : (WorkflowRunStatus)from,
+                (WorkflowRunStatus)reader.GetInt32(4),
+                FromMillis(reader.GetInt64(5)),
+                reader.GetInt64(6)));
+        }
+
+        return changes;
+    }
+
+    /// <summary>Takes changes off the feed; how many were still there.</summary>
+    public static async Task<int> DeleteRunChangesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> changeIds, CancellationToken cancellationToken)
+    {
+        if (changeIds.Count == 0)
+        {
+            return 0;
+        }
+
+        var parameters = new (string, object?)[changeIds.Count];
+        var names = new string[changeIds.Count];
+        for (int i = 0; i < changeIds.Count; i++)
+        {
+            string name = "c" + i.ToString(CultureInfo.InvariantCulture);
+            names[i] = "@" + name;
+            parameters[i] = (name, changeIds[i]);
+        }
+
+        return await ExecuteAsync(connection, transaction, $"DELETE FROM wf_run_changes WHERE change_id IN ({string.Join(", ", names)})", cancellationToken, parameters).ConfigureAwait(false);
+    }
+}

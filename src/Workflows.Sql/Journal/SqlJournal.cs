@@ -1,0 +1,58 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Workflows.Durable;
+
+namespace Workflows.Sql.Journal;
+
+/// <summary>
+/// The journal's operations in SQL, each run inside a transaction the store opens: the same logic
+/// for SQLite and PostgreSQL, so both stores keep exactly the same guarantees.
+/// </summary>
+internal sealed partial class SqlJournal(SqlDialect dialect)
+{
+    private const int Pending = (int)DeliveryStatus.Pending;
+    private const int Claimed = (int)DeliveryStatus.Claimed;
+    private const int Waiting = (int)DeliveryStatus.Waiting;
+    private const string ActiveRun = "(0, 5)";
+
+    /// <summary>The dialect.</summary>
+    public SqlDialect Dialect { get; } = dialect;
+
+    private static long Millis(DateTimeOffset time) => SqlCommands.Millis(time);
+
+    private static DateTimeOffset FromMillis(long millis) => SqlCommands.FromMillis(millis);
+
+    private const string RunColumns =
+        "SELECT run_id, workflow, fingerprint, shape, status, idempotency_key, result_type, result_payload, error, created_at, updated_at, failure FROM wf_runs";
+
+    private static RunRecord ReadRun(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        (WorkflowRunStatus)reader.GetInt32(4),
+        reader.IsDBNull(5) ? null : reader.GetString(5),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        FromMillis(reader.GetInt64(9)),
+        FromMillis(reader.GetInt64(10)),
+        reader.IsDBNull(11) ? null : JsonSerializer.Deserialize(reader.GetString(11), SqlJson.Default.RunFailure));
+
+    private static string? WriteFailure(RunFailure? failure) => failure is null ? null : JsonSerializer.Serialize(failure, SqlJson.Default.RunFailure);
+
+    private static List<StoredAnswer> ParseAnswers(string? json) =>
+        json is null ? [] : JsonSerializer.Deserialize(json, SqlJson.Default.ListStoredAnswer) ?? [];
+
+    private static Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters);
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        SqlCommands.Create(connection, transaction, sql, parameters);
+}
+
+/// <summary>The JSON the journal keeps in its own columns: recorded answers and run failures.</summary>
+[JsonSerializable(typeof(List<StoredAnswer>))]
+[JsonSerializable(typeof(RunFailure))]
+internal sealed partial class SqlJson : JsonSerializerContext;

@@ -1,0 +1,43 @@
+namespace Workflows.Sql;
+
+/// <summary>
+/// What differs between the databases the journal runs on: the journal's schema in the database's
+/// types, how rows are locked, and the type names a module (webhooks, say) needs for tables of its own.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>The schema version this build reads and writes.</summary>
+    public const int SchemaVersion = 3;
+
+    /// <summary>The tables each schema version adds: what a store of that version must have.</summary>
+    internal static readonly IReadOnlyList<IReadOnlyList<string>> TablesByVersion =
+    [
+        ["wf_meta", "wf_runs", "wf_events", "wf_deliveries", "wf_state"],
+        ["wf_run_changes"],
+        [],
+    ];
+
+    /// <summary>
+    /// The schema, one list of statements per version: <c>Schema[0]</c> creates version 1 in an
+    /// empty database, <c>Schema[n]</c> brings version n to n + 1. Never edit a released step: add one.
+    /// </summary>
+    public abstract IReadOnlyList<IReadOnlyList<string>> Schema { get; }
+
+    /// <summary>A column type for 64-bit integers (<c>INTEGER</c>, <c>BIGINT</c>).</summary>
+    public abstract string BigInt { get; }
+
+    /// <summary>A 64-bit primary key the database numbers itself, with its type (<c>INTEGER PRIMARY KEY AUTOINCREMENT</c>, <c>BIGSERIAL PRIMARY KEY</c>).</summary>
+    public abstract string AutoIncrementKey { get; }
+
+    /// <summary>Appended to the claim query's SELECT to lock the row and skip rows others locked (PostgreSQL: <c>FOR UPDATE OF d SKIP LOCKED</c>).</summary>
+    public virtual string ClaimLock => string.Empty;
+
+    /// <summary>Appended to reading a run inside a write transaction, to serialize writers per run (PostgreSQL: <c>FOR UPDATE</c>).</summary>
+    public virtual string RunLock => string.Empty;
+
+    /// <summary>Appended to a SELECT of rows to take: lock them and skip rows others locked (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>).</summary>
+    public virtual string SkipLocked => string.Empty;
+
+    /// <summary>A statement that makes schema changes of concurrent processes take turns, run first in their transaction (none where writers already take turns).</summary>
+    public virtual string? SchemaLock => null;
+}

@@ -1,0 +1,188 @@
+using System.Data.Common;
+using Workflows.Durable;
+using Workflows.Sql.Journal;
+
+namespace Workflows.Sql;
+
+/// <summary>
+/// The store contract (<see cref="IWorkflowStore"/>) implemented once, in SQL, over two primitives a
+/// database store supplies: <see cref="ReadAsync{T}"/> (a connection of its own) and
+/// <see cref="WriteAsync{T}"/> (a transaction, committed or rolled back as the work says). SQLite adds
+/// group commit and pragmas, PostgreSQL leases and LISTEN/NOTIFY; the journal's logic, and so its
+/// guarantees, are the same on both. Modules that keep tables beside the journal (webhooks) use the
+/// same primitives and <see cref="EnsureModuleSchemaAsync"/>.
+/// </summary>
+public abstract class SqlWorkflowStore : IWorkflowStore
+{
+    private readonly SqlJournal _journal;
+
+    /// <summary>Creates the store's journal in a dialect.</summary>
+    /// <param name="dialect">The database's dialect.</param>
+    /// <param name="time">The clock for timestamps; default <see cref="TimeProvider.System"/>.</param>
+    protected SqlWorkflowStore(SqlDialect dialect, TimeProvider? time)
+    {
+        ArgumentNullException.ThrowIfNull(dialect);
+        _journal = new SqlJournal(dialect);
+        Time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The database's dialect.</summary>
+    public SqlDialect Dialect => _journal.Dialect;
+
+    /// <summary>Where the store is, for messages: <c>'runs.db'</c>, <c>PostgreSQL database 'app' on db:5432</c>.</summary>
+    public abstract string Location { get; }
+
+    /// <summary>The clock for timestamps.</summary>
+    protected TimeProvider Time { get; }
+
+    /// <inheritdoc/>
+    public abstract Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="read"/> on a connection of its own, outside any write transaction.</summary>
+    /// <typeparam name="T">What it reads.</typeparam>
+    /// <param name="read">The reading, given the open connection.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What it read.</returns>
+    public abstract Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a write transaction, which is committed when it says to keep
+    /// its changes and rolled back otherwise; its result is returned only after the commit.
+    /// </summary>
+    /// <typeparam name="T">What it returns.</typeparam>
+    /// <param name="work">The writing, given the connection and transaction; returns its result and whether to keep its changes.</param>
+    /// <param name="kind">What it changes, so the store can commit it as cheaply as is safe.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What the work returned.</returns>
+    public abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, SqlWriteKind kind, CancellationToken cancellationToken);
+
+    /// <inheritdoc/>
+    public abstract Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken);
+
+    /// <inheritdoc/>
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>
+    /// Creates or upgrades the tables of a module kept beside the journal, versioned on their own
+    /// (<c>steps[0]</c> creates version 1, <c>steps[n]</c> brings version n to n + 1); several processes
+    /// may call it at once. Use <c>IF NOT EXISTS</c> where tables may predate the module's own versioning.
+    /// </summary>
+    /// <param name="module">The module's name, unique in the store.</param>
+    /// <param name="steps">The statements of each version, in this store's dialect (<see cref="Dialect"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    /// <exception cref="WorkflowStoreException">The module's tables were written by a newer build, or damaged.</exception>
+    public Task EnsureModuleSchemaAsync(string module, IReadOnlyList<IReadOnlyList<string>> steps, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(module);
+        ArgumentNullException.ThrowIfNull(steps);
+        return WriteAsync(async (c, t, ct) => { await _journal.EnsureModuleSchemaAsync(c, t, module, steps, Location, ct).ConfigureAwait(false); return (true, Keep: true); }, SqlWriteKind.None, cancellationToken);
+    }
+
+    /// <summary>Checks that the database is a Workflows store this build can read; returns its schema version (0 never: an empty database has no tables).</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="transaction">The transaction, if any.</param>
+    /// <param name="tables">The database's tables.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The version.</returns>
+    /// <exception cref="WorkflowStoreException">The database is another application's, from a newer build, or damaged.</exception>
+    protected Task<int> VerifySchemaAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<string> tables, CancellationToken cancellationToken) =>
+        SqlJournal.VerifySchemaAsync(connection, transaction, tables, Location, cancellationToken);
+
+    /// <summary>Creates the journal's schema in an empty database, or brings an older one to this build's version.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="transaction">The transaction.</param>
+    /// <param name="version">The version found (0 for an empty database).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    protected Task CreateOrUpgradeSchemaAsync(DbConnection connection, DbTransaction transaction, int version, CancellationToken cancellationToken) =>
+        version == 0
+            ? _journal.CreateSchemaAsync(connection, transaction, cancellationToken)
+            : version < SqlDialect.SchemaVersion ? _journal.UpgradeSchemaAsync(connection, transaction, cancellationToken) : Task.CompletedTask;
+
+    /// <inheritdoc/>
+    public Task<(RunRecord Run, bool Created)> CreateRunAsync(NewRun run, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await _journal.CreateRunAsync(c, t, run, Time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), SqlWriteKind.AnnouncesWork, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) =>
+        ReadAsync((c, ct) => _journal.GetRunAsync(c, null, runId, ct), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) =>
+        ReadAsync((c, ct) => SqlJournal.ListRunsAsync(c, query, ct), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ClaimResult> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await _journal.ClaimAsync(c, t, request, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.Lease, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> RenewLeaseAsync(long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await SqlJournal.RenewLeaseAsync(c, t, deliveryId, workerId, until, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.Lease, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (c, t, ct) =>
+            {
+                CommitResult result = await _journal.CommitAsync(c, t, commit, Time.GetUtcNow(), ct).ConfigureAwait(false);
+                return (result, Keep: result == CommitResult.Committed);
+            },
+            SqlWriteKind.AnnouncesWork,
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public Task ReleaseAsync(long deliveryId, string workerId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => { await SqlJournal.ReleaseAsync(c, t, deliveryId, workerId, ct).ConfigureAwait(false); return (true, Keep: true); }, SqlWriteKind.Lease | SqlWriteKind.AnnouncesWork, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ExternalResult> AddExternalEventAsync(ExternalEvent ev, CancellationToken cancellationToken) =>
+        WriteAsync(
+            async (c, t, ct) =>
+            {
+                ExternalResult result = await _journal.AddExternalEventAsync(c, t, ev, Time.GetUtcNow(), ct).ConfigureAwait(false);
+                return (result, Keep: result is ExternalResult.Answered or ExternalResult.Routed);
+            },
+            SqlWriteKind.AnnouncesWork,
+            cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> CancelRunAsync(string runId, RunFailure reason, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await _journal.CancelRunAsync(c, t, runId, reason, Time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), SqlWriteKind.None, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string runId, long afterSequence, int max, CancellationToken cancellationToken) =>
+        ReadAsync((c, ct) => SqlJournal.ReadEventsAsync(c, runId, afterSequence, max, ct), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(string runId, CancellationToken cancellationToken) =>
+        ReadAsync((c, ct) => SqlJournal.ReadStateAsync(c, runId, ct), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(string runId, CancellationToken cancellationToken) =>
+        ReadAsync((c, ct) => SqlJournal.ReadDeliveriesAsync(c, runId, ct), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task SetRunChangeFeedAsync(bool enabled, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => { await SqlJournal.SetRunChangeFeedAsync(c, t, enabled, ct).ConfigureAwait(false); return (true, Keep: true); }, SqlWriteKind.None, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(int max, CancellationToken cancellationToken) =>
+        ReadAsync((c, ct) => SqlJournal.ReadRunChangesAsync(c, max, ct), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<int> DeleteRunChangesAsync(IReadOnlyList<long> changeIds, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await DeleteRunChangesAsync(c, t, changeIds, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.None, cancellationToken);
+
+    /// <summary>Takes changes off the run-change feed inside a module's own write, so handling them and taking them off commit together.</summary>
+    /// <param name="connection">The connection of the write.</param>
+    /// <param name="transaction">Its transaction.</param>
+    /// <param name="changeIds">The changes' ids.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were still there (fewer when another consumer took some first).</returns>
+    public static Task<int> DeleteRunChangesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> changeIds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changeIds);
+        return SqlJournal.DeleteRunChangesAsync(connection, transaction, changeIds, cancellationToken);
+    }
+}

@@ -1,0 +1,111 @@
+using Workflows.Durable.Tests.Flows;
+
+namespace Workflows.Durable.Tests;
+
+/// <summary>Stores written by earlier builds are upgraded in place and keep their runs; stores of newer builds are left alone.</summary>
+public sealed class SchemaUpgradeTests
+{
+    [Fact]
+    public async Task A_store_written_by_schema_version_2_is_upgraded_and_its_runs_go_on()
+    {
+        using var store = new TempStore();
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Fixtures", "schema-v2.db"), store.Path);
+
+        await using (WorkflowRuntime runtime = await store.StartRuntimeAsync())
+        {
+            RunRecord waiting = (await runtime.GetRunAsync("v2-waiting"))!;
+            Assert.Equal((WorkflowRunStatus.WaitingForInput, "ticket-v2"), (waiting.Status, waiting.IdempotencyKey));
+            Assert.Equal(WorkflowRunStatus.Completed, (await runtime.GetRunAsync("v2-completed"))!.Status);
+            Assert.Equal(new Answered("done in v2"), await runtime.WaitForResultAsync<Answered>("v2-completed"));
+            RunRecord failed = (await runtime.GetRunAsync("v2-failed"))!;
+            Assert.Equal((WorkflowRunStatus.Failed, "Step 'Explode' failed after 1 attempt(s): System.FormatException: bad input", (RunFailure?)null), (failed.Status, failed.Error, failed.Failure));
+
+            // The idempotency key still finds the run, and the run still takes its answer.
+            Assert.Equal("v2-waiting", (await runtime.StartRunAsync<SupportFlow>(new Ticket("again"), new DurableRunOptions { IdempotencyKey = "ticket-v2" })).RunId);
+            await runtime.SendEventAsync("v2-waiting", new AgentReply("answered after the upgrade"));
+            Assert.Equal(new Answered("answered after the upgrade"), await runtime.WaitForResultAsync<Answered>("v2-waiting").WaitAsync(TempStore.Limit));
+        }
+
+        Assert.Equal("3", await SqliteFile.ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
+        Assert.Equal(1L, await SqliteFile.ScalarAsync(store.Path, "SELECT COUNT(*) FROM wf_webhooks"));
+    }
+
+    [Fact]
+    public async Task A_version_1_store_is_upgraded_in_place_and_keeps_its_runs()
+    {
+        using var store = new TempStore();
+        string runId;
+        await using (WorkflowRuntime runtime = await store.StartRuntimeAsync())
+        {
+            runId = (await runtime.StartRunAsync<SupportFlow>(new Ticket("old"))).RunId;
+            await DurableRunTests.WaitForStatusAsync(runtime, runId, WorkflowRunStatus.WaitingForInput);
+        }
+
+        await SqliteFile.ExecuteAsync(store.Path, "DROP TABLE wf_run_changes; ALTER TABLE wf_runs DROP COLUMN failure; UPDATE wf_meta SET value = '1' WHERE key = 'version'");
+
+        await using (WorkflowRuntime upgraded = await store.StartRuntimeAsync())
+        {
+            await upgraded.Store.SetRunChangeFeedAsync(true, default);
+            await upgraded.SendEventAsync(runId, new AgentReply("still here"));
+            Assert.Equal(new Answered("still here"), await upgraded.WaitForResultAsync<Answered>(runId).WaitAsync(TempStore.Limit));
+            Assert.NotEmpty(await upgraded.Store.ReadRunChangesAsync(10, default));
+        }
+
+        Assert.Equal("3", await SqliteFile.ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
+    }
+
+    [Fact]
+    public async Task A_store_from_a_newer_build_is_rejected_untouched()
+    {
+        using var store = new TempStore();
+        await (await store.StartRuntimeAsync()).DisposeAsync();
+        await SqliteFile.ExecuteAsync(store.Path, "UPDATE wf_meta SET value = '99' WHERE key = 'version'");
+
+        var error = await Assert.ThrowsAsync<WorkflowStoreException>(() => store.StartRuntimeAsync());
+
+        Assert.Equal($"'{store.Path}' is a Workflows store of schema version 99, written by a newer build; this build reads versions up to 3. Nothing was changed.", error.Message);
+        Assert.Equal("99", await SqliteFile.ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
+    }
+}
+
+/// <summary>The same upgrade on PostgreSQL: a version 2 database keeps its runs and its webhook tables.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresSchemaUpgradeTests(PostgresServer server)
+{
+    [Fact]
+    public async Task A_version_2_database_is_upgraded_in_place_and_keeps_its_runs()
+    {
+        string database = await server.CreateDatabaseAsync();
+        using var store = new TempStore(database);
+        string runId;
+        await using (WorkflowRuntime runtime = await store.StartRuntimeAsync())
+        {
+            runId = (await runtime.StartRunAsync<SupportFlow>(new Ticket("old"))).RunId;
+            await DurableRunTests.WaitForStatusAsync(runtime, runId, WorkflowRunStatus.WaitingForInput);
+        }
+
+        // Back to what version 2 wrote: no failure column, and the webhook tables it made in the journal's own step.
+        await ExecuteAsync(database, "ALTER TABLE wf_runs DROP COLUMN failure; UPDATE wf_meta SET value = '2' WHERE key = 'version'; CREATE TABLE wf_webhooks (webhook_id TEXT PRIMARY KEY)");
+
+        await using (WorkflowRuntime upgraded = await store.StartRuntimeAsync())
+        {
+            await upgraded.SendEventAsync(runId, new AgentReply("still here"));
+            Assert.Equal(new Answered("still here"), await upgraded.WaitForResultAsync<Answered>(runId).WaitAsync(TempStore.Limit));
+        }
+
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var version = new Npgsql.NpgsqlCommand("SELECT value FROM wf_meta WHERE key = 'version'", connection);
+        Assert.Equal("3", await version.ExecuteScalarAsync());
+        await using var webhooks = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM wf_webhooks", connection);
+        Assert.Equal(0L, await webhooks.ExecuteScalarAsync());
+    }
+
+    private static async Task ExecuteAsync(string database, string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
