@@ -223,7 +223,18 @@ public sealed partial class WorkflowGenerator
             }
 
             writer.Unindent();
-            writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {Identifiers.Literal(WorkflowShape.Fingerprint(shape))}, shape);");
+            string fingerprint = Identifiers.Literal(WorkflowShape.Fingerprint(shape));
+            EventRef[] streamedOnly = StreamedOnly(workflow, graph);
+            if (streamedOnly.Length == 0)
+            {
+                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape);");
+            }
+            else
+            {
+                // Written to the stream and never routed: not part of the graph or the shape, but a durable run stores and reads them.
+                writer.Line($"var streamed = new global::System.Type[] {{ {string.Join(", ", streamedOnly.Select(static e => $"typeof({e.TypeName})"))} }};");
+                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape, streamed);");
+            }
             writer.Close();
         }
 
@@ -335,6 +346,13 @@ public sealed partial class WorkflowGenerator
                     writer.Line($"return {result}.OfOneOfValueTask({call});");
                     break;
             }
+        }
+
+        /// <summary>The event types steps write to the stream that are not otherwise in the graph, each once, in order.</summary>
+        private static EventRef[] StreamedOnly(WorkflowModel workflow, GraphAnalysis graph)
+        {
+            var inGraph = new HashSet<string>(graph.Events.Select(static e => e.TypeName), System.StringComparer.Ordinal);
+            return workflow.Steps.SelectMany(static s => s.Streams).Where(e => inGraph.Add(e.TypeName)).ToArray();
         }
 
         private static IEnumerable<EventRef> Produces(StepModel step) =>

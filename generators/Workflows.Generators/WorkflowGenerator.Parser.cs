@@ -31,7 +31,7 @@ public sealed partial class WorkflowGenerator
         /// <summary>
         /// The operations of a step's body, for the event types it waits for and the workflows it runs.
         /// This transform runs again on every edit of the compilation, so a body is bound only when its
-        /// tokens mention <c>WaitForAsync</c> or <c>RunAsync</c>, which is all the generator needs from it.
+        /// tokens mention <c>WaitForAsync</c>, <c>RunAsync</c> or <c>WriteToStream</c>, which is all the generator needs from it.
         /// </summary>
         private static StepBody? ReadBody(IMethodSymbol method, SemanticModel targetModel, Compilation compilation, CancellationToken cancellationToken)
         {
@@ -61,7 +61,7 @@ public sealed partial class WorkflowGenerator
 
             foreach (SyntaxToken token in body.DescendantTokens())
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "WaitForAsync" or "RunAsync")
+                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "WaitForAsync" or "RunAsync" or "WriteToStream")
                 {
                     return true;
                 }

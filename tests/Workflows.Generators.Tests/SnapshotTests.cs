@@ -200,4 +200,36 @@ public class SnapshotTests
             [Step] private static Done Finish(Charged charged) => new();
         }
         """]);
+
+    [Fact]
+    public Task Events_a_step_only_writes_to_the_stream_are_listed_for_durable_runs() => GeneratorTest.VerifyAsync(["""
+        using Workflows;
+
+        namespace Streams;
+
+        public sealed record Begin(int Count) : StartEvent;
+        public sealed record Progress(string Message) : Event;
+        public sealed record Tick(int Number) : Event;
+        public sealed record Done(int Count) : StopEvent;
+
+        [Workflow]
+        public partial class CountFlow
+        {
+            [Step]
+            public static Tick Start(Begin begin, WorkflowContext ctx)
+            {
+                ctx.WriteToStream(new Progress("starting"));
+                return new Tick(begin.Count);
+            }
+
+            // A routed event written to the stream too is in the graph already; Progress is listed once.
+            [Step]
+            public static Done Finish(Tick tick, WorkflowContext ctx)
+            {
+                ctx.WriteToStream(tick);
+                ctx.WriteToStream(new Progress("done"));
+                return new Done(tick.Number);
+            }
+        }
+        """]);
 }

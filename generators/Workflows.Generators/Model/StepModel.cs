@@ -14,6 +14,7 @@ namespace Workflows.Generators.Model;
 /// <param name="Prompts">The InputRequiredEvent types its body asks with <c>ctx.WaitForAsync</c>.</param>
 /// <param name="Catches">Its <c>[CatchErrors]</c>, when it is an error handler.</param>
 /// <param name="Calls">The workflows its body runs with <c>ctx.RunAsync</c>.</param>
+/// <param name="Streams">The event types its body writes with <c>ctx.WriteToStream</c> (as written: their static types).</param>
 internal sealed record StepModel(
     string Name,
     bool IsStatic,
@@ -27,4 +28,5 @@ internal sealed record StepModel(
     EquatableArray<EventRef> Awaits,
     EquatableArray<EventRef> Prompts,
     ErrorHandling? Catches,
-    EquatableArray<ChildWorkflow> Calls);
+    EquatableArray<ChildWorkflow> Calls,
+    EquatableArray<EventRef> Streams);

@@ -19,7 +19,7 @@ internal readonly record struct BodyBlockingCall(string What, Location Location)
 internal sealed class StepBody
 {
     public static readonly StepBody Invisible = new(
-        ImmutableArray<BodyCall>.Empty, ImmutableArray<BodyCall>.Empty, ImmutableArray<BodyWait>.Empty, ImmutableArray<BodyBlockingCall>.Empty, ImmutableArray<BodyCall>.Empty, contextEscapes: true);
+        ImmutableArray<BodyCall>.Empty, ImmutableArray<BodyCall>.Empty, ImmutableArray<BodyWait>.Empty, ImmutableArray<BodyBlockingCall>.Empty, ImmutableArray<BodyCall>.Empty, ImmutableArray<BodyCall>.Empty, contextEscapes: true);
 
     public StepBody(
         ImmutableArray<BodyCall> sends,
@@ -27,9 +27,11 @@ internal sealed class StepBody
         ImmutableArray<BodyWait> waits,
         ImmutableArray<BodyBlockingCall> blocking,
         ImmutableArray<BodyCall> runs,
+        ImmutableArray<BodyCall> streams,
         bool contextEscapes)
     {
         Runs = runs;
+        Streams = streams;
         Sends = sends;
         Collects = collects;
         Waits = waits;
@@ -39,6 +41,9 @@ internal sealed class StepBody
 
     /// <summary><c>ctx.Send(x)</c>, <c>ctx.SendAfter(x, …)</c>, <c>ctx.SendAt(x, …)</c>: the static type of <c>x</c>.</summary>
     public ImmutableArray<BodyCall> Sends { get; }
+
+    /// <summary><c>ctx.WriteToStream(x)</c>: the static type of <c>x</c>.</summary>
+    public ImmutableArray<BodyCall> Streams { get; }
 
     /// <summary><c>ctx.Collect&lt;T&gt;(…)</c>: <c>T</c>.</summary>
     public ImmutableArray<BodyCall> Collects { get; }

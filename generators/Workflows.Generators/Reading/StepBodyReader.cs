@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.Operations;
 namespace Workflows.Generators.Reading;
 
 /// <summary>
-/// Reads a step body's operations: what it sends, collects and waits for through its
+/// Reads a step body's operations: what it sends, streams, collects and waits for through its
 /// <c>WorkflowContext</c>, and where it blocks a thread. Shared by the generator (which keeps the
 /// awaited types) and the analyzers (which report WF0011, WF0012, WF0015, WF0016).
 /// </summary>
@@ -22,6 +22,7 @@ internal static class StepBodyReader
         ImmutableArray<BodyWait>.Builder waits = ImmutableArray.CreateBuilder<BodyWait>();
         ImmutableArray<BodyBlockingCall>.Builder blocking = ImmutableArray.CreateBuilder<BodyBlockingCall>();
         ImmutableArray<BodyCall>.Builder runs = ImmutableArray.CreateBuilder<BodyCall>();
+        ImmutableArray<BodyCall>.Builder streams = ImmutableArray.CreateBuilder<BodyCall>();
         bool escapes = false;
 
         foreach (IOperation operation in blocks.SelectMany(static block => block.DescendantsAndSelf()))
@@ -30,7 +31,7 @@ internal static class StepBodyReader
             switch (operation)
             {
                 case IInvocationOperation invocation:
-                    ReadInvocation(invocation, sends, collects, waits, blocking, runs);
+                    ReadInvocation(invocation, sends, collects, waits, blocking, runs, streams);
                     break;
                 case IInvalidOperation invalid when UnboundChildRun(invalid) is { } child:
                     runs.Add(child);
@@ -45,7 +46,7 @@ internal static class StepBodyReader
             }
         }
 
-        return new StepBody(sends.ToImmutable(), collects.ToImmutable(), waits.ToImmutable(), blocking.ToImmutable(), runs.ToImmutable(), escapes);
+        return new StepBody(sends.ToImmutable(), collects.ToImmutable(), waits.ToImmutable(), blocking.ToImmutable(), runs.ToImmutable(), streams.ToImmutable(), escapes);
     }
 
     private static void ReadInvocation(
@@ -54,7 +55,8 @@ internal static class StepBodyReader
         ImmutableArray<BodyCall>.Builder collects,
         ImmutableArray<BodyWait>.Builder waits,
         ImmutableArray<BodyBlockingCall>.Builder blocking,
-        ImmutableArray<BodyCall>.Builder runs)
+        ImmutableArray<BodyCall>.Builder runs,
+        ImmutableArray<BodyCall>.Builder streams)
     {
         IMethodSymbol target = invocation.TargetMethod;
         if (WellKnownTypes.IsWorkflowContext(target.ContainingType))
@@ -63,6 +65,9 @@ internal static class StepBodyReader
             {
                 case "Send" or "SendAfter" or "SendAt" when invocation.Arguments.Length >= 1 && WrittenType(invocation.Arguments[0].Value) is { } sent:
                     sends.Add(new BodyCall(sent, invocation.Arguments[0].Value.Syntax.GetLocation()));
+                    break;
+                case "WriteToStream" when invocation.Arguments.Length == 1 && WrittenType(invocation.Arguments[0].Value) is { } streamed:
+                    streams.Add(new BodyCall(streamed, invocation.Arguments[0].Value.Syntax.GetLocation()));
                     break;
                 case "Collect" when target.TypeArguments.Length == 1:
                     collects.Add(new BodyCall(target.TypeArguments[0], MemberName(invocation.Syntax)));

@@ -41,7 +41,7 @@ internal static class StepReader
         ErrorHandling? catches = ReadCatches(method, issues);
         EquatableArray<ChildWorkflow> calls = ReadCalls(body, cancellationToken);
         StepModel? model = issues.Count == 0 && accepts is not null
-            ? new StepModel(method.Name, method.IsStatic, accepts, shape, returns, emits, takesContext, takesToken, options, awaits, prompts, catches, calls)
+            ? new StepModel(method.Name, method.IsStatic, accepts, shape, returns, emits, takesContext, takesToken, options, awaits, prompts, catches, calls, ReadStreams(body))
             : null;
         return new StepRead(method, model, issues.ToImmutable());
     }
@@ -352,6 +352,26 @@ internal static class StepReader
         }
 
         return calls.ToEquatableArray();
+    }
+
+    /// <summary>The event types the body writes to the stream, each once, in order: a durable run must read them back.</summary>
+    private static EquatableArray<EventRef> ReadStreams(StepBody? body)
+    {
+        if (body is null || body.Streams.IsEmpty)
+        {
+            return EquatableArray<EventRef>.Empty;
+        }
+
+        var streams = new List<EventRef>();
+        foreach (BodyCall call in body.Streams)
+        {
+            if (IsEventClass(call.Type) && !call.Type.IsAbstract && SymbolNames.Event(call.Type) is var ev && !streams.Contains(ev))
+            {
+                streams.Add(ev);
+            }
+        }
+
+        return streams.ToEquatableArray();
     }
 
     /// <summary>The response and prompt types of the body's <c>ctx.WaitForAsync</c> calls, each once.</summary>

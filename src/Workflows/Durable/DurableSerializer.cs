@@ -28,6 +28,11 @@ internal sealed class DurableSerializer
         {
             _eventTypes[Name(ev.Type)] = ev.Type;
         }
+
+        foreach (Type streamed in definition.StreamedTypes)
+        {
+            _eventTypes[Name(streamed)] = streamed;
+        }
     }
 
     /// <summary>Serializes with the caller's source-generated context: trimming- and AOT-safe.</summary>

@@ -161,6 +161,9 @@ public sealed partial class WorkflowRuntime
 
     private async Task ExecuteAsync(ClaimedDelivery claim, CancellationToken stopping)
     {
+        // Off the claim loop at once: a step whose body blocks (synchronous work) must neither hold up
+        // the claims nor keep the other deliveries of its batch from running alongside it.
+        await ThreadPoolSwitch.Instance;
         try
         {
             DeliveryCommit? commit = await RunDeliveryAsync(claim, stopping).ConfigureAwait(false);

@@ -57,6 +57,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <param name="factory">Makes an instance for each delivery.</param>
     /// <param name="json">A context with <c>[JsonSerializable]</c> for each event type and state value type.</param>
     /// <returns>This runtime.</returns>
+    /// <exception cref="InvalidOperationException">The runtime has started, or a workflow of the same name is registered already.</exception>
     public WorkflowRuntime Register<TWorkflow>(Func<TWorkflow> factory, JsonSerializerContext json)
         where TWorkflow : class, IGeneratedWorkflow
     {
@@ -81,6 +82,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <param name="factory">Makes the instance and the scope it lives in.</param>
     /// <param name="json">A context with <c>[JsonSerializable]</c> for each event type and state value type.</param>
     /// <returns>This runtime.</returns>
+    /// <exception cref="InvalidOperationException">The runtime has started, or a workflow of the same name is registered already.</exception>
     public WorkflowRuntime Register<TWorkflow>(Func<(TWorkflow Workflow, IAsyncDisposable Scope)> factory, JsonSerializerContext json)
         where TWorkflow : class, IGeneratedWorkflow
     {
@@ -102,6 +104,13 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
 
     private WorkflowRuntime Register(WorkflowDefinition definition, Type workflowType, Func<(WorkflowDispatcher Dispatcher, IAsyncDisposable? Scope)> dispatchers, DurableSerializer serializer)
     {
+        if (Volatile.Read(ref _started) != 0)
+        {
+            // The workers read the registrations without a lock once started: they are fixed from then on.
+            throw new InvalidOperationException(
+                $"Workflow '{definition.Name}' cannot be registered: this runtime has started. Register every workflow before StartAsync (AddDurableWorkflow<T> does, with hosting).");
+        }
+
         if (_registrations.ContainsKey(definition.Name))
         {
             throw new InvalidOperationException($"A workflow named '{definition.Name}' is already registered; durable runs name their workflow, so names must be unique.");
@@ -132,6 +141,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <exception cref="WorkflowStoreException">The store is foreign or damaged.</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
+        Interlocked.Exchange(ref _started, 1);
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         if (_options.FailOnIncompatibleRuns)
         {
@@ -291,7 +301,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 return run;
             }
 
-            await RunSignals.WaitAsync(changed, poll, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            await RunSignals.WaitAsync(changed, poll, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             poll = NextPoll(poll);
         }
     }
@@ -362,7 +372,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 yield break;
             }
 
-            await RunSignals.WaitAsync(changed, poll, TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            await RunSignals.WaitAsync(changed, poll, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
             poll = NextPoll(poll);
         }
     }
@@ -418,6 +428,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     }
 
     private int _disposed;
+    private int _started;
 
     /// <summary>The definitions of the registered workflows, by name.</summary>
     internal IReadOnlyDictionary<string, DurableRegistration> Registrations => _registrations;

@@ -17,7 +17,19 @@ public sealed class WorkflowDefinition
     /// <param name="fingerprint">A hash of <paramref name="shape"/>.</param>
     /// <param name="shape">What stored runs depend on: steps and events, one per line.</param>
     public WorkflowDefinition(WorkflowGraph graph, StepDefinition[] steps, string fingerprint = "", string shape = "")
+        : this(graph, steps, fingerprint, shape, [])
     {
+    }
+
+    /// <summary>Creates the definition of a workflow whose steps also stream events its graph does not route.</summary>
+    /// <param name="graph">The workflow's graph; its name is the workflow's.</param>
+    /// <param name="steps">The steps, indexed as the generated dispatcher indexes them.</param>
+    /// <param name="fingerprint">A hash of <paramref name="shape"/>.</param>
+    /// <param name="shape">What stored runs depend on: steps and events, one per line.</param>
+    /// <param name="streamed">Event types steps write with <c>ctx.WriteToStream</c> that the graph does not route.</param>
+    public WorkflowDefinition(WorkflowGraph graph, StepDefinition[] steps, string fingerprint, string shape, Type[] streamed)
+    {
+        ArgumentNullException.ThrowIfNull(streamed);
         ArgumentNullException.ThrowIfNull(graph);
         ArgumentNullException.ThrowIfNull(steps);
         Graph = graph;
@@ -26,6 +38,7 @@ public sealed class WorkflowDefinition
         Shape = shape;
         AcceptsExternalEvents = HasExternalInput(graph);
         ExternalEvents = [.. graph.Events.Where(e => e.Kind == EventKind.HumanResponse)];
+        StreamedTypes = streamed;
     }
 
     /// <summary>A hash of <see cref="Shape"/>: equal fingerprints mean a stored run can be resumed.</summary>
@@ -46,6 +59,9 @@ public sealed class WorkflowDefinition
     /// <summary>Whether some step consumes a <see cref="HumanResponseEvent"/>, so the run may wait for
     /// one from outside when it has nothing else to do.</summary>
     public bool AcceptsExternalEvents { get; }
+
+    /// <summary>Event types steps write to the stream that the graph does not route: a durable run stores and reads them too.</summary>
+    public IReadOnlyList<Type> StreamedTypes { get; }
 
     /// <summary>The event types its runs take from outside: the HumanResponseEvent types its steps take or wait for.</summary>
     internal IReadOnlyList<GraphEvent> ExternalEvents { get; }

@@ -1,0 +1,49 @@
+namespace Workflows.Conformance.Tests.Flows;
+
+public sealed record Charge(int Card) : StartEvent;
+public sealed record ChargeCard(int Card) : Event;
+public sealed record Charged(int Card) : Event;
+public sealed record Paid(int Card) : StopEvent;
+
+/// <summary>
+/// Every card is declined; the error handler moves on to the next card, twice at most: the third
+/// final failure fails the run. One card at a time, so every host sees the same order.
+/// </summary>
+[Workflow]
+public partial class RecoveryLimitFlow
+{
+    [Step]
+    public static ChargeCard Begin(Charge charge) => new(charge.Card);
+
+    [Step(MaxAttempts = 2)]
+    public static Charged Pay(ChargeCard card) => throw new InvalidOperationException($"card {card.Card} declined");
+
+    [Step, CatchErrors(nameof(Pay), MaxRecoveries = 2)]
+    public static ChargeCard NextCard(StepFailedEvent failed) => new(((ChargeCard)failed.Event).Card + 1);
+
+    [Step]
+    public static Paid Done(Charged charged) => new(charged.Card);
+}
+
+public sealed record Scatter(int Pieces, int Expected) : StartEvent;
+public sealed record Piece(int Number) : Event;
+public sealed record Gathered(int Count) : StopEvent;
+
+/// <summary>A fan-in that waits for more pieces than the fan-out sends: the run stalls, holding an open batch.</summary>
+[Workflow]
+public partial class OpenBatchFlow
+{
+    [Step, Emits(typeof(Piece))]
+    public static void Split(Scatter scatter, WorkflowContext ctx)
+    {
+        ctx.Store.Set("expected", scatter.Expected);
+        for (int i = 0; i < scatter.Pieces; i++)
+        {
+            ctx.Send(new Piece(i));
+        }
+    }
+
+    [Step]
+    public static Gathered? Join(Piece piece, WorkflowContext ctx) =>
+        ctx.Collect(piece, ctx.Store.Get<int>("expected")) is { } all ? new Gathered(all.Count) : null;
+}
