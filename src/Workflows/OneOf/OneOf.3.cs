@@ -1,3 +1,4 @@
+// Made by scripts/oneof/generate.cs from its template: edit the template, then run it again.
 using System.Runtime.CompilerServices;
 
 namespace Workflows;
