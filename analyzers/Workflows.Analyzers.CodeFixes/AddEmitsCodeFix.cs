@@ -1,10 +1,8 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -14,32 +12,22 @@ namespace Workflows.Analyzers.CodeFixes;
 
 /// <summary>WF0011: declares the sent event with <c>[Emits(typeof(X))]</c> on the step.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddEmitsCodeFix)), Shared]
-public sealed class AddEmitsCodeFix : CodeFixProvider
+public sealed class AddEmitsCodeFix : WorkflowCodeFix
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.UndeclaredSend.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public AddEmitsCodeFix()
+        : base(Descriptors.UndeclaredSend)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.Properties.TryGetValue(DiagnosticProperties.EventType, out string? eventType) && eventType is not null &&
-                root?.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Declare [Emits(typeof({SyntaxFixes.ShortName(eventType)}))] on '{method.Identifier.ValueText}'",
-                        cancellationToken => AddEmitsAsync(context.Document, method, eventType, cancellationToken),
-                        equivalenceKey: nameof(AddEmitsCodeFix) + eventType),
-                    diagnostic);
-            }
-        }
     }
+
+    private protected override Fix? Offer(SyntaxNode root, Diagnostic diagnostic) =>
+        Property(diagnostic, DiagnosticProperties.EventType) is { } eventType &&
+        root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method
+            ? new Fix(
+                $"Declare [Emits(typeof({ShortName(eventType)}))] on '{method.Identifier.ValueText}'",
+                nameof(AddEmitsCodeFix) + eventType,
+                (document, cancellationToken) => AddEmitsAsync(document, method, eventType, cancellationToken))
+            : null;
 
     private static async Task<Document> AddEmitsAsync(Document document, MethodDeclarationSyntax method, string eventType, CancellationToken cancellationToken)
     {
@@ -54,6 +42,6 @@ public sealed class AddEmitsCodeFix : CodeFixProvider
             ? method.AddAttributeLists(SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(emits)))
             : method.ReplaceNode(stepList, stepList.AddAttributes(emits));
 
-        return await SyntaxFixes.ReplaceAndSimplifyAsync(document, method, updated, cancellationToken).ConfigureAwait(false);
+        return await ReplaceAndSimplifyAsync(document, method, updated, cancellationToken).ConfigureAwait(false);
     }
 }

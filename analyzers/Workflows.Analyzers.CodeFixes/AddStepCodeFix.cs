@@ -1,12 +1,10 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -16,33 +14,32 @@ namespace Workflows.Analyzers.CodeFixes;
 
 /// <summary>WF0004: adds a stub step that consumes the event nobody consumes.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddStepCodeFix)), Shared]
-public sealed class AddStepCodeFix : CodeFixProvider
+public sealed class AddStepCodeFix : WorkflowCodeFix
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.NeverConsumed.Id);
+    /// <summary>Creates the fix.</summary>
+    public AddStepCodeFix()
+        : base(Descriptors.NeverConsumed)
+    {
+    }
 
     /// <inheritdoc/>
+    /// <remarks>None: each unconsumed event wants a step of its own, named and written by hand.</remarks>
     public override FixAllProvider? GetFixAllProvider() => null;
 
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Fix? Offer(SyntaxNode root, Diagnostic diagnostic)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (Diagnostic diagnostic in context.Diagnostics)
+        if (Property(diagnostic, DiagnosticProperties.EventType) is not { } eventType ||
+            Property(diagnostic, DiagnosticProperties.EventName) is not { } eventName ||
+            root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>()?.Parent is not TypeDeclarationSyntax workflow)
         {
-            if (diagnostic.Properties.TryGetValue(DiagnosticProperties.EventType, out string? eventType) && eventType is not null &&
-                diagnostic.Properties.TryGetValue(DiagnosticProperties.EventName, out string? eventName) && eventName is not null &&
-                root?.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<MethodDeclarationSyntax>()?.Parent is TypeDeclarationSyntax workflow)
-            {
-                string stepName = FreeName(workflow, "On" + Identifier(eventName, upperFirst: true));
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Add step '{stepName}' that consumes '{eventName}'",
-                        cancellationToken => AddStepAsync(context.Document, workflow, stepName, eventType, eventName, cancellationToken),
-                        equivalenceKey: nameof(AddStepCodeFix)),
-                    diagnostic);
-            }
+            return null;
         }
+
+        string stepName = FreeName(workflow, "On" + Identifier(eventName, upperFirst: true));
+        return new Fix(
+            $"Add step '{stepName}' that consumes '{eventName}'",
+            nameof(AddStepCodeFix),
+            (document, cancellationToken) => AddStepAsync(document, workflow, stepName, eventType, eventName, cancellationToken));
     }
 
     private static async Task<Document> AddStepAsync(Document document, TypeDeclarationSyntax workflow, string stepName, string eventType, string eventName, CancellationToken cancellationToken)
@@ -63,7 +60,7 @@ public sealed class AddStepCodeFix : CodeFixProvider
                 .WithType(SyntaxFactory.ParseTypeName(eventType).WithAdditionalAnnotations(Simplifier.Annotation)))
             .WithBody(SyntaxFactory.Block());
 
-        return await SyntaxFixes.ReplaceAndSimplifyAsync(document, workflow, workflow.AddMembers(step), cancellationToken).ConfigureAwait(false);
+        return await ReplaceAndSimplifyAsync(document, workflow, workflow.AddMembers(step), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary><c>Result&lt;int&gt;</c> → <c>ResultInt</c> (or <c>resultInt</c>).</summary>

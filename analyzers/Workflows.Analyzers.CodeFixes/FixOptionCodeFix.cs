@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -13,39 +11,29 @@ namespace Workflows.Analyzers.CodeFixes;
 
 /// <summary>WF0013: sets an out-of-range <c>[Step]</c> option to the nearest valid value.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(FixOptionCodeFix)), Shared]
-public sealed class FixOptionCodeFix : CodeFixProvider
+public sealed class FixOptionCodeFix : WorkflowCodeFix
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.InvalidAttribute.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public FixOptionCodeFix()
+        : base(Descriptors.InvalidAttribute)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.Properties.TryGetValue(DiagnosticProperties.Replacement, out string? replacement) && replacement is not null &&
-                root?.FindNode(diagnostic.Location.SourceSpan) is ExpressionSyntax value &&
-                value.FirstAncestorOrSelf<AttributeArgumentSyntax>() is { NameEquals: { } option })
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Set {option.Name.Identifier.ValueText} to {replacement}",
-                        cancellationToken => ReplaceAsync(context.Document, value, replacement, cancellationToken),
-                        equivalenceKey: nameof(FixOptionCodeFix) + option.Name.Identifier.ValueText),
-                    diagnostic);
-            }
-        }
     }
+
+    private protected override Fix? Offer(SyntaxNode root, Diagnostic diagnostic) =>
+        Property(diagnostic, DiagnosticProperties.Replacement) is { } replacement &&
+        root.FindNode(diagnostic.Location.SourceSpan) is ExpressionSyntax value &&
+        value.FirstAncestorOrSelf<AttributeArgumentSyntax>() is { NameEquals: { } option }
+            ? new Fix(
+                $"Set {option.Name.Identifier.ValueText} to {replacement}",
+                nameof(FixOptionCodeFix) + option.Name.Identifier.ValueText,
+                (document, cancellationToken) => ReplaceAsync(document, value, replacement, cancellationToken))
+            : null;
 
     private static Task<Document> ReplaceAsync(Document document, ExpressionSyntax value, string replacement, CancellationToken cancellationToken)
     {
         ExpressionSyntax valid = SyntaxFactory.ParseExpression(replacement.StartsWith("Backoff", System.StringComparison.Ordinal) ? "global::Workflows." + replacement : replacement)
             .WithAdditionalAnnotations(Simplifier.Annotation)
             .WithTriviaFrom(value);
-        return SyntaxFixes.ReplaceAndSimplifyAsync(document, value, valid, cancellationToken);
+        return ReplaceAndSimplifyAsync(document, value, valid, cancellationToken);
     }
 }

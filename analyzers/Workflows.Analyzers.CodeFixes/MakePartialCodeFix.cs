@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -12,31 +10,19 @@ namespace Workflows.Analyzers.CodeFixes;
 
 /// <summary>WF0007: adds <c>partial</c> to a workflow class, or to a type that contains one.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakePartialCodeFix)), Shared]
-public sealed class MakePartialCodeFix : CodeFixProvider
+public sealed class MakePartialCodeFix : WorkflowCodeFix
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(Descriptors.NotPartial.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the fix.</summary>
+    public MakePartialCodeFix()
+        : base(Descriptors.NotPartial)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            // The diagnostic sits on the type's identifier; [Step]-outside-a-workflow sits on an attribute and has no such fix.
-            if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration &&
-                declaration.Identifier.Span == diagnostic.Location.SourceSpan)
-            {
-                string title = $"Make '{declaration.Identifier.ValueText}' partial";
-                context.RegisterCodeFix(
-                    CodeAction.Create(title, cancellationToken => MakePartialAsync(context.Document, declaration, cancellationToken), equivalenceKey: nameof(MakePartialCodeFix)),
-                    diagnostic);
-            }
-        }
     }
+
+    // The diagnostic sits on the type's identifier; [Step]-outside-a-workflow sits on an attribute and has no such fix.
+    private protected override Fix? Offer(SyntaxNode root, Diagnostic diagnostic) =>
+        root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration && declaration.Identifier.Span == diagnostic.Location.SourceSpan
+            ? new Fix($"Make '{declaration.Identifier.ValueText}' partial", nameof(MakePartialCodeFix), (document, cancellationToken) => MakePartialAsync(document, declaration, cancellationToken))
+            : null;
 
     private static async Task<Document> MakePartialAsync(Document document, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
