@@ -79,7 +79,7 @@ internal sealed partial class WorkflowLoggingObserver(IServiceProvider services)
     }
 
     private IDisposable? Scope(WorkflowHandler run, string? step) =>
-        _logger.BeginScope(new LogScope(run.RunId, run.WorkflowName, step));
+        _logger.BeginScope(new WorkflowLogScope(run.RunId, run.WorkflowName, step));
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Run of {Workflow} started ({RunId})")]
     private static partial void LogRunStarted(ILogger logger, string workflow, string runId);

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Workflows.Durable;
 using Workflows.Infrastructure;
 
@@ -61,7 +62,7 @@ public sealed class WorkflowsBuilder : IWorkflowStoreBuilder
 
         Services.TryAddSingleton(provider =>
         {
-            var options = new WorkflowRuntimeOptions();
+            var options = new WorkflowRuntimeOptions { LoggerFactory = provider.GetService<ILoggerFactory>() };
             configure?.Invoke(options);
             var runtime = new WorkflowRuntime(provider.GetRequiredService<IWorkflowStore>(), options);
             foreach (DurableWorkflowRegistration registration in provider.GetServices<DurableWorkflowRegistration>())

@@ -7,13 +7,14 @@ namespace Workflows.Sql;
 public abstract class SqlDialect
 {
     /// <summary>The schema version this build reads and writes.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     /// <summary>The tables each schema version adds: what a store of that version must have.</summary>
     internal static readonly IReadOnlyList<IReadOnlyList<string>> TablesByVersion =
     [
         ["wf_meta", "wf_runs", "wf_events", "wf_deliveries", "wf_state"],
         ["wf_run_changes"],
+        [],
         [],
     ];
 

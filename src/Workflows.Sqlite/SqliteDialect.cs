@@ -41,6 +41,18 @@ internal sealed class SqliteDialect : SqlDialect
         [
             "ALTER TABLE wf_runs ADD COLUMN failure TEXT NULL",
         ],
+        [
+            "ALTER TABLE wf_runs ADD COLUMN parent_run_id TEXT NULL",
+            "ALTER TABLE wf_runs ADD COLUMN parent_delivery_id INTEGER NULL",
+            "ALTER TABLE wf_runs ADD COLUMN trace_parent TEXT NULL",
+            "ALTER TABLE wf_runs ADD COLUMN deadline_at INTEGER NULL",
+            "ALTER TABLE wf_runs ADD COLUMN timeout_ms INTEGER NULL",
+            "ALTER TABLE wf_runs ADD COLUMN open_questions INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE wf_deliveries ADD COLUMN wait_until INTEGER NULL",
+            "CREATE INDEX wf_runs_parent ON wf_runs (parent_run_id) WHERE parent_run_id IS NOT NULL",
+            "CREATE INDEX wf_runs_deadline ON wf_runs (deadline_at) WHERE deadline_at IS NOT NULL AND status IN (0, 5)",
+            "CREATE INDEX wf_deliveries_wait_until ON wf_deliveries (wait_until) WHERE status = 2 AND wait_until IS NOT NULL",
+        ],
     ];
 
     public override string BigInt => "INTEGER";

@@ -17,6 +17,19 @@ public sealed class WorkflowContext
     /// <summary>The id of the run this step belongs to.</summary>
     public string RunId => _run.RunId;
 
+    /// <summary>
+    /// Which attempt of the calling step this is: 1 for the first, 2 for the first retry, and so on, so
+    /// a step can behave differently when it is retried (take a fallback, log more).
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [Step(MaxAttempts = 3)]
+    /// private Task&lt;Quoted&gt; Quote(Requested request, WorkflowContext ctx) =&gt;
+    ///     ctx.Attempt == 1 ? _fast.QuoteAsync(request) : _slow.QuoteAsync(request);
+    /// </code>
+    /// </example>
+    public int Attempt => _run.Attempt;
+
     /// <summary>The run's state, shared by all its steps.</summary>
     public StateStore Store => _run.Store;
 

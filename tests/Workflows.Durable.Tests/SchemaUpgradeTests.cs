@@ -5,6 +5,15 @@ namespace Workflows.Durable.Tests;
 /// <summary>Stores written by earlier builds are upgraded in place and keep their runs; stores of newer builds are left alone.</summary>
 public sealed class SchemaUpgradeTests
 {
+    /// <summary>What versions 3 and later added, taken away again: a store as version 2 left it (webhook tables aside).</summary>
+    internal const string AfterVersion2 =
+        "DROP INDEX wf_runs_parent; DROP INDEX wf_runs_deadline; DROP INDEX wf_deliveries_wait_until; " +
+        "ALTER TABLE wf_runs DROP COLUMN parent_run_id; ALTER TABLE wf_runs DROP COLUMN parent_delivery_id; ALTER TABLE wf_runs DROP COLUMN trace_parent; " +
+        "ALTER TABLE wf_runs DROP COLUMN deadline_at; ALTER TABLE wf_runs DROP COLUMN timeout_ms; ALTER TABLE wf_runs DROP COLUMN open_questions; " +
+        "ALTER TABLE wf_deliveries DROP COLUMN wait_until; ALTER TABLE wf_runs DROP COLUMN failure; ";
+
+    private static readonly string Current = Workflows.Sql.SqlDialect.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     [Fact]
     public async Task A_store_written_by_schema_version_2_is_upgraded_and_its_runs_go_on()
     {
@@ -26,7 +35,7 @@ public sealed class SchemaUpgradeTests
             Assert.Equal(new Answered("answered after the upgrade"), await runtime.WaitForResultAsync<Answered>("v2-waiting").WaitAsync(TempStore.Limit));
         }
 
-        Assert.Equal("3", await SqliteFile.ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
+        Assert.Equal(Current, await SqliteFile.ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
         Assert.Equal(1L, await SqliteFile.ScalarAsync(store.Path, "SELECT COUNT(*) FROM wf_webhooks"));
     }
 
@@ -41,7 +50,7 @@ public sealed class SchemaUpgradeTests
             await DurableRunTests.WaitForStatusAsync(runtime, runId, WorkflowRunStatus.WaitingForInput);
         }
 
-        await SqliteFile.ExecuteAsync(store.Path, "DROP TABLE wf_run_changes; ALTER TABLE wf_runs DROP COLUMN failure; UPDATE wf_meta SET value = '1' WHERE key = 'version'");
+        await SqliteFile.ExecuteAsync(store.Path, AfterVersion2 + "DROP TABLE wf_run_changes; UPDATE wf_meta SET value = '1' WHERE key = 'version'");
 
         await using (WorkflowRuntime upgraded = await store.StartRuntimeAsync())
         {
@@ -51,7 +60,7 @@ public sealed class SchemaUpgradeTests
             Assert.NotEmpty(await upgraded.Store.ReadRunChangesAsync(10, default));
         }
 
-        Assert.Equal("3", await SqliteFile.ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
+        Assert.Equal(Current, await SqliteFile.ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
     }
 
     [Fact]
@@ -63,7 +72,7 @@ public sealed class SchemaUpgradeTests
 
         var error = await Assert.ThrowsAsync<WorkflowStoreException>(() => store.StartRuntimeAsync());
 
-        Assert.Equal($"'{store.Path}' is a Workflows store of schema version 99, written by a newer build; this build reads versions up to 3. Nothing was changed.", error.Message);
+        Assert.Equal($"'{store.Path}' is a Workflows store of schema version 99, written by a newer build; this build reads versions up to {Current}. Nothing was changed.", error.Message);
         Assert.Equal("99", await SqliteFile.ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
     }
 }
@@ -85,7 +94,7 @@ public sealed class PostgresSchemaUpgradeTests(PostgresServer server)
         }
 
         // Back to what version 2 wrote: no failure column, and the webhook tables it made in the journal's own step.
-        await ExecuteAsync(database, "ALTER TABLE wf_runs DROP COLUMN failure; UPDATE wf_meta SET value = '2' WHERE key = 'version'; CREATE TABLE wf_webhooks (webhook_id TEXT PRIMARY KEY)");
+        await ExecuteAsync(database, SchemaUpgradeTests.AfterVersion2 + "UPDATE wf_meta SET value = '2' WHERE key = 'version'; CREATE TABLE wf_webhooks (webhook_id TEXT PRIMARY KEY)");
 
         await using (WorkflowRuntime upgraded = await store.StartRuntimeAsync())
         {
@@ -96,7 +105,7 @@ public sealed class PostgresSchemaUpgradeTests(PostgresServer server)
         await using var connection = new Npgsql.NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var version = new Npgsql.NpgsqlCommand("SELECT value FROM wf_meta WHERE key = 'version'", connection);
-        Assert.Equal("3", await version.ExecuteScalarAsync());
+        Assert.Equal(Workflows.Sql.SqlDialect.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), await version.ExecuteScalarAsync());
         await using var webhooks = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM wf_webhooks", connection);
         Assert.Equal(0L, await webhooks.ExecuteScalarAsync());
     }

@@ -148,6 +148,14 @@ internal sealed partial class SqlJournal
             }
         }
 
+        foreach (StateRead read in commit.StateReads)
+        {
+            if (await StateVersionAsync(connection, transaction, commit.RunId, read.Key, cancellationToken).ConfigureAwait(false) != read.Version)
+            {
+                return CommitResult.StateConflict;
+            }
+        }
+
         foreach (StateWrite write in commit.StateWrites)
         {
             if (!await WriteStateAsync(connection, transaction, commit.RunId, write, cancellationToken).ConfigureAwait(false))
@@ -228,15 +236,18 @@ internal sealed partial class SqlJournal
         await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET next_seq = @n WHERE run_id = @r", cancellationToken, ("n", sequence), ("r", runId)).ConfigureAwait(false);
     }
 
+    /// <summary>A state value's version now: 0 when the key does not exist.</summary>
+    private static async Task<long> StateVersionAsync(DbConnection connection, DbTransaction transaction, string runId, string key, CancellationToken cancellationToken)
+    {
+        using DbCommand version = Command(connection, transaction, "SELECT version FROM wf_state WHERE run_id = @r AND key = @k", ("r", runId), ("k", key));
+        object? found = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return found is null or DBNull ? 0 : Convert.ToInt64(found, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Writes one state value if it is still at the version the step read; false on a conflict.</summary>
     private static async Task<bool> WriteStateAsync(DbConnection connection, DbTransaction transaction, string runId, StateWrite write, CancellationToken cancellationToken)
     {
-        long current;
-        using (DbCommand version = Command(connection, transaction, "SELECT version FROM wf_state WHERE run_id = @r AND key = @k", ("r", runId), ("k", write.Key)))
-        {
-            object? found = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            current = found is null or DBNull ? 0 : Convert.ToInt64(found, CultureInfo.InvariantCulture);
-        }
+        long current = await StateVersionAsync(connection, transaction, runId, write.Key, cancellationToken).ConfigureAwait(false);
 
         if (current != write.ExpectedVersion)
         {

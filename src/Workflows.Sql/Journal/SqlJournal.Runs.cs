@@ -9,34 +9,46 @@ namespace Workflows.Sql.Journal;
 /// <summary>The journal: runs, their status, and events sent into them from outside.</summary>
 internal sealed partial class SqlJournal
 {
-    /// <summary>Stores a new run and its StartEvent, or returns the run an id or idempotency key already names.</summary>
+    /// <summary>
+    /// Stores a new run and its StartEvent, or returns the run its id or idempotency key already names.
+    /// The insert itself decides (<c>ON CONFLICT DO NOTHING</c>), so two starts with one key at the
+    /// same moment, in any processes, make one run and both get it back.
+    /// </summary>
     public async Task<(RunRecord Run, bool Created)> CreateRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long at = Millis(now);
+        int inserted = await ExecuteAsync(
+            connection, transaction,
+            "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms) " +
+            "VALUES (@id, @w, @f, @s, 0, @k, 1, @t, @t, @parent, @pd, @trace, @deadline, @timeout) ON CONFLICT DO NOTHING",
+            cancellationToken,
+            ("id", run.RunId), ("w", run.Workflow), ("f", run.Fingerprint), ("s", run.Shape), ("k", run.IdempotencyKey), ("t", at),
+            ("parent", run.ParentRunId), ("pd", run.ParentDeliveryId), ("trace", run.TraceParent),
+            ("deadline", run.Timeout is { } timeout ? Millis(now + timeout) : null), ("timeout", run.Timeout is { } limit ? (long)limit.TotalMilliseconds : null)).ConfigureAwait(false);
+        if (inserted == 0)
+        {
+            return (await ExistingRunAsync(connection, transaction, run, cancellationToken).ConfigureAwait(false), false);
+        }
+
+        await AppendEventsAsync(connection, transaction, run.RunId, [run.Start], now, cancellationToken).ConfigureAwait(false);
+        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
+        return ((await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!, true);
+    }
+
+    /// <summary>The run that took a new run's id or idempotency key first.</summary>
+    private async Task<RunRecord> ExistingRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, CancellationToken cancellationToken)
     {
         if (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false) is { } existing)
         {
             return existing.Workflow == run.Workflow
-                ? (existing, false)
+                ? existing
                 : throw new InvalidOperationException($"Run id '{run.RunId}' is already used by a run of workflow '{existing.Workflow}'.");
         }
 
-        if (run.IdempotencyKey is not null)
-        {
-            using DbCommand find = Command(connection, transaction, "SELECT run_id FROM wf_runs WHERE workflow = @w AND idempotency_key = @k", ("w", run.Workflow), ("k", run.IdempotencyKey));
-            if (await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id)
-            {
-                return ((await GetRunAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false))!, false);
-            }
-        }
-
-        long at = Millis(now);
-        await ExecuteAsync(
-            connection, transaction,
-            "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at) VALUES (@id, @w, @f, @s, 0, @k, 1, @t, @t)",
-            cancellationToken,
-            ("id", run.RunId), ("w", run.Workflow), ("f", run.Fingerprint), ("s", run.Shape), ("k", run.IdempotencyKey), ("t", at)).ConfigureAwait(false);
-        await AppendEventsAsync(connection, transaction, run.RunId, [run.Start], now, cancellationToken).ConfigureAwait(false);
-        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
-        return ((await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!, true);
+        using DbCommand find = Command(connection, transaction, "SELECT run_id FROM wf_runs WHERE workflow = @w AND idempotency_key = @k", ("w", run.Workflow), ("k", run.IdempotencyKey));
+        return await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id
+            ? (await GetRunAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false))!
+            : throw new WorkflowStoreException($"Run '{run.RunId}' of workflow '{run.Workflow}' could not be stored and no run holds its id or idempotency key.");
     }
 
     public async Task<RunRecord?> GetRunAsync(DbConnection connection, DbTransaction? transaction, string runId, CancellationToken cancellationToken, bool forUpdate = false)
@@ -60,6 +72,12 @@ internal sealed partial class SqlJournal
         {
             filters.Add("status = @s");
             parameters.Add(("s", (int)status));
+        }
+
+        if (query.ParentRunId is not null)
+        {
+            filters.Add("parent_run_id = @parent");
+            parameters.Add(("parent", query.ParentRunId));
         }
 
         string where = filters.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", filters);
@@ -175,7 +193,7 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>Running while deliveries are pending or claimed; waiting for input when only waits remain (or the workflow takes events from outside); stalled otherwise.</summary>
-    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, bool acceptsExternal, RunFailure? stall, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, bool acceptsExternal, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long active, waiting;
         using (DbCommand count = Command(
@@ -191,7 +209,7 @@ internal sealed partial class SqlJournal
 
         if (active == 0 && waiting == 0 && !acceptsExternal)
         {
-            await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.Failed, null, null, stall?.Message ?? "stalled", stall), now, cancellationToken).ConfigureAwait(false);
+            await EndRunAsync(connection, transaction, run, StallCompletion(stalled?.Invoke()), now, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -202,4 +220,7 @@ internal sealed partial class SqlJournal
             await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, status, now, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static RunCompletion StallCompletion(RunFailure? stall) =>
+        new(WorkflowRunStatus.Failed, null, null, stall?.Message ?? "The run stalled: nothing was pending or running, and no StopEvent was produced.", stall);
 }

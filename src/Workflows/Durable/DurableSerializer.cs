@@ -61,7 +61,7 @@ internal sealed class DurableSerializer
             return SerializeFailure(failed);
         }
 
-        return JsonSerializer.Serialize(ev, TypeInfo(ev.GetType()));
+        return SerializeValue(ev, ev.GetType());
     }
 
     public Event Deserialize(string type, string payload)
@@ -76,13 +76,38 @@ internal sealed class DurableSerializer
             throw new WorkflowStoreException($"A stored event of workflow '{_workflow}' has the type '{type}', which this build of the workflow does not have.");
         }
 
-        return (Event)(JsonSerializer.Deserialize(payload, TypeInfo(eventType))
+        return (Event)(DeserializeValue(payload, eventType)
             ?? throw new WorkflowStoreException($"A stored '{type}' of workflow '{_workflow}' is null."));
     }
 
-    public string SerializeValue(object? value, Type type) => JsonSerializer.Serialize(value, TypeInfo(type));
+    public string SerializeValue(object? value, Type type)
+    {
+        JsonTypeInfo info = TypeInfo(type);
+        try
+        {
+            return JsonSerializer.Serialize(value, info);
+        }
+        catch (Exception error) when (error is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            throw new WorkflowSerializationException($"Workflow '{_workflow}' cannot store a '{type.Name}' as JSON with {_source}: {error.Message}", error);
+        }
+    }
 
-    public object? DeserializeValue(string json, Type type) => JsonSerializer.Deserialize(json, TypeInfo(type));
+    public object? DeserializeValue(string json, Type type)
+    {
+        JsonTypeInfo info = TypeInfo(type);
+        try
+        {
+            return JsonSerializer.Deserialize(json, info);
+        }
+        catch (Exception error) when (error is JsonException or NotSupportedException or InvalidOperationException)
+        {
+            throw new WorkflowSerializationException(
+                $"A stored '{type.Name}' of workflow '{_workflow}' no longer reads as one ({error.Message}). It was written by another shape of the type; " +
+                "finish such runs with the build that started them, or keep the type readable (add members with defaults instead of changing them).",
+                error);
+        }
+    }
 
     /// <summary>Reads an event of a known type from UTF-8 JSON; a <see cref="JsonException"/> says where it is wrong.</summary>
     public Event Read(Type type, ReadOnlySpan<byte> utf8Json) =>
@@ -90,8 +115,8 @@ internal sealed class DurableSerializer
             ?? throw new JsonException($"Expected a JSON object for '{type.Name}', not null.");
 
     public JsonTypeInfo TypeInfo(Type type) =>
-        _resolve(type) ?? throw new NotSupportedException(
-            $"{_source} cannot serialize '{type.Name}', which workflow '{_workflow}' stores. Add [JsonSerializable(typeof({type.Name}))] to it.");
+        _resolve(type) ?? throw new WorkflowSerializationException(
+            $"{_source} cannot serialize '{type.Name}', which workflow '{_workflow}' stores. Add [JsonSerializable(typeof({type.Name}))] to {_source}.");
 
     private static bool TryStepFailed(string name, [NotNullWhen(true)] out Type? type)
     {

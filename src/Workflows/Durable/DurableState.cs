@@ -8,6 +8,7 @@ internal sealed class DurableState(IReadOnlyDictionary<string, StoredValue> stor
 {
     private readonly Dictionary<string, Change> _changes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, object?> _reads = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _absent = new(StringComparer.Ordinal);
 
     public bool TryGet(string key, Type type, out object? value)
     {
@@ -29,6 +30,26 @@ internal sealed class DurableState(IReadOnlyDictionary<string, StoredValue> stor
             return true;
         }
 
+        _absent.Add(key);
+        value = null;
+        return false;
+    }
+
+    /// <summary>A value as the delivery sees it, without counting as a read of the step (for the engine's own messages).</summary>
+    public bool TryPeek(string key, Type type, out object? value)
+    {
+        if (_changes.TryGetValue(key, out Change? change))
+        {
+            value = change.Value;
+            return !change.Removed;
+        }
+
+        if (stored.TryGetValue(key, out StoredValue? raw))
+        {
+            value = serializer.DeserializeValue(raw.Value, type);
+            return true;
+        }
+
         value = null;
         return false;
     }
@@ -43,6 +64,32 @@ internal sealed class DurableState(IReadOnlyDictionary<string, StoredValue> stor
         bool existed = TryGet(key, typeof(object), out _);
         _changes[key] = new Change(null, typeof(object), Removed: true);
         return existed;
+    }
+
+    /// <summary>
+    /// The values the delivery read and did not change, at the versions it read them (0 for a key it
+    /// found missing): a concurrent change to any of them makes the commit a conflict, so a step that
+    /// reads A and writes B never acts on an A that is no longer there.
+    /// </summary>
+    public IReadOnlyList<StateRead> Reads()
+    {
+        var reads = new List<StateRead>(_reads.Count + _absent.Count);
+        foreach (string key in _reads.Keys.Concat(_absent))
+        {
+            if (!_changes.ContainsKey(key))
+            {
+                reads.Add(new StateRead(key, stored.TryGetValue(key, out StoredValue? raw) ? raw.Version : 0));
+            }
+        }
+
+        return reads;
+    }
+
+    /// <summary>One value written on its own, guarded by the version the delivery started from (the engine's own keys).</summary>
+    public StateWrite WriteOf(string key, object value, Type type)
+    {
+        long version = stored.TryGetValue(key, out StoredValue? raw) ? raw.Version : 0;
+        return new StateWrite(key, version, type.FullName, serializer.SerializeValue(value, type));
     }
 
     /// <summary>The changes, each guarded by the version the delivery started from.</summary>

@@ -54,6 +54,17 @@ internal sealed class DurableStepHost : IStepHost
 
     public IReadOnlyList<StateWrite> StateWrites() => _state.Writes();
 
+    public IReadOnlyList<StateRead> StateReads() => _state.Reads();
+
+    /// <summary>Which attempt of its delivery this is, from 1.</summary>
+    public int Attempt => _claim.Attempt;
+
+    /// <summary>An engine-kept count in the run's state (recoveries), if set.</summary>
+    public int? StoredInt(string key) => _state.TryPeek(key, typeof(int), out object? value) && value is int number ? number : null;
+
+    /// <summary>An engine-kept count to commit on its own, without the step's other changes.</summary>
+    public StateWrite IntWrite(string key, int value) => _state.WriteOf(key, value, typeof(int));
+
     public void Send(Event ev) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Routed, default));
 
     public void SendAt(Event ev, DateTimeOffset when) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Timer, when));
@@ -68,7 +79,7 @@ internal sealed class DurableStepHost : IStepHost
     {
         foreach (string key in _state.Keys.ToList())
         {
-            if (key.StartsWith(CollectKeyPrefix, StringComparison.Ordinal) && Store.TryGet(key, out List<StoredAnswer>? batch) && batch is { Count: > 0 })
+            if (key.StartsWith(CollectKeyPrefix, StringComparison.Ordinal) && _state.TryPeek(key, typeof(List<StoredAnswer>), out object? value) && value is List<StoredAnswer> { Count: > 0 } batch)
             {
                 string type = key[CollectKeyPrefix.Length..];
                 yield return (type[(type.LastIndexOfAny(['.', '+']) + 1)..], batch.Count);
@@ -86,20 +97,21 @@ internal sealed class DurableStepHost : IStepHost
         lock (_lock)
         {
             List<StoredAnswer> batch = Store.TryGet(key, out List<StoredAnswer>? stored) && stored is not null ? [.. stored] : [];
-            List<StoredAnswer>? complete = RunRules.Collect(batch, new StoredAnswer(DurableSerializer.Name(ev.GetType()), _serializer.Serialize(ev)), count);
-            Store.Set(key, batch);
-            if (complete is null)
+            if (!RunRules.Collect(batch, new StoredAnswer(DurableSerializer.Name(ev.GetType()), _serializer.Serialize(ev)), count))
             {
+                Store.Set(key, batch);
                 return null;
             }
 
-            var typed = new T[complete.Count];
-            for (int i = 0; i < typed.Length; i++)
+            var complete = new T[count];
+            for (int i = 0; i < count; i++)
             {
-                typed[i] = (T)_serializer.Deserialize(complete[i].Type, complete[i].Payload);
+                complete[i] = (T)_serializer.Deserialize(batch[i].Type, batch[i].Payload);
             }
 
-            return typed;
+            RunRules.TakeBatch(batch, count);
+            Store.Set(key, batch);
+            return complete;
         }
     }
 

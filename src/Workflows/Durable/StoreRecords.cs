@@ -43,6 +43,8 @@ public sealed record StoredEvent(long Id, string RunId, long Sequence, EventReco
 /// <param name="CreatedAt">When it started.</param>
 /// <param name="UpdatedAt">When it last changed.</param>
 /// <param name="Failure">What ended it, when it did not complete: the error as a run in memory would throw it.</param>
+/// <param name="ParentRunId">The run whose step started it with <c>ctx.RunAsync</c>, for a child run.</param>
+/// <param name="Deadline">When it times out, if it was started with <see cref="DurableRunOptions.Timeout"/>.</param>
 public sealed record RunRecord(
     string RunId,
     string Workflow,
@@ -55,7 +57,9 @@ public sealed record RunRecord(
     string? Error,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    RunFailure? Failure = null)
+    RunFailure? Failure = null,
+    string? ParentRunId = null,
+    DateTimeOffset? Deadline = null)
 {
     /// <summary>Whether the run has ended (completed, failed, cancelled or timed out).</summary>
     public bool IsFinished => Status is WorkflowRunStatus.Completed or WorkflowRunStatus.Failed or WorkflowRunStatus.Cancelled or WorkflowRunStatus.TimedOut;
@@ -68,7 +72,20 @@ public sealed record RunRecord(
 /// <param name="Shape">The workflow's shape.</param>
 /// <param name="IdempotencyKey">Starting twice with the same key (for the same workflow) returns the first run.</param>
 /// <param name="Start">The StartEvent and the steps it goes to.</param>
-public sealed record NewRun(string RunId, string Workflow, string Fingerprint, string Shape, string? IdempotencyKey, NewEvent Start);
+public sealed record NewRun(string RunId, string Workflow, string Fingerprint, string Shape, string? IdempotencyKey, NewEvent Start)
+{
+    /// <summary>For a child run: the run whose step started it.</summary>
+    public string? ParentRunId { get; init; }
+
+    /// <summary>For a child run: the parent's delivery that waits for its result.</summary>
+    public long? ParentDeliveryId { get; init; }
+
+    /// <summary>The W3C trace context the run's spans belong to (the caller's when it started), if any.</summary>
+    public string? TraceParent { get; init; }
+
+    /// <summary>How long the run may take; it ends <see cref="WorkflowRunStatus.TimedOut"/> when that passes.</summary>
+    public TimeSpan? Timeout { get; init; }
+}
 
 /// <summary>An event to append to a run's journal, and the deliveries it makes.</summary>
 /// <param name="Kind">Why it is recorded.</param>
@@ -172,6 +189,11 @@ public enum DeliveryOutcome
 /// <param name="Value">The value as JSON; <see langword="null"/> to remove the key.</param>
 public sealed record StateWrite(string Key, long ExpectedVersion, string? Type, string? Value);
 
+/// <summary>A state value a delivery read: the commit fails if another delivery changed it since.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Version">The version read (0 when the key did not exist).</param>
+public sealed record StateRead(string Key, long Version);
+
 /// <summary>A state value as stored.</summary>
 /// <param name="Version">Its version, from 1; bumped on every write.</param>
 /// <param name="Type">Its type name.</param>
@@ -217,6 +239,9 @@ public sealed record DeliveryCommit
     /// <summary>The state changes.</summary>
     public IReadOnlyList<StateWrite> StateWrites { get; init; } = [];
 
+    /// <summary>The state values the step read and did not change: the commit fails if another delivery changed any of them since.</summary>
+    public IReadOnlyList<StateRead> StateReads { get; init; } = [];
+
     /// <summary>For <see cref="DeliveryOutcome.Waiting"/>: the answer type's full name.</summary>
     public string? WaitingFor { get; init; }
 
@@ -235,8 +260,8 @@ public sealed record DeliveryCommit
     /// <summary>Whether the run may wait for outside events when nothing else is pending (else it has stalled).</summary>
     public bool AcceptsExternalEvents { get; init; }
 
-    /// <summary>How the run fails if it turns out to have nothing left to do (it stalled).</summary>
-    public RunFailure? StallFailure { get; init; }
+    /// <summary>Builds the failure the run ends with if the store finds it has nothing left to do (it stalled); called only then.</summary>
+    public Func<RunFailure>? StallFailure { get; init; }
 }
 
 /// <summary>How a commit went.</summary>
@@ -284,7 +309,11 @@ public enum ExternalResult
 /// <param name="Status">Only runs in this status.</param>
 /// <param name="Offset">How many to skip (newest first).</param>
 /// <param name="Limit">How many at most.</param>
-public sealed record RunQuery(string? Workflow = null, WorkflowRunStatus? Status = null, int Offset = 0, int Limit = 50);
+public sealed record RunQuery(string? Workflow = null, WorkflowRunStatus? Status = null, int Offset = 0, int Limit = 50)
+{
+    /// <summary>Only the child runs of this run (started by its steps with <c>ctx.RunAsync</c>).</summary>
+    public string? ParentRunId { get; init; }
+}
 
 /// <summary>A page of runs, newest first.</summary>
 /// <param name="Runs">The runs.</param>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Workflows.Engine;
-using Workflows.Infrastructure;
 using Workflows.Rules;
 
 namespace Workflows.Durable;
@@ -127,9 +126,10 @@ public sealed partial class WorkflowRuntime
             {
                 return;
             }
-            catch (Exception)
+            catch (Exception error)
             {
                 // The store failed (a lost connection, a busy database): try again after a pause, never give up the loop.
+                DurableLog.ClaimFailed(_logger, error, _options.PollInterval);
                 try
                 {
                     await Task.Delay(_options.PollInterval, stopping).ConfigureAwait(false);
@@ -159,42 +159,61 @@ public sealed partial class WorkflowRuntime
         }
     }
 
+    /// <summary>
+    /// One claimed delivery, start to end: run its step, commit what it did, and say so. Every way it
+    /// can go wrong ends in a decision that is logged: the store being down gives the delivery back
+    /// (its attempt not counted); a step that failed or did what cannot be stored is a failed attempt.
+    /// </summary>
     private async Task ExecuteAsync(ClaimedDelivery claim, CancellationToken stopping)
     {
         // Off the claim loop at once: a step whose body blocks (synchronous work) must neither hold up
         // the claims nor keep the other deliveries of its batch from running alongside it.
         await ThreadPoolSwitch.Instance;
+        DurableRegistration registration = _registrations[claim.Run.Workflow];
+        string step = registration.Definition.Steps[claim.Step].Name;
+        using IDisposable? scope = _logger.BeginScope(new Diagnostics.WorkflowLogScope(claim.Run.RunId, claim.Run.Workflow, step));
         try
         {
-            DeliveryCommit? commit = await RunDeliveryAsync(claim, stopping).ConfigureAwait(false);
-            if (commit is null)
+            ExecutionResult result;
+            try
             {
+                result = await DeliveryExecution.RunAsync(_store, _options, _logger, registration, claim, stopping).ConfigureAwait(false);
+            }
+            catch (Exception error) when (!stopping.IsCancellationRequested)
+            {
+                // Reading the run's state failed: the store is down or busy. Nothing ran; run it again later.
+                DurableLog.LoadFailed(_logger, error, claim.DeliveryId, step);
+                await ReleaseAsync(claim, step).ConfigureAwait(false);
                 return;
             }
 
-            switch (await _store.CommitAsync(commit, CancellationToken.None).ConfigureAwait(false))
+            switch (result.End)
             {
-                case CommitResult.Committed:
-                    SignalWork();
-                    _signals.Pulse(claim.Run.RunId);
-                    break;
-                case CommitResult.StateConflict:
-                    // Another delivery changed state this one read: run it again on fresh state.
-                    await _store.ReleaseAsync(claim.DeliveryId, _options.WorkerId, CancellationToken.None).ConfigureAwait(false);
-                    SignalWork();
-                    break;
+                case ExecutionEnd.LeaseLost:
+                    DurableLog.LeaseLost(_logger, claim.DeliveryId, step);
+                    return;
+                case ExecutionEnd.Stopping:
+                    DurableLog.ReleasedOnStop(_logger, claim.DeliveryId, step);
+                    await ReleaseAsync(claim, step).ConfigureAwait(false);
+                    return;
             }
+
+            BuiltCommit built = _commits.Build(claim, registration, result);
+            await CommitAsync(claim, registration, step, built).ConfigureAwait(false);
         }
-        catch (Exception) when (stopping.IsCancellationRequested)
+        catch (Exception error) when (stopping.IsCancellationRequested)
         {
-            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
+            DurableLog.ReleasedOnStop(_logger, claim.DeliveryId, step);
+            _ = error;
+            await ReleaseAsync(claim, step).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception error)
         {
             // The store failed mid-commit (a lost connection, a conflict it aborted): nothing was recorded,
             // so give the delivery back to be run again now rather than when its lease expires. A delivery
             // that did commit is no longer claimed, and releasing it changes nothing.
-            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
+            DurableLog.CommitFailed(_logger, error, claim.DeliveryId, step);
+            await ReleaseAsync(claim, step).ConfigureAwait(false);
         }
         finally
         {
@@ -202,257 +221,80 @@ public sealed partial class WorkflowRuntime
         }
     }
 
-    private async Task ReleaseQuietlyAsync(ClaimedDelivery claim)
+    private async Task CommitAsync(ClaimedDelivery claim, DurableRegistration registration, string step, BuiltCommit built)
+    {
+        DeliveryCommit commit = built.Commit;
+        switch (await _store.CommitAsync(commit, CancellationToken.None).ConfigureAwait(false))
+        {
+            case CommitResult.Committed:
+                SignalWork();
+                _signals.Pulse(claim.Run.RunId);
+                LogCommitted(claim, registration, step, built);
+                break;
+            case CommitResult.StateConflict:
+                // Another delivery changed state this one read: run it again on fresh state.
+                DurableLog.StateConflict(_logger, claim.DeliveryId, step);
+                await ReleaseAsync(claim, step).ConfigureAwait(false);
+                SignalWork();
+                break;
+            default:
+                DurableLog.LeaseLost(_logger, claim.DeliveryId, step);
+                break;
+        }
+    }
+
+    /// <summary>Says what a committed delivery did to its run: a retry, a recovery, the run's end, a question.</summary>
+    private void LogCommitted(ClaimedDelivery claim, DurableRegistration registration, string step, BuiltCommit built)
+    {
+        DeliveryCommit commit = built.Commit;
+        if (built.Error is { } error)
+        {
+            switch (built.Decision?.Action)
+            {
+                case FailureAction.Retry:
+                    DurableLog.StepRetried(_logger, step, claim.Attempt, error.GetType().Name, error.Message, commit.RetryAt ?? default);
+                    break;
+                case FailureAction.Recover:
+                    DurableLog.StepRecovered(_logger, error, step, claim.Attempt, registration.Definition.Steps[built.Decision.Value.Handler].Name);
+                    break;
+                default:
+                    DurableLog.StepFailed(_logger, error, step, claim.Attempt);
+                    break;
+            }
+        }
+
+        foreach (NewEvent ev in commit.Events)
+        {
+            if (ev.Kind == EventRecordKind.Streamed && registration.Serializer.TryGetType(ev.Type, out Type? type) && type.IsSubclassOf(typeof(InputRequiredEvent)))
+            {
+                DurableLog.WaitingForInput(_logger, claim.Run.Workflow, claim.Run.RunId, type.Name);
+            }
+        }
+
+        if (commit.Completion is { } completion)
+        {
+            if (completion.Status == WorkflowRunStatus.Completed)
+            {
+                DurableLog.RunCompleted(_logger, claim.Run.Workflow, claim.Run.RunId);
+            }
+            else
+            {
+                DurableLog.RunEnded(_logger, claim.Run.Workflow, claim.Run.RunId, completion.Status, completion.Error);
+            }
+        }
+    }
+
+    /// <summary>Gives a claimed delivery back to be run again at once; if even that fails, its lease expires on its own.</summary>
+    private async Task ReleaseAsync(ClaimedDelivery claim, string step)
     {
         try
         {
             await _store.ReleaseAsync(claim.DeliveryId, _options.WorkerId, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception)
+        catch (Exception error)
         {
-            // The lease expires on its own.
+            DurableLog.ReleaseFailed(_logger, error, claim.DeliveryId);
+            _ = step;
         }
-    }
-
-    /// <summary>Runs the step of a claimed delivery and says what to commit, or <see langword="null"/> when nothing should be.</summary>
-    private async Task<DeliveryCommit?> RunDeliveryAsync(ClaimedDelivery claim, CancellationToken stopping)
-    {
-        DurableRegistration registration = _registrations[claim.Run.Workflow];
-        StepDefinition definition = registration.Definition.Steps[claim.Step];
-        IReadOnlyDictionary<string, StoredValue> state = await _store.ReadStateAsync(claim.Run.RunId, stopping).ConfigureAwait(false);
-        Event ev = registration.Serializer.Deserialize(claim.Event.Type, claim.Event.Payload);
-        var host = new DurableStepHost(claim, registration.Serializer, state, _options.TimeProvider);
-        var context = new WorkflowContext(host);
-
-        using var execution = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        using var lease = new LeaseKeeper(this, claim.DeliveryId, execution);
-        Task renewing = lease.KeepAsync();
-        Event? output = null;
-        Exception? error = null;
-        string? waitingFor = null;
-        IAsyncDisposable? scope = null;
-        try
-        {
-            (WorkflowDispatcher dispatcher, scope) = registration.Dispatchers();
-            Task<Event?> invocation = StepInvoker.Invoke(dispatcher, claim.Step, ev, context, definition, claim.Attempt, new Cancellation(execution.Token), _options.TimeProvider).AsTask();
-            if (await Task.WhenAny(invocation, host.Suspended).ConfigureAwait(false) == host.Suspended && !invocation.IsCompleted)
-            {
-                // The step waits for an answer it does not have: abandon this execution; it runs again when the answer arrives.
-                waitingFor = await host.Suspended.ConfigureAwait(false);
-                await execution.CancelAsync().ConfigureAwait(false);
-                _ = invocation.ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
-            }
-            else
-            {
-                output = await invocation.ConfigureAwait(false);
-            }
-        }
-        catch (Exception caught)
-        {
-            error = caught;
-        }
-        finally
-        {
-            await lease.StopAsync(renewing).ConfigureAwait(false);
-            if (scope is not null)
-            {
-                await scope.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
-        if (lease.Lost)
-        {
-            return null;
-        }
-
-        if (error is OperationCanceledException && stopping.IsCancellationRequested)
-        {
-            await ReleaseQuietlyAsync(claim).ConfigureAwait(false);
-            return null;
-        }
-
-        return waitingFor is not null ? Suspend(claim, registration, host, waitingFor)
-            : error is null ? Complete(claim, registration, host, output)
-            : Fail(claim, registration, host, error);
-    }
-
-    private DeliveryCommit Suspend(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, string waitingFor) => Commit(claim, registration, DeliveryOutcome.Waiting, host) with
-    {
-        WaitingFor = waitingFor,
-        PromptedWaits = host.PromptedWaits,
-        Events = [.. host.Outputs.Where(o => o.IsPrompt).Select(o => registration.Record(o.Event, EventRecordKind.Streamed, StepName(registration, claim), []))],
-    };
-
-    /// <summary>Records what the step did, in order: sends, stream writes, timers, then what it returned; each event's fate is the run rules'.</summary>
-    private DeliveryCommit Complete(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? output)
-    {
-        string producer = StepName(registration, claim);
-        DateTimeOffset now = _options.TimeProvider.GetUtcNow();
-        var events = new List<NewEvent>();
-        RunCompletion? completion = null;
-        IEnumerable<DurableOutput> outputs = host.Outputs.Where(o => !o.IsPrompt);
-        if (output is not null)
-        {
-            outputs = outputs.Append(new DurableOutput(output, EventRecordKind.Routed, default));
-        }
-
-        foreach (DurableOutput produced in host.Outputs.Where(o => o.IsPrompt).Concat(outputs))
-        {
-            Event ev = produced.Event;
-            if (produced.Kind == EventRecordKind.Streamed)
-            {
-                events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
-                continue;
-            }
-
-            bool isStop = registration.IsStop(ev);
-            List<NewDelivery> deliveries = isStop ? [] : registration.DeliveriesOf(ev, produced.Kind == EventRecordKind.Timer ? produced.DueAt : now);
-            EventFate fate = RunRules.Classify(ev, isStop, deliveries.Count);
-            if (fate == EventFate.EndsRun)
-            {
-                events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
-                completion = new RunCompletion(WorkflowRunStatus.Completed, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), null);
-                break;
-            }
-
-            if (fate == EventFate.Unrouted)
-            {
-                string unrouted = RunMessages.Unrouted(RunMessages.Step(producer), registration.Name, ev.GetType());
-                completion = new RunCompletion(WorkflowRunStatus.Failed, null, null, unrouted, new RunFailure(typeof(InvalidOperationException).FullName!, unrouted));
-                break;
-            }
-
-            if (RunRules.IsStreamed(fate))
-            {
-                events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
-            }
-
-            if (RunRules.IsRouted(fate))
-            {
-                events.Add(registration.Record(ev, produced.Kind, producer, deliveries));
-            }
-        }
-
-        return Commit(claim, registration, DeliveryOutcome.Done, host, lastEmpty: output is null) with
-        {
-            Events = events,
-            StateWrites = host.StateWrites(),
-            PromptedWaits = host.PromptedWaits,
-            Completion = completion,
-        };
-    }
-
-    /// <summary>A failed attempt: what the run rules decide — retried after its delay, handed to the step's error handler, or the end of the run.</summary>
-    private DeliveryCommit Fail(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Exception error)
-    {
-        WorkflowDefinition workflow = registration.Definition;
-        StepDefinition definition = workflow.Steps[claim.Step];
-        string text = $"{ExceptionType(error)}: {error.Message}";
-        string recoveriesKey = $"$recoveries:{definition.ErrorHandler}";
-        int used = definition.ErrorHandler >= 0 && host.Store.TryGet(recoveriesKey, out int recovered) ? recovered : 0;
-        FailureDecision decision = RunRules.AfterFailure(workflow, claim.Step, claim.Attempt, used, runEnding: false);
-        switch (decision.Action)
-        {
-            case FailureAction.Retry:
-                return Commit(claim, registration, DeliveryOutcome.Retry, host) with
-                {
-                    RetryAt = _options.TimeProvider.GetUtcNow() + decision.Delay,
-                    Error = text,
-                };
-            case FailureAction.Recover:
-                StepDefinition handler = workflow.Steps[decision.Handler];
-                Event failed = new StepFailedEvent(definition.Name, registration.Serializer.Deserialize(claim.Event.Type, claim.Event.Payload), error, claim.Attempt);
-                return Commit(claim, registration, DeliveryOutcome.Failed, host) with
-                {
-                    Error = text,
-                    Events = [registration.Record(failed, EventRecordKind.Routed, definition.Name, [new NewDelivery(decision.Handler, handler.Name, handler.Workers, _options.TimeProvider.GetUtcNow())])],
-                    StateWrites = RecoveryWrite(host, recoveriesKey, used + 1),
-                };
-            default:
-                return Commit(claim, registration, DeliveryOutcome.Failed, host) with
-                {
-                    Error = text,
-                    Completion = new RunCompletion(
-                        WorkflowRunStatus.Failed,
-                        null,
-                        null,
-                        RunMessages.StepFailed(definition.Name, claim.Attempt, ExceptionType(error), error.Message),
-                        new RunFailure(ExceptionType(error), error.Message, definition.Name)),
-                };
-        }
-    }
-
-    private static List<StateWrite> RecoveryWrite(DurableStepHost host, string key, int count)
-    {
-        host.Store.Set(key, count);
-        return host.StateWrites().Where(w => w.Key == key).ToList();
-    }
-
-    /// <summary>A commit of the delivery, with the message the run fails with if the store finds it has nothing left to do.</summary>
-    private DeliveryCommit Commit(ClaimedDelivery claim, DurableRegistration registration, DeliveryOutcome outcome, DurableStepHost host, bool lastEmpty = false) => new()
-    {
-        DeliveryId = claim.DeliveryId,
-        WorkerId = _options.WorkerId,
-        RunId = claim.Run.RunId,
-        Outcome = outcome,
-        PromptedWaits = claim.PromptedWaits,
-        AcceptsExternalEvents = registration.Definition.AcceptsExternalEvents,
-        StallFailure = new RunFailure(
-            typeof(WorkflowStalledException).FullName!,
-            RunMessages.Stalled(claim.Run.RunId, registration.Name, lastEmpty ? StepName(registration, claim) : null, host.OpenBatches())),
-    };
-
-    /// <summary>The full name of an exception's type, as stored; a stored step exception keeps its original type.</summary>
-    private static string ExceptionType(Exception error) => error is StoredStepException stored ? stored.OriginalType : error.GetType().FullName ?? error.GetType().Name;
-
-    private static string StepName(DurableRegistration registration, ClaimedDelivery claim) => registration.Definition.Steps[claim.Step].Name;
-
-    /// <summary>The token of one execution, as the step invoker asks for it.</summary>
-    private sealed class Cancellation(CancellationToken token) : IRunCancellation
-    {
-        public CancellationToken RunToken => token;
-    }
-
-    /// <summary>Renews a delivery's lease while its step runs; cancels the step when the lease is lost (the run ended, or another worker took over).</summary>
-    private sealed class LeaseKeeper(WorkflowRuntime runtime, long deliveryId, CancellationTokenSource execution) : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-
-        public bool Lost { get; private set; }
-
-        public async Task KeepAsync()
-        {
-            TimeSpan every = runtime._options.Lease / 3;
-            try
-            {
-                while (true)
-                {
-                    await Task.Delay(every, runtime._options.TimeProvider, _stop.Token).ConfigureAwait(false);
-                    DateTimeOffset until = runtime._options.TimeProvider.GetUtcNow() + runtime._options.Lease;
-                    if (!await runtime._store.RenewLeaseAsync(deliveryId, runtime._options.WorkerId, until, _stop.Token).ConfigureAwait(false))
-                    {
-                        Lost = true;
-                        await execution.CancelAsync().ConfigureAwait(false);
-                        return;
-                    }
-                }
-            }
-            catch (OperationCanceledException)
-            {
-                // The step finished.
-            }
-            catch (Exception)
-            {
-                // The store is unreachable: keep running; the commit says whether the lease held.
-            }
-        }
-
-        public async Task StopAsync(Task keeping)
-        {
-            await _stop.CancelAsync().ConfigureAwait(false);
-            await keeping.ConfigureAwait(false);
-        }
-
-        public void Dispose() => _stop.Dispose();
     }
 }

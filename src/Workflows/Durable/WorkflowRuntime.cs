@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Workflows.Infrastructure;
 using Workflows.Rules;
 
@@ -34,6 +36,8 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     private readonly Dictionary<Type, DurableRegistration> _byType = [];
     private readonly List<RegisteredWorkflow> _workflows = [];
     private readonly RunSignals _signals = new();
+    private readonly ILogger _logger;
+    private readonly DeliveryCommits _commits;
 
     /// <summary>Creates a runtime over a store.</summary>
     /// <param name="store">Where runs live.</param>
@@ -43,6 +47,8 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _options = options ?? new WorkflowRuntimeOptions();
+        _logger = _options.LoggerFactory?.CreateLogger(DurableLog.Category) ?? NullLogger.Instance;
+        _commits = new DeliveryCommits(_options);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentDeliveries, 1);
     }
 
@@ -202,10 +208,20 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             registration.Definition.Fingerprint,
             registration.Definition.Shape,
             options?.IdempotencyKey,
-            registration.Record(start, EventRecordKind.Start, null, registration.DeliveriesOf(start, now)));
+            registration.Record(start, EventRecordKind.Start, null, registration.DeliveriesOf(start, now)))
+        {
+            Timeout = options?.Timeout,
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
+        };
+        if (options?.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), timeout, $"DurableRunOptions.Timeout must be positive; it was {timeout}.");
+        }
+
         (RunRecord stored, bool created) = await _store.CreateRunAsync(run, cancellationToken).ConfigureAwait(false);
         if (created)
         {
+            DurableLog.RunStarted(_logger, stored.Workflow, stored.RunId);
             SignalWork();
         }
 
@@ -306,7 +322,12 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until a run ends and returns its StopEvent; a failed, cancelled or stalled run throws <see cref="WorkflowRunFailedException"/>.</summary>
+    /// <summary>
+    /// Waits until a run ends and returns its StopEvent. A run that failed, stalled or was cancelled
+    /// throws <see cref="WorkflowRunFailedException"/> (its <see cref="Exception.InnerException"/> is the
+    /// error as a run in memory would have thrown it); a run past its deadline throws
+    /// <see cref="WorkflowTimeoutException"/>.
+    /// </summary>
     /// <typeparam name="TStop">The workflow's StopEvent type.</typeparam>
     /// <param name="runId">The run.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
@@ -315,6 +336,11 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         where TStop : StopEvent
     {
         RunRecord run = await WaitForCompletionAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run.Status == WorkflowRunStatus.TimedOut)
+        {
+            throw new WorkflowTimeoutException(run.Workflow, run.RunId, run.Deadline is { } deadline ? deadline - run.CreatedAt : TimeSpan.Zero);
+        }
+
         if (run.Status != WorkflowRunStatus.Completed)
         {
             throw new WorkflowRunFailedException(run);

@@ -25,6 +25,13 @@ public sealed class WorkflowRuntimeOptions
     /// </summary>
     public bool FailOnIncompatibleRuns { get; set; } = true;
 
+    /// <summary>
+    /// Where the runtime logs the runs its workers move along and every failure it handles (claims,
+    /// commits, releases, lease renewals, the store being down), under <c>Workflows.Durable</c>.
+    /// <see langword="null"/> (the default) logs nothing; <c>Workflows.Hosting</c> sets the host's.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>Whether this runtime executes deliveries. A runtime that only starts runs, answers and reads them (a web front end, say) sets <see langword="false"/>.</summary>
     public bool RunWorkers { get; set; } = true;
 }
@@ -37,4 +44,13 @@ public sealed class DurableRunOptions
 
     /// <summary>Starting twice with the same key (for the same workflow) returns the first run instead of starting another.</summary>
     public string? IdempotencyKey { get; set; }
+
+    /// <summary>
+    /// How long the whole run may take; <see langword="null"/> (the default) means no limit. When it
+    /// passes — measured by the store's clock, kept with the run, so a restart or another worker keeps
+    /// it — the run ends <see cref="WorkflowRunStatus.TimedOut"/>, its steps in flight are cancelled, its
+    /// child runs end with it, and <see cref="WorkflowRuntime.WaitForResultAsync{TStop}"/> throws
+    /// <see cref="WorkflowTimeoutException"/>.
+    /// </summary>
+    public TimeSpan? Timeout { get; set; }
 }

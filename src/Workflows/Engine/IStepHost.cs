@@ -8,6 +8,9 @@ internal interface IStepHost
 {
     string RunId { get; }
 
+    /// <summary>Which attempt of the step calling this is running, from 1.</summary>
+    int Attempt { get; }
+
     StateStore Store { get; }
 
     void Send(Event ev);

@@ -21,7 +21,13 @@ internal abstract partial class InMemoryRun
         }
     }
 
+    // The attempt of the step whose async flow is calling, set only for retries (a first attempt costs nothing),
+    // and tagged with its run so a sub-workflow started from a retried step does not see its parent's number.
+    private static readonly AsyncLocal<(InMemoryRun Run, int Attempt)> s_attempt = new();
+
     TimeProvider IStepHost.Time => _time;
+
+    int IStepHost.Attempt => s_attempt.Value is (var run, int attempt) && run == this ? attempt : 1;
 
     void IStepHost.Send(Event ev)
     {

@@ -128,6 +128,12 @@ internal abstract partial class InMemoryRun
     /// <summary>One attempt, seen by the run's observer when it has one.</summary>
     private ValueTask<Event?> InvokeAttempt(int step, Event ev, StepDefinition definition, int number, long waitingSince)
     {
+        if (number > 1)
+        {
+            // Retries run in RunInvocationAsync's own flow, so the number stays with this attempt.
+            s_attempt.Value = (this, number);
+        }
+
         if (_observer is { } observer)
         {
             TimeSpan queueWait = waitingSince == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(waitingSince);

@@ -99,18 +99,19 @@ internal sealed class RunInputs
                 _batches[typeof(T)] = batch = new List<Event>(count);
             }
 
-            if (RunRules.Collect(batch, ev, count) is not { } complete)
+            if (!RunRules.Collect<Event>(batch, ev, count))
             {
                 return null;
             }
 
-            var typed = new T[complete.Count];
-            for (int i = 0; i < typed.Length; i++)
+            var complete = new T[count];
+            for (int i = 0; i < count; i++)
             {
-                typed[i] = (T)complete[i];
+                complete[i] = (T)batch[i];
             }
 
-            return typed;
+            RunRules.TakeBatch(batch, count);
+            return complete;
         }
     }
 

@@ -85,26 +85,22 @@ internal static class RunRules
     }
 
     /// <summary>
-    /// Fan-in: adds <paramref name="item"/> to <paramref name="batch"/> (arrival order) and, once
-    /// <paramref name="count"/> items are there, takes the first <paramref name="count"/> out as the
-    /// complete batch; later arrivals start the next one.
+    /// Fan-in: adds <paramref name="item"/> to <paramref name="batch"/> (arrival order) and says whether
+    /// a batch is complete: the first <paramref name="count"/> items. The caller takes them, then calls
+    /// <see cref="TakeBatch"/>; later arrivals start the next batch.
     /// </summary>
     /// <typeparam name="T">What is gathered (an event, or an event as stored).</typeparam>
     /// <param name="batch">The items gathered so far; changed in place.</param>
     /// <param name="item">The item that arrived.</param>
     /// <param name="count">How many make a batch; at least 1.</param>
-    /// <returns>The complete batch, or <see langword="null"/> while it is still filling.</returns>
-    public static List<T>? Collect<T>(List<T> batch, T item, int count)
+    /// <returns>Whether the first <paramref name="count"/> items make a complete batch.</returns>
+    public static bool Collect<T>(List<T> batch, T item, int count)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         batch.Add(item);
-        if (batch.Count < count)
-        {
-            return null;
-        }
-
-        List<T> complete = batch.GetRange(0, count);
-        batch.RemoveRange(0, count);
-        return complete;
+        return batch.Count >= count;
     }
+
+    /// <summary>Removes a complete batch (its first <paramref name="count"/> items) once the caller has taken it.</summary>
+    public static void TakeBatch<T>(List<T> batch, int count) => batch.RemoveRange(0, count);
 }

@@ -1,0 +1,204 @@
+using Workflows.Infrastructure;
+using Workflows.Rules;
+
+namespace Workflows.Durable;
+
+/// <summary>A commit of one delivery, and the attempt's error when it failed (for the log).</summary>
+/// <param name="Commit">What to record.</param>
+/// <param name="Error">The attempt's error, when it failed.</param>
+/// <param name="Decision">What the run rules decided about that failure.</param>
+internal sealed record BuiltCommit(DeliveryCommit Commit, Exception? Error, FailureDecision? Decision = null);
+
+/// <summary>
+/// Turns what a delivery's step did (<see cref="ExecutionResult"/>) into the one commit that records
+/// it, by the run rules: each output's fate (<see cref="RunRules.Classify"/>), and after a failed
+/// attempt a retry, a recovery or the end of the run (<see cref="RunRules.AfterFailure"/>). What the
+/// step did that cannot be stored (a type its JSON context lacks) is that attempt's failure, never a
+/// delivery released to run again and again.
+/// </summary>
+internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
+{
+    public BuiltCommit Build(ClaimedDelivery claim, DurableRegistration registration, ExecutionResult result)
+    {
+        try
+        {
+            return result.End switch
+            {
+                ExecutionEnd.Suspended => new BuiltCommit(Suspend(claim, registration, result.Host, result.WaitingFor!), null),
+                ExecutionEnd.Returned => new BuiltCommit(Complete(claim, registration, result.Host, result.Output), null),
+                _ => Fail(claim, registration, result.Host, result.Event, result.Error!),
+            };
+        }
+        catch (WorkflowSerializationException error) when (result.End != ExecutionEnd.Threw)
+        {
+            // What the step did cannot be stored: that attempt failed, and the rules say what follows.
+            var attempt = new WorkflowSerializationException(
+                $"Step '{StepName(registration, claim)}' of workflow '{registration.Name}' handled '{result.Event?.GetType().Name}', but what it did cannot be stored: {error.Message}",
+                error);
+            return FailOrEnd(claim, registration, result.Host, result.Event, attempt);
+        }
+        catch (WorkflowSerializationException error)
+        {
+            return new BuiltCommit(EndRun(claim, registration, result.Host, error), error);
+        }
+    }
+
+    private BuiltCommit FailOrEnd(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? ev, Exception error)
+    {
+        try
+        {
+            return Fail(claim, registration, host, ev, error);
+        }
+        catch (WorkflowSerializationException)
+        {
+            // Not even the failure can be stored for a handler: the run ends with the attempt's error.
+            return new BuiltCommit(EndRun(claim, registration, host, error), error);
+        }
+    }
+
+    private DeliveryCommit Suspend(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, string waitingFor) => Commit(claim, registration, DeliveryOutcome.Waiting, host) with
+    {
+        WaitingFor = waitingFor,
+        PromptedWaits = host.PromptedWaits,
+        Events = [.. host.Outputs.Where(o => o.IsPrompt).Select(o => registration.Record(o.Event, EventRecordKind.Streamed, StepName(registration, claim), []))],
+    };
+
+    /// <summary>Records what the step did, in order: sends, stream writes, timers, then what it returned; each event's fate is the run rules'.</summary>
+    private DeliveryCommit Complete(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? output)
+    {
+        string producer = StepName(registration, claim);
+        DateTimeOffset now = options.TimeProvider.GetUtcNow();
+        var events = new List<NewEvent>();
+        RunCompletion? completion = null;
+        IEnumerable<DurableOutput> outputs = host.Outputs.Where(o => !o.IsPrompt);
+        if (output is not null)
+        {
+            outputs = outputs.Append(new DurableOutput(output, EventRecordKind.Routed, default));
+        }
+
+        foreach (DurableOutput produced in host.Outputs.Where(o => o.IsPrompt).Concat(outputs))
+        {
+            Event ev = produced.Event;
+            if (produced.Kind == EventRecordKind.Streamed)
+            {
+                events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
+                continue;
+            }
+
+            bool isStop = registration.IsStop(ev);
+            List<NewDelivery> deliveries = isStop ? [] : registration.DeliveriesOf(ev, produced.Kind == EventRecordKind.Timer ? produced.DueAt : now);
+            EventFate fate = RunRules.Classify(ev, isStop, deliveries.Count);
+            if (fate == EventFate.EndsRun)
+            {
+                events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
+                completion = new RunCompletion(WorkflowRunStatus.Completed, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), null);
+                break;
+            }
+
+            if (fate == EventFate.Unrouted)
+            {
+                string unrouted = RunMessages.Unrouted(RunMessages.Step(producer), registration.Name, ev.GetType());
+                completion = new RunCompletion(WorkflowRunStatus.Failed, null, null, unrouted, new RunFailure(typeof(InvalidOperationException).FullName!, unrouted));
+                break;
+            }
+
+            if (RunRules.IsStreamed(fate))
+            {
+                events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
+            }
+
+            if (RunRules.IsRouted(fate))
+            {
+                events.Add(registration.Record(ev, produced.Kind, producer, deliveries));
+            }
+        }
+
+        return Commit(claim, registration, DeliveryOutcome.Done, host, lastEmpty: output is null) with
+        {
+            Events = events,
+            StateWrites = host.StateWrites(),
+            StateReads = host.StateReads(),
+            PromptedWaits = host.PromptedWaits,
+            Completion = completion,
+        };
+    }
+
+    /// <summary>A failed attempt: what the run rules decide — retried after its delay, handed to the step's error handler, or the end of the run.</summary>
+    private BuiltCommit Fail(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? ev, Exception error)
+    {
+        WorkflowDefinition workflow = registration.Definition;
+        StepDefinition definition = workflow.Steps[claim.Step];
+        string recoveriesKey = $"$recoveries:{definition.ErrorHandler}";
+        int used = definition.ErrorHandler >= 0 && host.StoredInt(recoveriesKey) is { } recovered ? recovered : 0;
+        FailureDecision decision = RunRules.AfterFailure(workflow, claim.Step, claim.Attempt, used, runEnding: false);
+        if (decision.Action == FailureAction.Recover && ev is null)
+        {
+            // The handler would receive the event the step was given, and that cannot be read.
+            decision = FailureDecision.FailRun;
+        }
+
+        DeliveryCommit commit;
+        switch (decision.Action)
+        {
+            case FailureAction.Retry:
+                commit = Commit(claim, registration, DeliveryOutcome.Retry, host) with
+                {
+                    RetryAt = options.TimeProvider.GetUtcNow() + decision.Delay,
+                    Error = Describe(error),
+                };
+                break;
+            case FailureAction.Recover:
+                StepDefinition handler = workflow.Steps[decision.Handler];
+                Event failed = new StepFailedEvent(definition.Name, ev!, error, claim.Attempt);
+                commit = Commit(claim, registration, DeliveryOutcome.Failed, host) with
+                {
+                    Error = Describe(error),
+                    Events = [registration.Record(failed, EventRecordKind.Routed, definition.Name, [new NewDelivery(decision.Handler, handler.Name, handler.Workers, options.TimeProvider.GetUtcNow())])],
+                    StateWrites = [host.IntWrite(recoveriesKey, used + 1)],
+                };
+                break;
+            default:
+                commit = EndRun(claim, registration, host, error);
+                break;
+        }
+
+        return new BuiltCommit(commit, error, decision);
+    }
+
+    /// <summary>The attempt failed for good and nothing takes it: the run fails with the step's error, as in memory.</summary>
+    private DeliveryCommit EndRun(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Exception error)
+    {
+        string step = StepName(registration, claim);
+        return Commit(claim, registration, DeliveryOutcome.Failed, host) with
+        {
+            Error = Describe(error),
+            Completion = new RunCompletion(
+                WorkflowRunStatus.Failed,
+                null,
+                null,
+                RunMessages.StepFailed(step, claim.Attempt, ExceptionType(error), error.Message),
+                new RunFailure(ExceptionType(error), error.Message, step)),
+        };
+    }
+
+    /// <summary>A commit of the delivery, with the failure the run ends with if the store finds it has nothing left to do.</summary>
+    private DeliveryCommit Commit(ClaimedDelivery claim, DurableRegistration registration, DeliveryOutcome outcome, DurableStepHost host, bool lastEmpty = false) => new()
+    {
+        DeliveryId = claim.DeliveryId,
+        WorkerId = options.WorkerId,
+        RunId = claim.Run.RunId,
+        Outcome = outcome,
+        PromptedWaits = claim.PromptedWaits,
+        AcceptsExternalEvents = registration.Definition.AcceptsExternalEvents,
+        StallFailure = () => new RunFailure(
+            typeof(WorkflowStalledException).FullName!,
+            RunMessages.Stalled(claim.Run.RunId, registration.Name, lastEmpty ? StepName(registration, claim) : null, host.OpenBatches())),
+    };
+
+    private static string Describe(Exception error) => $"{ExceptionType(error)}: {error.Message}";
+
+    /// <summary>The full name of an exception's type, as stored; a stored step exception keeps its original type.</summary>
+    private static string ExceptionType(Exception error) => error is StoredStepException stored ? stored.OriginalType : error.GetType().FullName ?? error.GetType().Name;
+
+    private static string StepName(DurableRegistration registration, ClaimedDelivery claim) => registration.Definition.Steps[claim.Step].Name;
+}
