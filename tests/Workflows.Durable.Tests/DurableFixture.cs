@@ -34,17 +34,21 @@ internal sealed class TempStore : IDisposable
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     /// <summary>A runtime with every test workflow registered, polling fast.</summary>
-    public async Task<WorkflowRuntime> StartRuntimeAsync(Action<WorkflowRuntimeOptions>? configure = null, bool start = true)
+    public async Task<WorkflowRuntime> StartRuntimeAsync(Action<WorkflowRuntimeOptions>? configure = null, bool start = true, Func<IWorkflowStore, IWorkflowStore>? wrap = null)
     {
         var options = new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(3) };
         configure?.Invoke(options);
-        WorkflowRuntime runtime = new WorkflowRuntime(NewStore(), options)
+        WorkflowRuntime runtime = new WorkflowRuntime(wrap is null ? NewStore() : wrap(NewStore()), options)
             .Register(() => new ShippingFlow(), TestJson.Default)
             .Register(() => new SupportFlow(), TestJson.Default)
             .Register(() => new FlakyFlow(), TestJson.Default)
             .Register(() => new DoomedFlow(), TestJson.Default)
             .Register(() => new TimerFlow(), TimerJson.Default)
-            .Register(() => new Worker.CrashFlow(), Worker.CrashJson.Default);
+            .Register(() => new Worker.CrashFlow(), Worker.CrashJson.Default)
+            .Register(() => new PoisonFlow(), PoisonJson.Default)
+            .Register(() => new AttemptFlow(), SafetyJson.Default)
+            .Register(() => new SkewFlow(), SafetyJson.Default)
+            .Register(() => new SlowFlow(), SafetyJson.Default);
         if (start)
         {
             await runtime.StartAsync();

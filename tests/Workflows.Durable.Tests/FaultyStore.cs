@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace Workflows.Durable.Tests;
+
+/// <summary>A store that fails on demand, in front of a real one: the store being down, as a worker meets it.</summary>
+internal sealed class FaultyStore(IWorkflowStore inner) : IWorkflowStore
+{
+    /// <summary>How many calls of each kind still fail (claim, commit, release, renew, state).</summary>
+    public ConcurrentDictionary<string, int> Faults { get; } = new();
+
+    public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
+
+    public Task<(RunRecord Run, bool Created)> CreateRunAsync(NewRun run, CancellationToken cancellationToken) => inner.CreateRunAsync(run, cancellationToken);
+
+    public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) => inner.GetRunAsync(runId, cancellationToken);
+
+    public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) => inner.ListRunsAsync(query, cancellationToken);
+
+    public Task<ClaimResult> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
+        Fault("claim") is { } fault ? FaultOf<ClaimResult>(fault) : inner.ClaimAsync(request, cancellationToken);
+
+    public Task<bool> RenewLeaseAsync(long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>
+        Fault("renew") is { } fault ? FaultOf<bool>(fault) : inner.RenewLeaseAsync(deliveryId, workerId, until, cancellationToken);
+
+    public Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
+        Fault("commit") is { } fault ? FaultOf<CommitResult>(fault) : inner.CommitAsync(commit, cancellationToken);
+
+    public Task ReleaseAsync(long deliveryId, string workerId, CancellationToken cancellationToken) => Fault("release") ?? inner.ReleaseAsync(deliveryId, workerId, cancellationToken);
+
+    public Task<ExternalResult> AddExternalEventAsync(ExternalEvent ev, CancellationToken cancellationToken) => inner.AddExternalEventAsync(ev, cancellationToken);
+
+    public Task<bool> CancelRunAsync(string runId, RunFailure reason, CancellationToken cancellationToken) => inner.CancelRunAsync(runId, reason, cancellationToken);
+
+    public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string runId, long afterSequence, int max, CancellationToken cancellationToken) => inner.ReadEventsAsync(runId, afterSequence, max, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(string runId, CancellationToken cancellationToken) =>
+        Fault("state") is { } fault ? FaultOf<IReadOnlyDictionary<string, StoredValue>>(fault) : inner.ReadStateAsync(runId, cancellationToken);
+
+    public Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(string runId, CancellationToken cancellationToken) => inner.ReadDeliveriesAsync(runId, cancellationToken);
+
+    public Task SetRunChangeFeedAsync(bool enabled, CancellationToken cancellationToken) => inner.SetRunChangeFeedAsync(enabled, cancellationToken);
+
+    public Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(int max, CancellationToken cancellationToken) => inner.ReadRunChangesAsync(max, cancellationToken);
+
+    public Task<int> DeleteRunChangesAsync(IReadOnlyList<long> changeIds, CancellationToken cancellationToken) => inner.DeleteRunChangesAsync(changeIds, cancellationToken);
+
+    public Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken) => inner.WaitForWorkAsync(max, cancellationToken);
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+
+    private Task? Fault(string kind)
+    {
+        while (Faults.TryGetValue(kind, out int left) && left > 0)
+        {
+            if (Faults.TryUpdate(kind, left - 1, left))
+            {
+                return Task.FromException(new InvalidOperationException($"the store is down ({kind} refused by the test)"));
+            }
+        }
+
+        return null;
+    }
+
+    private static Task<T> FaultOf<T>(Task fault) => Task.FromException<T>(fault.Exception!.InnerException!);
+}
+
+/// <summary>A logger factory that keeps every entry, with its event id and exception.</summary>
+internal sealed class LogRecorder : ILoggerFactory
+{
+    public ConcurrentQueue<(string Category, LogLevel Level, EventId Id, string Message, Exception? Error)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Recorded(this, categoryName);
+
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>The entries of one event id.</summary>
+    public IEnumerable<(string Category, LogLevel Level, EventId Id, string Message, Exception? Error)> Of(int eventId) => Entries.Where(e => e.Id.Id == eventId);
+
+    private sealed class Recorded(LogRecorder recorder, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            recorder.Entries.Enqueue((category, logLevel, eventId, formatter(state, exception), exception));
+    }
+}
