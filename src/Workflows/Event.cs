@@ -35,6 +35,6 @@ public abstract record InputRequiredEvent : Event;
 /// <summary>
 /// A human's answer, sent into a running workflow from outside with
 /// <see cref="WorkflowHandler.SendEventAsync"/>. It is routed to the steps that consume it, or
-/// handed to a step waiting in <see cref="WorkflowContext.WaitForAsync{TResponse}"/>.
+/// handed to a step waiting in <see cref="WorkflowContext.WaitForAsync{TResponse}(InputRequiredEvent, CancellationToken)"/>.
 /// </summary>
 public abstract record HumanResponseEvent : Event;

@@ -110,8 +110,35 @@ public sealed class WorkflowContext
     /// <param name="prompt">What to ask.</param>
     /// <param name="cancellationToken">Stops waiting; the run's own cancellation stops it too.</param>
     /// <returns>The answer.</returns>
-    public ValueTask<TResponse> WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken = default)
-        where TResponse : HumanResponseEvent => _run.WaitForAsync<TResponse>(prompt, cancellationToken);
+    public async ValueTask<TResponse> WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken = default)
+        where TResponse : HumanResponseEvent =>
+        (await _run.WaitForAsync<TResponse>(prompt, timeout: null, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// Like <see cref="WaitForAsync{TResponse}(InputRequiredEvent, CancellationToken)"/>, but gives up
+    /// after <paramref name="timeout"/>: returns the answer, or <see langword="null"/> when none arrived
+    /// in time. In memory the time is the run's <see cref="RunOptions.TimeProvider"/>; in a durable run
+    /// the deadline is stored, so it holds across restarts and holds no thread while it waits.
+    /// </summary>
+    /// <typeparam name="TResponse">The answer's type.</typeparam>
+    /// <param name="prompt">What to ask.</param>
+    /// <param name="timeout">How long to wait; positive.</param>
+    /// <param name="cancellationToken">Stops waiting; the run's own cancellation stops it too.</param>
+    /// <returns>The answer, or <see langword="null"/> when the time passed first.</returns>
+    /// <example>
+    /// <code>
+    /// Approval? approval = await ctx.WaitForAsync&lt;Approval&gt;(new ApprovalNeeded(order.Id), TimeSpan.FromDays(2), ct);
+    /// return approval is null ? new Escalated(order.Id) : new Decided(order.Id, approval.Approved);
+    /// </code>
+    /// </example>
+#pragma warning disable RS0026 // The overloads differ by a required TimeSpan; DESIGN.md fixes both signatures.
+    public ValueTask<TResponse?> WaitForAsync<TResponse>(InputRequiredEvent prompt, TimeSpan timeout, CancellationToken cancellationToken = default)
+#pragma warning restore RS0026
+        where TResponse : HumanResponseEvent
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        return _run.WaitForAsync<TResponse>(prompt, timeout, cancellationToken);
+    }
 
     /// <summary>
     /// Runs another workflow as part of this step and returns its StopEvent. The child's streamed

@@ -8,7 +8,7 @@ public sealed class WorkflowTimeoutException : TimeoutException
     /// <param name="runId">The run's id.</param>
     /// <param name="timeout">The limit that passed.</param>
     public WorkflowTimeoutException(string workflowName, string runId, TimeSpan timeout)
-        : base($"Run '{runId}' of workflow '{workflowName}' did not finish within {timeout}; its steps in flight were cancelled.")
+        : base(Rules.RunMessages.TimedOut(runId, workflowName, timeout))
     {
         WorkflowName = workflowName;
         RunId = runId;

@@ -22,7 +22,7 @@ public sealed class ConformanceTests(PostgresServer server)
         Observed memory = scenario.Normalize(await InMemoryHost.RunAsync(scenario));
         Assert.StartsWith(expected, memory.Outcome.ToString(), StringComparison.Ordinal);
 
-        if (scenario.Difference is HostDifference.StaticWorkflow or HostDifference.EventsNotSerializable or HostDifference.ChildWaitsForPerson or HostDifference.RunTimeout)
+        if (scenario.Difference is HostDifference.StaticWorkflow or HostDifference.EventsNotSerializable or HostDifference.ChildWaitsForPerson)
         {
             return;
         }

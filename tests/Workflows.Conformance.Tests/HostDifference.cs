@@ -33,10 +33,4 @@ public enum HostDifference
     /// step ("Durable runs do everything in-memory runs do").
     /// </summary>
     ChildWaitsForPerson,
-
-    /// <summary>
-    /// <c>RunOptions.Timeout</c> has no durable counterpart yet (<c>DurableRunOptions.Timeout</c> comes
-    /// with "Durable runs do everything in-memory runs do"); a run deadline is tested in memory only.
-    /// </summary>
-    RunTimeout,
 }

@@ -63,7 +63,7 @@ public sealed class Scenario
                         return flow.RunAsync(start, options, ct);
                     },
                     runtime => runtime.Register(() => flow), // reflection-based JSON: the suite's events carry no context of their own
-                    async runtime => (await runtime.StartRunAsync<TFlow>(start).ConfigureAwait(false)).RunId,
+                    async runtime => (await runtime.StartRunAsync<TFlow>(start, new DurableRunOptions { Timeout = timeout }).ConfigureAwait(false)).RunId,
                     async (runtime, runId) => await runtime.WaitForResultAsync<TStop>(runId).ConfigureAwait(false),
                     answer,
                     cancelWhen is null ? null : () => cancelWhen(flow));

@@ -48,7 +48,10 @@ internal sealed class TempStore : IDisposable
             .Register(() => new PoisonFlow(), PoisonJson.Default)
             .Register(() => new AttemptFlow(), SafetyJson.Default)
             .Register(() => new SkewFlow(), SafetyJson.Default)
-            .Register(() => new SlowFlow(), SafetyJson.Default);
+            .Register(() => new SlowFlow(), SafetyJson.Default)
+            .Register(() => new DeadlineFlow(), DeadlineJson.Default)
+            .Register(() => new HangFlow(), DeadlineJson.Default)
+            .Register(() => new QuietFlow(), DeadlineJson.Default);
         if (start)
         {
             await runtime.StartAsync();

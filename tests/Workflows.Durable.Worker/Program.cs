@@ -2,8 +2,9 @@ using Workflows.Durable;
 using Workflows.Durable.Worker;
 using Workflows.Sqlite;
 
-// Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items>]
-//   serves the store's runs until killed; with "start", first starts runs (idempotently) and prints their ids.
+// Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items> [timeout seconds]]
+//   serves the store's runs until killed; with "start", first starts runs (idempotently, each with the
+//   timeout if one is given) and prints their ids.
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items>]");
@@ -25,7 +26,8 @@ if (args.Length >= 4 && args[1] == "start")
     int items = int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
     for (int i = 0; i < runs; i++)
     {
-        RunRecord run = await runtime.StartRunAsync<CrashFlow>(new Batch(items), new DurableRunOptions { IdempotencyKey = $"batch-{i}" });
+        TimeSpan? timeout = args.Length >= 5 ? TimeSpan.FromSeconds(double.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture)) : null;
+        RunRecord run = await runtime.StartRunAsync<CrashFlow>(new Batch(items), new DurableRunOptions { IdempotencyKey = $"batch-{i}", Timeout = timeout });
         Console.WriteLine(run.RunId);
     }
 }

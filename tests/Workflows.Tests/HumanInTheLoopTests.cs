@@ -90,4 +90,42 @@ public class HumanInTheLoopTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Within.Seconds(handler.Result));
     }
+
+    [Fact]
+    public async Task A_wait_with_a_deadline_returns_null_when_its_time_passes_on_the_run_s_clock()
+    {
+        var clock = new Workflows.Testing.ManualTimeProvider();
+        WorkflowHandler<Decided> handler = new ApprovalWithDeadlineFlow().RunAsync(new Draft("x"), new RunOptions { TimeProvider = clock });
+
+        Assert.Equal(TimeSpan.FromHours(1), await clock.NextTimerAsync());
+        Assert.False(handler.Result.IsCompleted);
+        clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal("no answer within the hour", (await Within.Seconds(handler.Result)).Outcome);
+    }
+
+    [Fact]
+    public async Task A_wait_with_a_deadline_returns_the_answer_that_comes_in_time()
+    {
+        var clock = new Workflows.Testing.ManualTimeProvider();
+        WorkflowHandler<Decided> handler = new ApprovalWithDeadlineFlow().RunAsync(new Draft("x"), new RunOptions { TimeProvider = clock });
+        await clock.NextTimerAsync();
+
+        await handler.SendEventAsync(new Verdict(true, "ana"));
+
+        Assert.Equal("answered by ana", (await Within.Seconds(handler.Result)).Outcome);
+        Assert.Empty(clock.PendingTimers);
+    }
+
+    [Fact]
+    public async Task A_run_that_asked_nothing_and_has_nothing_left_to_do_fails_as_stalled_even_if_it_takes_answers()
+    {
+        WorkflowHandler<Decided> handler = new QuietFlow().RunAsync(new Draft("x"));
+
+        var error = await Assert.ThrowsAsync<WorkflowStalledException>(() => Within.Seconds(handler.Result));
+
+        Assert.Equal(
+            $"Run '{handler.RunId}' of workflow 'QuietFlow' stalled: no event is pending, no step is running, and no StopEvent was produced. The last step to produce nothing was 'Ask' (it returned no event).",
+            error.Message);
+    }
 }

@@ -50,4 +50,14 @@ public class SampleTests
 
         Assert.Equal("published, approved by the reviewers", (await handler).Outcome);
     }
+
+    [Fact]
+    public async Task An_empty_document_fails_at_once_as_stalled_instead_of_waiting_for_a_reviewer()
+    {
+        WorkflowHandler<ReviewCompleted> handler = new ReviewFlow(TimeSpan.Zero).RunAsync(new DocumentSubmitted("Empty", string.Empty));
+
+        var error = await Assert.ThrowsAsync<WorkflowStalledException>(() => Within.Seconds(handler.Result));
+
+        Assert.Contains("The last step to produce nothing was 'Split'", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -15,10 +15,13 @@ internal sealed partial class SqlJournal
     public async Task<ClaimResult> ClaimAsync(DbConnection connection, DbTransaction transaction, ClaimRequest request, CancellationToken cancellationToken)
     {
         long now = Millis(request.Now);
+        List<RunRecord> ended = request.DeadlineFailure is null && request.OrphanFailure is null
+            ? []
+            : await ExpireAsync(connection, transaction, request, cancellationToken).ConfigureAwait(false);
         (string filter, List<(string, object?)> parameters) = WorkflowFilter(request.Fingerprints);
         if (filter.Length == 0)
         {
-            return new ClaimResult([], null);
+            return new ClaimResult([], null) { Ended = ended };
         }
 
         parameters.Add(("now", now));
@@ -47,7 +50,13 @@ internal sealed partial class SqlJournal
                 $"SELECT MIN(d.available_at) FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id WHERE d.status = {Pending} AND d.available_at > @now AND r.status IN {ActiveRun} AND ({filter})",
                 [.. parameters]);
             object? soonest = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-            return new ClaimResult([], soonest is null or DBNull ? null : FromMillis(Convert.ToInt64(soonest, CultureInfo.InvariantCulture)));
+            long? nextDue = soonest is null or DBNull ? null : Convert.ToInt64(soonest, CultureInfo.InvariantCulture);
+            if (await NextExpiryAsync(connection, transaction, cancellationToken).ConfigureAwait(false) is { } expiry && (nextDue is null || expiry < nextDue))
+            {
+                nextDue = expiry;
+            }
+
+            return new ClaimResult([], nextDue is { } at ? FromMillis(at) : null) { Ended = ended };
         }
 
         // The runs' rows are held (or SQLite's single writer is), so these counts are exact: no two claims exceed a step's limit.
@@ -74,7 +83,7 @@ internal sealed partial class SqlJournal
         }
 
         // All due deliveries were at their step's limit: look again shortly.
-        return new ClaimResult(deliveries, deliveries.Count == 0 ? request.Now + TimeSpan.FromMilliseconds(20) : null);
+        return new ClaimResult(deliveries, deliveries.Count == 0 ? request.Now + TimeSpan.FromMilliseconds(20) : null) { Ended = ended };
     }
 
     /// <summary>Puts one delivery under the worker's lease and loads what running it needs.</summary>
@@ -172,7 +181,12 @@ internal sealed partial class SqlJournal
         }
         else
         {
-            await UpdateRunStatusAsync(connection, transaction, run, commit.AcceptsExternalEvents, commit.StallFailure, now, cancellationToken).ConfigureAwait(false);
+            if (commit.QuestionsAsked > 0)
+            {
+                await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET open_questions = open_questions + @q WHERE run_id = @id", cancellationToken, ("q", commit.QuestionsAsked), ("id", run.RunId)).ConfigureAwait(false);
+            }
+
+            await UpdateRunStatusAsync(connection, transaction, run, commit.StallFailure, now, cancellationToken).ConfigureAwait(false);
         }
 
         return CommitResult.Committed;
@@ -286,8 +300,8 @@ internal sealed partial class SqlJournal
             cancellationToken, ("p", commit.PromptedWaits), ("w", commit.WorkerId), ("id", commit.DeliveryId)),
         DeliveryOutcome.Waiting => ExecuteAsync(
             connection, transaction,
-            $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @w, prompted = @p WHERE delivery_id = @id",
-            cancellationToken, ("w", commit.WaitingFor), ("p", commit.PromptedWaits), ("id", commit.DeliveryId)),
+            $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @w, wait_until = @until, prompted = @p WHERE delivery_id = @id",
+            cancellationToken, ("w", commit.WaitingFor), ("until", commit.WaitUntil is { } until ? Millis(until) : null), ("p", commit.PromptedWaits), ("id", commit.DeliveryId)),
         DeliveryOutcome.Retry => ExecuteAsync(
             connection, transaction,
             $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, attempt = attempt + 1, available_at = @due, error = @e WHERE delivery_id = @id",

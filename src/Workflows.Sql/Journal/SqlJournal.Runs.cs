@@ -150,12 +150,17 @@ internal sealed partial class SqlJournal
             List<StoredAnswer> recorded = [.. ParseAnswers(answers), new StoredAnswer(ev.Type, ev.Payload)];
             await ExecuteAsync(
                 connection, transaction,
-                $"UPDATE wf_deliveries SET status = {Pending}, waiting_for = NULL, answers = @a, available_at = @now WHERE delivery_id = @id",
+                $"UPDATE wf_deliveries SET status = {Pending}, waiting_for = NULL, wait_until = NULL, answers = @a, available_at = @now WHERE delivery_id = @id",
                 cancellationToken,
                 ("a", JsonSerializer.Serialize(recorded, SqlJson.Default.ListStoredAnswer)), ("now", Millis(now)), ("id", id)).ConfigureAwait(false);
         }
 
-        await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = 0, updated_at = @t WHERE run_id = @id", cancellationToken, ("t", Millis(now)), ("id", ev.RunId)).ConfigureAwait(false);
+        // An event routed to steps answers one of the run's open questions (a waiting step's answer is tracked by its delivery).
+        await ExecuteAsync(
+            connection, transaction,
+            "UPDATE wf_runs SET status = 0, updated_at = @t" + (waiting is null ? ", open_questions = CASE WHEN open_questions > 0 THEN open_questions - 1 ELSE 0 END" : string.Empty) + " WHERE run_id = @id",
+            cancellationToken,
+            ("t", Millis(now)), ("id", ev.RunId)).ConfigureAwait(false);
         if (run.Status != WorkflowRunStatus.Running)
         {
             await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
@@ -192,22 +197,27 @@ internal sealed partial class SqlJournal
         await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, completion.Status, now, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Running while deliveries are pending or claimed; waiting for input when only waits remain (or the workflow takes events from outside); stalled otherwise.</summary>
-    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, bool acceptsExternal, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Running while deliveries are pending or claimed; waiting for input while only waits remain or a
+    /// question is unanswered; stalled otherwise (the run rules' <c>HasStalled</c>, in SQL).
+    /// </summary>
+    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        long active, waiting;
+        long active, waiting, questions;
         using (DbCommand count = Command(
             connection, transaction,
-            $"SELECT COALESCE(SUM(CASE WHEN status IN ({Pending}, {Claimed}) THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = {Waiting} THEN 1 ELSE 0 END), 0) FROM wf_deliveries WHERE run_id = @id",
+            $"SELECT COALESCE(SUM(CASE WHEN status IN ({Pending}, {Claimed}) THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = {Waiting} THEN 1 ELSE 0 END), 0), " +
+            "(SELECT open_questions FROM wf_runs WHERE run_id = @id) FROM wf_deliveries WHERE run_id = @id",
             ("id", run.RunId)))
         {
             using DbDataReader reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             active = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
             waiting = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
+            questions = Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture);
         }
 
-        if (active == 0 && waiting == 0 && !acceptsExternal)
+        if (active == 0 && waiting == 0 && questions == 0)
         {
             await EndRunAsync(connection, transaction, run, StallCompletion(stalled?.Invoke()), now, cancellationToken).ConfigureAwait(false);
             return;

@@ -59,6 +59,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
     private DeliveryCommit Suspend(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, string waitingFor) => Commit(claim, registration, DeliveryOutcome.Waiting, host) with
     {
         WaitingFor = waitingFor,
+        WaitUntil = host.WaitUntil,
         PromptedWaits = host.PromptedWaits,
         Events = [.. host.Outputs.Where(o => o.IsPrompt).Select(o => registration.Record(o.Event, EventRecordKind.Streamed, StepName(registration, claim), []))],
     };
@@ -70,6 +71,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         DateTimeOffset now = options.TimeProvider.GetUtcNow();
         var events = new List<NewEvent>();
         RunCompletion? completion = null;
+        int questions = 0;
         IEnumerable<DurableOutput> outputs = host.Outputs.Where(o => !o.IsPrompt);
         if (output is not null)
         {
@@ -105,6 +107,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
             if (RunRules.IsStreamed(fate))
             {
                 events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
+                questions++;
             }
 
             if (RunRules.IsRouted(fate))
@@ -119,6 +122,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
             StateWrites = host.StateWrites(),
             StateReads = host.StateReads(),
             PromptedWaits = host.PromptedWaits,
+            QuestionsAsked = questions,
             Completion = completion,
         };
     }
@@ -189,7 +193,6 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         RunId = claim.Run.RunId,
         Outcome = outcome,
         PromptedWaits = claim.PromptedWaits,
-        AcceptsExternalEvents = registration.Definition.AcceptsExternalEvents,
         StallFailure = () => new RunFailure(
             typeof(WorkflowStalledException).FullName!,
             RunMessages.Stalled(claim.Run.RunId, registration.Name, lastEmpty ? StepName(registration, claim) : null, host.OpenBatches())),

@@ -41,7 +41,7 @@ internal sealed record ExecutionResult(ExecutionEnd End, DurableStepHost Host, E
 internal static class DeliveryExecution
 {
     public static async Task<ExecutionResult> RunAsync(
-        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, DurableRegistration registration, ClaimedDelivery claim, CancellationToken stopping)
+        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, RunningDeliveries running, DurableRegistration registration, ClaimedDelivery claim, CancellationToken stopping)
     {
         StepDefinition definition = registration.Definition.Steps[claim.Step];
         IReadOnlyDictionary<string, StoredValue> state = await store.ReadStateAsync(claim.Run.RunId, stopping).ConfigureAwait(false);
@@ -59,6 +59,7 @@ internal static class DeliveryExecution
 
         DurableLog.StepStarted(logger, definition.Name, ev.GetType().Name, claim.Attempt, claim.DeliveryId);
         using var execution = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using IDisposable registered = running.Add(claim.Run.RunId, execution);
         using var lease = new LeaseKeeper(store, options, logger, claim.DeliveryId, execution);
         lease.Start();
         ExecutionResult result;

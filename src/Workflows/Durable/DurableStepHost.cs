@@ -115,7 +115,10 @@ internal sealed class DurableStepHost : IStepHost
         }
     }
 
-    public ValueTask<TResponse> WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken)
+    /// <summary>For a suspended step whose wait has a deadline: when it runs again without an answer.</summary>
+    public DateTimeOffset? WaitUntil { get; private set; }
+
+    public ValueTask<TResponse?> WaitForAsync<TResponse>(InputRequiredEvent prompt, TimeSpan? timeout, CancellationToken cancellationToken)
         where TResponse : HumanResponseEvent
     {
         ArgumentNullException.ThrowIfNull(prompt);
@@ -127,9 +130,9 @@ internal sealed class DurableStepHost : IStepHost
 
         if (index < _claim.Answers.Count)
         {
-            // Recorded on an earlier execution of this delivery: return it at once.
+            // Recorded on an earlier execution of this delivery: return it at once (none, if its time ran out).
             StoredAnswer answer = _claim.Answers[index];
-            return new ValueTask<TResponse>((TResponse)_serializer.Deserialize(answer.Type, answer.Payload));
+            return new ValueTask<TResponse?>(answer.Type == StoredAnswer.NoAnswer ? null : (TResponse)_serializer.Deserialize(answer.Type, answer.Payload));
         }
 
         lock (_lock)
@@ -141,10 +144,11 @@ internal sealed class DurableStepHost : IStepHost
             }
         }
 
+        WaitUntil = timeout is { } limit ? Time.GetUtcNow() + limit : null;
         _suspended.TrySetResult(DurableSerializer.Name(typeof(TResponse)));
 
-        // Never completes: the execution is abandoned and the step runs again once the answer is recorded.
-        return new ValueTask<TResponse>(new TaskCompletionSource<TResponse>().Task.WaitAsync(cancellationToken));
+        // Never completes: the execution is abandoned and the step runs again once the answer (or its deadline) is recorded.
+        return new ValueTask<TResponse?>(new TaskCompletionSource<TResponse?>().Task.WaitAsync(cancellationToken));
     }
 
     public async Task<TStop> RunChildAsync<TStart, TStop>(IWorkflow<TStart, TStop> workflow, TStart start, CancellationToken cancellationToken)

@@ -61,6 +61,9 @@ public sealed record RunRecord(
     string? ParentRunId = null,
     DateTimeOffset? Deadline = null)
 {
+    /// <summary>How long the run was given, if it was started with <see cref="DurableRunOptions.Timeout"/>.</summary>
+    public TimeSpan? TimeLimit => Deadline - CreatedAt;
+
     /// <summary>Whether the run has ended (completed, failed, cancelled or timed out).</summary>
     public bool IsFinished => Status is WorkflowRunStatus.Completed or WorkflowRunStatus.Failed or WorkflowRunStatus.Cancelled or WorkflowRunStatus.TimedOut;
 }
@@ -141,7 +144,11 @@ public sealed record DeliveryRecord(long Id, string RunId, int Step, string Step
 /// <summary>An answer recorded for a step waiting in WaitForAsync.</summary>
 /// <param name="Type">The answer's type.</param>
 /// <param name="Payload">Its JSON.</param>
-public sealed record StoredAnswer(string Type, string Payload);
+public sealed record StoredAnswer(string Type, string Payload)
+{
+    /// <summary>The <see cref="Type"/> of the answer recorded when a wait with a deadline passed it unanswered.</summary>
+    public const string NoAnswer = "$no-answer";
+}
 
 /// <summary>A delivery claimed by a worker: everything needed to run the step.</summary>
 /// <param name="DeliveryId">The delivery.</param>
@@ -159,12 +166,29 @@ public sealed record ClaimedDelivery(long DeliveryId, RunRecord Run, int Step, i
 /// <param name="Now">The current time.</param>
 /// <param name="Lease">How long the claim holds before another worker may take it over.</param>
 /// <param name="Max">How many deliveries to claim at most.</param>
-public sealed record ClaimRequest(string WorkerId, IReadOnlyDictionary<string, string> Fingerprints, DateTimeOffset Now, TimeSpan Lease, int Max = 1);
+public sealed record ClaimRequest(string WorkerId, IReadOnlyDictionary<string, string> Fingerprints, DateTimeOffset Now, TimeSpan Lease, int Max = 1)
+{
+    /// <summary>
+    /// How a run past its deadline fails: before claiming, the store ends such runs
+    /// <see cref="WorkflowRunStatus.TimedOut"/> with this failure. <see langword="null"/>: it does not look.
+    /// </summary>
+    public Func<RunRecord, RunFailure>? DeadlineFailure { get; init; }
+
+    /// <summary>
+    /// How a child run whose parent has ended is cancelled: before claiming, the store ends such runs
+    /// <see cref="WorkflowRunStatus.Cancelled"/> with this failure. <see langword="null"/>: it does not look.
+    /// </summary>
+    public Func<RunRecord, RunFailure>? OrphanFailure { get; init; }
+}
 
 /// <summary>The claimed deliveries, or when the next delivery falls due if none can be claimed now.</summary>
 /// <param name="Deliveries">The claimed deliveries, oldest due first (none when nothing is due).</param>
 /// <param name="NextDueAt">When nothing is claimable: when the soonest pending delivery falls due.</param>
-public sealed record ClaimResult(IReadOnlyList<ClaimedDelivery> Deliveries, DateTimeOffset? NextDueAt);
+public sealed record ClaimResult(IReadOnlyList<ClaimedDelivery> Deliveries, DateTimeOffset? NextDueAt)
+{
+    /// <summary>The runs this claim ended: past their deadline, or children of a run that ended.</summary>
+    public IReadOnlyList<RunRecord> Ended { get; init; } = [];
+}
 
 /// <summary>How a delivery's execution ended.</summary>
 public enum DeliveryOutcome
@@ -245,6 +269,15 @@ public sealed record DeliveryCommit
     /// <summary>For <see cref="DeliveryOutcome.Waiting"/>: the answer type's full name.</summary>
     public string? WaitingFor { get; init; }
 
+    /// <summary>For <see cref="DeliveryOutcome.Waiting"/> with a deadline: when the step runs again without an answer.</summary>
+    public DateTimeOffset? WaitUntil { get; init; }
+
+    /// <summary>
+    /// How many questions (InputRequiredEvents) the step asked: while a run has one unanswered, it
+    /// waits for a person instead of counting as stalled. An event sent in from outside answers one.
+    /// </summary>
+    public int QuestionsAsked { get; init; }
+
     /// <summary>How many WaitForAsync prompts have been streamed for this delivery so far.</summary>
     public int PromptedWaits { get; init; }
 
@@ -256,9 +289,6 @@ public sealed record DeliveryCommit
 
     /// <summary>When the run ends with this commit.</summary>
     public RunCompletion? Completion { get; init; }
-
-    /// <summary>Whether the run may wait for outside events when nothing else is pending (else it has stalled).</summary>
-    public bool AcceptsExternalEvents { get; init; }
 
     /// <summary>Builds the failure the run ends with if the store finds it has nothing left to do (it stalled); called only then.</summary>
     public Func<RunFailure>? StallFailure { get; init; }

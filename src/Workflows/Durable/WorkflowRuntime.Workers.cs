@@ -7,7 +7,10 @@ namespace Workflows.Durable;
 // The workers: claim a due delivery, run its step, commit what it did.
 public sealed partial class WorkflowRuntime
 {
+    private static readonly TimeSpan ExpiryLookInterval = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<long, Task> _executions = new();
+    private readonly RunningDeliveries _running = new();
+    private long _nextExpiryLook;
     private readonly SemaphoreSlim _wakeUp = new(0, 1);
     private CancellationTokenSource? _stopping;
     private SemaphoreSlim? _slots;
@@ -89,13 +92,15 @@ public sealed partial class WorkflowRuntime
                 ClaimResult result;
                 try
                 {
-                    result = await _store.ClaimAsync(new ClaimRequest(_options.WorkerId, fingerprints, _options.TimeProvider.GetUtcNow(), _options.Lease, slots), stopping).ConfigureAwait(false);
+                    result = await _store.ClaimAsync(NextClaim(fingerprints, slots), stopping).ConfigureAwait(false);
                 }
                 catch
                 {
                     _slots.Release(slots);
                     throw;
                 }
+
+                RunsEnded(result.Ended);
 
                 foreach (ClaimedDelivery claim in result.Deliveries)
                 {
@@ -118,6 +123,7 @@ public sealed partial class WorkflowRuntime
                 if (result.NextDueAt is { } due && due - _options.TimeProvider.GetUtcNow() is var untilDue && untilDue < wait)
                 {
                     wait = untilDue < TimeSpan.Zero ? TimeSpan.Zero : untilDue;
+                    Volatile.Write(ref _nextExpiryLook, due.UtcTicks);
                 }
 
                 await WaitForWorkAsync(wait, stopping).ConfigureAwait(false);
@@ -139,6 +145,38 @@ public sealed partial class WorkflowRuntime
                     return;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// The next claim; every so often (and whenever a deadline may have passed) it also asks the store
+    /// to end what time has ended: runs past their deadline, children of ended runs, expired waits.
+    /// </summary>
+    private ClaimRequest NextClaim(Dictionary<string, string> fingerprints, int slots)
+    {
+        DateTimeOffset now = _options.TimeProvider.GetUtcNow();
+        var request = new ClaimRequest(_options.WorkerId, fingerprints, now, _options.Lease, slots);
+        if (now.UtcTicks < Volatile.Read(ref _nextExpiryLook))
+        {
+            return request;
+        }
+
+        Volatile.Write(ref _nextExpiryLook, (now + ExpiryLookInterval).UtcTicks);
+        return request with
+        {
+            DeadlineFailure = static run => new RunFailure(typeof(WorkflowTimeoutException).FullName!, RunMessages.TimedOut(run.RunId, run.Workflow, run.TimeLimit ?? TimeSpan.Zero)),
+            OrphanFailure = static run => new RunFailure(typeof(OperationCanceledException).FullName!, RunMessages.ParentEnded(run.RunId, run.Workflow, run.ParentRunId!)),
+        };
+    }
+
+    /// <summary>Runs the store ended while claiming: their steps in this process stop now, their followers hear of it.</summary>
+    private void RunsEnded(IReadOnlyList<RunRecord> ended)
+    {
+        foreach (RunRecord run in ended)
+        {
+            _running.Cancel(run.RunId);
+            _signals.Pulse(run.RunId);
+            DurableLog.RunEnded(_logger, run.Workflow, run.RunId, run.ParentRunId is not null && run.Deadline is null ? WorkflowRunStatus.Cancelled : WorkflowRunStatus.TimedOut, null);
         }
     }
 
@@ -177,7 +215,7 @@ public sealed partial class WorkflowRuntime
             ExecutionResult result;
             try
             {
-                result = await DeliveryExecution.RunAsync(_store, _options, _logger, registration, claim, stopping).ConfigureAwait(false);
+                result = await DeliveryExecution.RunAsync(_store, _options, _logger, _running, registration, claim, stopping).ConfigureAwait(false);
             }
             catch (Exception error) when (!stopping.IsCancellationRequested)
             {

@@ -17,7 +17,7 @@ namespace Workflows.Durable;
 /// Guarantees: a delivery's produced events, state changes and "done" are one transaction, so its
 /// recorded outputs are exactly-once; a delivery whose transaction did not commit (a crash, a lost
 /// lease) runs again, so step code runs at least once and should be safe to repeat. Code before a
-/// <see cref="WorkflowContext.WaitForAsync{TResponse}"/> runs again when the answer arrives.
+/// <see cref="WorkflowContext.WaitForAsync{TResponse}(InputRequiredEvent, CancellationToken)"/> runs again when the answer arrives.
 /// </remarks>
 /// <example>
 /// <code>
@@ -288,7 +288,10 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         }
     }
 
-    /// <summary>Cancels a run: its pending deliveries are dropped and steps in flight are cancelled at their next lease renewal.</summary>
+    /// <summary>
+    /// Cancels a run: its pending deliveries are dropped, its steps in flight are cancelled (at once in
+    /// this process, at their next lease renewal elsewhere), and its child runs end with it.
+    /// </summary>
     /// <param name="runId">The run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Whether the run was still running.</returns>
@@ -297,7 +300,12 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
         var reason = new RunFailure(typeof(OperationCanceledException).FullName!, RunMessages.Cancelled(runId, run.Workflow));
         bool cancelled = await _store.CancelRunAsync(runId, reason, cancellationToken).ConfigureAwait(false);
+        _running.Cancel(runId);
         _signals.Pulse(runId);
+
+        // Its child runs end at the next claim, here or in whichever process claims first.
+        Volatile.Write(ref _nextExpiryLook, 0);
+        SignalWork();
         return cancelled;
     }
 
@@ -338,7 +346,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         RunRecord run = await WaitForCompletionAsync(runId, cancellationToken).ConfigureAwait(false);
         if (run.Status == WorkflowRunStatus.TimedOut)
         {
-            throw new WorkflowTimeoutException(run.Workflow, run.RunId, run.Deadline is { } deadline ? deadline - run.CreatedAt : TimeSpan.Zero);
+            throw new WorkflowTimeoutException(run.Workflow, run.RunId, run.TimeLimit ?? TimeSpan.Zero);
         }
 
         if (run.Status != WorkflowRunStatus.Completed)

@@ -22,7 +22,8 @@ internal interface IStepHost
     IReadOnlyList<T>? Collect<T>(T ev, int count)
         where T : Event;
 
-    ValueTask<TResponse> WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken)
+    /// <summary>Writes the prompt and waits for the answer; with a timeout, <see langword="null"/> when none came in time.</summary>
+    ValueTask<TResponse?> WaitForAsync<TResponse>(InputRequiredEvent prompt, TimeSpan? timeout, CancellationToken cancellationToken)
         where TResponse : HumanResponseEvent;
 
     Task<TStop> RunChildAsync<TStart, TStop>(IWorkflow<TStart, TStop> workflow, TStart start, CancellationToken cancellationToken)

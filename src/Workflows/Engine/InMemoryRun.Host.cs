@@ -10,6 +10,7 @@ internal abstract partial class InMemoryRun
     private RunStream _stream;
     private RunInputs? _inputs;
     private int _pendingTimers;
+    private int _openQuestions;
 
     /// <summary>Waiters, fan-in batches and children: made on first use.</summary>
     private RunInputs Inputs
@@ -89,7 +90,8 @@ internal abstract partial class InMemoryRun
         return Inputs.Collect(ev, count);
     }
 
-    async ValueTask<TResponse> IStepHost.WaitForAsync<TResponse>(InputRequiredEvent prompt, CancellationToken cancellationToken)
+    async ValueTask<TResponse?> IStepHost.WaitForAsync<TResponse>(InputRequiredEvent prompt, TimeSpan? timeout, CancellationToken cancellationToken)
+        where TResponse : class
     {
         ArgumentNullException.ThrowIfNull(prompt);
         var waiter = new ResponseWaiter<TResponse>();
@@ -103,6 +105,7 @@ internal abstract partial class InMemoryRun
         WriteToStream(prompt);
         using CancellationTokenRegistration byCaller = cancellationToken.UnsafeRegister(static (state, token) => ((ResponseWaiter)state!).Abandon(new OperationCanceledException(token)), waiter);
         using CancellationTokenRegistration byRun = RunToken.UnsafeRegister(static (state, token) => ((ResponseWaiter)state!).Abandon(new OperationCanceledException(token)), waiter);
+        using ITimer? deadline = timeout is { } limit ? _time.CreateTimer(static state => ((ResponseWaiter)state!).Expire(), waiter, limit, Timeout.InfiniteTimeSpan) : null;
         try
         {
             return await waiter.Answer.ConfigureAwait(false);
@@ -157,8 +160,18 @@ internal abstract partial class InMemoryRun
             throw new ArgumentException(RunMessages.NotAccepted(WorkflowName, ev.GetType(), _definition.ExternalEvents), nameof(ev));
         }
 
+        // Posted before the question counts as answered, so the loop never sees neither.
         _inbox.Post(InboxMessage.Routed(ev, Producer.Outside));
+        AnswerOneQuestion();
         return default;
+    }
+
+    private void AnswerOneQuestion()
+    {
+        int open;
+        while ((open = Volatile.Read(ref _openQuestions)) > 0 && Interlocked.CompareExchange(ref _openQuestions, open - 1, open) != open)
+        {
+        }
     }
 
     /// <summary>Takes the run's one stream; <see langword="null"/> when it was already taken.</summary>

@@ -63,7 +63,8 @@ internal abstract partial class InMemoryRun
     /// </summary>
     private protected ChannelReader<InboxMessage>? PrepareToWait()
     {
-        if (_slots.InFlight == 0 && Volatile.Read(ref _pendingTimers) == 0 && !_definition.AcceptsExternalEvents)
+        int pending = Volatile.Read(ref _pendingTimers) + (_inbox.HasMessages ? 1 : 0);
+        if (RunRules.HasStalled(_slots.InFlight, pending, Volatile.Read(ref _openQuestions)))
         {
             string? lastEmpty = _lastEmptyProducer >= 0 ? _definition[_lastEmptyProducer].Name : null;
             IEnumerable<(string, int)> open = Volatile.Read(ref _inputs)?.OpenBatches() ?? [];
@@ -138,6 +139,8 @@ internal abstract partial class InMemoryRun
 
         if (RunRules.IsStreamed(fate))
         {
+            // A question: until something from outside answers it, the run waits for a person rather than stalling.
+            Interlocked.Increment(ref _openQuestions);
             WriteToStream(ev);
         }
 

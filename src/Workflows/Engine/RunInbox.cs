@@ -26,6 +26,9 @@ internal struct RunInbox
         return false;
     }
 
+    /// <summary>Whether a message is waiting (one may have arrived since the loop last looked).</summary>
+    public readonly bool HasMessages => Volatile.Read(in _channel) is { } channel && channel.Reader.TryPeek(out _);
+
     /// <summary>The reader the loop waits on when it has nothing to do.</summary>
     public ChannelReader<InboxMessage> Reader => Channel().Reader;
 

@@ -25,6 +25,7 @@ internal static class RunFailures
         return failure.ExceptionType switch
         {
             "Workflows.WorkflowStalledException" => new WorkflowStalledException(run.Workflow, run.RunId, failure.Message),
+            "Workflows.WorkflowTimeoutException" => new WorkflowTimeoutException(run.Workflow, run.RunId, run.TimeLimit ?? TimeSpan.Zero),
             "System.OperationCanceledException" => new OperationCanceledException(failure.Message),
             "System.InvalidOperationException" => new InvalidOperationException(failure.Message),
             _ => new StoredStepException(failure.ExceptionType, failure.Message),

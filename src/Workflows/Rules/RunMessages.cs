@@ -79,6 +79,14 @@ internal static class RunMessages
     /// <summary>A run that was cancelled.</summary>
     public static string Cancelled(string runId, string workflow) => $"Run '{runId}' of workflow '{workflow}' was cancelled.";
 
+    /// <summary>A run that did not finish within its timeout.</summary>
+    public static string TimedOut(string runId, string workflow, TimeSpan timeout) =>
+        $"Run '{runId}' of workflow '{workflow}' did not finish within {timeout}; its steps in flight were cancelled.";
+
+    /// <summary>A child run cancelled because the run that started it ended.</summary>
+    public static string ParentEnded(string runId, string workflow, string parentRunId) =>
+        $"Run '{runId}' of workflow '{workflow}' was cancelled: the run that started it, '{parentRunId}', has ended.";
+
     /// <summary>A step waiting for input when its run completed without it.</summary>
     public static string CompletedWhileWaiting(string runId, string workflow) =>
         $"Run '{runId}' of workflow '{workflow}' completed while a step was still waiting for input.";

@@ -38,6 +38,18 @@ internal static class RunRules
     public static bool IsRouted(EventFate fate) => fate is EventFate.Routed or EventFate.StreamedAndRouted;
 
     /// <summary>
+    /// Whether a run has stalled: no step is running (a step waiting in <c>WaitForAsync</c> counts as
+    /// running), no event or timer is pending, and no question it asked (an
+    /// <see cref="InputRequiredEvent"/> it produced) is still unanswered. A run waits for a person only
+    /// while it has asked one something; otherwise it fails with <see cref="WorkflowStalledException"/>.
+    /// </summary>
+    /// <param name="running">Steps running or waiting for an answer.</param>
+    /// <param name="pending">Events waiting to be routed, deliveries waiting to run, timers not yet due.</param>
+    /// <param name="openQuestions">Questions the run asked that no event from outside has answered yet.</param>
+    /// <returns>Whether the run can never make progress again.</returns>
+    public static bool HasStalled(int running, int pending, int openQuestions) => running == 0 && pending == 0 && openQuestions == 0;
+
+    /// <summary>
     /// Whether a failed attempt is followed by another: attempts remain, and the run is not ending
     /// (a step failing because its run was cancelled or timed out is not retried).
     /// </summary>

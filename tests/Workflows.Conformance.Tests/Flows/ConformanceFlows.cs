@@ -47,3 +47,20 @@ public partial class OpenBatchFlow
     public static Gathered? Join(Piece piece, WorkflowContext ctx) =>
         ctx.Collect(piece, ctx.Store.Get<int>("expected")) is { } all ? new Gathered(all.Count) : null;
 }
+
+public sealed record Ask(string Who) : StartEvent;
+public sealed record Question(string Who) : InputRequiredEvent;
+public sealed record Answer(string By) : HumanResponseEvent;
+public sealed record Asked(string Outcome) : StopEvent;
+
+/// <summary>Asks, and waits a moment for the answer: the answer if it comes, nothing if the moment passes.</summary>
+[Workflow]
+public partial class BriefWaitFlow
+{
+    [Step]
+    public static async Task<Asked> Wait(Ask ask, WorkflowContext ctx, CancellationToken ct)
+    {
+        Answer? answer = await ctx.WaitForAsync<Answer>(new Question(ask.Who), TimeSpan.FromMilliseconds(800), ct);
+        return new Asked(answer is null ? "no answer in time" : $"answered by {answer.By}");
+    }
+}

@@ -58,6 +58,10 @@ internal sealed class DurableHost(string name, Func<Task<IWorkflowStore>> newSto
         {
             outcome = Outcome.Of(failed);
         }
+        catch (WorkflowTimeoutException)
+        {
+            outcome = Outcome.TimedOut;
+        }
 
         RunRecord record = (await runtime.GetRunAsync(runId))!;
         IReadOnlyList<DeliveryRecord> deliveries = await runtime.Store.ReadDeliveriesAsync(runId, default);

@@ -1,0 +1,116 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using Workflows.Durable;
+
+namespace Workflows.Sql.Journal;
+
+/// <summary>
+/// The journal: what time ends, looked at by whichever worker claims next (so it survives restarts and
+/// needs no timer process): runs past their deadline, child runs whose parent ended, and waits past
+/// their deadline, which resume without an answer.
+/// </summary>
+internal sealed partial class SqlJournal
+{
+    private const int Batch = 50;
+
+    /// <summary>Ends what time has ended, before a claim; returns the runs it ended.</summary>
+    private async Task<List<RunRecord>> ExpireAsync(DbConnection connection, DbTransaction transaction, ClaimRequest request, CancellationToken cancellationToken)
+    {
+        var ended = new List<RunRecord>();
+        long now = Millis(request.Now);
+        if (request.DeadlineFailure is { } timedOut)
+        {
+            foreach (RunRecord run in await LockRunsAsync(connection, transaction, "r.deadline_at <= @now", ("now", now), cancellationToken).ConfigureAwait(false))
+            {
+                RunFailure failure = timedOut(run);
+                await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.TimedOut, null, null, failure.Message, failure), request.Now, cancellationToken).ConfigureAwait(false);
+                ended.Add(run);
+            }
+        }
+
+        if (request.OrphanFailure is { } orphaned)
+        {
+            string parentEnded = $"r.parent_run_id IS NOT NULL AND EXISTS (SELECT 1 FROM wf_runs p WHERE p.run_id = r.parent_run_id AND p.status NOT IN {ActiveRun})";
+            foreach (RunRecord run in await LockRunsAsync(connection, transaction, parentEnded, ("now", now), cancellationToken).ConfigureAwait(false))
+            {
+                RunFailure failure = orphaned(run);
+                await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.Cancelled, null, null, failure.Message, failure), request.Now, cancellationToken).ConfigureAwait(false);
+                ended.Add(run);
+            }
+        }
+
+        await ExpireWaitsAsync(connection, transaction, now, cancellationToken).ConfigureAwait(false);
+        return ended;
+    }
+
+    /// <summary>Active runs matching <paramref name="condition"/> (on alias <c>r</c>), locked for this transaction; rows other workers hold are skipped.</summary>
+    private async Task<List<RunRecord>> LockRunsAsync(DbConnection connection, DbTransaction transaction, string condition, (string, object?) parameter, CancellationToken cancellationToken)
+    {
+        var ids = new List<string>();
+        using (DbCommand find = Command(
+            connection, transaction,
+            $"SELECT r.run_id FROM wf_runs r WHERE r.status IN {ActiveRun} AND {condition} ORDER BY r.run_id LIMIT {Batch} {Dialect.SkipLocked}",
+            parameter))
+        {
+            using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        var runs = new List<RunRecord>(ids.Count);
+        foreach (string id in ids)
+        {
+            runs.Add((await GetRunAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false))!);
+        }
+
+        return runs;
+    }
+
+    /// <summary>Steps waiting past their deadline get a "no answer" and run again; their runs are running again.</summary>
+    private async Task ExpireWaitsAsync(DbConnection connection, DbTransaction transaction, long now, CancellationToken cancellationToken)
+    {
+        var expired = new List<(long Id, string RunId, string? Answers)>();
+        using (DbCommand find = Command(
+            connection, transaction,
+            $"SELECT d.delivery_id, d.run_id, d.answers FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
+            $"WHERE d.status = {Waiting} AND d.wait_until <= @now AND r.status IN {ActiveRun} ORDER BY d.wait_until LIMIT {Batch} {Dialect.ClaimLock}",
+            ("now", now)))
+        {
+            using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                expired.Add((reader.GetInt64(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+            }
+        }
+
+        foreach ((long id, string runId, string? answers) in expired)
+        {
+            List<StoredAnswer> recorded = [.. ParseAnswers(answers), new StoredAnswer(StoredAnswer.NoAnswer, "null")];
+            await ExecuteAsync(
+                connection, transaction,
+                $"UPDATE wf_deliveries SET status = {Pending}, waiting_for = NULL, wait_until = NULL, answers = @a, available_at = @now WHERE delivery_id = @id",
+                cancellationToken,
+                ("a", JsonSerializer.Serialize(recorded, SqlJson.Default.ListStoredAnswer)), ("now", now), ("id", id)).ConfigureAwait(false);
+            RunRecord run = (await GetRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false))!;
+            if (run.Status != WorkflowRunStatus.Running)
+            {
+                await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = 0, updated_at = @t WHERE run_id = @id", cancellationToken, ("t", now), ("id", runId)).ConfigureAwait(false);
+                await RecordChangeAsync(connection, transaction, runId, run.Workflow, run.Status, WorkflowRunStatus.Running, FromMillis(now), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>When time next ends something: the soonest deadline of an active run or of a waiting step.</summary>
+    private static async Task<long?> NextExpiryAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        using DbCommand next = Command(
+            connection, transaction,
+            $"SELECT MIN(due) FROM (SELECT MIN(deadline_at) AS due FROM wf_runs WHERE deadline_at IS NOT NULL AND status IN {ActiveRun} " +
+            $"UNION ALL SELECT MIN(wait_until) AS due FROM wf_deliveries WHERE status = {Waiting} AND wait_until IS NOT NULL) due_times");
+        object? soonest = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return soonest is null or DBNull ? null : Convert.ToInt64(soonest, CultureInfo.InvariantCulture);
+    }
+}
