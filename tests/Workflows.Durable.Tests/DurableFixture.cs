@@ -51,7 +51,11 @@ internal sealed class TempStore : IDisposable
             .Register(() => new SlowFlow(), SafetyJson.Default)
             .Register(() => new DeadlineFlow(), DeadlineJson.Default)
             .Register(() => new HangFlow(), DeadlineJson.Default)
-            .Register(() => new QuietFlow(), DeadlineJson.Default);
+            .Register(() => new QuietFlow(), DeadlineJson.Default)
+            .Register(() => new QuoteFlow(), ChildJson.Default)
+            .Register(() => new PurchaseFlow(), ChildJson.Default)
+            .Register(() => new UnregisteredChildFlow(), ChildJson.Default)
+            .Register(() => new Worker.ParentFlow(), Worker.ParentJson.Default);
         if (start)
         {
             await runtime.StartAsync();

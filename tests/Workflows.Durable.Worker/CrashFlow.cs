@@ -68,3 +68,22 @@ public partial class CrashFlow
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(string))]
 public sealed partial class CrashJson : JsonSerializerContext;
+
+public sealed record Parent(int Items) : StartEvent;
+public sealed record ParentDone(int Total, int Items, string SignedBy) : StopEvent;
+
+/// <summary>Runs <see cref="CrashFlow"/> as a durable child run, and reports its result.</summary>
+[Workflow]
+public partial class ParentFlow
+{
+    [Step]
+    public static async Task<ParentDone> Delegate(Parent parent, WorkflowContext ctx, CancellationToken ct)
+    {
+        BatchDone done = await ctx.RunAsync(new CrashFlow(), new Batch(parent.Items), ct);
+        return new ParentDone(done.Total, done.Items, done.SignedBy);
+    }
+}
+
+[JsonSerializable(typeof(Parent))]
+[JsonSerializable(typeof(ParentDone))]
+public sealed partial class ParentJson : JsonSerializerContext;

@@ -2,7 +2,7 @@ using Workflows.Durable;
 using Workflows.Durable.Worker;
 using Workflows.Sqlite;
 
-// Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items> [timeout seconds]]
+// Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items> [timeout seconds] | start-parent <items>]
 //   serves the store's runs until killed; with "start", first starts runs (idempotently, each with the
 //   timeout if one is given) and prints their ids.
 if (args.Length < 1)
@@ -17,8 +17,15 @@ IWorkflowStore store = args[0].StartsWith("postgres:", StringComparison.Ordinal)
 await using WorkflowRuntime runtime = new WorkflowRuntime(
         store,
         new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(2) })
-    .Register(() => new CrashFlow(), CrashJson.Default);
+    .Register(() => new CrashFlow(), CrashJson.Default)
+    .Register(() => new ParentFlow(), ParentJson.Default);
 await runtime.StartAsync();
+
+if (args.Length >= 3 && args[1] == "start-parent")
+{
+    RunRecord run = await runtime.StartRunAsync<ParentFlow>(new Parent(int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)), new DurableRunOptions { IdempotencyKey = "parent" });
+    Console.WriteLine(run.RunId);
+}
 
 if (args.Length >= 4 && args[1] == "start")
 {

@@ -175,6 +175,11 @@ internal sealed partial class SqlJournal
 
         await AppendEventsAsync(connection, transaction, commit.RunId, commit.Events, now, cancellationToken).ConfigureAwait(false);
         await SettleDeliveryAsync(connection, transaction, commit, now, cancellationToken).ConfigureAwait(false);
+        if (commit.ChildRun is { } child)
+        {
+            // Started with the suspension that waits for it: both happen, or neither. An id already taken is that child.
+            await CreateRunAsync(connection, transaction, child, now, cancellationToken).ConfigureAwait(false);
+        }
         if (commit.Completion is { } completion)
         {
             await EndRunAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);

@@ -51,9 +51,12 @@ internal sealed partial class SqlJournal
             : throw new WorkflowStoreException($"Run '{run.RunId}' of workflow '{run.Workflow}' could not be stored and no run holds its id or idempotency key.");
     }
 
-    public async Task<RunRecord?> GetRunAsync(DbConnection connection, DbTransaction? transaction, string runId, CancellationToken cancellationToken, bool forUpdate = false)
+    public Task<RunRecord?> GetRunAsync(DbConnection connection, DbTransaction? transaction, string runId, CancellationToken cancellationToken, bool forUpdate = false) =>
+        ReadRunAsync(connection, transaction, runId, forUpdate ? " " + Dialect.RunLock : string.Empty, cancellationToken);
+
+    private static async Task<RunRecord?> ReadRunAsync(DbConnection connection, DbTransaction? transaction, string runId, string suffix, CancellationToken cancellationToken)
     {
-        using DbCommand command = Command(connection, transaction, RunColumns + " WHERE run_id = @id" + (forUpdate ? " " + Dialect.RunLock : string.Empty), ("id", runId));
+        using DbCommand command = Command(connection, transaction, RunColumns + " WHERE run_id = @id" + suffix, ("id", runId));
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) : null;
     }
@@ -183,6 +186,62 @@ internal sealed partial class SqlJournal
 
     private static async Task EndRunAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        await EndRunOnlyAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
+        if (run.ParentRunId is not null)
+        {
+            await AnswerParentAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// A child run ended: the parent's step waiting for it gets its result (or how it ended) as its
+    /// answer, in this same transaction, and runs again. A parent that stopped waiting (it ended) is left alone.
+    /// </summary>
+    private static async Task AnswerParentAsync(DbConnection connection, DbTransaction transaction, RunRecord child, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long? deliveryId;
+        using (DbCommand find = Command(connection, transaction, "SELECT parent_delivery_id FROM wf_runs WHERE run_id = @id", ("id", child.RunId)))
+        {
+            object? found = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            deliveryId = found is null or DBNull ? null : Convert.ToInt64(found, CultureInfo.InvariantCulture);
+        }
+
+        string? answers;
+        using (DbCommand waiting = Command(
+            connection, transaction,
+            $"SELECT answers FROM wf_deliveries WHERE delivery_id = @id AND status = {Waiting} AND waiting_for = @w",
+            ("id", deliveryId), ("w", StoredAnswer.ChildPrefix + child.RunId)))
+        {
+            using DbDataReader reader = await waiting.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            answers = reader.IsDBNull(0) ? null : reader.GetString(0);
+        }
+
+        StoredAnswer outcome = completion.Status == WorkflowRunStatus.Completed
+            ? new StoredAnswer(completion.ResultType!, completion.ResultPayload!)
+            : new StoredAnswer(
+                StoredAnswer.ChildEnded,
+                JsonSerializer.Serialize(new ChildRunEnded(child.RunId, child.Workflow, completion.Status, completion.Failure, child.TimeLimit is { } limit ? (long)limit.TotalMilliseconds : null), SqlJson.Default.ChildRunEnded));
+        List<StoredAnswer> recorded = [.. ParseAnswers(answers), outcome];
+        await ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = {Pending}, waiting_for = NULL, wait_until = NULL, answers = @a, available_at = @now WHERE delivery_id = @id",
+            cancellationToken,
+            ("a", JsonSerializer.Serialize(recorded, SqlJson.Default.ListStoredAnswer)), ("now", Millis(now)), ("id", deliveryId)).ConfigureAwait(false);
+        RunRecord parent = (await ReadRunAsync(connection, transaction, child.ParentRunId!, string.Empty, cancellationToken).ConfigureAwait(false))!;
+        if (parent.Status == WorkflowRunStatus.WaitingForInput)
+        {
+            await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = 0, updated_at = @t WHERE run_id = @id", cancellationToken, ("t", Millis(now)), ("id", parent.RunId)).ConfigureAwait(false);
+            await RecordChangeAsync(connection, transaction, parent.RunId, parent.Workflow, parent.Status, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task EndRunOnlyAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         await ExecuteAsync(
             connection, transaction,
             "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, failure = @f, updated_at = @t WHERE run_id = @id",
@@ -206,9 +265,11 @@ internal sealed partial class SqlJournal
         long active, waiting, questions;
         using (DbCommand count = Command(
             connection, transaction,
-            $"SELECT COALESCE(SUM(CASE WHEN status IN ({Pending}, {Claimed}) THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN status = {Waiting} THEN 1 ELSE 0 END), 0), " +
+            // A step waiting for its child run is running, through the child; one waiting for an answer waits for a person.
+            $"SELECT COALESCE(SUM(CASE WHEN status IN ({Pending}, {Claimed}) OR (status = {Waiting} AND waiting_for LIKE @child) THEN 1 ELSE 0 END), 0), " +
+            $"COALESCE(SUM(CASE WHEN status = {Waiting} AND waiting_for NOT LIKE @child THEN 1 ELSE 0 END), 0), " +
             "(SELECT open_questions FROM wf_runs WHERE run_id = @id) FROM wf_deliveries WHERE run_id = @id",
-            ("id", run.RunId)))
+            ("id", run.RunId), ("child", StoredAnswer.ChildPrefix + "%")))
         {
             using DbDataReader reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);

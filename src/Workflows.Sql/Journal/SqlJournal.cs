@@ -57,4 +57,5 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
 /// <summary>The JSON the journal keeps in its own columns: recorded answers and run failures.</summary>
 [JsonSerializable(typeof(List<StoredAnswer>))]
 [JsonSerializable(typeof(RunFailure))]
+[JsonSerializable(typeof(ChildRunEnded))]
 internal sealed partial class SqlJson : JsonSerializerContext;

@@ -60,6 +60,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
     {
         WaitingFor = waitingFor,
         WaitUntil = host.WaitUntil,
+        ChildRun = host.ChildRun,
         PromptedWaits = host.PromptedWaits,
         Events = [.. host.Outputs.Where(o => o.IsPrompt).Select(o => registration.Record(o.Event, EventRecordKind.Streamed, StepName(registration, claim), []))],
     };

@@ -41,11 +41,11 @@ internal sealed record ExecutionResult(ExecutionEnd End, DurableStepHost Host, E
 internal static class DeliveryExecution
 {
     public static async Task<ExecutionResult> RunAsync(
-        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, RunningDeliveries running, DurableRegistration registration, ClaimedDelivery claim, CancellationToken stopping)
+        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, RunningDeliveries running, DurableRegistration registration, Func<Type, DurableRegistration?> registrations, ClaimedDelivery claim, CancellationToken stopping)
     {
         StepDefinition definition = registration.Definition.Steps[claim.Step];
         IReadOnlyDictionary<string, StoredValue> state = await store.ReadStateAsync(claim.Run.RunId, stopping).ConfigureAwait(false);
-        var host = new DurableStepHost(claim, registration.Serializer, state, options.TimeProvider);
+        var host = new DurableStepHost(claim, registration.Serializer, state, options.TimeProvider, registrations);
 
         Event ev;
         try

@@ -180,5 +180,6 @@ public sealed class StoredStepException : Exception
 
 /// <summary>The values the engine itself keeps in a run's state (fan-in batches, recovery counts).</summary>
 [JsonSerializable(typeof(List<StoredAnswer>))]
+[JsonSerializable(typeof(ChildRunEnded))]
 [JsonSerializable(typeof(int))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext;

@@ -5,9 +5,10 @@ namespace Workflows.Durable;
 
 /// <summary>
 /// The <see cref="WorkflowContext"/> of a step running as one durable delivery: what it sends,
-/// streams and writes is buffered and committed with the delivery; WaitForAsync returns an answer
-/// already recorded for the delivery, or suspends it (the step is abandoned and runs again, from the
-/// start, when the answer arrives).
+/// streams and writes is buffered and committed with the delivery. <c>WaitForAsync</c> and
+/// <c>RunAsync</c> (a child workflow) return what is already recorded for the delivery, or suspend it:
+/// the step is abandoned and runs again, from the start, when the answer (or the child's end) arrives;
+/// each such call takes the next recorded outcome, in the order the step makes them.
 /// </summary>
 internal sealed class DurableStepHost : IStepHost
 {
@@ -19,10 +20,13 @@ internal sealed class DurableStepHost : IStepHost
     private readonly TaskCompletionSource<string> _suspended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waits;
 
-    public DurableStepHost(ClaimedDelivery claim, DurableSerializer serializer, IReadOnlyDictionary<string, StoredValue> state, TimeProvider time)
+    private readonly Func<Type, DurableRegistration?> _registrations;
+
+    public DurableStepHost(ClaimedDelivery claim, DurableSerializer serializer, IReadOnlyDictionary<string, StoredValue> state, TimeProvider time, Func<Type, DurableRegistration?> registrations)
     {
         _claim = claim;
         _serializer = serializer;
+        _registrations = registrations;
         _state = new DurableState(state, serializer);
         Store = new StateStore(_state);
         Time = time;
@@ -151,14 +155,49 @@ internal sealed class DurableStepHost : IStepHost
         return new ValueTask<TResponse?>(new TaskCompletionSource<TResponse?>().Task.WaitAsync(cancellationToken));
     }
 
-    public async Task<TStop> RunChildAsync<TStart, TStop>(IWorkflow<TStart, TStop> workflow, TStart start, CancellationToken cancellationToken)
+    /// <summary>For a step suspended on a child run: the child to start with the suspension.</summary>
+    public NewRun? ChildRun { get; private set; }
+
+    /// <summary>
+    /// A child workflow as a durable run of its own: started with this delivery's suspension (so a crash
+    /// can neither lose nor double it), claimed by any worker, and its result (or failure) recorded
+    /// for this step, which then runs again and gets it here.
+    /// </summary>
+    public Task<TStop> RunChildAsync<TStart, TStop>(IWorkflow<TStart, TStop> workflow, TStart start, CancellationToken cancellationToken)
         where TStart : StartEvent
         where TStop : StopEvent
     {
-        // Inside a durable step a sub-workflow runs in memory, as part of the step: it re-runs with the step.
         ArgumentNullException.ThrowIfNull(workflow);
-        WorkflowHandler<TStop> child = workflow.RunAsync(start, new RunOptions { TimeProvider = Time }, cancellationToken);
-        return await ChildRuns.ForwardAsync(child, this).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(start);
+        DurableRegistration child = _registrations(workflow.GetType())
+            ?? throw new InvalidOperationException(RunMessages.ChildNotRegistered(_claim.Run.Workflow, workflow.GetType().Name));
+        int index;
+        lock (_lock)
+        {
+            index = _waits++;
+        }
+
+        if (index < _claim.Answers.Count)
+        {
+            // The child ended while this step waited: its result, or its failure as the child would have thrown it.
+            StoredAnswer outcome = _claim.Answers[index];
+            return outcome.Type == StoredAnswer.ChildEnded
+                ? Task.FromException<TStop>(RunFailures.Rebuild(System.Text.Json.JsonSerializer.Deserialize(outcome.Payload, EngineJsonContext.Default.ChildRunEnded)!))
+                : Task.FromResult((TStop)child.Serializer.Deserialize(outcome.Type, outcome.Payload));
+        }
+
+        string childRunId = $"{_claim.Run.RunId}.{_claim.DeliveryId}.{index}";
+        DateTimeOffset now = Time.GetUtcNow();
+        ChildRun = new NewRun(childRunId, child.Name, child.Definition.Fingerprint, child.Definition.Shape, null, child.Record(start, EventRecordKind.Start, null, child.DeliveriesOf(start, now)))
+        {
+            ParentRunId = _claim.Run.RunId,
+            ParentDeliveryId = _claim.DeliveryId,
+            TraceParent = System.Diagnostics.Activity.Current?.Id,
+        };
+        _suspended.TrySetResult(StoredAnswer.ChildPrefix + childRunId);
+
+        // Never completes: the execution is abandoned and the step runs again once the child has ended.
+        return new TaskCompletionSource<TStop>().Task.WaitAsync(cancellationToken);
     }
 
     private void Add(DurableOutput output)

@@ -148,7 +148,21 @@ public sealed record StoredAnswer(string Type, string Payload)
 {
     /// <summary>The <see cref="Type"/> of the answer recorded when a wait with a deadline passed it unanswered.</summary>
     public const string NoAnswer = "$no-answer";
+
+    /// <summary>The <see cref="Type"/> of the answer recorded when a child run ended without completing; the payload is a <see cref="ChildRunEnded"/>.</summary>
+    public const string ChildEnded = "$child-ended";
+
+    /// <summary>What a step waiting for a child run waits for: this prefix, then the child's run id.</summary>
+    public const string ChildPrefix = "$run:";
 }
+
+/// <summary>How a child run ended without completing, as its parent's waiting step is told.</summary>
+/// <param name="RunId">The child run.</param>
+/// <param name="Workflow">Its workflow.</param>
+/// <param name="Status">How it ended.</param>
+/// <param name="Failure">Its failure, if one was recorded.</param>
+/// <param name="TimeLimitMilliseconds">For a child that timed out: the time it was given.</param>
+public sealed record ChildRunEnded(string RunId, string Workflow, WorkflowRunStatus Status, RunFailure? Failure, long? TimeLimitMilliseconds);
 
 /// <summary>A delivery claimed by a worker: everything needed to run the step.</summary>
 /// <param name="DeliveryId">The delivery.</param>
@@ -268,6 +282,9 @@ public sealed record DeliveryCommit
 
     /// <summary>For <see cref="DeliveryOutcome.Waiting"/>: the answer type's full name.</summary>
     public string? WaitingFor { get; init; }
+
+    /// <summary>For <see cref="DeliveryOutcome.Waiting"/> on a child run: the child to start, in the same transaction.</summary>
+    public NewRun? ChildRun { get; init; }
 
     /// <summary>For <see cref="DeliveryOutcome.Waiting"/> with a deadline: when the step runs again without an answer.</summary>
     public DateTimeOffset? WaitUntil { get; init; }

@@ -215,7 +215,7 @@ public sealed partial class WorkflowRuntime
             ExecutionResult result;
             try
             {
-                result = await DeliveryExecution.RunAsync(_store, _options, _logger, _running, registration, claim, stopping).ConfigureAwait(false);
+                result = await DeliveryExecution.RunAsync(_store, _options, _logger, _running, registration, RegistrationOrNull, claim, stopping).ConfigureAwait(false);
             }
             catch (Exception error) when (!stopping.IsCancellationRequested)
             {

@@ -258,20 +258,14 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(ev);
         RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
         DurableRegistration registration = RegistrationFor(run);
-        if (!registration.Serializer.TryGetType(DurableSerializer.Name(ev.GetType()), out _))
+        ExternalResult result = await OfferAsync(run, registration, ev, cancellationToken).ConfigureAwait(false);
+
+        // Nothing in the run takes it: a child run (started by one of its steps) waiting for it may, as in memory.
+        if (result == ExternalResult.NotAccepted && await OfferToChildrenAsync(runId, ev, cancellationToken).ConfigureAwait(false))
         {
-            throw new ArgumentException(NotAccepted(registration, ev), nameof(ev));
+            return;
         }
 
-        var accepted = new List<string>();
-        for (Type? type = ev.GetType(); type is not null && type != typeof(object); type = type.BaseType)
-        {
-            accepted.Add(DurableSerializer.Name(type));
-        }
-
-        ExternalResult result = await _store.AddExternalEventAsync(
-            new ExternalEvent(runId, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), accepted, registration.DeliveriesOf(ev, _options.TimeProvider.GetUtcNow())),
-            cancellationToken).ConfigureAwait(false);
         switch (result)
         {
             case ExternalResult.RunNotFound:
@@ -281,11 +275,54 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 throw new InvalidOperationException(RunMessages.Ended(runId, run.Workflow, ended.Status, "accepts no more events"));
             case ExternalResult.NotAccepted:
                 throw new ArgumentException(NotAccepted(registration, ev), nameof(ev));
-            default:
-                SignalWork();
-                _signals.Pulse(runId);
-                break;
         }
+    }
+
+    /// <summary>Records an event from outside for one run: to its step waiting for the type, else to its steps that take it.</summary>
+    private async Task<ExternalResult> OfferAsync(RunRecord run, DurableRegistration registration, Event ev, CancellationToken cancellationToken)
+    {
+        if (!registration.Serializer.TryGetType(DurableSerializer.Name(ev.GetType()), out _))
+        {
+            return ExternalResult.NotAccepted;
+        }
+
+        var accepted = new List<string>();
+        for (Type? type = ev.GetType(); type is not null && type != typeof(object); type = type.BaseType)
+        {
+            accepted.Add(DurableSerializer.Name(type));
+        }
+
+        ExternalResult result = await _store.AddExternalEventAsync(
+            new ExternalEvent(run.RunId, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), accepted, registration.DeliveriesOf(ev, _options.TimeProvider.GetUtcNow())),
+            cancellationToken).ConfigureAwait(false);
+        if (result is ExternalResult.Answered or ExternalResult.Routed)
+        {
+            SignalWork();
+            _signals.Pulse(run.RunId);
+        }
+
+        return result;
+    }
+
+    /// <summary>Offers an event to a run's active child runs, depth first; whether one took it.</summary>
+    private async Task<bool> OfferToChildrenAsync(string parentRunId, Event ev, CancellationToken cancellationToken)
+    {
+        RunPage children = await _store.ListRunsAsync(new RunQuery(Limit: 1000) { ParentRunId = parentRunId }, cancellationToken).ConfigureAwait(false);
+        foreach (RunRecord child in children.Runs)
+        {
+            if (child.IsFinished || !_registrations.TryGetValue(child.Workflow, out DurableRegistration? registration) || registration.Definition.Fingerprint != child.Fingerprint)
+            {
+                continue;
+            }
+
+            if (await OfferAsync(child, registration, ev, cancellationToken).ConfigureAwait(false) is ExternalResult.Answered or ExternalResult.Routed ||
+                await OfferToChildrenAsync(child.RunId, ev, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -466,6 +503,8 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
 
     /// <summary>The definitions of the registered workflows, by name.</summary>
     internal IReadOnlyDictionary<string, DurableRegistration> Registrations => _registrations;
+
+    private DurableRegistration? RegistrationOrNull(Type workflow) => _byType.GetValueOrDefault(workflow);
 
     private DurableRegistration RegistrationOf(Type workflow) =>
         _byType.TryGetValue(workflow, out DurableRegistration? registration)

@@ -87,6 +87,11 @@ internal static class RunMessages
     public static string ParentEnded(string runId, string workflow, string parentRunId) =>
         $"Run '{runId}' of workflow '{workflow}' was cancelled: the run that started it, '{parentRunId}', has ended.";
 
+    /// <summary>A durable step running a child workflow that the runtime does not know.</summary>
+    public static string ChildNotRegistered(string workflow, string child) =>
+        $"A step of workflow '{workflow}' runs workflow '{child}', which is not registered with this runtime. " +
+        $"A durable step runs a child as a durable run of its own: register it too (Register<{child}>(...) or AddDurableWorkflow<{child}>(...)).";
+
     /// <summary>A step waiting for input when its run completed without it.</summary>
     public static string CompletedWhileWaiting(string runId, string workflow) =>
         $"Run '{runId}' of workflow '{workflow}' completed while a step was still waiting for input.";
