@@ -28,9 +28,9 @@ public enum HostDifference
     StreamOfFailedAttempts,
 
     /// <summary>
-    /// Inside a durable step a sub-workflow still runs in memory, within the step, so it cannot wait
-    /// for a person: its question is committed only with the step. Durable child runs are the next
-    /// step ("Durable runs do everything in-memory runs do").
+    /// A durable child run keeps its stream in its own journal (follow it by its run id, found with
+    /// <c>RunQuery.ParentRunId</c>); in memory the child's events are forwarded into the parent's stream
+    /// as they happen. The suite follows both and compares the events as a multiset.
     /// </summary>
-    ChildWaitsForPerson,
+    ChildStreamInOwnJournal,
 }

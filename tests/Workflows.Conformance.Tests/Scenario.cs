@@ -44,7 +44,8 @@ public sealed class Scenario
         HostDifference difference = HostDifference.None,
         bool streamUnordered = false,
         Func<Observed, Observed>? normalize = null,
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        Action<WorkflowRuntime>? registerChildren = null)
         where TFlow : class, IGeneratedWorkflow, IWorkflow<TStart, TStop>
         where TStart : StartEvent
         where TStop : StopEvent => new(name)
@@ -62,7 +63,13 @@ public sealed class Scenario
                         options.Timeout = timeout;
                         return flow.RunAsync(start, options, ct);
                     },
-                    runtime => runtime.Register(() => flow), // reflection-based JSON: the suite's events carry no context of their own
+                    runtime =>
+                    {
+                        // Reflection-based JSON: the suite's events carry no context of their own.
+                        runtime.Register(() => flow);
+                        registerChildren?.Invoke(runtime);
+                        return runtime;
+                    },
                     async runtime => (await runtime.StartRunAsync<TFlow>(start, new DurableRunOptions { Timeout = timeout }).ConfigureAwait(false)).RunId,
                     async (runtime, runId) => await runtime.WaitForResultAsync<TStop>(runId).ConfigureAwait(false),
                     answer,

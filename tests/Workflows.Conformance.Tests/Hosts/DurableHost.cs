@@ -38,17 +38,11 @@ internal sealed class DurableHost(string name, Func<Task<IWorkflowStore>> newSto
             _ = cancelWhen().ContinueWith(_ => runtime.CancelAsync(runId), TaskScheduler.Default).Unwrap();
         }
 
+        // Follows the run's stream and, as they appear, its child runs' (as a client would, by RunQuery.ParentRunId),
+        // answering every question through the run's own id: the runtime hands an answer to a child that waits for it.
         var streamed = new List<Event>();
         using var limit = new CancellationTokenSource(Limits.Run);
-        await foreach ((long _, Event ev) in runtime.FollowStreamAsync(runId).WithCancellation(limit.Token))
-        {
-            streamed.Add(ev);
-            if (ev is InputRequiredEvent question && run.Answer?.Invoke(question) is { } answer)
-            {
-                await runtime.SendEventAsync(runId, answer);
-            }
-        }
-
+        await FollowAsync(runtime, run, runId, runId, streamed, isChild: false, limit.Token);
         Outcome outcome;
         try
         {
@@ -68,7 +62,79 @@ internal sealed class DurableHost(string name, Func<Task<IWorkflowStore>> newSto
         var delivered = deliveries.Select(d => d.EventId).ToHashSet();
         IReadOnlyList<StoredEvent> journal = await runtime.ReadEventsAsync(runId, 0, 10_000);
         IEnumerable<Event> routed = journal.Where(e => delivered.Contains(e.Id)).Select(e => runtime.Deserialize(record, e));
-        IEnumerable<(string, int)> attempts = deliveries.Where(d => d.Executions > 0).Select(d => (d.StepName, d.Attempt));
-        return Observed.Create(outcome, streamed, routed, attempts, runId);
+
+        // In memory a child's steps are attempts of the same observed run; here they are its child runs'.
+        var attempts = new List<(string, int)>();
+        foreach (string id in await WithDescendantsAsync(runtime, runId))
+        {
+            attempts.AddRange((await runtime.Store.ReadDeliveriesAsync(id, default)).Where(d => d.Executions > 0).Select(d => (d.StepName, d.Attempt)));
+        }
+
+        lock (streamed)
+        {
+            return Observed.Create(outcome, [.. streamed], routed, attempts, runId);
+        }
+    }
+
+    private static async Task FollowAsync(WorkflowRuntime runtime, ScenarioRun run, string rootId, string runId, List<Event> streamed, bool isChild, CancellationToken cancellationToken)
+    {
+        using var followingChildren = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task children = FollowChildrenAsync(runtime, run, rootId, runId, streamed, followingChildren.Token);
+        await foreach ((long _, Event ev) in runtime.FollowStreamAsync(runId, cancellationToken: cancellationToken))
+        {
+            // A child's StopEvent is its parent step's result, not part of the parent's stream (as in memory).
+            if (!(isChild && ev is StopEvent))
+            {
+                lock (streamed)
+                {
+                    streamed.Add(ev);
+                }
+            }
+
+            if (ev is InputRequiredEvent question && run.Answer?.Invoke(question) is { } answer)
+            {
+                await runtime.SendEventAsync(rootId, answer, cancellationToken);
+            }
+        }
+
+        await followingChildren.CancelAsync();
+        try
+        {
+            await children;
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended; its children ended before it could.
+        }
+    }
+
+    private static async Task FollowChildrenAsync(WorkflowRuntime runtime, ScenarioRun run, string rootId, string parentId, List<Event> streamed, CancellationToken cancellationToken)
+    {
+        var following = new Dictionary<string, Task>(StringComparer.Ordinal);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            foreach (RunRecord child in (await runtime.ListRunsAsync(new RunQuery { ParentRunId = parentId }, cancellationToken)).Runs)
+            {
+                if (!following.ContainsKey(child.RunId))
+                {
+                    following[child.RunId] = FollowAsync(runtime, run, rootId, child.RunId, streamed, isChild: true, cancellationToken);
+                }
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        await Task.WhenAll(following.Values);
+    }
+
+    private static async Task<List<string>> WithDescendantsAsync(WorkflowRuntime runtime, string runId)
+    {
+        var ids = new List<string> { runId };
+        foreach (RunRecord child in (await runtime.ListRunsAsync(new RunQuery { ParentRunId = runId })).Runs)
+        {
+            ids.AddRange(await WithDescendantsAsync(runtime, child.RunId));
+        }
+
+        return ids;
     }
 }
