@@ -125,6 +125,21 @@ public abstract class DurableRunTests
         Assert.Equal($"Run '{run.RunId}' of workflow 'SupportFlow' has been cancelled; it accepts no more events.", error.Message);
     }
 
+    internal static async Task<DeliveryRecord> WaitForDeliveryAsync(WorkflowRuntime runtime, string runId, DeliveryStatus status)
+    {
+        DateTime deadline = DateTime.UtcNow + TempStore.Limit;
+        while (true)
+        {
+            if ((await runtime.Store.ReadDeliveriesAsync(runId, default)).FirstOrDefault(d => d.Status == status) is { } delivery)
+            {
+                return delivery;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"Run {runId} has no delivery {status}.");
+            await Task.Delay(20);
+        }
+    }
+
     internal static async Task<RunRecord> WaitForStatusAsync(WorkflowRuntime runtime, string runId, WorkflowRunStatus status)
     {
         DateTime deadline = DateTime.UtcNow + TempStore.Limit;

@@ -97,13 +97,14 @@ internal sealed partial class SqlJournal
 
         using DbCommand load = Command(
             connection, transaction,
-            "SELECT d.run_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at " +
+            "SELECT d.run_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at " +
             "FROM wf_deliveries d JOIN wf_events e ON e.event_id = d.event_id WHERE d.delivery_id = @id",
             ("id", deliveryId));
         string runId;
         int step, attempt, prompted;
         string? answers;
         StoredEvent ev;
+        long availableAt;
         using (DbDataReader reader = await load.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -113,10 +114,11 @@ internal sealed partial class SqlJournal
             answers = reader.IsDBNull(3) ? null : reader.GetString(3);
             prompted = reader.GetInt32(4);
             ev = new StoredEvent(reader.GetInt64(5), runId, reader.GetInt64(6), (EventRecordKind)reader.GetInt32(7), reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), FromMillis(reader.GetInt64(11)));
+            availableAt = reader.GetInt64(12);
         }
 
         RunRecord run = (await GetRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false))!;
-        return new ClaimedDelivery(deliveryId, run, step, attempt, ev, ParseAnswers(answers), prompted);
+        return new ClaimedDelivery(deliveryId, run, step, attempt, ev, ParseAnswers(answers), prompted) { AvailableAt = FromMillis(availableAt) };
     }
 
     public static async Task<bool> RenewLeaseAsync(DbConnection connection, DbTransaction transaction, long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>

@@ -24,7 +24,7 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
     private static DateTimeOffset FromMillis(long millis) => SqlCommands.FromMillis(millis);
 
     private const string RunColumns =
-        "SELECT run_id, workflow, fingerprint, shape, status, idempotency_key, result_type, result_payload, error, created_at, updated_at, failure, parent_run_id, deadline_at FROM wf_runs";
+        "SELECT run_id, workflow, fingerprint, shape, status, idempotency_key, result_type, result_payload, error, created_at, updated_at, failure, parent_run_id, deadline_at, trace_parent FROM wf_runs";
 
     private static RunRecord ReadRun(DbDataReader reader) => new(
         reader.GetString(0),
@@ -40,7 +40,8 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
         FromMillis(reader.GetInt64(10)),
         reader.IsDBNull(11) ? null : JsonSerializer.Deserialize(reader.GetString(11), SqlJson.Default.RunFailure),
         reader.IsDBNull(12) ? null : reader.GetString(12),
-        reader.IsDBNull(13) ? null : FromMillis(reader.GetInt64(13)));
+        reader.IsDBNull(13) ? null : FromMillis(reader.GetInt64(13)),
+        reader.IsDBNull(14) ? null : reader.GetString(14));
 
     private static string? WriteFailure(RunFailure? failure) => failure is null ? null : JsonSerializer.Serialize(failure, SqlJson.Default.RunFailure);
 

@@ -58,6 +58,8 @@ internal static class DeliveryExecution
         }
 
         DurableLog.StepStarted(logger, definition.Name, ev.GetType().Name, claim.Attempt, claim.DeliveryId);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        System.Diagnostics.Activity? span = Diagnostics.DurableTelemetry.DeliveryStarting(claim, definition.Name, ev, options.TimeProvider.GetUtcNow());
         using var execution = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using IDisposable registered = running.Add(claim.Run.RunId, execution);
         using var lease = new LeaseKeeper(store, options, logger, claim.DeliveryId, execution);
@@ -96,11 +98,26 @@ internal static class DeliveryExecution
 
         if (lease.Lost)
         {
-            return result with { End = ExecutionEnd.LeaseLost };
+            result = result with { End = ExecutionEnd.LeaseLost };
+        }
+        else if (result.Error is OperationCanceledException && stopping.IsCancellationRequested)
+        {
+            result = result with { End = ExecutionEnd.Stopping };
         }
 
-        return result.Error is OperationCanceledException && stopping.IsCancellationRequested ? result with { End = ExecutionEnd.Stopping } : result;
+        Diagnostics.DurableTelemetry.DeliveryEnded(span, claim, definition.Name, Outcome(result, definition, claim), result.Error, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return result;
     }
+
+    /// <summary>The span's outcome, named as in memory where they mean the same.</summary>
+    private static string Outcome(ExecutionResult result, StepDefinition definition, ClaimedDelivery claim) => result.End switch
+    {
+        ExecutionEnd.Returned => "success",
+        ExecutionEnd.Threw => Rules.RunRules.WillRetry(definition, claim.Attempt, runEnding: false) ? "retry" : "failure",
+        ExecutionEnd.Suspended => "waiting",
+        ExecutionEnd.LeaseLost => "lease_lost",
+        _ => "released",
+    };
 
     /// <summary>The attempt's error when the delivered event cannot be read: which step, which event, what to do.</summary>
     private static WorkflowSerializationException Unreadable(DurableRegistration registration, StepDefinition step, ClaimedDelivery claim, Exception error) =>

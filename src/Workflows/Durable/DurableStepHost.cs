@@ -192,7 +192,7 @@ internal sealed class DurableStepHost : IStepHost
         {
             ParentRunId = _claim.Run.RunId,
             ParentDeliveryId = _claim.DeliveryId,
-            TraceParent = System.Diagnostics.Activity.Current?.Id,
+            TraceParent = _claim.Run.TraceParent,
         };
         _suspended.TrySetResult(StoredAnswer.ChildPrefix + childRunId);
 

@@ -45,6 +45,7 @@ public sealed record StoredEvent(long Id, string RunId, long Sequence, EventReco
 /// <param name="Failure">What ended it, when it did not complete: the error as a run in memory would throw it.</param>
 /// <param name="ParentRunId">The run whose step started it with <c>ctx.RunAsync</c>, for a child run.</param>
 /// <param name="Deadline">When it times out, if it was started with <see cref="DurableRunOptions.Timeout"/>.</param>
+/// <param name="TraceParent">The W3C trace context its spans belong to: one trace per run, whichever process runs its steps.</param>
 public sealed record RunRecord(
     string RunId,
     string Workflow,
@@ -59,7 +60,8 @@ public sealed record RunRecord(
     DateTimeOffset UpdatedAt,
     RunFailure? Failure = null,
     string? ParentRunId = null,
-    DateTimeOffset? Deadline = null)
+    DateTimeOffset? Deadline = null,
+    string? TraceParent = null)
 {
     /// <summary>How long the run was given, if it was started with <see cref="DurableRunOptions.Timeout"/>.</summary>
     public TimeSpan? TimeLimit => Deadline - CreatedAt;
@@ -172,7 +174,11 @@ public sealed record ChildRunEnded(string RunId, string Workflow, WorkflowRunSta
 /// <param name="Event">The event to deliver.</param>
 /// <param name="Answers">Answers recorded for the step's WaitForAsync calls, in order.</param>
 /// <param name="PromptedWaits">How many of its WaitForAsync prompts were already streamed.</param>
-public sealed record ClaimedDelivery(long DeliveryId, RunRecord Run, int Step, int Attempt, StoredEvent Event, IReadOnlyList<StoredAnswer> Answers, int PromptedWaits);
+public sealed record ClaimedDelivery(long DeliveryId, RunRecord Run, int Step, int Attempt, StoredEvent Event, IReadOnlyList<StoredAnswer> Answers, int PromptedWaits)
+{
+    /// <summary>When it became due: the time from then to its claim is its queue wait.</summary>
+    public DateTimeOffset? AvailableAt { get; init; }
+}
 
 /// <summary>What a worker asks the store for.</summary>
 /// <param name="WorkerId">The worker, owner of the lease.</param>

@@ -101,6 +101,7 @@ public sealed partial class WorkflowRuntime
                 }
 
                 RunsEnded(result.Ended);
+                Diagnostics.DurableTelemetry.Claimed(result.Deliveries.Count);
 
                 foreach (ClaimedDelivery claim in result.Deliveries)
                 {
@@ -174,6 +175,7 @@ public sealed partial class WorkflowRuntime
     {
         foreach (RunRecord run in ended)
         {
+            Diagnostics.DurableTelemetry.RunEnded(run.Workflow, run.ParentRunId is not null && run.Deadline is null ? WorkflowRunStatus.Cancelled : WorkflowRunStatus.TimedOut);
             _running.Cancel(run.RunId);
             _signals.Pulse(run.RunId);
             DurableLog.RunEnded(_logger, run.Workflow, run.RunId, run.ParentRunId is not null && run.Deadline is null ? WorkflowRunStatus.Cancelled : WorkflowRunStatus.TimedOut, null);
@@ -262,7 +264,10 @@ public sealed partial class WorkflowRuntime
     private async Task CommitAsync(ClaimedDelivery claim, DurableRegistration registration, string step, BuiltCommit built)
     {
         DeliveryCommit commit = built.Commit;
-        switch (await _store.CommitAsync(commit, CancellationToken.None).ConfigureAwait(false))
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        CommitResult committed = await _store.CommitAsync(commit, CancellationToken.None).ConfigureAwait(false);
+        Diagnostics.DurableTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        switch (committed)
         {
             case CommitResult.Committed:
                 SignalWork();
@@ -311,6 +316,7 @@ public sealed partial class WorkflowRuntime
 
         if (commit.Completion is { } completion)
         {
+            Diagnostics.DurableTelemetry.RunEnded(claim.Run.Workflow, completion.Status);
             if (completion.Status == WorkflowRunStatus.Completed)
             {
                 DurableLog.RunCompleted(_logger, claim.Run.Workflow, claim.Run.RunId);

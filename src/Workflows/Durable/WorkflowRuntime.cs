@@ -202,8 +202,9 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         }
 
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
+        string runId = options?.RunId ?? Guid.CreateVersion7().ToString();
         var run = new NewRun(
-            options?.RunId ?? Guid.CreateVersion7().ToString(),
+            runId,
             registration.Name,
             registration.Definition.Fingerprint,
             registration.Definition.Shape,
@@ -211,7 +212,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             registration.Record(start, EventRecordKind.Start, null, registration.DeliveriesOf(start, now)))
         {
             Timeout = options?.Timeout,
-            TraceParent = System.Diagnostics.Activity.Current?.Id,
+            TraceParent = Diagnostics.DurableTelemetry.TraceParentOfNewRun(registration.Name, runId),
         };
         if (options?.Timeout is { } timeout && timeout <= TimeSpan.Zero)
         {
@@ -222,6 +223,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         if (created)
         {
             DurableLog.RunStarted(_logger, stored.Workflow, stored.RunId);
+            Diagnostics.DurableTelemetry.RunStarted(stored.Workflow);
             SignalWork();
         }
 
@@ -337,6 +339,11 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
         var reason = new RunFailure(typeof(OperationCanceledException).FullName!, RunMessages.Cancelled(runId, run.Workflow));
         bool cancelled = await _store.CancelRunAsync(runId, reason, cancellationToken).ConfigureAwait(false);
+        if (cancelled)
+        {
+            Diagnostics.DurableTelemetry.RunEnded(run.Workflow, WorkflowRunStatus.Cancelled);
+        }
+
         _running.Cancel(runId);
         _signals.Pulse(runId);
 
