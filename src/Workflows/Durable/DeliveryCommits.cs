@@ -7,7 +7,14 @@ namespace Workflows.Durable;
 /// <param name="Commit">What to record.</param>
 /// <param name="Error">The attempt's error, when it failed.</param>
 /// <param name="Decision">What the run rules decided about that failure.</param>
-internal sealed record BuiltCommit(DeliveryCommit Commit, Exception? Error, FailureDecision? Decision = null);
+internal sealed record BuiltCommit(DeliveryCommit Commit, Exception? Error, FailureDecision? Decision = null)
+{
+    /// <summary>Says whether the store, committing it, found the run stalled and ended it.</summary>
+    public StallWatch? Stall { get; init; }
+
+    /// <summary>The events it records, for an observer once committed (only when one is set): each, and whether it goes to the stream.</summary>
+    public IReadOnlyList<(Event Event, bool Streamed)> Observed { get; init; } = [];
+}
 
 /// <summary>
 /// Turns what a delivery's step did (<see cref="ExecutionResult"/>) into the one commit that records
@@ -20,12 +27,28 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
 {
     public BuiltCommit Build(ClaimedDelivery claim, DurableRegistration registration, ExecutionResult result)
     {
+        BuiltCommit built = BuildCommit(claim, registration, result);
+        if (built.Commit.StallFailure is not { } stall)
+        {
+            return built;
+        }
+
+        // The store decides a stall inside the commit's transaction; the watch lets the runtime say so after.
+        var watch = new StallWatch(stall);
+        return built with { Commit = built.Commit with { StallFailure = watch.Fail }, Stall = watch };
+    }
+
+    private BuiltCommit BuildCommit(ClaimedDelivery claim, DurableRegistration registration, ExecutionResult result)
+    {
         try
         {
             return result.End switch
             {
-                ExecutionEnd.Suspended => new BuiltCommit(Suspend(claim, registration, result.Host, result.WaitingFor!), null),
-                ExecutionEnd.Returned => new BuiltCommit(Complete(claim, registration, result.Host, result.Output), null),
+                ExecutionEnd.Suspended => new BuiltCommit(Suspend(claim, registration, result.Host, result.WaitingFor!), null)
+                {
+                    Observed = options.Observer is null ? [] : [.. result.Host.Outputs.Where(o => o.IsPrompt).Select(o => (o.Event, true))],
+                },
+                ExecutionEnd.Returned => Completed(claim, registration, result.Host, result.Output),
                 _ => Fail(claim, registration, result.Host, result.Event, result.Error!),
             };
         }
@@ -65,8 +88,14 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         Events = [.. host.Outputs.Where(o => o.IsPrompt).Select(o => registration.Record(o.Event, EventRecordKind.Streamed, StepName(registration, claim), []))],
     };
 
+    private BuiltCommit Completed(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? output)
+    {
+        List<(Event, bool)>? observed = options.Observer is null ? null : [];
+        return new BuiltCommit(Complete(claim, registration, host, output, observed), null) { Observed = observed ?? [] };
+    }
+
     /// <summary>Records what the step did, in order: sends, stream writes, timers, then what it returned; each event's fate is the run rules'.</summary>
-    private DeliveryCommit Complete(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? output)
+    private DeliveryCommit Complete(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? output, List<(Event, bool)>? observed)
     {
         string producer = StepName(registration, claim);
         DateTimeOffset now = options.TimeProvider.GetUtcNow();
@@ -85,6 +114,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
             if (produced.Kind == EventRecordKind.Streamed)
             {
                 events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
+                observed?.Add((ev, true));
                 continue;
             }
 
@@ -94,6 +124,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
             if (fate == EventFate.EndsRun)
             {
                 events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
+                observed?.Add((ev, true));
                 completion = new RunCompletion(WorkflowRunStatus.Completed, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), null);
                 break;
             }
@@ -108,12 +139,14 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
             if (RunRules.IsStreamed(fate))
             {
                 events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
+                observed?.Add((ev, true));
                 questions++;
             }
 
             if (RunRules.IsRouted(fate))
             {
                 events.Add(registration.Record(ev, produced.Kind, producer, deliveries));
+                observed?.Add((ev, false));
             }
         }
 
@@ -143,6 +176,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         }
 
         DeliveryCommit commit;
+        IReadOnlyList<(Event, bool)> observed = [];
         switch (decision.Action)
         {
             case FailureAction.Retry:
@@ -161,13 +195,14 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
                     Events = [registration.Record(failed, EventRecordKind.Routed, definition.Name, [new NewDelivery(decision.Handler, handler.Name, handler.Workers, options.TimeProvider.GetUtcNow())])],
                     StateWrites = [host.IntWrite(recoveriesKey, used + 1)],
                 };
+                observed = options.Observer is null ? [] : [(failed, false)];
                 break;
             default:
                 commit = EndRun(claim, registration, host, error);
                 break;
         }
 
-        return new BuiltCommit(commit, error, decision);
+        return new BuiltCommit(commit, error, decision) { Observed = observed };
     }
 
     /// <summary>The attempt failed for good and nothing takes it: the run fails with the step's error, as in memory.</summary>
@@ -205,4 +240,13 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
     private static string ExceptionType(Exception error) => error is StoredStepException stored ? stored.OriginalType : error.GetType().FullName ?? error.GetType().Name;
 
     private static string StepName(DurableRegistration registration, ClaimedDelivery claim) => registration.Definition.Steps[claim.Step].Name;
+}
+
+/// <summary>The stall failure of one commit, remembered when the store asks for it (it asks only when the commit ends the run as stalled).</summary>
+internal sealed class StallWatch(Func<RunFailure> failure)
+{
+    /// <summary>The failure the run ended with, once the store has asked.</summary>
+    public RunFailure? Ended { get; private set; }
+
+    public RunFailure Fail() => Ended = failure();
 }

@@ -41,7 +41,7 @@ internal sealed record ExecutionResult(ExecutionEnd End, DurableStepHost Host, E
 internal static class DeliveryExecution
 {
     public static async Task<ExecutionResult> RunAsync(
-        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, RunningDeliveries running, DurableRegistration registration, Func<Type, DurableRegistration?> registrations, ClaimedDelivery claim, CancellationToken stopping)
+        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, ObserverCalls? observer, RunningDeliveries running, DurableRegistration registration, Func<Type, DurableRegistration?> registrations, ClaimedDelivery claim, CancellationToken stopping)
     {
         StepDefinition definition = registration.Definition.Steps[claim.Step];
         IReadOnlyDictionary<string, StoredValue> state = await store.ReadStateAsync(claim.Run.RunId, stopping).ConfigureAwait(false);
@@ -59,7 +59,16 @@ internal static class DeliveryExecution
 
         DurableLog.StepStarted(logger, definition.Name, ev.GetType().Name, claim.Attempt, claim.DeliveryId);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        System.Diagnostics.Activity? span = Diagnostics.DurableTelemetry.DeliveryStarting(claim, definition.Name, ev, options.TimeProvider.GetUtcNow());
+        DateTimeOffset now = options.TimeProvider.GetUtcNow();
+        System.Diagnostics.Activity? span = Diagnostics.DurableTelemetry.DeliveryStarting(claim, definition.Name, ev, now);
+        Diagnostics.StepAttempt attempt = default;
+        object? observed = null;
+        if (observer is not null)
+        {
+            attempt = new Diagnostics.StepAttempt(definition.Name, ev, claim.Attempt, claim.AvailableAt is { } due && now > due ? now - due : TimeSpan.Zero);
+            observed = observer.StepStarting(claim.Run, attempt);
+        }
+
         using var execution = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using IDisposable registered = running.Add(claim.Run.RunId, execution);
         using var lease = new LeaseKeeper(store, options, logger, claim.DeliveryId, execution);
@@ -106,6 +115,7 @@ internal static class DeliveryExecution
         }
 
         Diagnostics.DurableTelemetry.DeliveryEnded(span, claim, definition.Name, Outcome(result, definition, claim), result.Error, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        observer?.StepEnded(claim.Run, attempt, result, Rules.RunRules.WillRetry(definition, claim.Attempt, runEnding: false), observed);
         return result;
     }
 

@@ -61,4 +61,7 @@ internal static partial class DurableLog
 
     [LoggerMessage(EventId = 128, Level = LogLevel.Warning, Message = "Ending runs past their deadline failed; trying again at the next look")]
     public static partial void DeadlinesFailed(ILogger logger, Exception error);
+
+    [LoggerMessage(EventId = 130, Level = LogLevel.Warning, Message = "Observer {Observer} threw in {Callback}; the run goes on as if it had returned")]
+    public static partial void ObserverFailed(ILogger logger, Exception error, string observer, string callback);
 }

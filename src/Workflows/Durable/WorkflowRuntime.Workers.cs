@@ -179,6 +179,7 @@ public sealed partial class WorkflowRuntime
             _running.Cancel(run.RunId);
             _signals.Pulse(run.RunId);
             DurableLog.RunEnded(_logger, run.Workflow, run.RunId, run.ParentRunId is not null && run.Deadline is null ? WorkflowRunStatus.Cancelled : WorkflowRunStatus.TimedOut, null);
+            _observer?.RunEnded(run, run.ParentRunId is not null && run.Deadline is null ? WorkflowRunStatus.Cancelled : WorkflowRunStatus.TimedOut, run.Failure);
         }
     }
 
@@ -217,7 +218,7 @@ public sealed partial class WorkflowRuntime
             ExecutionResult result;
             try
             {
-                result = await DeliveryExecution.RunAsync(_store, _options, _logger, _running, registration, RegistrationOrNull, claim, stopping).ConfigureAwait(false);
+                result = await DeliveryExecution.RunAsync(_store, _options, _logger, _observer, _running, registration, RegistrationOrNull, claim, stopping).ConfigureAwait(false);
             }
             catch (Exception error) when (!stopping.IsCancellationRequested)
             {
@@ -306,6 +307,21 @@ public sealed partial class WorkflowRuntime
             }
         }
 
+        if (_observer is not null)
+        {
+            foreach ((Event ev, bool streamed) in built.Observed)
+            {
+                if (streamed)
+                {
+                    _observer.EventStreamed(claim.Run, ev);
+                }
+                else
+                {
+                    _observer.EventRouted(claim.Run, ev, step);
+                }
+            }
+        }
+
         foreach (NewEvent ev in commit.Events)
         {
             if (ev.Kind == EventRecordKind.Streamed && registration.Serializer.TryGetType(ev.Type, out Type? type) && type.IsSubclassOf(typeof(InputRequiredEvent)))
@@ -314,9 +330,17 @@ public sealed partial class WorkflowRuntime
             }
         }
 
+        if (built.Stall?.Ended is { } stalled)
+        {
+            Diagnostics.DurableTelemetry.RunEnded(claim.Run.Workflow, WorkflowRunStatus.Failed);
+            _observer?.RunEnded(claim.Run, WorkflowRunStatus.Failed, stalled);
+            DurableLog.RunEnded(_logger, claim.Run.Workflow, claim.Run.RunId, WorkflowRunStatus.Failed, stalled.Message);
+        }
+
         if (commit.Completion is { } completion)
         {
             Diagnostics.DurableTelemetry.RunEnded(claim.Run.Workflow, completion.Status);
+            _observer?.RunEnded(claim.Run, completion.Status, completion.Failure);
             if (completion.Status == WorkflowRunStatus.Completed)
             {
                 DurableLog.RunCompleted(_logger, claim.Run.Workflow, claim.Run.RunId);

@@ -38,6 +38,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     private readonly RunSignals _signals = new();
     private readonly ILogger _logger;
     private readonly DeliveryCommits _commits;
+    private readonly ObserverCalls? _observer;
 
     /// <summary>Creates a runtime over a store.</summary>
     /// <param name="store">Where runs live.</param>
@@ -49,6 +50,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         _options = options ?? new WorkflowRuntimeOptions();
         _logger = _options.LoggerFactory?.CreateLogger(DurableLog.Category) ?? NullLogger.Instance;
         _commits = new DeliveryCommits(_options);
+        _observer = ObserverCalls.For(_options, _logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentDeliveries, 1);
     }
 
@@ -224,6 +226,12 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         {
             DurableLog.RunStarted(_logger, stored.Workflow, stored.RunId);
             Diagnostics.DurableTelemetry.RunStarted(stored.Workflow);
+            if (_observer is not null)
+            {
+                _observer.RunStarted(stored);
+                _observer.EventRouted(stored, start, null);
+            }
+
             SignalWork();
         }
 
@@ -299,6 +307,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
         if (result is ExternalResult.Answered or ExternalResult.Routed)
         {
+            _observer?.EventRouted(run, ev, null);
             SignalWork();
             _signals.Pulse(run.RunId);
         }
@@ -342,6 +351,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         if (cancelled)
         {
             Diagnostics.DurableTelemetry.RunEnded(run.Workflow, WorkflowRunStatus.Cancelled);
+            _observer?.RunEnded(run, WorkflowRunStatus.Cancelled, reason);
         }
 
         _running.Cancel(runId);

@@ -32,6 +32,12 @@ public sealed class WorkflowRuntimeOptions
     /// </summary>
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
+    /// <summary>
+    /// Sees the durable runs this process starts, moves along and ends (see <see cref="Diagnostics.DurableObserver"/>);
+    /// <see langword="null"/> (the default) costs nothing.
+    /// </summary>
+    public Diagnostics.DurableObserver? Observer { get; set; }
+
     /// <summary>Whether this runtime executes deliveries. A runtime that only starts runs, answers and reads them (a web front end, say) sets <see langword="false"/>.</summary>
     public bool RunWorkers { get; set; } = true;
 }
