@@ -66,8 +66,9 @@ public abstract class WorkflowHandler
     /// Streams the run's events: those written with <see cref="WorkflowContext.WriteToStream"/> and
     /// every <see cref="InputRequiredEvent"/>, in order, then the StopEvent; then it completes. If the
     /// run fails, is cancelled or times out, the enumeration throws that error after the events
-    /// written before it. Events are kept from the start of the run, so it does not matter when you
-    /// begin streaming.
+    /// written before it. Events are kept from the start of the run (the newest
+    /// <see cref="RunOptions.StreamCapacity"/> of them, 1,000 by default, until you begin), so it does
+    /// not matter when you begin streaming; while you read, a step that gets that far ahead waits for you.
     /// </summary>
     /// <param name="cancellationToken">Stops the enumeration (not the run).</param>
     /// <returns>The run's events.</returns>

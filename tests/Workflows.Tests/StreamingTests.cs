@@ -92,7 +92,7 @@ public class StreamingTests
         Assert.Equal("approved by ana", (await handler).Outcome);
     }
 
-    private static async Task<List<Event>> Collect(IAsyncEnumerable<Event> events)
+    internal static async Task<List<Event>> Collect(IAsyncEnumerable<Event> events)
     {
         var list = new List<Event>();
         await foreach (Event ev in events)

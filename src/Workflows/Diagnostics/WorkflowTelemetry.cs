@@ -24,6 +24,7 @@ public static class WorkflowTelemetry
     internal static readonly Histogram<double> QueueWait = Meter.CreateHistogram<double>("workflows.step.queue_wait", "s", "Time an event waited for a free worker of its step.");
     internal static readonly Counter<long> Retries = Meter.CreateCounter<long>("workflows.step.retries", "{retry}", "Step attempts that failed and will be retried.");
     internal static readonly Counter<long> EventsRouted = Meter.CreateCounter<long>("workflows.events.routed", "{event}", "Events routed to steps.");
+    internal static readonly Counter<long> StreamDropped = Meter.CreateCounter<long>("workflows.stream.dropped", "{event}", "Events dropped from the stream of a run nobody was streaming yet, to keep it within RunOptions.StreamCapacity.");
 
     /// <summary>Whether anything listens to the source or the meter: checked once per run.</summary>
     internal static bool IsListening =>

@@ -370,9 +370,10 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public async Task<RunRecord> WaitForCompletionAsync(string runId, CancellationToken cancellationToken = default)
     {
         TimeSpan poll = FirstPoll;
+        using RunSignals.Follower follower = _signals.Follow(runId);
         while (true)
         {
-            Task changed = _signals.Next(runId);
+            Task changed = follower.Next();
             RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
             if (run.IsFinished)
             {
@@ -435,10 +436,11 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(runId);
         long position = afterSequence;
         TimeSpan poll = FirstPoll;
+        using RunSignals.Follower follower = _signals.Follow(runId);
         while (true)
         {
             // Taken before reading, so a change committed between the reads below and the wait still wakes it.
-            Task changed = _signals.Next(runId);
+            Task changed = follower.Next();
 
             // The run is read before its events: a run seen ended has all its events committed already.
             RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);

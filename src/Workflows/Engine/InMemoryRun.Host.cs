@@ -40,7 +40,8 @@ internal abstract partial class InMemoryRun
             return;
         }
 
-        _inbox.Post(InboxMessage.Routed(ev, Producer.UnknownStep));
+        // Off the loop: waits while the inbox is full, so a step cannot outrun the loop's memory.
+        _inbox.Send(ev, Producer.UnknownStep, _inboxCapacity, this);
     }
 
     /// <summary>
@@ -76,11 +77,14 @@ internal abstract partial class InMemoryRun
     /// <summary>A timer was dropped because the run ended.</summary>
     internal void TimerDropped() => Interlocked.Decrement(ref _pendingTimers);
 
-    public void WriteToStream(Event ev)
+    /// <summary>A step writes to the stream: off the loop it may wait for the reader; on it (a synchronous step inline) it never blocks the loop.</summary>
+    public void WriteToStream(Event ev) => WriteToStream(ev, mayWait: t_inlineRun != this);
+
+    private void WriteToStream(Event ev, bool mayWait)
     {
         ArgumentNullException.ThrowIfNull(ev);
         _observer?.EventStreamed(Handle, ev);
-        _stream.Write(ev, this);
+        _stream.Write(ev, mayWait, this);
     }
 
     IReadOnlyList<T>? IStepHost.Collect<T>(T ev, int count)
@@ -161,9 +165,30 @@ internal abstract partial class InMemoryRun
         }
 
         // Posted before the question counts as answered, so the loop never sees neither.
-        _inbox.Post(InboxMessage.Routed(ev, Producer.Outside));
+        ValueTask sent = _inbox.SendAsync(ev, Producer.Outside, _inboxCapacity, this);
+        if (sent.IsCompletedSuccessfully)
+        {
+            AnswerOneQuestion();
+            return default;
+        }
+
+        return SentWhenRoomAsync(sent);
+    }
+
+    /// <summary>An event from outside waits for room in the inbox; the run ending first is a clear error.</summary>
+    private async ValueTask SentWhenRoomAsync(ValueTask sent)
+    {
+        try
+        {
+            await sent.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException error)
+        {
+            // The run ended (or is ending) while the event waited for room: it was never taken.
+            throw new InvalidOperationException(RunMessages.Ended(RunId, WorkflowName, Status == WorkflowRunStatus.Running ? WorkflowRunStatus.Cancelled : Status, "accepts no more events"), error);
+        }
+
         AnswerOneQuestion();
-        return default;
     }
 
     private void AnswerOneQuestion()
@@ -176,18 +201,7 @@ internal abstract partial class InMemoryRun
 
     /// <summary>Takes the run's one stream; <see langword="null"/> when it was already taken.</summary>
     public IAsyncEnumerable<Event>? TakeStream(CancellationToken cancellationToken) =>
-        _stream.TryTake() ? ReadStreamAsync(_stream.Reader(this), cancellationToken) : null;
-
-    private static async IAsyncEnumerable<Event> ReadStreamAsync(ChannelReader<Event> reader, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (reader.TryRead(out Event? ev))
-            {
-                yield return ev;
-            }
-        }
-    }
+        _stream.TryTake() ? _stream.Read(this, cancellationToken) : null;
 
     /// <summary>Whether this run, as it is now, would take <paramref name="ev"/> from outside.</summary>
     private bool CanTake(Event ev) =>

@@ -63,7 +63,7 @@ internal abstract partial class InMemoryRun
     /// </summary>
     private protected ChannelReader<InboxMessage>? PrepareToWait()
     {
-        int pending = Volatile.Read(ref _pendingTimers) + (_inbox.HasMessages ? 1 : 0);
+        int pending = Volatile.Read(ref _pendingTimers) + (_inbox.HasMessages || _inbox.HasSenders ? 1 : 0);
         if (RunRules.HasStalled(_slots.InFlight, pending, Volatile.Read(ref _openQuestions)))
         {
             string? lastEmpty = _lastEmptyProducer >= 0 ? _definition[_lastEmptyProducer].Name : null;
@@ -115,6 +115,10 @@ internal abstract partial class InMemoryRun
             case InboxKind.Routed:
                 Route((Event)message.Payload!, message.Step);
                 break;
+            case InboxKind.Sent:
+                _inbox.Took();
+                Route((Event)message.Payload!, message.Step);
+                break;
         }
     }
 
@@ -141,7 +145,7 @@ internal abstract partial class InMemoryRun
         {
             // A question: until something from outside answers it, the run waits for a person rather than stalling.
             Interlocked.Increment(ref _openQuestions);
-            WriteToStream(ev);
+            WriteToStream(ev, mayWait: false);
         }
 
         foreach (int step in steps)

@@ -23,6 +23,8 @@ internal abstract partial class InMemoryRun : IStepHost, IRunCancellation
     private readonly WorkflowObserver? _userObserver;
     private readonly long _runNumber = RunIds.Next();
     private readonly WorkflowContext _context;
+    private readonly int _streamCapacity;
+    private readonly int _inboxCapacity;
     private string? _runId;
     private StateStore? _store;
 
@@ -44,6 +46,8 @@ internal abstract partial class InMemoryRun : IStepHost, IRunCancellation
         _time = options?.TimeProvider ?? TimeProvider.System;
         _timeout = options?.Timeout;
         _userObserver = options?.Observer;
+        _streamCapacity = options?.StreamCapacity ?? RunStream.DefaultCapacity;
+        _inboxCapacity = options?.InboxCapacity ?? RunInbox.DefaultCapacity;
         _observer = CompositeObserver.Combine(_userObserver, WorkflowTelemetry.ObserverIfListening);
         if (_timeout is { } timeout && timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
         {
@@ -144,6 +148,9 @@ internal abstract partial class InMemoryRun : IStepHost, IRunCancellation
 
     /// <summary>The StopEvent, once the run completed.</summary>
     public Event? StopEvent => _stopEvent;
+
+    /// <summary>How many unread events the run's stream holds (<see cref="RunOptions.StreamCapacity"/>).</summary>
+    public int StreamCapacity => _streamCapacity;
 
     private void Fail(Exception error)
     {

@@ -14,6 +14,12 @@ internal enum InboxKind
 
     /// <summary>Nothing to do but look again: cancellation or timeout was requested.</summary>
     Wake,
+
+    /// <summary>
+    /// An event to route that took room in the inbox (sent from outside, or with <c>ctx.Send</c> off
+    /// the loop): taking it gives the room back.
+    /// </summary>
+    Sent,
 }
 
 /// <summary>One message of a run's inbox: 16 bytes, no boxing.</summary>
@@ -40,6 +46,8 @@ internal readonly struct InboxMessage
     public static InboxMessage Routed(Event ev, int producer) => new(InboxKind.Routed, producer, ev);
 
     public static InboxMessage Wake() => new(InboxKind.Wake, 0, null);
+
+    public static InboxMessage Sent(Event ev, int producer) => new(InboxKind.Sent, producer, ev);
 }
 
 /// <summary>A step's final failure: what it was handling, its last error, how many attempts it made.</summary>

@@ -1,73 +1,68 @@
-using System.Threading.Channels;
-
 namespace Workflows.Engine;
 
 /// <summary>
 /// A run's event stream: what steps write, every <see cref="InputRequiredEvent"/>, then the StopEvent
-/// (or the run's error). The channel is made on the first write or read, so a run that nobody
-/// streams and that streams nothing never has one; it is read once.
+/// (or the run's error), held in a bounded <see cref="StreamBuffer"/>. The buffer is made on the first
+/// write or read, so a run that nobody streams and that streams nothing never has one; it is read once.
 /// </summary>
 /// <remarks>
-/// The first reader or writer making the channel and the loop ending the run hand over without a
-/// lock: each side publishes with a full fence, then looks at the other's flag; whoever wins
-/// <c>_closed</c> writes the StopEvent and completes the channel, exactly once.
+/// The first reader or writer making the buffer and the loop ending the run hand over without a
+/// lock: each side publishes with a full fence, then looks at the other's flag; the buffer closes
+/// once, whoever gets there first.
 /// </remarks>
 internal struct RunStream
 {
-    private Channel<Event>? _channel;
+    /// <summary>How many unread events a run's stream holds when <see cref="RunOptions.StreamCapacity"/> does not say.</summary>
+    public const int DefaultCapacity = 1000;
+
+    private StreamBuffer? _buffer;
     private int _ended;
-    private int _closed;
     private int _taken;
 
     /// <summary>Claims the stream for its one reader; false when it was already taken.</summary>
     public bool TryTake() => Interlocked.Exchange(ref _taken, 1) == 0;
 
-    public void Write(Event ev, InMemoryRun run) => Channel(run).Writer.TryWrite(ev);
+    /// <summary>Writes an event; <paramref name="mayWait"/> says whether the writer may wait for the reader when the buffer is full.</summary>
+    public void Write(Event ev, bool mayWait, InMemoryRun run) => Buffer(run).Write(ev, mayWait);
 
-    public ChannelReader<Event> Reader(InMemoryRun run) => Channel(run).Reader;
+    public IAsyncEnumerable<Event> Read(InMemoryRun run, CancellationToken cancellationToken) => Buffer(run).ReadAllAsync(cancellationToken);
 
     /// <summary>The run has reached its outcome: close the stream with it, now or when it is made.</summary>
     public void End(InMemoryRun run)
     {
         Interlocked.Exchange(ref _ended, 1);
-        if (Volatile.Read(ref _channel) is { } channel)
+        if (Volatile.Read(ref _buffer) is { } buffer)
         {
-            Close(channel, run);
+            Close(buffer, run);
         }
     }
 
-    private Channel<Event> Channel(InMemoryRun run)
+    private StreamBuffer Buffer(InMemoryRun run)
     {
-        if (Volatile.Read(ref _channel) is { } channel)
+        if (Volatile.Read(ref _buffer) is { } buffer)
         {
-            return channel;
+            return buffer;
         }
 
-        Channel<Event> created = System.Threading.Channels.Channel.CreateUnbounded<Event>(new UnboundedChannelOptions { SingleReader = true });
-        channel = Interlocked.CompareExchange(ref _channel, created, null) ?? created;
+        var created = new StreamBuffer(run.StreamCapacity, run.WorkflowName);
+        buffer = Interlocked.CompareExchange(ref _buffer, created, null) ?? created;
         if (Volatile.Read(ref _ended) != 0)
         {
-            Close(channel, run);
+            Close(buffer, run);
         }
 
-        return channel;
+        return buffer;
     }
 
-    private void Close(Channel<Event> channel, InMemoryRun run)
+    private static void Close(StreamBuffer buffer, InMemoryRun run)
     {
-        if (Interlocked.CompareExchange(ref _closed, 1, 0) != 0)
-        {
-            return;
-        }
-
         if (run.Status == WorkflowRunStatus.Completed)
         {
-            channel.Writer.TryWrite(run.StopEvent!);
-            channel.Writer.TryComplete();
+            buffer.Close(run.StopEvent!, null);
         }
         else
         {
-            channel.Writer.TryComplete(run.OutcomeException());
+            buffer.Close(null, run.OutcomeException());
         }
     }
 }

@@ -36,3 +36,71 @@ public partial class StreamThenFailFlow
         throw new ArgumentException("the failure");
     }
 }
+
+public sealed record Flood(int Events, string? Gate = null) : StartEvent;
+public sealed record Flooded(int Written) : StopEvent;
+public sealed record Written(int Number) : Event;
+
+/// <summary>
+/// One asynchronous step that writes many events to the stream as fast as it can, counting what it
+/// wrote; with a gate, it starts when the gate opens (once the test's reader is reading).
+/// </summary>
+[Workflow]
+public partial class FloodFlow
+{
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> Count = new();
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, TaskCompletionSource> Gates = new();
+
+    [Step]
+    public static async Task<Flooded> Write(Flood flood, WorkflowContext ctx)
+    {
+        await Task.Yield();
+        if (flood.Gate is { } gate)
+        {
+            await Gates[gate].Task.WaitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        for (int i = 1; i <= flood.Events; i++)
+        {
+            ctx.WriteToStream(new Written(i));
+            Count[ctx.RunId] = i;
+        }
+
+        return new Flooded(flood.Events);
+    }
+}
+
+public sealed record Hold(string Id) : StartEvent;
+public sealed record Holding(string Id) : Event;
+public sealed record Tap(int Number) : Event;
+public sealed record Tapped(IReadOnlyList<int> Numbers) : StopEvent;
+
+/// <summary>
+/// Its second step is synchronous, so it runs on the run's loop, and holds the loop until its gate
+/// opens: events sent in meanwhile queue in the inbox. Then it takes three taps.
+/// </summary>
+[Workflow]
+public partial class GateFlow
+{
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (SemaphoreSlim Entered, ManualResetEventSlim Gate)> Gates = new();
+
+    [Step]
+    public static async Task<Holding> Start(Hold hold)
+    {
+        await Task.Yield();
+        return new Holding(hold.Id);
+    }
+
+    [Step]
+    public static Tap? Block(Holding holding)
+    {
+        (SemaphoreSlim entered, ManualResetEventSlim gate) = Gates[holding.Id];
+        entered.Release();
+        gate.Wait(TimeSpan.FromSeconds(15));
+        return null;
+    }
+
+    [Step]
+    public static Tapped? Count(Tap tap, WorkflowContext ctx) =>
+        ctx.Collect(tap, 3) is { } all ? new Tapped([.. all.Select(k => k.Number).Order()]) : null;
+}
