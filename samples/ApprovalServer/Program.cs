@@ -3,6 +3,7 @@ using ApprovalServer;
 using DocumentReview;
 using Workflows.Durable;
 using Workflows.Hosting;
+using Workflows.Postgres;
 using Workflows.Server;
 using Workflows.Sqlite;
 
@@ -21,8 +22,13 @@ if (builder.Configuration.GetSection("Workflows:Server:ApiKeys").GetChildren().A
 
 TimeSpan reviewTime = TimeSpan.FromMilliseconds(builder.Configuration.GetValue("ReviewMilliseconds", 300));
 builder.Services.AddScoped(_ => new ReviewFlow(reviewTime));
-builder.Services.AddWorkflows()
-    .UseSqlite(builder.Configuration["Database"] ?? "approvals.db")
+// One SQLite file by default; with ConnectionStrings:Postgres set, PostgreSQL, shared by as many
+// server processes as you run.
+WorkflowsBuilder workflows = builder.Services.AddWorkflows();
+_ = builder.Configuration.GetConnectionString("Postgres") is { Length: > 0 } postgres
+    ? workflows.UsePostgres(postgres)
+    : workflows.UseSqlite(builder.Configuration["Database"] ?? "approvals.db");
+workflows
     .AddDurableWorkflow<ReviewFlow>(ReviewJson.Default)
     .AddServer();
 
