@@ -17,10 +17,10 @@ internal sealed class ConsoleSpanExporter : BaseExporter<Activity>
         foreach (Activity span in batch)
         {
             string parent = span.ParentSpanId == default ? "root" : $"parent {span.ParentSpanId.ToHexString()[..6]}";
-            string tags = string.Join(" ", span.TagObjects.Where(t => t.Key != "workflow.run_id").Select(t => $"{t.Key}={t.Value}"));
+            string tags = string.Join(" ", span.TagObjects.Where(t => t.Key is not ("workflow.run_id" or "workflow.delivery_id")).Select(t => $"{t.Key}={t.Value}"));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"[span] {span.DisplayName,-16} {span.Duration.TotalMilliseconds,7:0.0} ms  {span.Status,-5} span {span.SpanId.ToHexString()[..6]} {parent}  {tags}"));
+                $"[span] {span.DisplayName,-16} {span.Duration.TotalMilliseconds,7:0.0} ms  {span.Status,-5} trace {span.TraceId.ToHexString()[..6]} span {span.SpanId.ToHexString()[..6]} {parent}  {tags}"));
         }
 
         return ExportResult.Success;
