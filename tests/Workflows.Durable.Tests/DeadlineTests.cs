@@ -30,16 +30,20 @@ public abstract class DeadlineContract
     {
         using TempStore store = await NewStoreAsync();
         string runId;
-        using (WorkerProcess worker = WorkerProcess.Start(store.WorkerArgument, "start", "1", "3", "1.5"))
+        DateTimeOffset deadline;
+        // The deadline leaves a slow machine time to start the worker and reach the wait before it passes.
+        using (WorkerProcess worker = WorkerProcess.Start(store.WorkerArgument, "start", "1", "3", "8"))
         {
             runId = (await worker.WaitUntilServingAsync()).Single();
             await using WorkflowRuntime reader = await store.StartRuntimeAsync(o => o.RunWorkers = false);
             await DurableRunTests.WaitForStatusAsync(reader, runId, WorkflowRunStatus.WaitingForInput);
             worker.Kill();
+            deadline = (await reader.GetRunAsync(runId))!.Deadline!.Value;
         }
 
         // Nothing was alive when the deadline passed; the next worker to start ends the run.
-        await Task.Delay(1600);
+        TimeSpan untilPast = deadline - DateTimeOffset.UtcNow + TimeSpan.FromMilliseconds(100);
+        if (untilPast > TimeSpan.Zero) await Task.Delay(untilPast);
         await using WorkflowRuntime restarted = await store.StartRuntimeAsync();
         await Assert.ThrowsAsync<WorkflowTimeoutException>(() => restarted.WaitForResultAsync<BatchDone>(runId).WaitAsync(TempStore.Limit));
         var late = await Assert.ThrowsAsync<InvalidOperationException>(() => restarted.SendEventAsync(runId, new Signed("too late")));
@@ -66,12 +70,13 @@ public abstract class DeadlineContract
         string runId;
         await using (WorkflowRuntime first = await store.StartRuntimeAsync())
         {
-            runId = (await first.StartRunAsync<DeadlineFlow>(new Request("r", WaitMilliseconds: 1000))).RunId;
+            // Long enough for a slow machine to reach the wait before its deadline passes.
+            runId = (await first.StartRunAsync<DeadlineFlow>(new Request("r", WaitMilliseconds: 4000))).RunId;
             await DurableRunTests.WaitForStatusAsync(first, runId, WorkflowRunStatus.WaitingForInput);
         }
 
         // The process is gone while the wait's deadline passes; a new one resumes the step without an answer.
-        await Task.Delay(1200);
+        await Task.Delay(4200);
         await using WorkflowRuntime second = await store.StartRuntimeAsync();
 
         Assert.Equal("no answer in time", (await second.WaitForResultAsync<Settled>(runId).WaitAsync(TempStore.Limit)).Outcome);
