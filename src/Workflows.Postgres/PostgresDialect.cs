@@ -53,6 +53,13 @@ internal sealed class PostgresDialect : SqlDialect
             "CREATE INDEX wf_runs_deadline ON wf_runs (deadline_at) WHERE deadline_at IS NOT NULL AND status IN (0, 5)",
             "CREATE INDEX wf_deliveries_wait_until ON wf_deliveries (wait_until) WHERE status = 2 AND wait_until IS NOT NULL",
         ],
+        [
+            "ALTER TABLE wf_runs ADD COLUMN failed_delivery_id BIGINT NULL",
+            "CREATE TABLE wf_run_tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))",
+            "CREATE INDEX wf_run_tags_value ON wf_run_tags (key, value)",
+            "CREATE INDEX wf_runs_finished ON wf_runs (updated_at) WHERE status IN (1, 2, 3, 4)",
+            "CREATE INDEX wf_runs_created ON wf_runs (created_at)",
+        ],
     ];
 
     public override string BigInt => "BIGINT";

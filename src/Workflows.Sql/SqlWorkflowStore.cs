@@ -15,6 +15,8 @@ namespace Workflows.Sql;
 public abstract class SqlWorkflowStore : IWorkflowStore
 {
     private readonly SqlJournal _journal;
+    private readonly Lock _cleanupLock = new();
+    private string[] _runCleanups = [];
 
     /// <summary>Creates the store's journal in a dialect.</summary>
     /// <param name="dialect">The database's dialect.</param>
@@ -106,7 +108,7 @@ public abstract class SqlWorkflowStore : IWorkflowStore
 
     /// <inheritdoc/>
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) =>
-        ReadAsync((c, ct) => _journal.GetRunAsync(c, null, runId, ct), cancellationToken);
+        ReadAsync((c, ct) => SqlJournal.GetRunWithTagsAsync(c, runId, ct), cancellationToken);
 
     /// <inheritdoc/>
     public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) =>
@@ -147,8 +149,47 @@ public abstract class SqlWorkflowStore : IWorkflowStore
             cancellationToken);
 
     /// <inheritdoc/>
-    public Task<bool> CancelRunAsync(string runId, RunFailure reason, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await _journal.CancelRunAsync(c, t, runId, reason, Time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), SqlWriteKind.None, cancellationToken);
+    public Task<bool> CancelRunAsync(string runId, RunFailure reason, string requestedBy, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await _journal.CancelRunAsync(c, t, runId, reason, requestedBy, Time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), SqlWriteKind.None, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<RunControlResult> ControlRunAsync(RunControlRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return WriteAsync(
+            async (c, t, ct) =>
+            {
+                RunControlResult result = await _journal.ControlRunAsync(c, t, request, Time.GetUtcNow(), ct).ConfigureAwait(false);
+                return (result, Keep: result.Applied);
+            },
+            SqlWriteKind.AnnouncesWork,
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<int> PurgeRunsAsync(PurgeQuery query, int max, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        return WriteAsync(async (c, t, ct) => (await _journal.PurgeRunsAsync(c, t, query, max, _runCleanups, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.None, cancellationToken);
+    }
+
+    /// <summary>
+    /// Adds a statement that deletes a module's rows of a run being purged (its parameter is
+    /// <c>@run</c>, the run's id), run in the purge's transaction before the run itself is deleted.
+    /// </summary>
+    /// <param name="statement">The statement, in this store's dialect.</param>
+    public void AddRunCleanup(string statement)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(statement);
+        lock (_cleanupLock)
+        {
+            if (!_runCleanups.Contains(statement))
+            {
+                _runCleanups = [.. _runCleanups, statement];
+            }
+        }
+    }
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string runId, long afterSequence, int max, CancellationToken cancellationToken) =>

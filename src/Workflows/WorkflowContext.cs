@@ -30,6 +30,30 @@ public sealed class WorkflowContext
     /// </example>
     public int Attempt => _run.Attempt;
 
+    /// <summary>
+    /// Sets a custom attribute of the run, such as the customer or order it is about, replacing the
+    /// value of a key already set. A durable run keeps it, indexed, once the step completes, so
+    /// <c>RunQuery.Tags</c> finds the run by it; in memory it is recorded on the step's trace span
+    /// (<c>workflow.tag.&lt;key&gt;</c>). Keys and values are at most 200 characters; a key is not empty.
+    /// </summary>
+    /// <param name="key">The attribute's name.</param>
+    /// <param name="value">Its value.</param>
+    /// <example>
+    /// <code>
+    /// [Step]
+    /// private static Validated Validate(OrderPlaced order, WorkflowContext ctx)
+    /// {
+    ///     ctx.SetTag("customer", order.CustomerId);
+    ///     return new Validated(order);
+    /// }
+    /// </code>
+    /// </example>
+    public void SetTag(string key, string value)
+    {
+        Durable.RunTags.Check(key, value, nameof(key));
+        _run.SetTag(key, value);
+    }
+
     /// <summary>The run's state, shared by all its steps.</summary>
     public StateStore Store => _run.Store;
 

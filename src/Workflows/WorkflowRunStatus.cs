@@ -20,4 +20,11 @@ public enum WorkflowRunStatus
 
     /// <summary>A durable run with nothing to do until a human answers (an InputRequiredEvent is pending).</summary>
     WaitingForInput,
+
+    /// <summary>
+    /// A durable run an operator suspended (<c>WorkflowRuntime.SuspendAsync</c>): no delivery of it is
+    /// claimed, steps already running finish, answers sent to it are kept, and timers and its deadline
+    /// come due only after <c>ResumeAsync</c>.
+    /// </summary>
+    Suspended,
 }

@@ -55,7 +55,8 @@ internal sealed class TempStore : IDisposable
             .Register(() => new QuoteFlow(), ChildJson.Default)
             .Register(() => new PurchaseFlow(), ChildJson.Default)
             .Register(() => new UnregisteredChildFlow(), ChildJson.Default)
-            .Register(() => new Worker.ParentFlow(), Worker.ParentJson.Default);
+            .Register(() => new Worker.ParentFlow(), Worker.ParentJson.Default)
+            .Register(() => new FixableFlow(), OperatedJson.Default);
         if (start)
         {
             await runtime.StartAsync();

@@ -30,7 +30,11 @@ internal sealed class FaultyStore(IWorkflowStore inner) : IWorkflowStore
 
     public Task<ExternalResult> AddExternalEventAsync(ExternalEvent ev, CancellationToken cancellationToken) => inner.AddExternalEventAsync(ev, cancellationToken);
 
-    public Task<bool> CancelRunAsync(string runId, RunFailure reason, CancellationToken cancellationToken) => inner.CancelRunAsync(runId, reason, cancellationToken);
+    public Task<bool> CancelRunAsync(string runId, RunFailure reason, string requestedBy, CancellationToken cancellationToken) => inner.CancelRunAsync(runId, reason, requestedBy, cancellationToken);
+
+    public Task<RunControlResult> ControlRunAsync(RunControlRequest request, CancellationToken cancellationToken) => inner.ControlRunAsync(request, cancellationToken);
+
+    public Task<int> PurgeRunsAsync(PurgeQuery query, int max, CancellationToken cancellationToken) => inner.PurgeRunsAsync(query, max, cancellationToken);
 
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string runId, long afterSequence, int max, CancellationToken cancellationToken) => inner.ReadEventsAsync(runId, afterSequence, max, cancellationToken);
 

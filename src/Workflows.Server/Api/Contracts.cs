@@ -140,7 +140,7 @@ public sealed record WebhookInfo(string Id, string Url, IReadOnlyList<string> Ev
 
 /// <summary>A new webhook subscription.</summary>
 /// <param name="Url">An absolute https URL (http only for allow-listed networks).</param>
-/// <param name="Events">The topics to receive: <c>run.started</c>, <c>run.waiting</c>, <c>run.resumed</c>, <c>run.completed</c>, <c>run.failed</c>, <c>run.cancelled</c>, <c>run.timed_out</c>, <c>run.*</c> or <c>*</c>.</param>
+/// <param name="Events">The topics to receive: <c>run.started</c>, <c>run.waiting</c>, <c>run.suspended</c>, <c>run.resumed</c>, <c>run.completed</c>, <c>run.failed</c>, <c>run.cancelled</c>, <c>run.timed_out</c>, <c>run.*</c> or <c>*</c>.</param>
 /// <param name="Workflow">Only this workflow's runs; all when left out.</param>
 /// <param name="Description">What it is for.</param>
 /// <param name="Secret">A signing secret (<c>whsec_</c> and 24 to 64 random bytes in base64); one is made when left out.</param>

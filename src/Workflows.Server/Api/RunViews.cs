@@ -44,6 +44,7 @@ internal static class RunViews
         EventRecordKind.Routed => "routed",
         EventRecordKind.Streamed => "streamed",
         EventRecordKind.External => "external",
+        EventRecordKind.Control => "control",
         _ => "timer",
     };
 

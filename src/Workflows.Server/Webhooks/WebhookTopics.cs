@@ -13,9 +13,10 @@ internal static class WebhookTopics
     public const string Failed = "run.failed";
     public const string Cancelled = "run.cancelled";
     public const string TimedOut = "run.timed_out";
+    public const string Suspended = "run.suspended";
 
     /// <summary>Every topic, in the order a run goes through them.</summary>
-    public static readonly IReadOnlyList<string> All = [Started, Waiting, Resumed, Completed, Failed, Cancelled, TimedOut];
+    public static readonly IReadOnlyList<string> All = [Started, Waiting, Suspended, Resumed, Completed, Failed, Cancelled, TimedOut];
 
     /// <summary>What a subscription may ask for: a topic, <c>run.*</c> or <c>*</c>.</summary>
     public static bool IsValidFilter(string filter) => filter is "*" or "run.*" || All.Contains(filter);
@@ -25,6 +26,7 @@ internal static class WebhookTopics
         WorkflowRunStatus.Running when change.From is null => Started,
         WorkflowRunStatus.Running => Resumed,
         WorkflowRunStatus.WaitingForInput => Waiting,
+        WorkflowRunStatus.Suspended => Suspended,
         WorkflowRunStatus.Completed => Completed,
         WorkflowRunStatus.Failed => Failed,
         WorkflowRunStatus.Cancelled => Cancelled,

@@ -125,7 +125,7 @@ internal sealed partial class SqlJournal
         await ExecuteAsync(
             connection, transaction,
             $"UPDATE wf_deliveries SET lease_expires = @until WHERE delivery_id = @id AND lease_owner = @me AND status = {Claimed} " +
-            $"AND run_id IN (SELECT run_id FROM wf_runs WHERE status IN {ActiveRun})",
+            $"AND run_id IN (SELECT run_id FROM wf_runs WHERE status IN {LiveRun})",
             cancellationToken,
             ("until", Millis(until)), ("id", deliveryId), ("me", workerId)).ConfigureAwait(false) == 1;
 
@@ -182,9 +182,19 @@ internal sealed partial class SqlJournal
             // Started with the suspension that waits for it: both happen, or neither. An id already taken is that child.
             await CreateRunAsync(connection, transaction, child, now, cancellationToken).ConfigureAwait(false);
         }
+        if (commit.Tags is { Count: > 0 } tags)
+        {
+            await WriteTagsAsync(connection, transaction, run.RunId, tags, cancellationToken).ConfigureAwait(false);
+        }
+
         if (commit.Completion is { } completion)
         {
             await EndRunAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
+            if (completion.Status == WorkflowRunStatus.Failed && commit.Outcome == DeliveryOutcome.Failed)
+            {
+                // What RetryAsync runs again.
+                await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET failed_delivery_id = @d WHERE run_id = @id", cancellationToken, ("d", commit.DeliveryId), ("id", run.RunId)).ConfigureAwait(false);
+            }
         }
         else
         {

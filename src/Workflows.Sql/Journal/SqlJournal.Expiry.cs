@@ -31,7 +31,7 @@ internal sealed partial class SqlJournal
 
         if (request.OrphanFailure is { } orphaned)
         {
-            string parentEnded = $"r.parent_run_id IS NOT NULL AND EXISTS (SELECT 1 FROM wf_runs p WHERE p.run_id = r.parent_run_id AND p.status NOT IN {ActiveRun})";
+            string parentEnded = $"r.parent_run_id IS NOT NULL AND EXISTS (SELECT 1 FROM wf_runs p WHERE p.run_id = r.parent_run_id AND p.status NOT IN {LiveRun})";
             foreach (RunRecord run in await LockRunsAsync(connection, transaction, parentEnded, ("now", now), cancellationToken).ConfigureAwait(false))
             {
                 RunFailure failure = orphaned(run);
@@ -109,7 +109,8 @@ internal sealed partial class SqlJournal
         using DbCommand next = Command(
             connection, transaction,
             $"SELECT MIN(due) FROM (SELECT MIN(deadline_at) AS due FROM wf_runs WHERE deadline_at IS NOT NULL AND status IN {ActiveRun} " +
-            $"UNION ALL SELECT MIN(wait_until) AS due FROM wf_deliveries WHERE status = {Waiting} AND wait_until IS NOT NULL) due_times");
+            // A suspended run's waits come due only once it is resumed.
+            $"UNION ALL SELECT MIN(d.wait_until) AS due FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id WHERE d.status = {Waiting} AND d.wait_until IS NOT NULL AND r.status IN {ActiveRun}) due_times");
         object? soonest = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return soonest is null or DBNull ? null : Convert.ToInt64(soonest, CultureInfo.InvariantCulture);
     }

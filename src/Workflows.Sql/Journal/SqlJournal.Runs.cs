@@ -32,7 +32,14 @@ internal sealed partial class SqlJournal
 
         await AppendEventsAsync(connection, transaction, run.RunId, [run.Start], now, cancellationToken).ConfigureAwait(false);
         await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
-        return ((await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!, true);
+        RunRecord created = (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!;
+        if (run.Tags is { Count: > 0 } tags)
+        {
+            await WriteTagsAsync(connection, transaction, run.RunId, tags, cancellationToken).ConfigureAwait(false);
+            created = created with { Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal) };
+        }
+
+        return (created, true);
     }
 
     /// <summary>The run that took a new run's id or idempotency key first.</summary>
@@ -41,15 +48,21 @@ internal sealed partial class SqlJournal
         if (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false) is { } existing)
         {
             return existing.Workflow == run.Workflow
-                ? existing
+                ? await WithTagsAsync(connection, transaction, existing, cancellationToken).ConfigureAwait(false)
                 : throw new InvalidOperationException($"Run id '{run.RunId}' is already used by a run of workflow '{existing.Workflow}'.");
         }
 
         using DbCommand find = Command(connection, transaction, "SELECT run_id FROM wf_runs WHERE workflow = @w AND idempotency_key = @k", ("w", run.Workflow), ("k", run.IdempotencyKey));
         return await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id
-            ? (await GetRunAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false))!
+            ? await WithTagsAsync(connection, transaction, (await GetRunAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false))!, cancellationToken).ConfigureAwait(false)
             : throw new WorkflowStoreException($"Run '{run.RunId}' of workflow '{run.Workflow}' could not be stored and no run holds its id or idempotency key.");
     }
+
+    /// <summary>A run with its tags, for callers (the journal's own reads skip the tags).</summary>
+    public static async Task<RunRecord?> GetRunWithTagsAsync(DbConnection connection, string runId, CancellationToken cancellationToken) =>
+        await ReadRunAsync(connection, null, runId, string.Empty, cancellationToken).ConfigureAwait(false) is { } run
+            ? await WithTagsAsync(connection, null, run, cancellationToken).ConfigureAwait(false)
+            : null;
 
     public Task<RunRecord?> GetRunAsync(DbConnection connection, DbTransaction? transaction, string runId, CancellationToken cancellationToken, bool forUpdate = false) =>
         ReadRunAsync(connection, transaction, runId, forUpdate ? " " + Dialect.RunLock : string.Empty, cancellationToken);
@@ -65,22 +78,33 @@ internal sealed partial class SqlJournal
     {
         var filters = new List<string>();
         var parameters = new List<(string, object?)>();
-        if (query.Workflow is not null)
-        {
-            filters.Add("workflow = @w");
-            parameters.Add(("w", query.Workflow));
-        }
-
-        if (query.Status is { } status)
-        {
-            filters.Add("status = @s");
-            parameters.Add(("s", (int)status));
-        }
+        FilterByWorkflowAndStatus(filters, parameters, query.Workflow, query.Status);
 
         if (query.ParentRunId is not null)
         {
             filters.Add("parent_run_id = @parent");
             parameters.Add(("parent", query.ParentRunId));
+        }
+
+        if (query.CreatedAfter is { } after)
+        {
+            filters.Add("created_at >= @after");
+            parameters.Add(("after", Millis(after)));
+        }
+
+        if (query.CreatedBefore is { } before)
+        {
+            filters.Add("created_at < @before");
+            parameters.Add(("before", Millis(before)));
+        }
+
+        int tag = 0;
+        foreach ((string key, string value) in query.Tags ?? Enumerable.Empty<KeyValuePair<string, string>>())
+        {
+            string n = (tag++).ToString(CultureInfo.InvariantCulture);
+            filters.Add($"EXISTS (SELECT 1 FROM wf_run_tags t WHERE t.run_id = wf_runs.run_id AND t.key = @tk{n} AND t.value = @tv{n})");
+            parameters.Add(("tk" + n, key));
+            parameters.Add(("tv" + n, value));
         }
 
         string where = filters.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", filters);
@@ -94,15 +118,34 @@ internal sealed partial class SqlJournal
         parameters.Add(("offset", Math.Max(query.Offset, 0)));
         using DbCommand command = Command(connection, null, RunColumns + where + " ORDER BY created_at DESC, run_id DESC LIMIT @limit OFFSET @offset", [.. parameters]);
         var runs = new List<RunRecord>();
-        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using (DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            runs.Add(ReadRun(reader));
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                runs.Add(ReadRun(reader));
+            }
         }
 
-        return new RunPage(runs, total);
+        Dictionary<string, Dictionary<string, string>> tags = await ReadTagsAsync(connection, null, [.. runs.Select(r => r.RunId)], cancellationToken).ConfigureAwait(false);
+        return new RunPage([.. runs.Select(r => tags.TryGetValue(r.RunId, out Dictionary<string, string>? mine) ? r with { Tags = mine } : r)], total);
     }
 
+
+    /// <summary>The filters runs and purges share: a workflow's runs, runs in a status.</summary>
+    private static void FilterByWorkflowAndStatus(List<string> filters, List<(string, object?)> parameters, string? workflow, WorkflowRunStatus? status)
+    {
+        if (workflow is not null)
+        {
+            filters.Add("workflow = @w");
+            parameters.Add(("w", workflow));
+        }
+
+        if (status is { } value)
+        {
+            filters.Add("status = @s");
+            parameters.Add(("s", (int)value));
+        }
+    }
 
     /// <summary>An event from outside: to the oldest delivery waiting for its type, else to the steps that take it.</summary>
     public async Task<ExternalResult> AddExternalEventAsync(DbConnection connection, DbTransaction transaction, ExternalEvent ev, DateTimeOffset now, CancellationToken cancellationToken)
@@ -159,12 +202,14 @@ internal sealed partial class SqlJournal
         }
 
         // An event routed to steps answers one of the run's open questions (a waiting step's answer is tracked by its delivery).
+        // A suspended run keeps the answer and stays suspended: its step runs once it is resumed.
         await ExecuteAsync(
             connection, transaction,
-            "UPDATE wf_runs SET status = 0, updated_at = @t" + (waiting is null ? ", open_questions = CASE WHEN open_questions > 0 THEN open_questions - 1 ELSE 0 END" : string.Empty) + " WHERE run_id = @id",
+            $"UPDATE wf_runs SET status = CASE WHEN status = {Suspended} THEN {Suspended} ELSE 0 END, updated_at = @t" +
+            (waiting is null ? ", open_questions = CASE WHEN open_questions > 0 THEN open_questions - 1 ELSE 0 END" : string.Empty) + " WHERE run_id = @id",
             cancellationToken,
             ("t", Millis(now)), ("id", ev.RunId)).ConfigureAwait(false);
-        if (run.Status != WorkflowRunStatus.Running)
+        if (run.Status is not WorkflowRunStatus.Running and not WorkflowRunStatus.Suspended)
         {
             await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
         }
@@ -172,7 +217,7 @@ internal sealed partial class SqlJournal
         return waiting is null ? ExternalResult.Routed : ExternalResult.Answered;
     }
 
-    public async Task<bool> CancelRunAsync(DbConnection connection, DbTransaction transaction, string runId, RunFailure reason, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> CancelRunAsync(DbConnection connection, DbTransaction transaction, string runId, RunFailure reason, string requestedBy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         RunRecord? run = await GetRunAsync(connection, transaction, runId, cancellationToken, forUpdate: true).ConfigureAwait(false);
         if (run is null || run.IsFinished)
@@ -180,6 +225,7 @@ internal sealed partial class SqlJournal
             return false;
         }
 
+        await JournalControlAsync(connection, transaction, run, RunControlEntry.Cancelled, new RunControlEntry(requestedBy, run.Status), now, cancellationToken).ConfigureAwait(false);
         await EndRunAsync(connection, transaction, run, new RunCompletion(WorkflowRunStatus.Cancelled, null, null, reason.Message, reason), now, cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -260,7 +306,7 @@ internal sealed partial class SqlJournal
     /// Running while deliveries are pending or claimed; waiting for input while only waits remain or a
     /// question is unanswered; stalled otherwise (the run rules' <c>HasStalled</c>, in SQL).
     /// </summary>
-    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken, bool resuming = false)
     {
         long active, waiting, questions;
         using (DbCommand count = Command(
@@ -284,7 +330,9 @@ internal sealed partial class SqlJournal
             return;
         }
 
-        var status = active > 0 ? WorkflowRunStatus.Running : WorkflowRunStatus.WaitingForInput;
+        // A suspended run stays suspended until an operator resumes it, whatever its steps in flight commit.
+        var status = run.Status == WorkflowRunStatus.Suspended && !resuming ? WorkflowRunStatus.Suspended
+            : active > 0 ? WorkflowRunStatus.Running : WorkflowRunStatus.WaitingForInput;
         await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = @s, updated_at = @t WHERE run_id = @id", cancellationToken, ("s", (int)status), ("t", Millis(now)), ("id", run.RunId)).ConfigureAwait(false);
         if (status != run.Status)
         {

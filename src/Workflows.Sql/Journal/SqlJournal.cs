@@ -16,6 +16,9 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
     private const int Waiting = (int)DeliveryStatus.Waiting;
     private const string ActiveRun = "(0, 5)";
 
+    // Not ended: active, or suspended (whose steps in flight may still finish and commit).
+    private const string LiveRun = "(0, 5, 6)";
+
     /// <summary>The dialect.</summary>
     public SqlDialect Dialect { get; } = dialect;
 
@@ -59,4 +62,5 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
 [JsonSerializable(typeof(List<StoredAnswer>))]
 [JsonSerializable(typeof(RunFailure))]
 [JsonSerializable(typeof(ChildRunEnded))]
+[JsonSerializable(typeof(RunControlEntry))]
 internal sealed partial class SqlJson : JsonSerializerContext;

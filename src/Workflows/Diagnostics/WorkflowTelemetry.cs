@@ -14,6 +14,9 @@ public static class WorkflowTelemetry
     /// <summary>The name of the activity source and of the meter: <c>Workflows</c>.</summary>
     public const string Name = "Workflows";
 
+    /// <summary>The prefix of the span tag a step's <c>ctx.SetTag(key, value)</c> records: <c>workflow.tag.</c> then the key.</summary>
+    internal const string TagPrefix = "workflow.tag.";
+
     internal static readonly ActivitySource Source = new(Name, typeof(WorkflowTelemetry).Assembly.GetName().Version?.ToString());
     internal static readonly Meter Meter = new(Name, typeof(WorkflowTelemetry).Assembly.GetName().Version?.ToString());
 

@@ -158,6 +158,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
             PromptedWaits = host.PromptedWaits,
             QuestionsAsked = questions,
             Completion = completion,
+            Tags = host.Tags,
         };
     }
 

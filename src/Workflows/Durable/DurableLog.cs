@@ -35,6 +35,15 @@ internal static partial class DurableLog
     [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Step {Step} failed after {Attempt} attempt(s); its error handler {Handler} takes over")]
     public static partial void StepRecovered(ILogger logger, Exception error, string step, int attempt, string handler);
 
+    [LoggerMessage(EventId = 109, Level = LogLevel.Information, Message = "Run of {Workflow} {Control} by {RequestedBy} ({RunId})")]
+    public static partial void RunControlled(ILogger logger, string workflow, string runId, string control, string requestedBy);
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Purged {Count} finished run(s) ({Query}), asked by {RequestedBy}")]
+    public static partial void RunsPurged(ILogger logger, int count, string query, string requestedBy);
+
+    [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "Deleting runs past their retention failed; trying again in {Delay}")]
+    public static partial void RetentionFailed(ILogger logger, Exception error, TimeSpan delay);
+
     [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Claiming deliveries from the store failed; trying again in {Delay}")]
     public static partial void ClaimFailed(ILogger logger, Exception error, TimeSpan delay);
 

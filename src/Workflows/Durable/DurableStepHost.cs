@@ -19,6 +19,7 @@ internal sealed class DurableStepHost : IStepHost
     private readonly List<DurableOutput> _outputs = [];
     private readonly TaskCompletionSource<string> _suspended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waits;
+    private Dictionary<string, string>? _tags;
 
     private readonly Func<Type, DurableRegistration?> _registrations;
 
@@ -68,6 +69,28 @@ internal sealed class DurableStepHost : IStepHost
 
     /// <summary>An engine-kept count to commit on its own, without the step's other changes.</summary>
     public StateWrite IntWrite(string key, int value) => _state.WriteOf(key, value, typeof(int));
+
+    /// <summary>The tags the step set, committed with it.</summary>
+    public IReadOnlyDictionary<string, string>? Tags
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tags is null ? null : new Dictionary<string, string>(_tags, StringComparer.Ordinal);
+            }
+        }
+    }
+
+    public void SetTag(string key, string value)
+    {
+        lock (_lock)
+        {
+            (_tags ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
+        }
+
+        System.Diagnostics.Activity.Current?.SetTag(Diagnostics.WorkflowTelemetry.TagPrefix + key, value);
+    }
 
     public void Send(Event ev) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Routed, default));
 

@@ -64,12 +64,29 @@ public interface IWorkflowStore : IAsyncDisposable
     /// <returns>What became of it.</returns>
     Task<ExternalResult> AddExternalEventAsync(ExternalEvent ev, CancellationToken cancellationToken);
 
-    /// <summary>Ends a running run as cancelled, and its pending deliveries with it.</summary>
+    /// <summary>Ends a run that has not ended as cancelled, and its pending deliveries with it; journals who asked.</summary>
     /// <param name="runId">The run.</param>
     /// <param name="reason">Why: recorded as the run's error and failure.</param>
+    /// <param name="requestedBy">Who or what asked: recorded in the run's journal.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Whether it was running.</returns>
-    Task<bool> CancelRunAsync(string runId, RunFailure reason, CancellationToken cancellationToken);
+    /// <returns>Whether it had not ended.</returns>
+    Task<bool> CancelRunAsync(string runId, RunFailure reason, string requestedBy, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Suspends, resumes or retries a run, and journals who asked, in one transaction; refused (and
+    /// nothing changed) when the run's status does not allow it.
+    /// </summary>
+    /// <param name="request">Which run, what to do, who asks.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it was applied, and the run.</returns>
+    Task<RunControlResult> ControlRunAsync(RunControlRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Deletes up to <paramref name="max"/> finished runs matching the query (their journal, deliveries, state and tags), oldest ended first, in one transaction.</summary>
+    /// <param name="query">Which runs.</param>
+    /// <param name="max">How many at most.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many were deleted: fewer than <paramref name="max"/> when no more match.</returns>
+    Task<int> PurgeRunsAsync(PurgeQuery query, int max, CancellationToken cancellationToken);
 
     /// <summary>A run's journal after a position, in order.</summary>
     /// <param name="runId">The run.</param>

@@ -17,6 +17,12 @@ public enum EventRecordKind
 
     /// <summary>Sent by a step with SendAfter/SendAt; routed when due.</summary>
     Timer,
+
+    /// <summary>
+    /// An operator's control of the run (suspended, resumed, retried, cancelled): its type is one of
+    /// <see cref="RunControlEntry"/>'s names, its payload a <see cref="RunControlEntry"/> as JSON.
+    /// </summary>
+    Control,
 }
 
 /// <summary>A stored event: its journal position, its type discriminator and its JSON.</summary>
@@ -66,6 +72,11 @@ public sealed record RunRecord(
     /// <summary>How long the run was given, if it was started with <see cref="DurableRunOptions.Timeout"/>.</summary>
     public TimeSpan? TimeLimit => Deadline - CreatedAt;
 
+    /// <summary>Its custom attributes (<see cref="DurableRunOptions.Tags"/>, and those its steps added with <c>ctx.SetTag</c>).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = EmptyTags;
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyTags = new Dictionary<string, string>();
+
     /// <summary>Whether the run has ended (completed, failed, cancelled or timed out).</summary>
     public bool IsFinished => Status is WorkflowRunStatus.Completed or WorkflowRunStatus.Failed or WorkflowRunStatus.Cancelled or WorkflowRunStatus.TimedOut;
 }
@@ -90,6 +101,9 @@ public sealed record NewRun(string RunId, string Workflow, string Fingerprint, s
 
     /// <summary>How long the run may take; it ends <see cref="WorkflowRunStatus.TimedOut"/> when that passes.</summary>
     public TimeSpan? Timeout { get; init; }
+
+    /// <summary>Its custom attributes, indexed for <see cref="RunQuery.Tags"/>.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
 }
 
 /// <summary>An event to append to a run's journal, and the deliveries it makes.</summary>
@@ -315,6 +329,9 @@ public sealed record DeliveryCommit
 
     /// <summary>Builds the failure the run ends with if the store finds it has nothing left to do (it stalled); called only then.</summary>
     public Func<RunFailure>? StallFailure { get; init; }
+
+    /// <summary>Custom attributes the step set on its run (<c>ctx.SetTag</c>), added or replacing those of the same key.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
 }
 
 /// <summary>How a commit went.</summary>
@@ -366,6 +383,82 @@ public sealed record RunQuery(string? Workflow = null, WorkflowRunStatus? Status
 {
     /// <summary>Only the child runs of this run (started by its steps with <c>ctx.RunAsync</c>).</summary>
     public string? ParentRunId { get; init; }
+
+    /// <summary>Only runs that carry every one of these tags (key and value, compared exactly).</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>Only runs started at or after this time.</summary>
+    public DateTimeOffset? CreatedAfter { get; init; }
+
+    /// <summary>Only runs started before this time.</summary>
+    public DateTimeOffset? CreatedBefore { get; init; }
+}
+
+/// <summary>
+/// Which finished runs <c>WorkflowRuntime.PurgeAsync</c> deletes. A run that has not ended (running,
+/// waiting for input, suspended) is never selected, whatever the query says.
+/// </summary>
+public sealed record PurgeQuery
+{
+    /// <summary>Only this workflow's runs.</summary>
+    public string? Workflow { get; init; }
+
+    /// <summary>Only runs that ended this way: Completed, Failed, Cancelled or TimedOut.</summary>
+    public WorkflowRunStatus? Status { get; init; }
+
+    /// <summary>Only runs that ended before this time.</summary>
+    public DateTimeOffset? FinishedBefore { get; init; }
+}
+
+/// <summary>An operator's control of a run, as the store applies it.</summary>
+public enum RunControl
+{
+    /// <summary>Running or waiting for input → <see cref="WorkflowRunStatus.Suspended"/>.</summary>
+    Suspend,
+
+    /// <summary>Suspended → running (or waiting for input) again.</summary>
+    Resume,
+
+    /// <summary>Failed → running again from the delivery that failed it, with fresh attempts.</summary>
+    Retry,
+}
+
+/// <summary>An operator's control of a run, to apply and journal in one transaction.</summary>
+/// <param name="RunId">The run.</param>
+/// <param name="Control">What to do.</param>
+/// <param name="RequestedBy">Who or what asked: recorded in the run's journal.</param>
+public sealed record RunControlRequest(string RunId, RunControl Control, string RequestedBy);
+
+/// <summary>What became of a control: applied, or refused because of the run's status (which it carries).</summary>
+/// <param name="Applied">Whether it was applied.</param>
+/// <param name="Run">The run after it (or as it was, when refused); <see langword="null"/> when no run has that id.</param>
+public sealed record RunControlResult(bool Applied, RunRecord? Run)
+{
+    /// <summary>For a retry that could not be applied to a failed run: there was no failed delivery to run again (the run stalled).</summary>
+    public bool NothingToRetry { get; init; }
+}
+
+/// <summary>
+/// The journal entry of an operator's control (<see cref="EventRecordKind.Control"/>): who asked,
+/// and the run's status before. Its type is one of the names below.
+/// </summary>
+/// <param name="RequestedBy">Who or what asked.</param>
+/// <param name="From">The run's status before.</param>
+/// <param name="Step">For a retry: the step run again.</param>
+/// <param name="DeliveryId">For a retry: its delivery.</param>
+public sealed record RunControlEntry(string RequestedBy, WorkflowRunStatus From, string? Step = null, long? DeliveryId = null)
+{
+    /// <summary>The type of a suspension's entry.</summary>
+    public const string Suspended = "$suspended";
+
+    /// <summary>The type of a resumption's entry.</summary>
+    public const string Resumed = "$resumed";
+
+    /// <summary>The type of a retry's entry.</summary>
+    public const string Retried = "$retried";
+
+    /// <summary>The type of a cancellation's entry.</summary>
+    public const string Cancelled = "$cancelled";
 }
 
 /// <summary>A page of runs, newest first.</summary>

@@ -15,6 +15,7 @@ public sealed partial class WorkflowRuntime
     private CancellationTokenSource? _stopping;
     private SemaphoreSlim? _slots;
     private Task? _claimLoop;
+    private Task? _retentionLoop;
     private Task? _stopped;
     private readonly Lock _stopLock = new();
 
@@ -23,6 +24,10 @@ public sealed partial class WorkflowRuntime
         _stopping = new CancellationTokenSource();
         _slots = new SemaphoreSlim(_options.MaxConcurrentDeliveries);
         _claimLoop = Task.Run(() => ClaimLoopAsync(_stopping.Token));
+        if (_options.Retention is { } retention)
+        {
+            _retentionLoop = Task.Run(() => RetentionLoopAsync(retention, _stopping.Token));
+        }
     }
 
     /// <summary>Stops the workers once; a second caller (the host stopping, then disposing) waits for the same stop.</summary>
@@ -45,6 +50,11 @@ public sealed partial class WorkflowRuntime
         if (_claimLoop is not null)
         {
             await _claimLoop.ConfigureAwait(false);
+        }
+
+        if (_retentionLoop is not null)
+        {
+            await _retentionLoop.ConfigureAwait(false);
         }
 
         await Task.WhenAll(_executions.Values).ConfigureAwait(false);

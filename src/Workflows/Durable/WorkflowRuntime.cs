@@ -52,6 +52,10 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         _commits = new DeliveryCommits(_options);
         _observer = ObserverCalls.For(_options, _logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentDeliveries, 1);
+        if (_options.Retention is { } retention && retention <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), retention, $"WorkflowRuntimeOptions.Retention must be positive (how long finished runs are kept); it was {retention}. Leave it null to keep every run.");
+        }
     }
 
     /// <summary>The store.</summary>
@@ -214,6 +218,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             registration.Record(start, EventRecordKind.Start, null, registration.DeliveriesOf(start, now)))
         {
             Timeout = options?.Timeout,
+            Tags = RunTags.Checked(options?.Tags, nameof(options)),
             TraceParent = Diagnostics.DurableTelemetry.TraceParentOfNewRun(registration.Name, runId),
         };
         if (options?.Timeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -343,13 +348,18 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <param name="runId">The run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Whether the run was still running.</returns>
-    public async Task<bool> CancelAsync(string runId, CancellationToken cancellationToken = default)
+    public Task<bool> CancelAsync(string runId, CancellationToken cancellationToken = default) => CancelAsAsync(runId, _options.WorkerId, cancellationToken);
+
+    internal async Task<bool> CancelAsAsync(string runId, string requestedBy, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(runId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(requestedBy);
         RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
         var reason = new RunFailure(typeof(OperationCanceledException).FullName!, RunMessages.Cancelled(runId, run.Workflow));
-        bool cancelled = await _store.CancelRunAsync(runId, reason, cancellationToken).ConfigureAwait(false);
+        bool cancelled = await _store.CancelRunAsync(runId, reason, requestedBy, cancellationToken).ConfigureAwait(false);
         if (cancelled)
         {
+            DurableLog.RunControlled(_logger, run.Workflow, runId, "cancelled", requestedBy);
             Diagnostics.DurableTelemetry.RunEnded(run.Workflow, WorkflowRunStatus.Cancelled);
             _observer?.RunEnded(run, WorkflowRunStatus.Cancelled, reason);
         }
@@ -554,7 +564,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     private async Task CheckUnfinishedRunsAsync(CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        foreach (WorkflowRunStatus status in new[] { WorkflowRunStatus.Running, WorkflowRunStatus.WaitingForInput })
+        foreach (WorkflowRunStatus status in new[] { WorkflowRunStatus.Running, WorkflowRunStatus.WaitingForInput, WorkflowRunStatus.Suspended })
         {
             for (int offset = 0; ; offset += 200)
             {

@@ -38,6 +38,13 @@ public sealed class WorkflowRuntimeOptions
     /// </summary>
     public Diagnostics.DurableObserver? Observer { get; set; }
 
+    /// <summary>
+    /// How long finished runs are kept: when set, the runtime deletes runs that ended longer ago than
+    /// this (with their journal, deliveries, state and tags) in the background, a batch at a time, while
+    /// its workers run. <see langword="null"/> (the default) keeps every run; see <see cref="WorkflowRuntime.PurgeAsync(PurgeQuery, CancellationToken)"/>.
+    /// </summary>
+    public TimeSpan? Retention { get; set; }
+
     /// <summary>Whether this runtime executes deliveries. A runtime that only starts runs, answers and reads them (a web front end, say) sets <see langword="false"/>.</summary>
     public bool RunWorkers { get; set; } = true;
 }
@@ -59,4 +66,11 @@ public sealed class DurableRunOptions
     /// <see cref="WorkflowTimeoutException"/>.
     /// </summary>
     public TimeSpan? Timeout { get; set; }
+
+    /// <summary>
+    /// Custom attributes of the run (a customer id, an order number, a region), stored with it and
+    /// indexed: <see cref="RunQuery.Tags"/> finds the runs that carry them. Keys and values are at most
+    /// 200 characters; a key is not empty. A step adds more with <c>ctx.SetTag</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; set; }
 }

@@ -30,6 +30,9 @@ internal interface IStepHost
         where TStart : StartEvent
         where TStop : StopEvent;
 
+    /// <summary>Sets a custom attribute of the run (checked by the caller): kept with a durable run, on the step's span in memory.</summary>
+    void SetTag(string key, string value);
+
     /// <summary>The clock of the run, for <c>SendAfter</c>.</summary>
     TimeProvider Time { get; }
 }

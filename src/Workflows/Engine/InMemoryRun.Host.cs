@@ -30,6 +30,9 @@ internal abstract partial class InMemoryRun
 
     int IStepHost.Attempt => s_attempt.Value is (var run, int attempt) && run == this ? attempt : 1;
 
+    // A run in memory keeps no record to index; the tag goes on the step's span, where traces show it.
+    void IStepHost.SetTag(string key, string value) => System.Diagnostics.Activity.Current?.SetTag(Diagnostics.WorkflowTelemetry.TagPrefix + key, value);
+
     void IStepHost.Send(Event ev)
     {
         ArgumentNullException.ThrowIfNull(ev);

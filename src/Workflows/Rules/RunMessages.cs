@@ -123,6 +123,31 @@ internal static class RunMessages
             string.Join("\n", removed.Concat(added));
     }
 
+    /// <summary>An operator's control that the run's status does not allow.</summary>
+    /// <param name="run">The run, as it is.</param>
+    /// <param name="control">What was asked.</param>
+    /// <returns>The message: what the run is, and what the control needs.</returns>
+    public static string ControlRefused(Durable.RunRecord run, Durable.RunControl control)
+    {
+        string now = run.IsFinished ? $"has {Describe(run.Status)}" : run.Status switch
+        {
+            WorkflowRunStatus.Suspended => "is suspended",
+            WorkflowRunStatus.WaitingForInput => "is waiting for input",
+            _ => "is running",
+        };
+        string needs = control switch
+        {
+            Durable.RunControl.Suspend => "only a running or waiting run can be suspended",
+            Durable.RunControl.Resume => "only a suspended run can be resumed",
+            _ => "only a failed run can be retried",
+        };
+        return $"Run '{run.RunId}' of workflow '{run.Workflow}' {now}; {needs}.";
+    }
+
+    /// <summary>A failed run whose failure was no step's: there is no delivery to run again.</summary>
+    public static string NothingToRetry(Durable.RunRecord run) =>
+        $"Run '{run.RunId}' of workflow '{run.Workflow}' failed without a step failing ({run.Error}); there is no failed step to run again. Start a new run instead.";
+
     /// <summary>The text of an outcome, for messages: "completed", "failed", ….</summary>
     public static string Describe(WorkflowRunStatus status) => status switch
     {

@@ -22,11 +22,21 @@ internal sealed class SqlWebhookStore(SqlWorkflowStore store, TimeProvider time)
 
         if (schema is null || schema.IsFaulted || schema.IsCanceled)
         {
-            Task created = store.EnsureModuleSchemaAsync(WebhookSchema.Module, WebhookSchema.Steps(store.Dialect), CancellationToken.None);
+            Task created = CreateSchemaAsync();
             schema = Interlocked.CompareExchange(ref _schema, created, schema) == schema ? created : Volatile.Read(ref _schema)!;
         }
 
         return schema.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Makes the tables, then has a purge of runs delete their finished webhook deliveries too (those still being sent stay, to finish).</summary>
+    private async Task CreateSchemaAsync()
+    {
+        await store.EnsureModuleSchemaAsync(WebhookSchema.Module, WebhookSchema.Steps(store.Dialect), CancellationToken.None).ConfigureAwait(false);
+        foreach (string cleanup in WebhookSchema.RunCleanups)
+        {
+            store.AddRunCleanup(cleanup);
+        }
     }
 
     public async Task AddSubscriptionAsync(WebhookSubscription subscription, CancellationToken cancellationToken)

@@ -11,6 +11,13 @@ internal static class WebhookSchema
 {
     public const string Module = "webhooks";
 
+    /// <summary>What a purge of run <c>@run</c> deletes: its webhook deliveries that are no longer being sent, and their attempts.</summary>
+    public static readonly IReadOnlyList<string> RunCleanups =
+    [
+        "DELETE FROM wf_webhook_attempts WHERE delivery_id IN (SELECT delivery_id FROM wf_webhook_deliveries WHERE run_id = @run AND status NOT IN (0, 1))",
+        "DELETE FROM wf_webhook_deliveries WHERE run_id = @run AND status NOT IN (0, 1)",
+    ];
+
     public static IReadOnlyList<IReadOnlyList<string>> Steps(SqlDialect dialect) =>
     [
         [
