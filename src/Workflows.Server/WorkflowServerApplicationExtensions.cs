@@ -79,6 +79,7 @@ public static class WorkflowServerApplicationExtensions
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         WorkflowEndpoints.Map(api);
         RunEndpoints.Map(api);
+        RunControlEndpoints.Map(api);
         TaskEndpoints.Map(api);
         WebhookEndpoints.Map(api);
         CallerEndpoints.Map(api);

@@ -57,6 +57,13 @@ public sealed class ApiKey
 
     /// <summary>The secret: at least 16 characters, random (<c>openssl rand -base64 32</c>).</summary>
     public string Key { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Whether the key may operate runs: cancel, suspend, resume, retry and purge (the dashboard shows
+    /// those buttons only to such keys). Default <see langword="true"/>; set <see langword="false"/> for a
+    /// service that only starts runs, answers and reads.
+    /// </summary>
+    public bool CanOperate { get; set; } = true;
 }
 
 /// <summary>Cross-origin access for browsers.</summary>

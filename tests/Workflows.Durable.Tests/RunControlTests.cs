@@ -233,7 +233,7 @@ public abstract class RunControlContract
         Assert.Equal(2, (await runtime.ListRunsAsync(new RunQuery())).Total);
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private static async Task<List<string>> RunIdsAsync(WorkflowRuntime runtime, RunQuery query) =>
         [.. (await runtime.ListRunsAsync(query)).Runs.Select(r => r.RunId)];

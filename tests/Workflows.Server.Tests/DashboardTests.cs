@@ -106,6 +106,46 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
         Assert.Empty(errors);
     }
 
+    [Fact]
+    public async Task An_operator_suspends_and_resumes_a_run_from_its_page_and_a_reader_sees_no_controls()
+    {
+        await using var server = new ServerHost(kestrel: true);
+        HttpClient client = server.Client();
+        string runId = await client.StartAsync();
+        await client.WaitForAsync(runId, "waitingForInput");
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as tester");
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#/runs/{Uri.EscapeDataString(runId)}").ToString());
+        await Expect(page.Locator("[data-test='retry']")).ToBeHiddenAsync();
+        await Expect(page.Locator("[data-test='resume']")).ToBeHiddenAsync();
+
+        await page.Locator("[data-test='suspend']").ClickAsync();
+        await Expect(page.Locator(".head [data-status]")).ToHaveAttributeAsync("data-status", "suspended");
+        await Expect(page.Locator("[data-test='suspend']")).ToBeHiddenAsync();
+        Assert.Equal("suspended", (string?)(await (await client.GetAsync($"/api/runs/{runId}")).ReadAsync())["status"]);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "run-suspended.png"), FullPage = true });
+
+        await page.Locator("[data-test='resume']").ClickAsync();
+        await Expect(page.Locator(".head [data-status]")).ToHaveAttributeAsync("data-status", "waitingForInput");
+        Assert.Empty(errors);
+
+        // A key that may not operate sees the run without the buttons.
+        (IPage reader, List<string> readerErrors) = await browser.OpenAsync();
+        await reader.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.ReaderKey}").ToString());
+        await Expect(reader.Locator("#who")).ToHaveTextAsync("signed in as reader");
+        await reader.GotoAsync(new Uri(server.Address, $"/dashboard/#/runs/{Uri.EscapeDataString(runId)}").ToString());
+        await Expect(reader.Locator(".head [data-status]")).ToHaveAttributeAsync("data-status", "waitingForInput");
+        foreach (string control in new[] { "suspend", "resume", "retry" })
+        {
+            await Expect(reader.Locator($"[data-test='{control}']")).ToBeHiddenAsync();
+        }
+
+        await Expect(reader.GetByRole(AriaRole.Button, new() { Name = "Cancel run" })).ToBeHiddenAsync();
+        Assert.Empty(readerErrors);
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     [GeneratedRegex("#/runs/[^/?]+$")]

@@ -18,6 +18,7 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
 {
     public const string Key = "tester-key-0123456789abcdef";
     public const string OtherKey = "other-key-0123456789abcdefgh";
+    public const string ReaderKey = "reader-key-0123456789abcdefgh";
     public const string Origin = "https://ops.example.com";
 
     private readonly Dictionary<string, string?> _settings;
@@ -44,6 +45,9 @@ internal sealed class ServerHost : WebApplicationFactory<Program>
             ["Workflows:Server:ApiKeys:0:Key"] = Key,
             ["Workflows:Server:ApiKeys:1:Name"] = "other",
             ["Workflows:Server:ApiKeys:1:Key"] = OtherKey,
+            ["Workflows:Server:ApiKeys:2:Name"] = "reader",
+            ["Workflows:Server:ApiKeys:2:Key"] = ReaderKey,
+            ["Workflows:Server:ApiKeys:2:CanOperate"] = "false",
             ["Workflows:Server:Cors:Origins:0"] = Origin,
             ["Workflows:Server:Webhooks:AllowedNetworks:0"] = "127.0.0.1/32",
             ["Workflows:Server:Webhooks:RetryBaseDelay"] = "00:00:00.200",

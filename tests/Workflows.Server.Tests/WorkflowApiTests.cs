@@ -137,7 +137,8 @@ public sealed class WorkflowApiTests : ServerTest
         string[] expected =
             [
                 "/api/workflows", "/api/workflows/{name}", "/api/workflows/{name}/runs", "/api/runs", "/api/runs/{runId}", "/api/runs/{runId}/events",
-                "/api/runs/{runId}/events/stream", "/api/runs/{runId}/cancel", "/api/tasks", "/api/webhooks", "/api/webhooks/{id}", "/api/webhooks/{id}/deliveries", "/api/me",
+                "/api/runs/{runId}/events/stream", "/api/runs/{runId}/cancel", "/api/runs/{runId}/suspend", "/api/runs/{runId}/resume", "/api/runs/{runId}/retry", "/api/runs/purge",
+                "/api/tasks", "/api/webhooks", "/api/webhooks/{id}", "/api/webhooks/{id}/deliveries", "/api/me",
             ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), paths);
         Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["apiKey"]!["scheme"]);

@@ -13,9 +13,9 @@ internal static class CallerEndpoints
         api.MapGet("/me", Me)
             .WithTags("Caller")
             .WithName("GetCaller")
-            .WithSummary("The name of the API key the request was made with.")
+            .WithSummary("The name of the API key the request was made with, and whether it may operate runs.")
             .Produces<Caller>();
 
     private static JsonHttpResult<Caller> Me(ClaimsPrincipal user) =>
-        TypedResults.Json(new Caller(user.Identity?.Name ?? string.Empty), ServerJson.Default.Caller);
+        TypedResults.Json(new Caller(user.Identity?.Name ?? string.Empty) { CanOperate = Security.Operators.Allowed(user) }, ServerJson.Default.Caller);
 }

@@ -43,7 +43,14 @@ public sealed record RunInfo(
     string? IdempotencyKey,
     string? ResultType,
     RawJson? Result,
-    string? Error);
+    string? Error)
+{
+    /// <summary>Its tags.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>The run whose step started it, for a child run.</summary>
+    public string? ParentRunId { get; init; }
+}
 
 /// <summary>A run with where each of its steps stands and the human task it waits on, if any.</summary>
 /// <param name="RunId">Its id.</param>
@@ -68,7 +75,14 @@ public sealed record RunDetail(
     RawJson? Result,
     string? Error,
     IReadOnlyList<StepProgress> Steps,
-    HumanTask? Task);
+    HumanTask? Task)
+{
+    /// <summary>Its tags.</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>The run whose step started it, for a child run.</summary>
+    public string? ParentRunId { get; init; }
+}
 
 /// <summary>How far a step got in a run.</summary>
 /// <param name="Name">The step.</param>
@@ -217,4 +231,18 @@ public sealed record WebhookRunData(
 
 /// <summary>Who is calling.</summary>
 /// <param name="Name">The name of the caller's API key.</param>
-public sealed record Caller(string Name);
+public sealed record Caller(string Name)
+{
+    /// <summary>Whether the caller may operate runs: cancel, suspend, resume, retry, purge.</summary>
+    public bool CanOperate { get; init; }
+}
+
+/// <summary>Which finished runs to delete: <c>POST /api/runs/purge</c>. Runs that have not ended are never deleted.</summary>
+/// <param name="Workflow">Only this workflow's runs.</param>
+/// <param name="Status">Only runs that ended so: <c>completed</c>, <c>failed</c>, <c>cancelled</c> or <c>timedOut</c>.</param>
+/// <param name="FinishedBefore">Only runs that ended before this time.</param>
+public sealed record PurgeRequest(string? Workflow, string? Status, DateTimeOffset? FinishedBefore);
+
+/// <summary>What a purge deleted.</summary>
+/// <param name="Deleted">How many runs.</param>
+public sealed record PurgeResult(int Deleted);

@@ -18,7 +18,7 @@ internal static class RunEndpoints
         RouteGroupBuilder runs = api.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("/", ListAsync)
             .WithName("ListRuns")
-            .WithSummary("Runs, newest first, filtered by workflow and status, a page at a time.")
+            .WithSummary("Runs, newest first, filtered by workflow, status, parent run, tags (tag=key:value, repeatable: all must match) and start time (createdAfter, createdBefore: ISO 8601), a page at a time.")
             .Produces<RunList>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
         runs.MapGet("/{runId}", GetAsync)
@@ -50,25 +50,36 @@ internal static class RunEndpoints
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         runs.MapPost("/{runId}/cancel", CancelAsync)
             .WithName("CancelRun")
-            .WithSummary("Cancels a run that has not ended.")
+            .WithSummary("Cancels a run that has not ended (a key that may operate runs).")
             .Produces<RunInfo>()
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
     }
 
     private static async Task<JsonHttpResult<RunList>> ListAsync(
         WorkflowRuntime runtime,
+        HttpRequest request,
         string? workflow,
         string? status,
         string? offset,
         string? limit,
+        string? parent,
+        string? createdAfter,
+        string? createdBefore,
         CancellationToken cancellationToken)
     {
         var query = new RunQuery(
             workflow,
             status is null ? null : Query.Status(status),
             Query.Integer("offset", offset, 0, 0, int.MaxValue),
-            Query.Integer("limit", limit, 50, 1, 200));
+            Query.Integer("limit", limit, 50, 1, 200))
+        {
+            ParentRunId = parent,
+            Tags = Query.Tags(request.Query["tag"]),
+            CreatedAfter = Query.Time("createdAfter", createdAfter),
+            CreatedBefore = Query.Time("createdBefore", createdBefore),
+        };
         RunPage page = await runtime.ListRunsAsync(query, cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(new RunList([.. page.Runs.Select(RunViews.Info)], page.Total, query.Offset, query.Limit), ServerJson.Default.RunList);
     }
@@ -161,10 +172,11 @@ internal static class RunEndpoints
         return TypedResults.Json(new EventAccepted(runId, type.Name, RunViews.Info(after)), ServerJson.Default.EventAccepted, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<JsonHttpResult<RunInfo>> CancelAsync(string runId, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<JsonHttpResult<RunInfo>> CancelAsync(string runId, HttpContext context, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
+        string caller = Security.Operators.Require(context, "cancel runs");
         RunRecord run = await FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
-        if (run.IsFinished || !await runtime.CancelAsync(runId, cancellationToken).ConfigureAwait(false))
+        if (run.IsFinished || !await runtime.ActingAs(caller).CancelAsync(runId, cancellationToken).ConfigureAwait(false))
         {
             throw Finished((await runtime.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))!);
         }
@@ -281,6 +293,42 @@ internal static class Query
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long value)
             ? value
             : throw new ApiProblemException(StatusCodes.Status400BadRequest, "bad_query", $"'{name}' must be a journal position (a whole number from 0), not '{text}'.");
+    }
+
+    /// <summary><c>tag=key:value</c>, repeatable: the tags a run must all carry.</summary>
+    public static IReadOnlyDictionary<string, string>? Tags(Microsoft.Extensions.Primitives.StringValues values)
+    {
+        if (values.Count == 0)
+        {
+            return null;
+        }
+
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string? value in values)
+        {
+            int colon = value?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+            if (colon <= 0)
+            {
+                throw new ApiProblemException(StatusCodes.Status400BadRequest, "bad_query", $"'tag' must be key:value (tag=customer:acme), not '{value}'.");
+            }
+
+            tags[value![..colon]] = value[(colon + 1)..];
+        }
+
+        return tags;
+    }
+
+    /// <summary>An ISO 8601 time with an offset (2026-12-02T10:00:00Z).</summary>
+    public static DateTimeOffset? Time(string name, string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset time)
+            ? time
+            : throw new ApiProblemException(StatusCodes.Status400BadRequest, "bad_query", $"'{name}' must be an ISO 8601 time such as 2026-12-02T10:00:00Z, not '{text}'.");
     }
 
     public static WorkflowRunStatus Status(string text)

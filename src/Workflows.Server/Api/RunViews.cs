@@ -14,7 +14,11 @@ internal static class RunViews
         run.IdempotencyKey,
         run.ResultType,
         run.ResultPayload is { } result ? new RawJson(result) : null,
-        run.Error);
+        run.Error)
+    {
+        Tags = run.Tags.Count == 0 ? null : run.Tags,
+        ParentRunId = run.ParentRunId,
+    };
 
     public static RunDetail Detail(RunRecord run, IReadOnlyList<StepProgress> steps, HumanTask? task) => new(
         run.RunId,
@@ -27,7 +31,11 @@ internal static class RunViews
         run.ResultPayload is { } result ? new RawJson(result) : null,
         run.Error,
         steps,
-        task);
+        task)
+    {
+        Tags = run.Tags.Count == 0 ? null : run.Tags,
+        ParentRunId = run.ParentRunId,
+    };
 
     public static JournalEntry Entry(StoredEvent stored, RegisteredWorkflow? workflow) => new(
         stored.Sequence,

@@ -14,6 +14,8 @@ namespace Workflows.Server.Api;
 [JsonSerializable(typeof(RunInfo))]
 [JsonSerializable(typeof(RunDetail))]
 [JsonSerializable(typeof(RunList))]
+[JsonSerializable(typeof(PurgeRequest))]
+[JsonSerializable(typeof(PurgeResult))]
 [JsonSerializable(typeof(JournalEntry))]
 [JsonSerializable(typeof(JournalPage))]
 [JsonSerializable(typeof(TaskList))]

@@ -54,17 +54,7 @@ internal static class WebhookEndpoints
         CancellationToken cancellationToken)
     {
         IWebhookStore store = Store(outbox);
-        ReadOnlyMemory<byte> body = await RequestBody.ReadJsonAsync(request, options.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        CreateWebhookRequest create;
-        try
-        {
-            create = JsonSerializer.Deserialize(body.Span, ServerJson.Default.CreateWebhookRequest)
-                ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, "malformed_json", "The body must be a JSON object.");
-        }
-        catch (JsonException error)
-        {
-            throw RequestBody.Malformed(error, "The body", "webhook subscription");
-        }
+        CreateWebhookRequest create = await RequestBody.ReadObjectAsync(request, options.Value.MaxRequestBodyBytes, ServerJson.Default.CreateWebhookRequest, "webhook subscription", cancellationToken).ConfigureAwait(false);
 
         IReadOnlyList<string> events = create.Events is { Count: > 0 } asked ? asked : ["*"];
         if (events.FirstOrDefault(e => !WebhookTopics.IsValidFilter(e)) is { } unknown)

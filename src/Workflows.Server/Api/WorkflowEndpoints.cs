@@ -29,7 +29,7 @@ internal static class WorkflowEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound);
         workflows.MapPost("/{name}/runs", StartAsync)
             .WithName("StartRun")
-            .WithSummary("Starts a run; the body is the workflow's StartEvent. With an Idempotency-Key header, repeating the request returns the first run.")
+            .WithSummary("Starts a run; the body is the workflow's StartEvent. With an Idempotency-Key header, repeating the request returns the first run. Tag the run with tag=key:value in the query (repeatable).")
             .Accepts<JsonElement>("application/json")
             .Produces<RunInfo>(StatusCodes.Status201Created)
             .Produces<RunInfo>(StatusCodes.Status200OK)
@@ -71,7 +71,18 @@ internal static class WorkflowEndpoints
             throw RequestBody.Malformed(error, "The body", $"'{startType.Name}' (the StartEvent of {workflow.Name})");
         }
 
-        (RunRecord run, bool created) = await runtime.StartRunAsync(workflow.Name, start, new DurableRunOptions { IdempotencyKey = key }, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, string>? tags = Query.Tags(request.Query["tag"]);
+        RunRecord run;
+        bool created;
+        try
+        {
+            (run, created) = await runtime.StartRunAsync(workflow.Name, start, new DurableRunOptions { IdempotencyKey = key, Tags = tags }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException error) when (error.ParamName == "options")
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, "bad_tag", error.Message.Split(" (Parameter", 2)[0]);
+        }
+
         string location = $"{options.Value.ApiPath}/runs/{Uri.EscapeDataString(run.RunId)}";
         if (created)
         {

@@ -13,6 +13,22 @@ namespace Workflows.Server.Http;
 /// </summary>
 internal static class RequestBody
 {
+    /// <summary>The body as an object of <typeparamref name="T"/>: a 400 naming <paramref name="what"/> when it is not one.</summary>
+    public static async Task<T> ReadObjectAsync<T>(HttpRequest request, long limit, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, string what, CancellationToken cancellationToken)
+        where T : class
+    {
+        ReadOnlyMemory<byte> body = await ReadJsonAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonSerializer.Deserialize(body.Span, type)
+                ?? throw new ApiProblemException(StatusCodes.Status400BadRequest, "malformed_json", "The body must be a JSON object.");
+        }
+        catch (JsonException error)
+        {
+            throw Malformed(error, "The body", what);
+        }
+    }
+
     /// <summary>The body's bytes, at most <paramref name="limit"/> of them.</summary>
     public static async Task<ReadOnlyMemory<byte>> ReadJsonAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {

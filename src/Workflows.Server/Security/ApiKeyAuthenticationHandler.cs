@@ -28,7 +28,9 @@ internal sealed class ApiKeyAuthenticationHandler(
             ApiKeyOutcome.Malformed => AuthenticateResult.Fail("The Authorization header must be 'Bearer <API key>'."),
             ApiKeyOutcome.Unknown => AuthenticateResult.Fail("The API key is not valid."),
             _ => AuthenticateResult.Success(new AuthenticationTicket(
-                new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, check.Name!)], SchemeName)),
+                new ClaimsPrincipal(new ClaimsIdentity(
+                    check.CanOperate ? [new Claim(ClaimTypes.Name, check.Name!), new Claim(Operators.Claim, "true")] : [new Claim(ClaimTypes.Name, check.Name!)],
+                    SchemeName)),
                 SchemeName)),
         });
     }

@@ -11,11 +11,11 @@ namespace Workflows.Server.Security;
 /// </summary>
 internal sealed class ApiKeyRing
 {
-    private readonly (string Name, byte[] Hash)[] _keys;
+    private readonly (string Name, byte[] Hash, bool CanOperate)[] _keys;
 
     public ApiKeyRing(IOptions<WorkflowServerOptions> options)
     {
-        _keys = [.. options.Value.ApiKeys.Select(k => (k.Name, Hash(k.Key)))];
+        _keys = [.. options.Value.ApiKeys.Select(k => (k.Name, Hash(k.Key), k.CanOperate))];
     }
 
     /// <summary>What the Authorization header says: no key, a malformed header, a valid key's name, or an unknown key.</summary>
@@ -34,15 +34,17 @@ internal sealed class ApiKeyRing
 
         byte[] presented = Hash(header["Bearer ".Length..].Trim());
         string? name = null;
-        foreach ((string keyName, byte[] hash) in _keys)
+        bool canOperate = false;
+        foreach ((string keyName, byte[] hash, bool operates) in _keys)
         {
             if (CryptographicOperations.FixedTimeEquals(presented, hash))
             {
                 name = keyName;
+                canOperate = operates;
             }
         }
 
-        return name is null ? ApiKeyCheck.Unknown : ApiKeyCheck.Valid(name);
+        return name is null ? ApiKeyCheck.Unknown : ApiKeyCheck.Valid(name, canOperate);
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
@@ -51,7 +53,8 @@ internal sealed class ApiKeyRing
 /// <summary>The outcome of checking a request's API key.</summary>
 /// <param name="Outcome">What was found.</param>
 /// <param name="Name">The key's name, when valid.</param>
-internal readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, string? Name)
+/// <param name="CanOperate">Whether the key may operate runs (<see cref="ApiKey.CanOperate"/>).</param>
+internal readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, string? Name, bool CanOperate = false)
 {
     public static ApiKeyCheck Missing => new(ApiKeyOutcome.Missing, null);
 
@@ -59,7 +62,7 @@ internal readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, string? Name)
 
     public static ApiKeyCheck Unknown => new(ApiKeyOutcome.Unknown, null);
 
-    public static ApiKeyCheck Valid(string name) => new(ApiKeyOutcome.Valid, name);
+    public static ApiKeyCheck Valid(string name, bool canOperate) => new(ApiKeyOutcome.Valid, name, canOperate);
 }
 
 /// <summary>What a request's Authorization header held.</summary>

@@ -103,6 +103,6 @@ internal sealed partial class SqlJournal
     private static Task JournalControlAsync(DbConnection connection, DbTransaction transaction, RunRecord run, string type, RunControlEntry entry, DateTimeOffset now, CancellationToken cancellationToken) =>
         AppendEventsAsync(
             connection, transaction, run.RunId,
-            [new NewEvent(EventRecordKind.Control, type, JsonSerializer.Serialize(entry, SqlJson.Default.RunControlEntry), null, [])],
+            [new NewEvent(EventRecordKind.Control, type, JsonSerializer.Serialize(entry, ControlJson.Default.RunControlEntry), null, [])],
             now, cancellationToken);
 }

@@ -62,5 +62,12 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
 [JsonSerializable(typeof(List<StoredAnswer>))]
 [JsonSerializable(typeof(RunFailure))]
 [JsonSerializable(typeof(ChildRunEnded))]
-[JsonSerializable(typeof(RunControlEntry))]
 internal sealed partial class SqlJson : JsonSerializerContext;
+
+/// <summary>The journal entries of operators' controls, in the casing JSON readers of the journal (the HTTP API) expect.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(CamelCaseStatus)])]
+[JsonSerializable(typeof(RunControlEntry))]
+internal sealed partial class ControlJson : JsonSerializerContext;
+
+/// <summary>A run status as the HTTP API writes it: <c>waitingForInput</c>.</summary>
+internal sealed class CamelCaseStatus() : JsonStringEnumConverter<WorkflowRunStatus>(JsonNamingPolicy.CamelCase);

@@ -133,7 +133,7 @@
   const statusBadge = status => h('span', { class: 'status ' + status, 'data-status': status }, statusLabel(status));
 
   function statusLabel(status) {
-    return { running: 'running', waitingForInput: 'waiting for input', completed: 'completed', failed: 'failed', cancelled: 'cancelled', timedOut: 'timed out' }[status] || status;
+    return { running: 'running', waitingForInput: 'waiting for input', suspended: 'suspended', completed: 'completed', failed: 'failed', cancelled: 'cancelled', timedOut: 'timed out' }[status] || status;
   }
 
   function ago(when) {
@@ -446,7 +446,7 @@
     const pager = h('div', { class: 'pager' }, summary, h('span', {}));
     const workflowSelect = h('select', { 'aria-label': 'Workflow', onchange: () => go({ ...filters, workflow: workflowSelect.value, offset: 0 }) }, h('option', { value: '' }, 'All workflows'));
     const statusSelect = h('select', { 'aria-label': 'Status', onchange: () => go({ ...filters, status: statusSelect.value, offset: 0 }) },
-      [['', 'Any status'], ['running', 'Running'], ['waitingForInput', 'Waiting for input'], ['completed', 'Completed'], ['failed', 'Failed'], ['cancelled', 'Cancelled'], ['timedOut', 'Timed out']]
+      [['', 'Any status'], ['running', 'Running'], ['waitingForInput', 'Waiting for input'], ['suspended', 'Suspended'], ['completed', 'Completed'], ['failed', 'Failed'], ['cancelled', 'Cancelled'], ['timedOut', 'Timed out']]
         .map(([value, text]) => h('option', { value, selected: value === filters.status }, text)));
     show(
       h('div', { class: 'head' }, h('h1', {}, 'Runs'), h('span', { class: 'sub' }, 'live: updates every two seconds')),
@@ -498,11 +498,18 @@
       if (!confirm('Cancel this run? Steps in flight are stopped.')) return;
       try { await api('/runs/' + encodeURIComponent(runId) + '/cancel', { method: 'POST' }); toast('Run cancelled'); refresh(); } catch (error) { toast(error.message); }
     } }, 'Cancel run');
+    // Operator controls: shown only to keys that may operate, and only when the run's status allows them.
+    const control = (verb, label, done) => h('button', { hidden: true, 'data-test': verb, onclick: async () => {
+      try { await api('/runs/' + encodeURIComponent(runId) + '/' + verb, { method: 'POST' }); toast(done); refresh(); } catch (error) { toast(error.message); }
+    } }, label);
+    const suspend = control('suspend', 'Suspend', 'Run suspended');
+    const resume = control('resume', 'Resume', 'Run resumed');
+    const retry = control('retry', 'Retry', 'Run retried from its failed step');
     const graph = h('div', { class: 'graph', 'data-test': 'graph' });
     const side = h('div', {});
     const timeline = h('ol', { class: 'timeline', 'data-test': 'timeline' });
     show(
-      h('div', { class: 'head' }, h('div', {}, title, meta), h('div', { class: 'actions' }, badge, cancel)),
+      h('div', { class: 'head' }, h('div', {}, title, meta), h('div', { class: 'actions' }, badge, suspend, resume, retry, cancel)),
       h('div', { class: 'grid' },
         h('section', { class: 'card' }, h('h2', {}, 'Progress'), graph, legend()),
         side),
@@ -523,7 +530,11 @@
       workflow = workflow || (await workflows()).find(w => w.name === run.workflow);
       meta.replaceChildren(run.workflow, ' · started ', ago(run.createdAt), ' · updated ', ago(run.updatedAt));
       badge.replaceChildren(statusBadge(run.status));
-      cancel.hidden = ['completed', 'failed', 'cancelled', 'timedOut'].includes(run.status);
+      const operates = !!(session.me && session.me.canOperate);
+      cancel.hidden = !operates || ['completed', 'failed', 'cancelled', 'timedOut'].includes(run.status);
+      suspend.hidden = !operates || !['running', 'waitingForInput'].includes(run.status);
+      resume.hidden = !operates || run.status !== 'suspended';
+      retry.hidden = !operates || run.status !== 'failed';
       const signature = JSON.stringify([run.status, run.steps]);
       if (workflow && signature !== drawn) {
         drawn = signature;
