@@ -174,6 +174,37 @@ public abstract class SqlWorkflowStore : IWorkflowStore
         return WriteAsync(async (c, t, ct) => (await _journal.PurgeRunsAsync(c, t, query, max, _runCleanups, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.None, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public Task<ScheduleRecord> SaveScheduleAsync(ScheduleRecord schedule, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        return WriteAsync(async (c, t, ct) => (await SqlJournal.SaveScheduleAsync(c, t, schedule, Time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), SqlWriteKind.AnnouncesWork, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<ScheduleRecord?> GetScheduleAsync(string scheduleId, CancellationToken cancellationToken) =>
+        ReadAsync((c, ct) => SqlJournal.GetScheduleAsync(c, null, scheduleId, ct), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<IReadOnlyList<ScheduleRecord>> ListSchedulesAsync(CancellationToken cancellationToken) =>
+        ReadAsync(SqlJournal.ListSchedulesAsync, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> SetSchedulePausedAsync(string scheduleId, bool paused, DateTimeOffset? nextDue, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await SqlJournal.SetSchedulePausedAsync(c, t, scheduleId, paused, nextDue, Time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), SqlWriteKind.AnnouncesWork, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> DeleteScheduleAsync(string scheduleId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t, ct) => (await SqlJournal.DeleteScheduleAsync(c, t, scheduleId, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.None, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<ScheduleFireResult> FireSchedulesAsync(ScheduleFireRequest request, IReadOnlyCollection<string> workflows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(workflows);
+        return WriteAsync(async (c, t, ct) => (await _journal.FireSchedulesAsync(c, t, request, workflows, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.AnnouncesWork, cancellationToken);
+    }
+
     /// <summary>
     /// Adds a statement that deletes a module's rows of a run being purged (its parameter is
     /// <c>@run</c>, the run's id), run in the purge's transaction before the run itself is deleted.

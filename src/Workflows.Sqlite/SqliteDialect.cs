@@ -60,6 +60,14 @@ internal sealed class SqliteDialect : SqlDialect
             "CREATE INDEX wf_runs_finished ON wf_runs (updated_at) WHERE status IN (1, 2, 3, 4)",
             "CREATE INDEX wf_runs_created ON wf_runs (created_at)",
         ],
+        [
+            """
+            CREATE TABLE wf_schedules (
+                schedule_id TEXT PRIMARY KEY, workflow TEXT NOT NULL, spec TEXT NOT NULL, start_type TEXT NOT NULL, start_payload TEXT NOT NULL,
+                paused INTEGER NOT NULL, next_due INTEGER NULL, last_run_id TEXT NULL, buffered_at INTEGER NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)
+            """,
+            "CREATE INDEX wf_schedules_due ON wf_schedules (next_due) WHERE paused = 0",
+        ],
     ];
 
     public override string BigInt => "INTEGER";

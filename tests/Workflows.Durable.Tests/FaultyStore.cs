@@ -36,6 +36,18 @@ internal sealed class FaultyStore(IWorkflowStore inner) : IWorkflowStore
 
     public Task<int> PurgeRunsAsync(PurgeQuery query, int max, CancellationToken cancellationToken) => inner.PurgeRunsAsync(query, max, cancellationToken);
 
+    public Task<ScheduleRecord> SaveScheduleAsync(ScheduleRecord schedule, CancellationToken cancellationToken) => inner.SaveScheduleAsync(schedule, cancellationToken);
+
+    public Task<ScheduleRecord?> GetScheduleAsync(string scheduleId, CancellationToken cancellationToken) => inner.GetScheduleAsync(scheduleId, cancellationToken);
+
+    public Task<IReadOnlyList<ScheduleRecord>> ListSchedulesAsync(CancellationToken cancellationToken) => inner.ListSchedulesAsync(cancellationToken);
+
+    public Task<bool> SetSchedulePausedAsync(string scheduleId, bool paused, DateTimeOffset? nextDue, CancellationToken cancellationToken) => inner.SetSchedulePausedAsync(scheduleId, paused, nextDue, cancellationToken);
+
+    public Task<bool> DeleteScheduleAsync(string scheduleId, CancellationToken cancellationToken) => inner.DeleteScheduleAsync(scheduleId, cancellationToken);
+
+    public Task<ScheduleFireResult> FireSchedulesAsync(ScheduleFireRequest request, IReadOnlyCollection<string> workflows, CancellationToken cancellationToken) => inner.FireSchedulesAsync(request, workflows, cancellationToken);
+
     public Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(string runId, long afterSequence, int max, CancellationToken cancellationToken) => inner.ReadEventsAsync(runId, afterSequence, max, cancellationToken);
 
     public Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(string runId, CancellationToken cancellationToken) =>

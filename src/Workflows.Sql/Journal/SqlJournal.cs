@@ -64,9 +64,10 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
 [JsonSerializable(typeof(ChildRunEnded))]
 internal sealed partial class SqlJson : JsonSerializerContext;
 
-/// <summary>The journal entries of operators' controls, in the casing JSON readers of the journal (the HTTP API) expect.</summary>
+/// <summary>The journal entries of operators' controls and schedules' specs, in the casing JSON readers (the HTTP API, the CLI) expect.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(CamelCaseStatus)])]
 [JsonSerializable(typeof(RunControlEntry))]
+[JsonSerializable(typeof(ScheduleSpec))]
 internal sealed partial class ControlJson : JsonSerializerContext;
 
 /// <summary>A run status as the HTTP API writes it: <c>waitingForInput</c>.</summary>

@@ -41,6 +41,12 @@ internal static partial class DurableLog
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Purged {Count} finished run(s) ({Query}), asked by {RequestedBy}")]
     public static partial void RunsPurged(ILogger logger, int count, string query, string requestedBy);
 
+    [LoggerMessage(EventId = 111, Level = LogLevel.Information, Message = "Run of {Workflow} started by a schedule ({RunId}, {Occurrence})")]
+    public static partial void ScheduledRunStarted(ILogger logger, string workflow, string runId, string occurrence);
+
+    [LoggerMessage(EventId = 132, Level = LogLevel.Warning, Message = "Starting the runs of due schedules failed; trying again in {Delay}")]
+    public static partial void SchedulesFailed(ILogger logger, Exception error, TimeSpan delay);
+
     [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "Deleting runs past their retention failed; trying again in {Delay}")]
     public static partial void RetentionFailed(ILogger logger, Exception error, TimeSpan delay);
 

@@ -131,6 +131,44 @@ public interface IWorkflowStore : IAsyncDisposable
     /// <returns>How many were still there (fewer when another consumer took some first).</returns>
     Task<int> DeleteRunChangesAsync(IReadOnlyList<long> changeIds, CancellationToken cancellationToken);
 
+    /// <summary>Makes a schedule, or replaces the spec and start event of the one with its id.</summary>
+    /// <param name="schedule">The schedule.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The schedule as stored.</returns>
+    Task<ScheduleRecord> SaveScheduleAsync(ScheduleRecord schedule, CancellationToken cancellationToken);
+
+    /// <summary>A schedule by id.</summary>
+    /// <param name="scheduleId">Its id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The schedule, or <see langword="null"/>.</returns>
+    Task<ScheduleRecord?> GetScheduleAsync(string scheduleId, CancellationToken cancellationToken);
+
+    /// <summary>Every schedule, by id.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The schedules.</returns>
+    Task<IReadOnlyList<ScheduleRecord>> ListSchedulesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Pauses or resumes a schedule.</summary>
+    /// <param name="scheduleId">Its id.</param>
+    /// <param name="paused">Whether it is paused now.</param>
+    /// <param name="nextDue">When resuming: its next occurrence.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the schedule exists.</returns>
+    Task<bool> SetSchedulePausedAsync(string scheduleId, bool paused, DateTimeOffset? nextDue, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a schedule (not the runs it started).</summary>
+    /// <param name="scheduleId">Its id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it existed.</returns>
+    Task<bool> DeleteScheduleAsync(string scheduleId, CancellationToken cancellationToken);
+
+    /// <summary>Starts the runs due schedules of these workflows plan, and advances the schedules, in one transaction.</summary>
+    /// <param name="request">When, and how to plan.</param>
+    /// <param name="workflows">The workflows this worker runs: other schedules are left to other workers.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The runs started, and when the next schedule is due.</returns>
+    Task<ScheduleFireResult> FireSchedulesAsync(ScheduleFireRequest request, IReadOnlyCollection<string> workflows, CancellationToken cancellationToken);
+
     /// <summary>Waits until new work may be there (a notification) or <paramref name="max"/> passes.</summary>
     /// <param name="max">The longest wait.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>

@@ -28,6 +28,8 @@ public sealed partial class WorkflowRuntime
         {
             _retentionLoop = Task.Run(() => RetentionLoopAsync(retention, _stopping.Token));
         }
+
+        _scheduleLoop = Task.Run(() => ScheduleLoopAsync(_stopping.Token));
     }
 
     /// <summary>Stops the workers once; a second caller (the host stopping, then disposing) waits for the same stop.</summary>
@@ -55,6 +57,11 @@ public sealed partial class WorkflowRuntime
         if (_retentionLoop is not null)
         {
             await _retentionLoop.ConfigureAwait(false);
+        }
+
+        if (_scheduleLoop is not null)
+        {
+            await _scheduleLoop.ConfigureAwait(false);
         }
 
         await Task.WhenAll(_executions.Values).ConfigureAwait(false);
