@@ -1,0 +1,1 @@
+return await Workflows.Cli.Cli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
