@@ -80,6 +80,7 @@ public static class WorkflowServerApplicationExtensions
         WorkflowEndpoints.Map(api);
         RunEndpoints.Map(api);
         RunControlEndpoints.Map(api);
+        ScheduleEndpoints.Map(api);
         TaskEndpoints.Map(api);
         WebhookEndpoints.Map(api);
         CallerEndpoints.Map(api);

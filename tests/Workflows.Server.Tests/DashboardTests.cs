@@ -146,6 +146,29 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
         Assert.Empty(readerErrors);
     }
 
+    [Fact]
+    public async Task The_schedules_page_lists_schedules_and_an_operator_pauses_and_resumes_one()
+    {
+        await using var server = new ServerHost(kestrel: true);
+        await server.Runtime.ScheduleWorkflowAsync("weekly-report", "ReviewFlow", new DocumentReview.DocumentSubmitted("Weekly", Api.CleanReport), new Workflows.Durable.ScheduleSpec { Cron = "0 9 * * 1", TimeZone = "Europe/Berlin" });
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as tester");
+        await page.Locator("nav [data-nav='schedules']").ClickAsync();
+        ILocator row = page.Locator("[data-schedule='weekly-report']");
+        await Expect(row).ToContainTextAsync("0 9 * * 1 (Europe/Berlin)");
+        await Expect(row).ToHaveAttributeAsync("data-paused", "false");
+
+        await row.Locator("[data-test='pause']").ClickAsync();
+        await Expect(row).ToHaveAttributeAsync("data-paused", "true");
+        Assert.True((await server.Runtime.GetScheduleAsync("weekly-report"))!.Paused);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "schedules.png"), FullPage = true });
+        await row.Locator("[data-test='resume']").ClickAsync();
+        await Expect(row).ToHaveAttributeAsync("data-paused", "false");
+        Assert.Empty(errors);
+    }
+
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
 
     [GeneratedRegex("#/runs/[^/?]+$")]

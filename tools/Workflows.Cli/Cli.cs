@@ -14,7 +14,7 @@ public static class Cli
 {
     private static readonly Option<string?> Sqlite = new("--sqlite") { Description = "A SQLite store: the file's path.", Recursive = true };
     private static readonly Option<string?> Postgres = new("--postgres") { Description = "A PostgreSQL store: its connection string.", Recursive = true };
-    private static readonly Option<Uri?> Server = new("--server") { Description = "A running Workflows server's address (https://workflows.example.com).", Recursive = true };
+    private static readonly Option<string?> Server = new("--server") { Description = "A running Workflows server's address (https://workflows.example.com).", Recursive = true };
     private static readonly Option<string?> Key = new("--key") { Description = "The server's API key (default: the WORKFLOWS_KEY environment variable).", Recursive = true };
     private static readonly Option<bool> Json = new("--json") { Description = "Write JSON instead of a table.", Recursive = true };
 
@@ -214,13 +214,18 @@ public static class Cli
         {
             return ExitCodes.Ok;
         }
+        catch (Exception unexpected) when (unexpected is not OperationCanceledException)
+        {
+            await error.WriteLineAsync($"workflows: {unexpected.GetType().Name}: {unexpected.Message}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
     }
 
     private static async Task<IOperations> OpenAsync(ParseResult parsed, CancellationToken cancellationToken)
     {
         string? sqlite = parsed.GetValue(Sqlite);
         string? postgres = parsed.GetValue(Postgres);
-        Uri? server = parsed.GetValue(Server);
+        string? server = parsed.GetValue(Server);
         int given = (sqlite is null ? 0 : 1) + (postgres is null ? 0 : 1) + (server is null ? 0 : 1);
         if (given != 1)
         {
@@ -241,7 +246,9 @@ public static class Cli
 
         string key = parsed.GetValue(Key) ?? Environment.GetEnvironmentVariable("WORKFLOWS_KEY")
             ?? throw new CliException(ExitCodes.Usage, "A server needs an API key: --key KEY, or the WORKFLOWS_KEY environment variable.");
-        return new ServerOperations(ServerOperations.Client(server!, key));
+        return Uri.TryCreate(server, UriKind.Absolute, out Uri? address) && address.Scheme is "http" or "https"
+            ? new ServerOperations(ServerOperations.Client(address, key))
+            : throw new CliException(ExitCodes.Usage, $"--server must be an http or https address (https://workflows.example.com), not '{server}'.");
     }
 
     private static Dictionary<string, string>? Tags(string[]? tags)

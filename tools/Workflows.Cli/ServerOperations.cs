@@ -88,11 +88,16 @@ public sealed class ServerOperations(HttpClient http) : IOperations
     }
 
     /// <inheritdoc/>
-    public Task<IReadOnlyList<ScheduleView>> ListSchedulesAsync(CancellationToken cancellationToken) =>
-        throw new CliException(ExitCodes.Refused, "The server's API has no schedules yet: manage schedules on the store (--sqlite FILE or --postgres CONNECTION).");
+    public async Task<IReadOnlyList<ScheduleView>> ListSchedulesAsync(CancellationToken cancellationToken) =>
+        [.. (await GetAsync("api/schedules", cancellationToken).ConfigureAwait(false)).AsArray().Select(s => new ScheduleView(
+            (string)s!["scheduleId"]!, (string)s["workflow"]!, (string?)s["cron"] ?? $"every {(string?)s["every"]}", (string)s["timeZone"]!, (bool)s["paused"]!,
+            (DateTimeOffset?)s["nextDueAt"], (string?)s["lastRunId"]))];
 
     /// <inheritdoc/>
-    public Task ControlScheduleAsync(string scheduleId, string control, CancellationToken cancellationToken) => ListSchedulesAsync(cancellationToken);
+    public Task ControlScheduleAsync(string scheduleId, string control, CancellationToken cancellationToken) =>
+        control == "delete"
+            ? SendAsync(HttpMethod.Delete, "api/schedules/" + Uri.EscapeDataString(scheduleId), null, cancellationToken)
+            : SendAsync(HttpMethod.Post, $"api/schedules/{Uri.EscapeDataString(scheduleId)}/{control}", null, cancellationToken);
 
     /// <inheritdoc/>
     public async Task<IReadOnlyList<WorkflowView>> ListWorkflowsAsync(CancellationToken cancellationToken) =>
@@ -147,7 +152,7 @@ public sealed class ServerOperations(HttpClient http) : IOperations
             string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (response.IsSuccessStatusCode)
             {
-                return JsonNode.Parse(body) ?? new JsonObject();
+                return body.Length == 0 ? new JsonObject() : JsonNode.Parse(body) ?? new JsonObject();
             }
 
             string detail = body.Length > 0 && JsonNode.Parse(body) is JsonObject problem && (string?)problem["detail"] is { } said ? said : $"{(int)response.StatusCode} {response.ReasonPhrase}";

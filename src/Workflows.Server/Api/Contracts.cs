@@ -246,3 +246,16 @@ public sealed record PurgeRequest(string? Workflow, string? Status, DateTimeOffs
 /// <summary>What a purge deleted.</summary>
 /// <param name="Deleted">How many runs.</param>
 public sealed record PurgeResult(int Deleted);
+
+/// <summary>A schedule: when it starts runs of its workflow, and where it stands.</summary>
+/// <param name="ScheduleId">Its id.</param>
+/// <param name="Workflow">The workflow it starts.</param>
+/// <param name="Cron">Its cron expression, if it has one.</param>
+/// <param name="Every">Its interval (<c>hh:mm:ss</c>), if it has one.</param>
+/// <param name="TimeZone">The time zone its cron expression is read in.</param>
+/// <param name="Overlap">What it does while its last run goes on: <c>skip</c>, <c>bufferOne</c> or <c>allow</c>.</param>
+/// <param name="CatchUp">What it starts after downtime: <c>skip</c>, <c>latest</c> or <c>all</c>.</param>
+/// <param name="Paused">Whether it is paused.</param>
+/// <param name="NextDueAt">Its next occurrence.</param>
+/// <param name="LastRunId">The last run it started.</param>
+public sealed record ScheduleInfo(string ScheduleId, string Workflow, string? Cron, string? Every, string TimeZone, string Overlap, string CatchUp, bool Paused, DateTimeOffset? NextDueAt, string? LastRunId);

@@ -15,6 +15,8 @@ namespace Workflows.Server.Api;
 [JsonSerializable(typeof(RunDetail))]
 [JsonSerializable(typeof(RunList))]
 [JsonSerializable(typeof(PurgeRequest))]
+[JsonSerializable(typeof(ScheduleInfo))]
+[JsonSerializable(typeof(IReadOnlyList<ScheduleInfo>))]
 [JsonSerializable(typeof(PurgeResult))]
 [JsonSerializable(typeof(JournalEntry))]
 [JsonSerializable(typeof(JournalPage))]

@@ -144,6 +144,15 @@
     return new Date(when).toLocaleString();
   }
 
+  function until(when) {
+    const seconds = Math.round((new Date(when).getTime() - Date.now()) / 1000);
+    if (seconds <= 0) return 'due now';
+    if (seconds < 60) return 'in ' + seconds + ' s';
+    if (seconds < 3600) return 'in ' + Math.round(seconds / 60) + ' min';
+    if (seconds < 86400) return 'in ' + Math.round(seconds / 3600) + ' h';
+    return new Date(when).toLocaleString();
+  }
+
   function toast(message) {
     const element = document.getElementById('toast');
     element.textContent = message;
@@ -604,6 +613,37 @@
     every(3000, load);
   }
 
+  async function renderSchedules() {
+    const body = h('tbody', {});
+    show(h('div', { class: 'head' }, h('h1', {}, 'Schedules'), h('span', { class: 'sub' }, 'workflows started on a cron expression or an interval')),
+      h('section', { class: 'card' }, h('table', { class: 'runs', 'data-test': 'schedules' },
+        h('thead', {}, h('tr', {}, ...['Schedule', 'Workflow', 'When', 'Next', 'Last run', ''].map(title => h('th', {}, title)))), body)));
+    const operates = !!(session.me && session.me.canOperate);
+    const act = (schedule, verb, label, options) => h('button', { 'data-test': verb, onclick: async () => {
+      if (verb === 'delete' && !confirm('Delete schedule ' + schedule.scheduleId + '? Its runs are kept.')) return;
+      try { await api('/schedules/' + encodeURIComponent(schedule.scheduleId) + (verb === 'delete' ? '' : '/' + verb), options); toast('Schedule ' + schedule.scheduleId + ': ' + label.toLowerCase()); load(); } catch (error) { toast(error.message); }
+    } }, label);
+    const load = async () => {
+      try {
+        const schedules = await api('/schedules');
+        body.replaceChildren(...(schedules.length === 0
+          ? [h('tr', {}, h('td', { colspan: 6, class: 'empty' }, 'No schedules.'))]
+          : schedules.map(schedule => h('tr', { 'data-schedule': schedule.scheduleId, 'data-paused': String(schedule.paused) },
+            h('td', { class: 'mono' }, schedule.scheduleId),
+            h('td', {}, schedule.workflow),
+            h('td', {}, schedule.cron ? schedule.cron + ' (' + schedule.timeZone + ')' : 'every ' + schedule.every),
+            h('td', {}, schedule.paused ? 'paused' : (schedule.nextDueAt ? until(schedule.nextDueAt) : '-')),
+            h('td', {}, schedule.lastRunId ? h('a', { href: '#/runs/' + encodeURIComponent(schedule.lastRunId), class: 'mono' }, shortId(schedule.lastRunId)) : '-'),
+            h('td', { class: 'actions' }, ...(operates
+              ? [schedule.paused ? act(schedule, 'resume', 'Resume', { method: 'POST' }) : act(schedule, 'pause', 'Pause', { method: 'POST' }), act(schedule, 'delete', 'Delete', { method: 'DELETE' })]
+              : []))))));
+      } catch (error) {
+        if (error.status !== 401) body.replaceChildren(h('tr', {}, h('td', { colspan: 6 }, failure(error))));
+      }
+    };
+    await load();
+  }
+
   async function renderWorkflows() {
     const all = await workflows();
     show(h('div', { class: 'head' }, h('h1', {}, 'Workflows')), ...all.map(workflow => {
@@ -658,6 +698,7 @@
       if (section === 'runs' && parts[1]) await renderRun(decodeURIComponent(parts[1]));
       else if (section === 'tasks') await renderTasks();
       else if (section === 'workflows') await renderWorkflows();
+      else if (section === 'schedules') await renderSchedules();
       else await renderRuns(new URLSearchParams(search || ''));
     } catch (error) {
       if (error.status !== 401) show(failure(error));
