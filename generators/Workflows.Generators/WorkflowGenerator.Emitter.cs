@@ -381,6 +381,11 @@ public sealed partial class WorkflowGenerator
             }
 
             Add("timeoutMs", options.TimeoutMs, defaults.TimeoutMs);
+            if (options.Queue is { } queue)
+            {
+                arguments.Add("queue: " + Identifiers.Literal(queue));
+            }
+
             if (step.TakesCancellationToken)
             {
                 arguments.Add("acceptsCancellation: true");

@@ -68,6 +68,14 @@ internal sealed class PostgresDialect : SqlDialect
             """,
             "CREATE INDEX wf_schedules_due ON wf_schedules (next_due) WHERE paused = 0",
         ],
+        [
+            "ALTER TABLE wf_deliveries ADD COLUMN queue TEXT NULL",
+            "ALTER TABLE wf_deliveries ADD COLUMN started_at BIGINT NULL",
+            "ALTER TABLE wf_runs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE wf_runs ADD COLUMN partition_key TEXT NULL",
+            "CREATE INDEX wf_deliveries_queue ON wf_deliveries (queue, status) WHERE queue IS NOT NULL",
+            "CREATE INDEX wf_deliveries_queue_started ON wf_deliveries (queue, started_at) WHERE queue IS NOT NULL",
+        ],
     ];
 
     public override string BigInt => "BIGINT";
@@ -82,6 +90,9 @@ internal sealed class PostgresDialect : SqlDialect
     public override string ClaimLock => "FOR UPDATE OF d, r SKIP LOCKED";
 
     public override string RunLock => "FOR UPDATE";
+
+    // Never waits: a claim that finds another claiming the same queue leaves that queue for its next look.
+    public override string? QueueLock => "SELECT pg_try_advisory_xact_lock(hashtext(@lock))";
 
     public override string SkipLocked => "FOR UPDATE SKIP LOCKED";
 }

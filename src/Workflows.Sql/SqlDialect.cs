@@ -7,7 +7,7 @@ namespace Workflows.Sql;
 public abstract class SqlDialect
 {
     /// <summary>The schema version this build reads and writes.</summary>
-    public const int SchemaVersion = 6;
+    public const int SchemaVersion = 7;
 
     /// <summary>The tables each schema version adds: what a store of that version must have.</summary>
     internal static readonly IReadOnlyList<IReadOnlyList<string>> TablesByVersion =
@@ -18,6 +18,7 @@ public abstract class SqlDialect
         [],
         ["wf_run_tags"],
         ["wf_schedules"],
+        [],
     ];
 
     /// <summary>
@@ -40,6 +41,13 @@ public abstract class SqlDialect
 
     /// <summary>Appended to a SELECT of rows to take: lock them and skip rows others locked (PostgreSQL: <c>FOR UPDATE SKIP LOCKED</c>).</summary>
     public virtual string SkipLocked => string.Empty;
+
+    /// <summary>
+    /// A statement that takes a named lock for the rest of the transaction without waiting, returning
+    /// whether it got it (parameter <c>@lock</c>), so claims of one queue take turns across processes;
+    /// <see langword="null"/> where writers already take turns (SQLite).
+    /// </summary>
+    public virtual string? QueueLock => null;
 
     /// <summary>A statement that makes schema changes of concurrent processes take turns, run first in their transaction (none where writers already take turns).</summary>
     public virtual string? SchemaLock => null;

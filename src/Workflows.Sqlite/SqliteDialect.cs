@@ -68,6 +68,14 @@ internal sealed class SqliteDialect : SqlDialect
             """,
             "CREATE INDEX wf_schedules_due ON wf_schedules (next_due) WHERE paused = 0",
         ],
+        [
+            "ALTER TABLE wf_deliveries ADD COLUMN queue TEXT NULL",
+            "ALTER TABLE wf_deliveries ADD COLUMN started_at INTEGER NULL",
+            "ALTER TABLE wf_runs ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE wf_runs ADD COLUMN partition_key TEXT NULL",
+            "CREATE INDEX wf_deliveries_queue ON wf_deliveries (queue, status) WHERE queue IS NOT NULL",
+            "CREATE INDEX wf_deliveries_queue_started ON wf_deliveries (queue, started_at) WHERE queue IS NOT NULL",
+        ],
     ];
 
     public override string BigInt => "INTEGER";

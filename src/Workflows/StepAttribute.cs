@@ -38,4 +38,12 @@ public sealed class StepAttribute : Attribute
     /// <summary>Time limit of one attempt in milliseconds; 0 (the default) means none. A step that
     /// takes a <see cref="CancellationToken"/> sees it cancelled when the attempt times out.</summary>
     public int TimeoutMs { get; set; }
+
+    /// <summary>
+    /// The named queue this step's durable deliveries go through, which bounds how many run at once
+    /// across every worker, per worker, per period, and per partition key (an API or model quota, say).
+    /// Configure it in <c>WorkflowRuntimeOptions.Queues</c>; a runtime with a step in a queue it does
+    /// not configure refuses to start. In memory, queues do not apply (<see cref="Workers"/> does).
+    /// </summary>
+    public string? Queue { get; set; }
 }

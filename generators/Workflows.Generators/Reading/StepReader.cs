@@ -239,6 +239,20 @@ internal static class StepReader
 
             foreach (var argument in attribute.NamedArguments)
             {
+                if (argument.Key == "Queue" && argument.Value.Value is string queue)
+                {
+                    if (queue.Trim().Length == 0)
+                    {
+                        issues.Add(new StepIssue(StepIssueKind.InvalidOption, -1, "\"" + queue + "\"", argument.Key));
+                    }
+                    else
+                    {
+                        options = options with { Queue = queue };
+                    }
+
+                    continue;
+                }
+
                 if (argument.Value.Value is not int value)
                 {
                     continue;

@@ -28,21 +28,8 @@ internal sealed partial class SqlJournal
         var due = new List<(string, object?)>(parameters) { ("max", Math.Clamp(request.Max, 1, 100)) };
 
         // "status IN (pending, claimed)" keeps the scan on the partial index of active deliveries, however long the history.
-        var picked = new List<(long Id, string RunId, int Step, int Workers)>();
-        using (DbCommand find = Command(
-            connection, transaction,
-            $"SELECT d.delivery_id, d.run_id, d.step, d.workers FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
-            $"WHERE d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
-            $"AND r.status IN {ActiveRun} AND ({filter}) ORDER BY d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}",
-            [.. due]))
-        {
-            using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                picked.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3)));
-            }
-        }
-
+        List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)> picked =
+            await PickAsync(connection, transaction, filter, due, string.Empty, cancellationToken).ConfigureAwait(false);
         if (picked.Count == 0)
         {
             using DbCommand next = Command(
@@ -59,11 +46,67 @@ internal sealed partial class SqlJournal
             return new ClaimResult([], nextDue is { } at ? FromMillis(at) : null) { Ended = ended };
         }
 
-        // The runs' rows are held (or SQLite's single writer is), so these counts are exact: no two claims exceed a step's limit.
         var claimed = new Dictionary<(string RunId, int Step), long>();
+        var queues = new QueueClaims(request);
         var deliveries = new List<ClaimedDelivery>();
-        foreach ((long id, string runId, int step, int workers) in picked)
+        await TakeWithinLimitsAsync(connection, transaction, request, picked, claimed, queues, deliveries, cancellationToken).ConfigureAwait(false);
+
+        // Queues at their limits must not hold back other work behind them: look once more past them.
+        if (deliveries.Count < request.Max && queues.Blocked.Count > 0)
         {
+            (string past, (string, object?)[] blocked) = queues.Exclusion(picked.Select(p => p.Id));
+            List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)> more =
+                await PickAsync(connection, transaction, filter, [.. due, .. blocked], past, cancellationToken).ConfigureAwait(false);
+            await TakeWithinLimitsAsync(connection, transaction, request, more, claimed, queues, deliveries, cancellationToken).ConfigureAwait(false);
+        }
+
+        // All due deliveries were at their step's limit: look again shortly.
+        return new ClaimResult(deliveries, deliveries.Count == 0 ? request.Now + TimeSpan.FromMilliseconds(20) : null) { Ended = ended };
+    }
+
+    /// <summary>Due deliveries of runs this worker can run: higher-priority runs first, then oldest due.</summary>
+    private async Task<List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)>> PickAsync(
+        DbConnection connection, DbTransaction transaction, string filter, List<(string, object?)> parameters, string extra, CancellationToken cancellationToken)
+    {
+        var picked = new List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)>();
+        using DbCommand find = Command(
+            connection, transaction,
+            $"SELECT d.delivery_id, d.run_id, d.step, d.workers, d.queue, r.partition_key FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
+            $"WHERE d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
+            $"AND r.status IN {ActiveRun} AND ({filter}){extra} ORDER BY r.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}",
+            [.. parameters]);
+        using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            picked.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return picked;
+    }
+
+    /// <summary>
+    /// Takes the picked deliveries that fit their step's worker limit and their queue's limits, up to the
+    /// claim's maximum. The runs' rows are held (or SQLite's single writer is), so the step counts are
+    /// exact: no two claims exceed a step's limit.
+    /// </summary>
+    private async Task TakeWithinLimitsAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        ClaimRequest request,
+        List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)> picked,
+        Dictionary<(string RunId, int Step), long> claimed,
+        QueueClaims queues,
+        List<ClaimedDelivery> deliveries,
+        CancellationToken cancellationToken)
+    {
+        long now = Millis(request.Now);
+        foreach ((long id, string runId, int step, int workers, string? queue, string? partition) in picked)
+        {
+            if (deliveries.Count >= request.Max)
+            {
+                return;
+            }
+
             if (!claimed.TryGetValue((runId, step), out long active))
             {
                 using DbCommand count = Command(
@@ -73,7 +116,7 @@ internal sealed partial class SqlJournal
                 active = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             }
 
-            if (active >= workers)
+            if (active >= workers || (queue is not null && !await queues.TryTakeAsync(this, connection, transaction, queue, partition, cancellationToken).ConfigureAwait(false)))
             {
                 continue;
             }
@@ -81,9 +124,6 @@ internal sealed partial class SqlJournal
             claimed[(runId, step)] = active + 1;
             deliveries.Add(await TakeAsync(connection, transaction, id, request, cancellationToken).ConfigureAwait(false));
         }
-
-        // All due deliveries were at their step's limit: look again shortly.
-        return new ClaimResult(deliveries, deliveries.Count == 0 ? request.Now + TimeSpan.FromMilliseconds(20) : null) { Ended = ended };
     }
 
     /// <summary>Puts one delivery under the worker's lease and loads what running it needs.</summary>
@@ -91,9 +131,9 @@ internal sealed partial class SqlJournal
     {
         await ExecuteAsync(
             connection, transaction,
-            $"UPDATE wf_deliveries SET status = {Claimed}, lease_owner = @me, lease_expires = @until, executions = executions + 1 WHERE delivery_id = @id",
+            $"UPDATE wf_deliveries SET status = {Claimed}, lease_owner = @me, lease_expires = @until, executions = executions + 1, started_at = @now WHERE delivery_id = @id",
             cancellationToken,
-            ("me", request.WorkerId), ("until", Millis(request.Now + request.Lease)), ("id", deliveryId)).ConfigureAwait(false);
+            ("me", request.WorkerId), ("until", Millis(request.Now + request.Lease)), ("now", Millis(request.Now)), ("id", deliveryId)).ConfigureAwait(false);
 
         using DbCommand load = Command(
             connection, transaction,
@@ -257,10 +297,10 @@ internal sealed partial class SqlJournal
             {
                 await ExecuteAsync(
                     connection, transaction,
-                    $"INSERT INTO wf_deliveries (run_id, step, step_name, workers, event_id, status, attempt, executions, available_at, prompted, created_at) " +
-                    $"VALUES (@r, @step, @name, @workers, @e, {Pending}, 1, 0, @due, 0, @t)",
+                    $"INSERT INTO wf_deliveries (run_id, step, step_name, workers, event_id, status, attempt, executions, available_at, prompted, created_at, queue) " +
+                    $"VALUES (@r, @step, @name, @workers, @e, {Pending}, 1, 0, @due, 0, @t, @q)",
                     cancellationToken,
-                    ("r", runId), ("step", delivery.Step), ("name", delivery.StepName), ("workers", delivery.Workers), ("e", eventId), ("due", Millis(delivery.AvailableAt)), ("t", at)).ConfigureAwait(false);
+                    ("r", runId), ("step", delivery.Step), ("name", delivery.StepName), ("workers", delivery.Workers), ("e", eventId), ("due", Millis(delivery.AvailableAt)), ("t", at), ("q", delivery.Queue)).ConfigureAwait(false);
             }
         }
 

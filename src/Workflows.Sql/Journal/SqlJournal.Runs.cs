@@ -19,9 +19,10 @@ internal sealed partial class SqlJournal
         long at = Millis(now);
         int inserted = await ExecuteAsync(
             connection, transaction,
-            "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms) " +
-            "VALUES (@id, @w, @f, @s, 0, @k, 1, @t, @t, @parent, @pd, @trace, @deadline, @timeout) ON CONFLICT DO NOTHING",
+            "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms, priority, partition_key) " +
+            "VALUES (@id, @w, @f, @s, 0, @k, 1, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition) ON CONFLICT DO NOTHING",
             cancellationToken,
+            ("priority", run.Priority), ("partition", run.PartitionKey),
             ("id", run.RunId), ("w", run.Workflow), ("f", run.Fingerprint), ("s", run.Shape), ("k", run.IdempotencyKey), ("t", at),
             ("parent", run.ParentRunId), ("pd", run.ParentDeliveryId), ("trace", run.TraceParent),
             ("deadline", run.Timeout is { } timeout ? Millis(now + timeout) : null), ("timeout", run.Timeout is { } limit ? (long)limit.TotalMilliseconds : null)).ConfigureAwait(false);

@@ -188,12 +188,11 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
                 };
                 break;
             case FailureAction.Recover:
-                StepDefinition handler = workflow.Steps[decision.Handler];
                 Event failed = new StepFailedEvent(definition.Name, ev!, error, claim.Attempt);
                 commit = Commit(claim, registration, DeliveryOutcome.Failed, host) with
                 {
                     Error = Describe(error),
-                    Events = [registration.Record(failed, EventRecordKind.Routed, definition.Name, [new NewDelivery(decision.Handler, handler.Name, handler.Workers, options.TimeProvider.GetUtcNow())])],
+                    Events = [registration.Record(failed, EventRecordKind.Routed, definition.Name, [registration.DeliveryTo(decision.Handler, options.TimeProvider.GetUtcNow())])],
                     StateWrites = [host.IntWrite(recoveriesKey, used + 1)],
                 };
                 observed = options.Observer is null ? [] : [(failed, false)];

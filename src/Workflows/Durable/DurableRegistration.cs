@@ -44,10 +44,17 @@ internal sealed class DurableRegistration
         foreach (int step in StepsAccepting(ev))
         {
             StepDefinition definition = Definition.Steps[step];
-            deliveries.Add(new NewDelivery(step, definition.Name, definition.Workers, availableAt));
+            deliveries.Add(DeliveryTo(step, availableAt));
         }
 
         return deliveries;
+    }
+
+    /// <summary>A delivery to one step, in its queue if it has one.</summary>
+    public NewDelivery DeliveryTo(int step, DateTimeOffset availableAt)
+    {
+        StepDefinition definition = Definition.Steps[step];
+        return new NewDelivery(step, definition.Name, definition.Workers, availableAt) { Queue = definition.Queue };
     }
 
     public bool IsStop(Event ev) => Definition.Graph.StopEvent.Type.IsInstanceOfType(ev);

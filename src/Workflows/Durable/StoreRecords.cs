@@ -104,6 +104,12 @@ public sealed record NewRun(string RunId, string Workflow, string Fingerprint, s
 
     /// <summary>Its custom attributes, indexed for <see cref="RunQuery.Tags"/>.</summary>
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>Which of its deliveries go first among those waiting: higher first.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>Its partition in partitioned queues.</summary>
+    public string? PartitionKey { get; init; }
 }
 
 /// <summary>An event to append to a run's journal, and the deliveries it makes.</summary>
@@ -119,7 +125,11 @@ public sealed record NewEvent(EventRecordKind Kind, string Type, string Payload,
 /// <param name="StepName">The step's name.</param>
 /// <param name="Workers">How many deliveries of this step may be claimed at once in one run.</param>
 /// <param name="AvailableAt">When it may be claimed (later for timers).</param>
-public sealed record NewDelivery(int Step, string StepName, int Workers, DateTimeOffset AvailableAt);
+public sealed record NewDelivery(int Step, string StepName, int Workers, DateTimeOffset AvailableAt)
+{
+    /// <summary>The named queue it goes through (<see cref="StepAttribute.Queue"/>), if any.</summary>
+    public string? Queue { get; init; }
+}
 
 /// <summary>Where a delivery stands.</summary>
 public enum DeliveryStatus
@@ -213,6 +223,9 @@ public sealed record ClaimRequest(string WorkerId, IReadOnlyDictionary<string, s
     /// <see cref="WorkflowRunStatus.Cancelled"/> with this failure. <see langword="null"/>: it does not look.
     /// </summary>
     public Func<RunRecord, RunFailure>? OrphanFailure { get; init; }
+
+    /// <summary>The limits of named queues: a delivery in a queue is claimed only within them.</summary>
+    public IReadOnlyDictionary<string, QueueLimits> Queues { get; init; } = new Dictionary<string, QueueLimits>();
 }
 
 /// <summary>The claimed deliveries, or when the next delivery falls due if none can be claimed now.</summary>

@@ -154,6 +154,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Exchange(ref _started, 1);
+        _queueLimits = CheckQueues();
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         if (_options.FailOnIncompatibleRuns)
         {
@@ -219,6 +220,8 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         {
             Timeout = options?.Timeout,
             Tags = RunTags.Checked(options?.Tags, nameof(options)),
+            Priority = options?.Priority ?? 0,
+            PartitionKey = options?.PartitionKey,
             TraceParent = Diagnostics.DurableTelemetry.TraceParentOfNewRun(registration.Name, runId),
         };
         if (options?.Timeout is { } timeout && timeout <= TimeSpan.Zero)

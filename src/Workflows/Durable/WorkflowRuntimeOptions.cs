@@ -45,6 +45,13 @@ public sealed class WorkflowRuntimeOptions
     /// </summary>
     public TimeSpan? Retention { get; set; }
 
+    /// <summary>
+    /// The named queues steps use (<see cref="StepAttribute.Queue"/>) and their limits. Every queue a
+    /// registered step names must be here: <see cref="WorkflowRuntime.StartAsync"/> refuses otherwise.
+    /// Give every process sharing the store the same queues.
+    /// </summary>
+    public IDictionary<string, QueueOptions> Queues { get; } = new Dictionary<string, QueueOptions>(StringComparer.Ordinal);
+
     /// <summary>Whether this runtime executes deliveries. A runtime that only starts runs, answers and reads them (a web front end, say) sets <see langword="false"/>.</summary>
     public bool RunWorkers { get; set; } = true;
 }
@@ -73,4 +80,10 @@ public sealed class DurableRunOptions
     /// 200 characters; a key is not empty. A step adds more with <c>ctx.SetTag</c>.
     /// </summary>
     public IReadOnlyDictionary<string, string>? Tags { get; set; }
+
+    /// <summary>Which of the deliveries waiting in a queue go first: higher first; default 0. Runs of equal priority go oldest due first.</summary>
+    public int Priority { get; set; }
+
+    /// <summary>The run's partition in queues with <see cref="QueueOptions.Partitioned"/> limits (a customer or tenant id, say).</summary>
+    public string? PartitionKey { get; set; }
 }

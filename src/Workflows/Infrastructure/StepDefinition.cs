@@ -19,7 +19,8 @@ public sealed class StepDefinition
     /// <param name="acceptsCancellation">Whether the step method takes a <see cref="CancellationToken"/>.</param>
     /// <param name="errorHandler">The index of the step whose <see cref="CatchErrorsAttribute"/> covers this one; -1 for none.</param>
     /// <param name="maxRecoveries">For an error handler: how many failures it turns into events per run.</param>
-    public StepDefinition(string name, int workers = 1, int maxAttempts = 1, int retryDelayMs = 0, Backoff backoff = Backoff.Fixed, int timeoutMs = 0, bool acceptsCancellation = false, int errorHandler = -1, int maxRecoveries = 0)
+    /// <param name="queue">The named queue its durable deliveries go through, or <see langword="null"/>.</param>
+    public StepDefinition(string name, int workers = 1, int maxAttempts = 1, int retryDelayMs = 0, Backoff backoff = Backoff.Fixed, int timeoutMs = 0, bool acceptsCancellation = false, int errorHandler = -1, int maxRecoveries = 0, string? queue = null)
     {
         ArgumentNullException.ThrowIfNull(name);
         Require(workers >= 1, name, nameof(StepAttribute.Workers), workers, "at least 1");
@@ -35,6 +36,7 @@ public sealed class StepDefinition
         AcceptsCancellation = acceptsCancellation;
         ErrorHandler = errorHandler;
         MaxRecoveries = maxRecoveries;
+        Queue = queue;
     }
 
     /// <summary>The step method's name.</summary>
@@ -63,6 +65,9 @@ public sealed class StepDefinition
 
     /// <summary>For an error handler: how many failures it turns into events per run.</summary>
     public int MaxRecoveries { get; }
+
+    /// <summary>The named queue its durable deliveries go through (<see cref="StepAttribute.Queue"/>), or <see langword="null"/>.</summary>
+    public string? Queue { get; }
 
     /// <summary>The delay after failed attempt <paramref name="failedAttempt"/> (from 1).</summary>
     /// <param name="failedAttempt">The attempt that just failed.</param>
