@@ -19,7 +19,8 @@ public abstract class QueueContract
         queues(options);
         WorkflowRuntime runtime = new WorkflowRuntime(store.NewStore(), options)
             .Register(() => new LlmFlow(), QueueJson.Default)
-            .Register(() => new BillingFlow(), QueueJson.Default);
+            .Register(() => new BillingFlow(), QueueJson.Default)
+            .Register(() => new OneCallFlow(), QueueJson.Default);
         await runtime.StartAsync();
         return runtime;
     }
@@ -86,17 +87,16 @@ public abstract class QueueContract
         try
         {
             string test = Guid.NewGuid().ToString("N");
+            DateTimeOffset before = DateTimeOffset.UtcNow;
             RunRecord run = await worker.StartRunAsync<LlmFlow>(new Calls(test, "c", 7));
             await worker.WaitForResultAsync<CallsDone>(run.RunId).WaitAsync(TempStore.Limit);
 
+            // The limit counts claims; a step starts at or after its claim, so these hold however late the steps start.
             Gauge gauge = Gauge.All[test];
             Assert.Equal(1, gauge.Max);
             DateTimeOffset[] starts = [.. gauge.Starts.Order()];
-            for (int i = 3; i < starts.Length; i++)
-            {
-                // Any four starts span more than the rate period (less a little for the clocks of claim and step).
-                Assert.True(starts[i] - starts[i - 3] >= TimeSpan.FromMilliseconds(900), $"Starts {i - 3} and {i} were {(starts[i] - starts[i - 3]).TotalMilliseconds} ms apart.");
-            }
+            Assert.InRange(starts.Count(s => s < before + TimeSpan.FromSeconds(1)), 0, 3);
+            Assert.True(starts[6] - before >= TimeSpan.FromSeconds(2), $"The seventh call started {(starts[6] - before).TotalMilliseconds} ms after the run: faster than 3 per second.");
         }
         finally
         {
@@ -134,13 +134,24 @@ public abstract class QueueContract
 
         // The runs are recorded while no worker runs, so every call waits in the queue together.
         WorkflowRuntime starter = await StartAsync(store, o => Queues(o, new QueueOptions { Concurrency = 1 }), runWorkers: false);
-        RunRecord low = await starter.StartRunAsync<LlmFlow>(new Calls(test, "low", 3));
-        RunRecord high = await starter.StartRunAsync<LlmFlow>(new Calls(test, "high", 3), new DurableRunOptions { Priority = 10 });
+        var runs = new List<RunRecord>();
+        for (int i = 0; i < 3; i++)
+        {
+            runs.Add(await starter.StartRunAsync<OneCallFlow>(new Calls(test, "low", 1)));
+        }
+
+        for (int i = 0; i < 3; i++)
+        {
+            runs.Add(await starter.StartRunAsync<OneCallFlow>(new Calls(test, "high", 1), new DurableRunOptions { Priority = 10 }));
+        }
+
         WorkflowRuntime worker = await StartAsync(store, o => Queues(o, new QueueOptions { Concurrency = 1 }));
         try
         {
-            await worker.WaitForResultAsync<CallsDone>(low.RunId).WaitAsync(TempStore.Limit);
-            await worker.WaitForResultAsync<CallsDone>(high.RunId).WaitAsync(TempStore.Limit);
+            foreach (RunRecord run in runs)
+            {
+                await worker.WaitForResultAsync<CallsDone>(run.RunId).WaitAsync(TempStore.Limit);
+            }
 
             Assert.Equal(["high", "high", "high", "low", "low", "low"], Gauge.All[test].Order);
         }

