@@ -101,6 +101,13 @@ public abstract class NoSilentFailuresContract
             RunRecord run = await runtime.StartRunAsync<DoomedFlow>(new Doomed());
             await runtime.WaitForCompletionAsync(run.RunId).WaitAsync(TempStore.Limit);
 
+            // The worker logs the end right after its commit, which a waiter may see first.
+            DateTime deadline = DateTime.UtcNow + TempStore.Limit;
+            while (!log.Of(103).Any() && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(10);
+            }
+
             Assert.IsType<FormatException>(Assert.Single(log.Of(107)).Error);
             Assert.Contains($"Run of DoomedFlow ended Failed ({run.RunId})", Assert.Single(log.Of(103)).Message, StringComparison.Ordinal);
         }
