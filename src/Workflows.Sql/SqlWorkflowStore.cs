@@ -198,11 +198,16 @@ public abstract class SqlWorkflowStore : IWorkflowStore
         WriteAsync(async (c, t, ct) => (await SqlJournal.DeleteScheduleAsync(c, t, scheduleId, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.None, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<ScheduleFireResult> FireSchedulesAsync(ScheduleFireRequest request, IReadOnlyCollection<string> workflows, CancellationToken cancellationToken)
+    public async Task<ScheduleFireResult> FireSchedulesAsync(ScheduleFireRequest request, IReadOnlyCollection<string> workflows, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(workflows);
-        return WriteAsync(async (c, t, ct) => (await _journal.FireSchedulesAsync(c, t, request, workflows, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.AnnouncesWork, cancellationToken);
+
+        // Most looks find nothing due: a read answers those without taking the writer.
+        (bool anyDue, DateTimeOffset? next) = await ReadAsync((c, ct) => SqlJournal.LookAtSchedulesAsync(c, null, request.Now, workflows, ct), cancellationToken).ConfigureAwait(false);
+        return anyDue
+            ? await WriteAsync(async (c, t, ct) => (await _journal.FireSchedulesAsync(c, t, request, workflows, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.AnnouncesWork, cancellationToken).ConfigureAwait(false)
+            : new ScheduleFireResult([], next);
     }
 
     /// <summary>

@@ -133,8 +133,28 @@ internal sealed partial class SqlJournal
                 ("last", lastRun), ("t", Millis(request.Now)), ("id", schedule.ScheduleId)).ConfigureAwait(false);
         }
 
-        using DbCommand soonest = Command(connection, transaction, $"SELECT MIN(next_due) FROM wf_schedules WHERE paused = 0 AND workflow IN ({names})", workflowParameters);
-        object? value = await soonest.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return new ScheduleFireResult(started, value is null or DBNull ? null : FromMillis(Convert.ToInt64(value, CultureInfo.InvariantCulture)));
+        return new ScheduleFireResult(started, (await LookAtSchedulesAsync(connection, transaction, request.Now, workflows, cancellationToken).ConfigureAwait(false)).NextDueAt);
+    }
+
+    /// <summary>
+    /// Whether a schedule of these workflows has something to start now (due, or an occurrence kept for
+    /// later), and when the soonest is next due: read first, so a worker opens a write only when there is work.
+    /// </summary>
+    public static async Task<(bool AnyDue, DateTimeOffset? NextDueAt)> LookAtSchedulesAsync(DbConnection connection, DbTransaction? transaction, DateTimeOffset now, IReadOnlyCollection<string> workflows, CancellationToken cancellationToken)
+    {
+        if (workflows.Count == 0)
+        {
+            return (false, null);
+        }
+
+        (string names, (string, object?)[] parameters) = InList("w", [.. workflows.Order(StringComparer.Ordinal)]);
+        using DbCommand look = Command(
+            connection, transaction,
+            $"SELECT MIN(next_due), COALESCE(SUM(CASE WHEN next_due <= @now OR buffered_at IS NOT NULL THEN 1 ELSE 0 END), 0) FROM wf_schedules WHERE paused = 0 AND workflow IN ({names})",
+            [.. parameters, ("now", Millis(now))]);
+        using DbDataReader reader = await look.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        DateTimeOffset? next = reader.IsDBNull(0) ? null : FromMillis(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+        return (Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture) > 0, next);
     }
 }
