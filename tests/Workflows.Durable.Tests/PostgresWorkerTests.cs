@@ -26,22 +26,27 @@ public sealed class PostgresWorkerTests(PostgresServer server)
             DateTime deadline = DateTime.UtcNow.AddSeconds(120);
             while (true)
             {
-                foreach (RunRecord waiting in (await tester.ListRunsAsync(new RunQuery(Status: WorkflowRunStatus.WaitingForInput, Limit: 100))).Runs)
+                RunPage all = await tester.ListRunsAsync(new RunQuery(Limit: 100));
+
+                // Kill one worker once work is well under way: its leases expire and the others take its deliveries over.
+                // Checked before any answer is sent, so no run can finish before the kill.
+                if (!killed && all.Runs.Count(r => r.Status == WorkflowRunStatus.WaitingForInput || r.IsFinished) >= 3)
                 {
-                    await tester.SendEventAsync(waiting.RunId, new Signed("tester"));
+                    workers[0].Kill();
+                    killed = true;
                 }
 
-                RunPage all = await tester.ListRunsAsync(new RunQuery(Limit: 100));
                 if (all.Runs.All(r => r.IsFinished))
                 {
                     break;
                 }
 
-                // Kill one worker once work is well under way: its leases expire and the others take its deliveries over.
-                if (!killed && all.Runs.Count(r => r.Status == WorkflowRunStatus.WaitingForInput || r.IsFinished) >= 3)
+                if (killed)
                 {
-                    workers[0].Kill();
-                    killed = true;
+                    foreach (RunRecord waiting in all.Runs.Where(r => r.Status == WorkflowRunStatus.WaitingForInput))
+                    {
+                        await tester.SendEventAsync(waiting.RunId, new Signed("tester"));
+                    }
                 }
 
                 Assert.True(DateTime.UtcNow < deadline, "Runs did not finish in time.");
