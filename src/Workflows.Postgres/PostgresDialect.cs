@@ -76,6 +76,10 @@ internal sealed class PostgresDialect : SqlDialect
             "CREATE INDEX wf_deliveries_queue ON wf_deliveries (queue, status) WHERE queue IS NOT NULL",
             "CREATE INDEX wf_deliveries_queue_started ON wf_deliveries (queue, started_at) WHERE queue IS NOT NULL",
         ],
+        [
+            // Runs in progress per workflow, counted when a queued run asks for a slot.
+            "CREATE INDEX wf_runs_workflow_status ON wf_runs (workflow, status) WHERE parent_run_id IS NULL",
+        ],
     ];
 
     public override string BigInt => "BIGINT";

@@ -27,4 +27,11 @@ public enum WorkflowRunStatus
     /// come due only after <c>ResumeAsync</c>.
     /// </summary>
     Suspended,
+
+    /// <summary>
+    /// A durable run waiting for a slot: its workflow is at its limit of runs in progress
+    /// (<c>WorkflowRuntimeOptions.MaxConcurrentRuns</c>). It starts, in priority then creation
+    /// order, when a run of the workflow ends.
+    /// </summary>
+    Queued,
 }

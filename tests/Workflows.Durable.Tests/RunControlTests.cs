@@ -131,10 +131,10 @@ public abstract class RunControlContract
         Assert.Equal($"Run '{waiting.RunId}' of workflow 'SupportFlow' is waiting for input; only a failed run can be retried.", retry.Message);
         await runtime.SuspendAsync(waiting.RunId);
         var twice = await Assert.ThrowsAsync<InvalidOperationException>(() => runtime.SuspendAsync(waiting.RunId));
-        Assert.Equal($"Run '{waiting.RunId}' of workflow 'SupportFlow' is suspended; only a running or waiting run can be suspended.", twice.Message);
+        Assert.Equal($"Run '{waiting.RunId}' of workflow 'SupportFlow' is suspended; only a running, waiting or queued run can be suspended.", twice.Message);
 
         var ended = await Assert.ThrowsAsync<InvalidOperationException>(() => runtime.SuspendAsync(stalled.RunId));
-        Assert.Equal($"Run '{stalled.RunId}' of workflow 'QuietFlow' has failed; only a running or waiting run can be suspended.", ended.Message);
+        Assert.Equal($"Run '{stalled.RunId}' of workflow 'QuietFlow' has failed; only a running, waiting or queued run can be suspended.", ended.Message);
         var nothing = await Assert.ThrowsAsync<InvalidOperationException>(() => runtime.RetryAsync(stalled.RunId));
         Assert.Equal($"Run '{stalled.RunId}' of workflow 'QuietFlow' failed without a step failing ({stall}); there is no failed step to run again. Start a new run instead.", nothing.Message);
 

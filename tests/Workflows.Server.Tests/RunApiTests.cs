@@ -145,7 +145,7 @@ public sealed class RunApiTests : ServerTest
     }
 
     [Theory]
-    [InlineData("status=sleeping", "'status' must be one of running, completed, failed, cancelled, timedOut, waitingForInput, suspended, not 'sleeping'.")]
+    [InlineData("status=sleeping", "'status' must be one of running, completed, failed, cancelled, timedOut, waitingForInput, suspended, queued, not 'sleeping'.")]
     [InlineData("limit=0", "'limit' must be a whole number from 1 to 200, not '0'.")]
     [InlineData("limit=lots", "'limit' must be a whole number from 1 to 200, not 'lots'.")]
     [InlineData("offset=-1", "'offset' must be a whole number from 0 to 2147483647, not '-1'.")]

@@ -18,7 +18,7 @@ public sealed class RunControlApiTests : ServerTest
         await Task.Delay(300);
         Assert.Equal("suspended", (string?)(await (await Client.GetAsync($"/api/runs/{runId}")).ReadAsync())["status"]);
         await (await Client.PostAsync($"/api/runs/{runId}/suspend", null))
-            .AssertProblemAsync(409, "cannot_suspend", $"Run '{runId}' of workflow 'ReviewFlow' is suspended; only a running or waiting run can be suspended.");
+            .AssertProblemAsync(409, "cannot_suspend", $"Run '{runId}' of workflow 'ReviewFlow' is suspended; only a running, waiting or queued run can be suspended.");
 
         Assert.Equal(200, (int)(await Client.PostAsync($"/api/runs/{runId}/resume", null)).StatusCode);
         await Client.WaitForAsync(runId, "completed");

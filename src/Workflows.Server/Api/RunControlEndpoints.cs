@@ -20,7 +20,7 @@ internal static class RunControlEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         RouteGroupBuilder runs = api.MapGroup("/runs").WithTags("Runs");
-        Control(runs, "suspend", "SuspendRun", "Suspends a running or waiting run: nothing of it runs until it is resumed; answers sent meanwhile are kept.", (o, id, ct) => o.SuspendAsync(id, ct));
+        Control(runs, "suspend", "SuspendRun", "Suspends a running, waiting or queued run: nothing of it runs until it is resumed; answers sent meanwhile are kept.", (o, id, ct) => o.SuspendAsync(id, ct));
         Control(runs, "resume", "ResumeRun", "Resumes a suspended run; what came due while it was suspended happens now.", (o, id, ct) => o.ResumeAsync(id, ct));
         Control(runs, "retry", "RetryRun", "Runs a failed run again from the step that failed, with fresh attempts, keeping what it recorded.", (o, id, ct) => o.RetryAsync(id, ct));
         runs.MapPost("/purge", PurgeAsync)
@@ -71,7 +71,7 @@ internal static class RunControlEndpoints
         PurgeRequest request = await RequestBody.ReadObjectAsync(
             context.Request, options.Value.MaxRequestBodyBytes, ServerJson.Default.PurgeRequest, "purge request ({\"workflow\": ..., \"status\": ..., \"finishedBefore\": ...})", cancellationToken).ConfigureAwait(false);
         WorkflowRunStatus? status = request.Status is null ? null : Query.Status(request.Status);
-        if (status is WorkflowRunStatus.Running or WorkflowRunStatus.WaitingForInput or WorkflowRunStatus.Suspended)
+        if (status is WorkflowRunStatus.Running or WorkflowRunStatus.WaitingForInput or WorkflowRunStatus.Suspended or WorkflowRunStatus.Queued)
         {
             throw new ApiProblemException(StatusCodes.Status400BadRequest, "bad_status", $"'status' must be how a run ended (completed, failed, cancelled or timedOut); a {request.Status} run has not ended and is never purged.");
         }

@@ -14,16 +14,18 @@ internal static class WebhookTopics
     public const string Cancelled = "run.cancelled";
     public const string TimedOut = "run.timed_out";
     public const string Suspended = "run.suspended";
+    public const string Queued = "run.queued";
 
     /// <summary>Every topic, in the order a run goes through them.</summary>
-    public static readonly IReadOnlyList<string> All = [Started, Waiting, Suspended, Resumed, Completed, Failed, Cancelled, TimedOut];
+    public static readonly IReadOnlyList<string> All = [Queued, Started, Waiting, Suspended, Resumed, Completed, Failed, Cancelled, TimedOut];
 
     /// <summary>What a subscription may ask for: a topic, <c>run.*</c> or <c>*</c>.</summary>
     public static bool IsValidFilter(string filter) => filter is "*" or "run.*" || All.Contains(filter);
 
     public static string Of(RunChange change) => change.To switch
     {
-        WorkflowRunStatus.Running when change.From is null => Started,
+        WorkflowRunStatus.Queued => Queued,
+        WorkflowRunStatus.Running when change.From is null or WorkflowRunStatus.Queued => Started,
         WorkflowRunStatus.Running => Resumed,
         WorkflowRunStatus.WaitingForInput => Waiting,
         WorkflowRunStatus.Suspended => Suspended,

@@ -34,7 +34,8 @@ internal sealed class QueueClaims(ClaimRequest request)
         }
 
         string ids = string.Join(", ", seen.Select(id => id.ToString(CultureInfo.InvariantCulture)));
-        return ($" AND (d.queue IS NULL OR NOT ({string.Join(" OR ", parts)})){(ids.Length == 0 ? string.Empty : $" AND d.delivery_id NOT IN ({ids})")}", [.. parameters]);
+        string queues = parts.Count == 0 ? string.Empty : $" AND (d.queue IS NULL OR NOT ({string.Join(" OR ", parts)}))";
+        return ($"{queues}{(ids.Length == 0 ? string.Empty : $" AND d.delivery_id NOT IN ({ids})")}", [.. parameters]);
     }
 
     private sealed class Counts

@@ -24,15 +24,24 @@ internal sealed partial class SqlJournal
 
         switch (request.Control)
         {
-            case RunControl.Suspend when run.Status is WorkflowRunStatus.Running or WorkflowRunStatus.WaitingForInput:
+            case RunControl.Suspend when run.Status is WorkflowRunStatus.Running or WorkflowRunStatus.WaitingForInput or WorkflowRunStatus.Queued:
                 await SetStatusAsync(connection, transaction, run, WorkflowRunStatus.Suspended, now, cancellationToken).ConfigureAwait(false);
                 await JournalControlAsync(connection, transaction, run, RunControlEntry.Suspended, new RunControlEntry(request.RequestedBy, run.Status), now, cancellationToken).ConfigureAwait(false);
                 break;
             case RunControl.Resume when run.Status == WorkflowRunStatus.Suspended:
                 await JournalControlAsync(connection, transaction, run, RunControlEntry.Resumed, new RunControlEntry(request.RequestedBy, run.Status), now, cancellationToken).ConfigureAwait(false);
 
-                // Running or waiting for input, as what is left says; answers that came while it was suspended are pending already.
-                await UpdateRunStatusAsync(connection, transaction, run, null, now, cancellationToken, resuming: true).ConfigureAwait(false);
+                // A run suspended before it started queues for a slot again; any other runs or waits for input, as what
+                // is left says (answers that came while it was suspended are pending already).
+                if (run.ParentRunId is null && !await HasStartedAsync(connection, transaction, run, cancellationToken).ConfigureAwait(false))
+                {
+                    await SetStatusAsync(connection, transaction, run, WorkflowRunStatus.Queued, now, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await UpdateRunStatusAsync(connection, transaction, run, null, now, cancellationToken, resuming: true).ConfigureAwait(false);
+                }
+
                 break;
             case RunControl.Retry when run.Status == WorkflowRunStatus.Failed:
                 if (await FailedDeliveryAsync(connection, transaction, run, cancellationToken).ConfigureAwait(false) is not { } failed)
@@ -48,6 +57,13 @@ internal sealed partial class SqlJournal
         }
 
         return new RunControlResult(true, await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Whether any delivery of the run was ever claimed: a run suspended while queued has none.</summary>
+    private static async Task<bool> HasStartedAsync(DbConnection connection, DbTransaction transaction, RunRecord run, CancellationToken cancellationToken)
+    {
+        using DbCommand find = Command(connection, transaction, "SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @id AND executions > 0", ("id", run.RunId));
+        return Convert.ToInt64(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>
@@ -85,12 +101,15 @@ internal sealed partial class SqlJournal
             $"WHERE run_id = @id AND status = {(int)DeliveryStatus.Cancelled}",
             cancellationToken,
             ("now", at), ("id", run.RunId)).ConfigureAwait(false);
+
+        // A top-level run gave up its slot when it failed: it queues for one again (a claim starts it at once when its workflow has no limit).
+        WorkflowRunStatus status = run.ParentRunId is null ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running;
         await ExecuteAsync(
             connection, transaction,
-            "UPDATE wf_runs SET status = 0, result_type = NULL, result_payload = NULL, error = NULL, failure = NULL, failed_delivery_id = NULL, updated_at = @t WHERE run_id = @id",
+            "UPDATE wf_runs SET status = @s, result_type = NULL, result_payload = NULL, error = NULL, failure = NULL, failed_delivery_id = NULL, updated_at = @t WHERE run_id = @id",
             cancellationToken,
-            ("t", at), ("id", run.RunId)).ConfigureAwait(false);
-        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
+            ("s", (int)status), ("t", at), ("id", run.RunId)).ConfigureAwait(false);
+        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, status, now, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task SetStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, WorkflowRunStatus status, DateTimeOffset now, CancellationToken cancellationToken)

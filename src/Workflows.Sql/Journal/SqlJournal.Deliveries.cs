@@ -28,8 +28,7 @@ internal sealed partial class SqlJournal
         var due = new List<(string, object?)>(parameters) { ("max", Math.Clamp(request.Max, 1, 100)) };
 
         // "status IN (pending, claimed)" keeps the scan on the partial index of active deliveries, however long the history.
-        List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)> picked =
-            await PickAsync(connection, transaction, filter, due, string.Empty, cancellationToken).ConfigureAwait(false);
+        List<PickedDelivery> picked = await PickAsync(connection, transaction, filter, due, string.Empty, cancellationToken).ConfigureAwait(false);
         if (picked.Count == 0)
         {
             using DbCommand next = Command(
@@ -46,18 +45,16 @@ internal sealed partial class SqlJournal
             return new ClaimResult([], nextDue is { } at ? FromMillis(at) : null) { Ended = ended };
         }
 
-        var claimed = new Dictionary<(string RunId, int Step), long>();
-        var queues = new QueueClaims(request);
+        var limits = new ClaimLimits(new QueueClaims(request), new RunSlots(request), new Dictionary<(string RunId, int Step), long>());
         var deliveries = new List<ClaimedDelivery>();
-        await TakeWithinLimitsAsync(connection, transaction, request, picked, claimed, queues, deliveries, cancellationToken).ConfigureAwait(false);
+        await TakeWithinLimitsAsync(connection, transaction, request, picked, limits, deliveries, cancellationToken).ConfigureAwait(false);
 
-        // Queues at their limits must not hold back other work behind them: look once more past them.
-        if (deliveries.Count < request.Max && queues.Blocked.Count > 0)
+        // Queues and workflows at their limits must not hold back other work behind them: look once more past them.
+        if (deliveries.Count < request.Max && (limits.Queues.Blocked.Count > 0 || limits.Runs.Blocked.Count > 0))
         {
-            (string past, (string, object?)[] blocked) = queues.Exclusion(picked.Select(p => p.Id));
-            List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)> more =
-                await PickAsync(connection, transaction, filter, [.. due, .. blocked], past, cancellationToken).ConfigureAwait(false);
-            await TakeWithinLimitsAsync(connection, transaction, request, more, claimed, queues, deliveries, cancellationToken).ConfigureAwait(false);
+            (string past, (string, object?)[] blocked) = limits.Exclusion(picked.Select(p => p.Id));
+            List<PickedDelivery> more = await PickAsync(connection, transaction, filter, [.. due, .. blocked], past, cancellationToken).ConfigureAwait(false);
+            await TakeWithinLimitsAsync(connection, transaction, request, more, limits, deliveries, cancellationToken).ConfigureAwait(false);
         }
 
         // All due deliveries were at their step's limit: look again shortly.
@@ -65,64 +62,78 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>Due deliveries of runs this worker can run: higher-priority runs first, then oldest due.</summary>
-    private async Task<List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)>> PickAsync(
+    private async Task<List<PickedDelivery>> PickAsync(
         DbConnection connection, DbTransaction transaction, string filter, List<(string, object?)> parameters, string extra, CancellationToken cancellationToken)
     {
-        var picked = new List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)>();
+        var picked = new List<PickedDelivery>();
         using DbCommand find = Command(
             connection, transaction,
-            $"SELECT d.delivery_id, d.run_id, d.step, d.workers, d.queue, r.partition_key FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
+            $"SELECT d.delivery_id, d.run_id, d.step, d.workers, d.queue, r.partition_key, r.workflow, r.status FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
             $"WHERE d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
-            $"AND r.status IN {ActiveRun} AND ({filter}){extra} ORDER BY r.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}",
+            $"AND r.status IN {ClaimableRun} AND ({filter}){extra} ORDER BY r.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}",
             [.. parameters]);
         using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            picked.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)));
+            picked.Add(new PickedDelivery(
+                reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetString(6), reader.GetInt32(7) == (int)WorkflowRunStatus.Queued));
         }
 
         return picked;
     }
 
     /// <summary>
-    /// Takes the picked deliveries that fit their step's worker limit and their queue's limits, up to the
-    /// claim's maximum. The runs' rows are held (or SQLite's single writer is), so the step counts are
-    /// exact: no two claims exceed a step's limit.
+    /// Takes the picked deliveries that fit their step's worker limit, their queue's limits and (for a
+    /// queued run) its workflow's limit of runs in progress, up to the claim's maximum. The runs' rows
+    /// are held (or SQLite's single writer is), so the step counts are exact: no two claims exceed a step's limit.
     /// </summary>
     private async Task TakeWithinLimitsAsync(
         DbConnection connection,
         DbTransaction transaction,
         ClaimRequest request,
-        List<(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition)> picked,
-        Dictionary<(string RunId, int Step), long> claimed,
-        QueueClaims queues,
+        List<PickedDelivery> picked,
+        ClaimLimits limits,
         List<ClaimedDelivery> deliveries,
         CancellationToken cancellationToken)
     {
         long now = Millis(request.Now);
-        foreach ((long id, string runId, int step, int workers, string? queue, string? partition) in picked)
+        foreach (PickedDelivery delivery in picked)
         {
             if (deliveries.Count >= request.Max)
             {
                 return;
             }
 
-            if (!claimed.TryGetValue((runId, step), out long active))
+            if (!limits.Steps.TryGetValue((delivery.RunId, delivery.Step), out long active))
             {
                 using DbCommand count = Command(
                     connection, transaction,
                     $"SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @r AND step = @s AND status = {Claimed} AND lease_expires > @now",
-                    ("r", runId), ("s", step), ("now", now));
+                    ("r", delivery.RunId), ("s", delivery.Step), ("now", now));
                 active = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
             }
 
-            if (active >= workers || (queue is not null && !await queues.TryTakeAsync(this, connection, transaction, queue, partition, cancellationToken).ConfigureAwait(false)))
+            if (active >= delivery.Workers)
             {
                 continue;
             }
 
-            claimed[(runId, step)] = active + 1;
-            deliveries.Add(await TakeAsync(connection, transaction, id, request, cancellationToken).ConfigureAwait(false));
+            // A queued run starts when its workflow has a slot, even if its step's queue then holds the delivery back.
+            if (delivery.Queued && limits.Started.Add(delivery.RunId)
+                && !await limits.Runs.TryStartAsync(this, connection, transaction, delivery.RunId, delivery.Workflow, cancellationToken).ConfigureAwait(false))
+            {
+                limits.Started.Remove(delivery.RunId);
+                continue;
+            }
+
+            if (delivery.Queue is { } queue && !await limits.Queues.TryTakeAsync(this, connection, transaction, queue, delivery.Partition, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            limits.Steps[(delivery.RunId, delivery.Step)] = active + 1;
+            deliveries.Add(await TakeAsync(connection, transaction, delivery.Id, request, cancellationToken).ConfigureAwait(false));
         }
     }
 

@@ -20,7 +20,7 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>Adds a status change to the feed in the transaction that made it, only while the feed is on, so a store nobody reads keeps no feed.</summary>
-    private static Task<int> RecordChangeAsync(DbConnection connection, DbTransaction transaction, string runId, string workflow, WorkflowRunStatus? from, WorkflowRunStatus to, DateTimeOffset now, CancellationToken cancellationToken) =>
+    internal static Task<int> RecordChangeAsync(DbConnection connection, DbTransaction transaction, string runId, string workflow, WorkflowRunStatus? from, WorkflowRunStatus to, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection, transaction,
             "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq) SELECT @r, @w, @f, @s, @t, r.next_seq - 1 FROM wf_runs r " +

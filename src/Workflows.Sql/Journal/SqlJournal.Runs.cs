@@ -20,8 +20,9 @@ internal sealed partial class SqlJournal
         int inserted = await ExecuteAsync(
             connection, transaction,
             "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms, priority, partition_key) " +
-            "VALUES (@id, @w, @f, @s, 0, @k, 1, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition) ON CONFLICT DO NOTHING",
+            "VALUES (@id, @w, @f, @s, @status, @k, 1, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition) ON CONFLICT DO NOTHING",
             cancellationToken,
+            ("status", (int)(run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running)),
             ("priority", run.Priority), ("partition", run.PartitionKey),
             ("id", run.RunId), ("w", run.Workflow), ("f", run.Fingerprint), ("s", run.Shape), ("k", run.IdempotencyKey), ("t", at),
             ("parent", run.ParentRunId), ("pd", run.ParentDeliveryId), ("trace", run.TraceParent),
@@ -32,7 +33,7 @@ internal sealed partial class SqlJournal
         }
 
         await AppendEventsAsync(connection, transaction, run.RunId, [run.Start], now, cancellationToken).ConfigureAwait(false);
-        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
+        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
         RunRecord created = (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!;
         if (run.Tags is { Count: > 0 } tags)
         {
@@ -206,11 +207,11 @@ internal sealed partial class SqlJournal
         // A suspended run keeps the answer and stays suspended: its step runs once it is resumed.
         await ExecuteAsync(
             connection, transaction,
-            $"UPDATE wf_runs SET status = CASE WHEN status = {Suspended} THEN {Suspended} ELSE 0 END, updated_at = @t" +
+            $"UPDATE wf_runs SET status = CASE WHEN status IN ({Suspended}, {(int)WorkflowRunStatus.Queued}) THEN status ELSE 0 END, updated_at = @t" +
             (waiting is null ? ", open_questions = CASE WHEN open_questions > 0 THEN open_questions - 1 ELSE 0 END" : string.Empty) + " WHERE run_id = @id",
             cancellationToken,
             ("t", Millis(now)), ("id", ev.RunId)).ConfigureAwait(false);
-        if (run.Status is not WorkflowRunStatus.Running and not WorkflowRunStatus.Suspended)
+        if (run.Status is not WorkflowRunStatus.Running and not WorkflowRunStatus.Suspended and not WorkflowRunStatus.Queued)
         {
             await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
         }

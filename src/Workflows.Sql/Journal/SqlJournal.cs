@@ -16,8 +16,11 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
     private const int Waiting = (int)DeliveryStatus.Waiting;
     private const string ActiveRun = "(0, 5)";
 
-    // Not ended: active, or suspended (whose steps in flight may still finish and commit).
-    private const string LiveRun = "(0, 5, 6)";
+    // Active, or queued for a slot under its workflow's limit: a claim starts a queued run when it takes its first delivery.
+    private const string ClaimableRun = "(0, 5, 7)";
+
+    // Not ended: active, suspended (whose steps in flight may still finish and commit) or queued.
+    private const string LiveRun = "(0, 5, 6, 7)";
 
     /// <summary>The dialect.</summary>
     public SqlDialect Dialect { get; } = dialect;

@@ -110,6 +110,12 @@ public sealed record NewRun(string RunId, string Workflow, string Fingerprint, s
 
     /// <summary>Its partition in partitioned queues.</summary>
     public string? PartitionKey { get; init; }
+
+    /// <summary>
+    /// Whether it starts <see cref="WorkflowRunStatus.Queued"/>: its workflow has a limit of runs in progress,
+    /// and a claim starts it when there is a slot (its timeout counts from then).
+    /// </summary>
+    public bool Queued { get; init; }
 }
 
 /// <summary>An event to append to a run's journal, and the deliveries it makes.</summary>
@@ -226,6 +232,12 @@ public sealed record ClaimRequest(string WorkerId, IReadOnlyDictionary<string, s
 
     /// <summary>The limits of named queues: a delivery in a queue is claimed only within them.</summary>
     public IReadOnlyDictionary<string, QueueLimits> Queues { get; init; } = new Dictionary<string, QueueLimits>();
+
+    /// <summary>
+    /// How many top-level runs of a workflow may be in progress at once: a <see cref="WorkflowRunStatus.Queued"/>
+    /// run starts only while fewer are. A queued run of a workflow not named here starts at once.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> RunLimits { get; init; } = new Dictionary<string, int>();
 }
 
 /// <summary>The claimed deliveries, or when the next delivery falls due if none can be claimed now.</summary>

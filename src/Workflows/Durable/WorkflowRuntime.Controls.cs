@@ -29,7 +29,7 @@ public sealed partial class WorkflowRuntime
     }
 
     /// <summary>
-    /// Suspends a running or waiting run: no delivery of it is claimed until <see cref="ResumeAsync(string, CancellationToken)"/>;
+    /// Suspends a running, waiting or queued run: no delivery of it is claimed until <see cref="ResumeAsync(string, CancellationToken)"/>;
     /// steps already running finish and their outputs are kept; answers sent to it are recorded; its
     /// timers, waits' deadlines and run deadline come due only after it is resumed.
     /// </summary>

@@ -6,6 +6,31 @@ namespace Workflows.Durable;
 public sealed partial class WorkflowRuntime
 {
     private IReadOnlyDictionary<string, QueueLimits> _queueLimits = new Dictionary<string, QueueLimits>();
+    private Dictionary<string, int> _runLimits = [];
+
+    /// <summary>
+    /// Every limit of runs in progress names a registered workflow and is at least one: a limit on a
+    /// misspelt name would silently limit nothing, so the runtime refuses to start.
+    /// </summary>
+    private Dictionary<string, int> CheckRunLimits()
+    {
+        var limits = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach ((string workflow, int limit) in _options.MaxConcurrentRuns)
+        {
+            if (!_registrations.ContainsKey(workflow))
+            {
+                throw new InvalidOperationException(
+                    $"WorkflowRuntimeOptions.MaxConcurrentRuns names workflow '{workflow}', which is not registered here. " +
+                    $"Registered: {(_registrations.Count == 0 ? "none" : string.Join(", ", _registrations.Keys.Order(StringComparer.Ordinal)))}. Use the workflow's name, or register it.");
+            }
+
+            limits[workflow] = limit >= 1
+                ? limit
+                : throw new InvalidOperationException($"WorkflowRuntimeOptions.MaxConcurrentRuns[\"{workflow}\"] must be at least 1; it is {limit}. Remove the entry for no limit.");
+        }
+
+        return limits;
+    }
 
     /// <summary>
     /// Every queue a registered step names must be configured, with valid limits: a runtime that

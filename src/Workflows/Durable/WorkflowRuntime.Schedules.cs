@@ -146,6 +146,7 @@ public sealed partial class WorkflowRuntime
                 {
                     Timeout = schedule.Spec.RunTimeout,
                     Tags = tags,
+                    Queued = _runLimits.ContainsKey(registration.Name),
                     TraceParent = Diagnostics.DurableTelemetry.TraceParentOfNewRun(registration.Name, runId),
                 });
             }

@@ -155,6 +155,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     {
         Interlocked.Exchange(ref _started, 1);
         _queueLimits = CheckQueues();
+        _runLimits = CheckRunLimits();
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
         if (_options.FailOnIncompatibleRuns)
         {
@@ -222,6 +223,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             Tags = RunTags.Checked(options?.Tags, nameof(options)),
             Priority = options?.Priority ?? 0,
             PartitionKey = options?.PartitionKey,
+            Queued = _runLimits.ContainsKey(registration.Name),
             TraceParent = Diagnostics.DurableTelemetry.TraceParentOfNewRun(registration.Name, runId),
         };
         if (options?.Timeout is { } timeout && timeout <= TimeSpan.Zero)
@@ -567,7 +569,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     private async Task CheckUnfinishedRunsAsync(CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        foreach (WorkflowRunStatus status in new[] { WorkflowRunStatus.Running, WorkflowRunStatus.WaitingForInput, WorkflowRunStatus.Suspended })
+        foreach (WorkflowRunStatus status in new[] { WorkflowRunStatus.Running, WorkflowRunStatus.WaitingForInput, WorkflowRunStatus.Suspended, WorkflowRunStatus.Queued })
         {
             for (int offset = 0; ; offset += 200)
             {

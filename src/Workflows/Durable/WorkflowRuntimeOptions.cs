@@ -52,6 +52,18 @@ public sealed class WorkflowRuntimeOptions
     /// </summary>
     public IDictionary<string, QueueOptions> Queues { get; } = new Dictionary<string, QueueOptions>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How many runs of a workflow (by its name) may be in progress at once across all workers sharing
+    /// the store — running, waiting for input or suspended. A run started beyond the limit is
+    /// <see cref="WorkflowRunStatus.Queued"/> until a run of the workflow ends, then starts (higher
+    /// <see cref="DurableRunOptions.Priority"/> first, then oldest); its <see cref="DurableRunOptions.Timeout"/>
+    /// counts from when it starts. Child runs belong to their parent: they neither wait nor count.
+    /// Give every process sharing the store the same limits: the process that starts a run decides
+    /// whether it queues, and the worker that claims it applies the limit.
+    /// </summary>
+    /// <example><c>options.MaxConcurrentRuns["Onboarding"] = 5;</c></example>
+    public IDictionary<string, int> MaxConcurrentRuns { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+
     /// <summary>Whether this runtime executes deliveries. A runtime that only starts runs, answers and reads them (a web front end, say) sets <see langword="false"/>.</summary>
     public bool RunWorkers { get; set; } = true;
 }

@@ -132,12 +132,13 @@ internal static class RunMessages
         string now = run.IsFinished ? $"has {Describe(run.Status)}" : run.Status switch
         {
             WorkflowRunStatus.Suspended => "is suspended",
+            WorkflowRunStatus.Queued => "is queued",
             WorkflowRunStatus.WaitingForInput => "is waiting for input",
             _ => "is running",
         };
         string needs = control switch
         {
-            Durable.RunControl.Suspend => "only a running or waiting run can be suspended",
+            Durable.RunControl.Suspend => "only a running, waiting or queued run can be suspended",
             Durable.RunControl.Resume => "only a suspended run can be resumed",
             _ => "only a failed run can be retried",
         };

@@ -133,7 +133,7 @@
   const statusBadge = status => h('span', { class: 'status ' + status, 'data-status': status }, statusLabel(status));
 
   function statusLabel(status) {
-    return { running: 'running', waitingForInput: 'waiting for input', suspended: 'suspended', completed: 'completed', failed: 'failed', cancelled: 'cancelled', timedOut: 'timed out' }[status] || status;
+    return { running: 'running', waitingForInput: 'waiting for input', suspended: 'suspended', queued: 'queued', completed: 'completed', failed: 'failed', cancelled: 'cancelled', timedOut: 'timed out' }[status] || status;
   }
 
   function ago(when) {
@@ -455,7 +455,7 @@
     const pager = h('div', { class: 'pager' }, summary, h('span', {}));
     const workflowSelect = h('select', { 'aria-label': 'Workflow', onchange: () => go({ ...filters, workflow: workflowSelect.value, offset: 0 }) }, h('option', { value: '' }, 'All workflows'));
     const statusSelect = h('select', { 'aria-label': 'Status', onchange: () => go({ ...filters, status: statusSelect.value, offset: 0 }) },
-      [['', 'Any status'], ['running', 'Running'], ['waitingForInput', 'Waiting for input'], ['suspended', 'Suspended'], ['completed', 'Completed'], ['failed', 'Failed'], ['cancelled', 'Cancelled'], ['timedOut', 'Timed out']]
+      [['', 'Any status'], ['running', 'Running'], ['waitingForInput', 'Waiting for input'], ['suspended', 'Suspended'], ['queued', 'Queued'], ['completed', 'Completed'], ['failed', 'Failed'], ['cancelled', 'Cancelled'], ['timedOut', 'Timed out']]
         .map(([value, text]) => h('option', { value, selected: value === filters.status }, text)));
     show(
       h('div', { class: 'head' }, h('h1', {}, 'Runs'), h('span', { class: 'sub' }, 'live: updates every two seconds')),
@@ -541,7 +541,7 @@
       badge.replaceChildren(statusBadge(run.status));
       const operates = !!(session.me && session.me.canOperate);
       cancel.hidden = !operates || ['completed', 'failed', 'cancelled', 'timedOut'].includes(run.status);
-      suspend.hidden = !operates || !['running', 'waitingForInput'].includes(run.status);
+      suspend.hidden = !operates || !['running', 'waitingForInput', 'queued'].includes(run.status);
       resume.hidden = !operates || run.status !== 'suspended';
       retry.hidden = !operates || run.status !== 'failed';
       const signature = JSON.stringify([run.status, run.steps]);
