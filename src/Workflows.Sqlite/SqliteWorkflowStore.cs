@@ -26,6 +26,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
     private Task? _writing;
     private long _commits;
     private long _batchedWrites;
+    private readonly ChangeWatch _changes;
 
     /// <summary>Opens (or creates) the store in the SQLite file at <paramref name="path"/>.</summary>
     /// <param name="path">The database file.</param>
@@ -36,6 +37,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = path;
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
+        _changes = new ChangeWatch(OpenAsync, Time);
     }
 
     /// <inheritdoc/>
@@ -130,8 +132,15 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
     }
 
     /// <inheritdoc/>
-    /// <remarks>SQLite cannot notify other processes; the runtime wakes its own workers, others poll.</remarks>
-    public override Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken) => Task.Delay(max, Time, cancellationToken);
+    /// <remarks>
+    /// Ends as soon as any connection to the file commits (watched through <c>PRAGMA data_version</c>
+    /// every 10 ms): an answer or a new run from another process wakes an idle worker at once.
+    /// </remarks>
+    public override Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken)
+    {
+        EnsureOpen();
+        return _changes.WaitAsync(max, cancellationToken);
+    }
 
     /// <inheritdoc/>
     /// <remarks>Idempotent: the runtime and a dependency-injection container may both dispose it.</remarks>
@@ -147,6 +156,8 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
         {
             await writer.DisposeAsync().ConfigureAwait(false);
         }
+
+        await _changes.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>

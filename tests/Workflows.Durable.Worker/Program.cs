@@ -2,9 +2,10 @@ using Workflows.Durable;
 using Workflows.Durable.Worker;
 using Workflows.Sqlite;
 
-// Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items> [timeout seconds] | start-parent <items>]
+// Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items> [timeout seconds] | start-parent <items> | defaults]
 //   serves the store's runs until killed; with "start", first starts runs (idempotently, each with the
-//   timeout if one is given) and prints their ids.
+//   timeout if one is given) and prints their ids; with "defaults", runs with the default options
+//   (lease, poll interval) a user gets, to measure recovery and wake-ups as they are out of the box.
 if (args.Length < 1)
 {
     Console.Error.WriteLine("usage: Workflows.Durable.Worker <sqlite file | postgres:connection string> [start <runs> <items>]");
@@ -14,11 +15,14 @@ if (args.Length < 1)
 IWorkflowStore store = args[0].StartsWith("postgres:", StringComparison.Ordinal)
     ? new Workflows.Postgres.PostgresWorkflowStore(args[0]["postgres:".Length..])
     : new SqliteWorkflowStore(args[0]);
+SleepFlow.Process = "worker";
 await using WorkflowRuntime runtime = new WorkflowRuntime(
         store,
-        new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(2) })
+        args is [_, "defaults"] ? new WorkflowRuntimeOptions() : new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(2) })
     .Register(() => new CrashFlow(), CrashJson.Default)
-    .Register(() => new ParentFlow(), ParentJson.Default);
+    .Register(() => new ParentFlow(), ParentJson.Default)
+    .Register(() => new SleepFlow(), RecoveryJson.Default)
+    .Register(() => new PingFlow(), RecoveryJson.Default);
 await runtime.StartAsync();
 
 if (args.Length >= 3 && args[1] == "start-parent")

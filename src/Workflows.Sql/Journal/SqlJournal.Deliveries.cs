@@ -31,9 +31,12 @@ internal sealed partial class SqlJournal
         List<PickedDelivery> picked = await PickAsync(connection, transaction, filter, due, string.Empty, cancellationToken).ConfigureAwait(false);
         if (picked.Count == 0)
         {
+            // The soonest pending delivery to fall due, or lease to run out (a dead worker's delivery is then taken over).
             using DbCommand next = Command(
                 connection, transaction,
-                $"SELECT MIN(d.available_at) FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id WHERE d.status = {Pending} AND d.available_at > @now AND r.status IN {ActiveRun} AND ({filter})",
+                $"SELECT MIN(CASE WHEN d.status = {Pending} THEN d.available_at ELSE d.lease_expires END) FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
+                $"WHERE d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at > @now) OR (d.status = {Claimed} AND d.lease_expires > @now)) " +
+                $"AND r.status IN {ClaimableRun} AND ({filter})",
                 [.. parameters]);
             object? soonest = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             long? nextDue = soonest is null or DBNull ? null : Convert.ToInt64(soonest, CultureInfo.InvariantCulture);

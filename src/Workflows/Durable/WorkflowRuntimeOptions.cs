@@ -9,8 +9,15 @@ public sealed class WorkflowRuntimeOptions
     /// <summary>How many deliveries this runtime executes at once. Default: 4 × processors.</summary>
     public int MaxConcurrentDeliveries { get; set; } = Environment.ProcessorCount * 4;
 
-    /// <summary>How long a claim holds without renewal before another worker may take the delivery over. Default 30 s.</summary>
-    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a claim holds without renewal before another worker may take the delivery over. Default
+    /// 4 s: while a step runs its lease is renewed every third of this (one small write per running step),
+    /// so a live worker keeps its steps, and the deliveries of a worker that died (killed, its machine
+    /// gone) run elsewhere within this time — idle workers look again when the soonest lease runs out.
+    /// Raise it when a process may stall longer than two thirds of it (long GC pauses, a store that
+    /// answers slowly).
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(4);
 
     /// <summary>The longest an idle worker waits before looking for work again without a notification. Default 1 s.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
