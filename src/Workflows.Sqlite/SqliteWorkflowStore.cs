@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Workflows.Durable;
 using Workflows.Sql;
@@ -21,11 +20,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
     private const int MaxBatch = 128;
     private readonly string _path;
     private readonly string _connectionString;
-    private readonly Channel<IWrite> _writes = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private SqliteConnection? _writer;
-    private Task? _writing;
-    private long _commits;
-    private long _batchedWrites;
+    private GroupCommit? _writer;
     private readonly ChangeWatch _changes;
 
     /// <summary>Opens (or creates) the store in the SQLite file at <paramref name="path"/>.</summary>
@@ -44,7 +39,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
     public override string Location => $"'{_path}'";
 
     /// <summary>How many group commits ran, and how many writes they carried: for tests and tuning.</summary>
-    public (long Commits, long Writes) GroupCommitStatistics => (Interlocked.Read(ref _commits), Interlocked.Read(ref _batchedWrites));
+    public (long Commits, long Writes) GroupCommitStatistics => _writer?.Statistics ?? default;
 
     /// <inheritdoc/>
     public override async Task InitializeAsync(CancellationToken cancellationToken)
@@ -88,17 +83,15 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
         }
         catch (SqliteException error)
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
             throw Describe(error);
         }
-        catch
+        finally
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
         }
 
-        _writer = connection;
-        _writing = Task.Run(WriteLoopAsync, CancellationToken.None);
+        // One writer: SQLite has one write lock per file, so more would only queue behind it.
+        _writer = new GroupCommit(new Hooks(this), writers: 1, MaxBatch);
     }
 
     /// <inheritdoc/>
@@ -126,9 +119,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(work);
         EnsureOpen();
-        var write = new Write<T>(work, cancellationToken);
-        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
-        return write.Completion;
+        return _writer!.WriteAsync(work, kind, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -146,67 +137,12 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
     /// <remarks>Idempotent: the runtime and a dependency-injection container may both dispose it.</remarks>
     public override async ValueTask DisposeAsync()
     {
-        _writes.Writer.TryComplete();
-        if (_writing is not null)
-        {
-            await _writing.ConfigureAwait(false);
-        }
-
         if (Interlocked.Exchange(ref _writer, null) is { } writer)
         {
             await writer.DisposeAsync().ConfigureAwait(false);
         }
 
         await _changes.DisposeAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Group commit: every write waiting when the writer is free goes into one transaction, each
-    /// under its own savepoint (one that fails or declines is rolled back alone), then one COMMIT.
-    /// </summary>
-    private async Task WriteLoopAsync()
-    {
-        var batch = new List<IWrite>(MaxBatch);
-        while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out IWrite? write))
-            {
-                batch.Add(write);
-            }
-
-            try
-            {
-                using DbTransaction transaction = await _writer!.BeginTransactionAsync().ConfigureAwait(false);
-                foreach (IWrite write in batch)
-                {
-                    await transaction.SaveAsync("w").ConfigureAwait(false);
-                    if (!await write.RunAsync(_writer, transaction).ConfigureAwait(false))
-                    {
-                        await transaction.RollbackAsync("w").ConfigureAwait(false);
-                    }
-
-                    await transaction.ReleaseAsync("w").ConfigureAwait(false);
-                }
-
-                await transaction.CommitAsync().ConfigureAwait(false);
-                Interlocked.Increment(ref _commits);
-                Interlocked.Add(ref _batchedWrites, batch.Count);
-                foreach (IWrite write in batch)
-                {
-                    write.Complete();
-                }
-            }
-            catch (Exception error)
-            {
-                // The batch did not commit: every write in it learns why (none of them is recorded).
-                Exception reported = error is SqliteException sqlite ? Describe(sqlite) : error;
-                foreach (IWrite write in batch)
-                {
-                    write.Fail(reported);
-                }
-            }
-        }
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -267,54 +203,11 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
         }
     }
 
-    /// <summary>A write waiting for the group commit.</summary>
-    private interface IWrite
+    /// <summary>SQLite's part of the group commit: its connections (busy timeout, full sync) and its errors, said plainly.</summary>
+    private sealed class Hooks(SqliteWorkflowStore store) : GroupCommitHooks
     {
-        /// <summary>Runs the write; whether to keep its changes.</summary>
-        Task<bool> RunAsync(SqliteConnection connection, DbTransaction transaction);
+        public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await store.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-        void Complete();
-
-        void Fail(Exception error);
-    }
-
-    private sealed class Write<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, CancellationToken cancellationToken) : IWrite
-    {
-        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T _result = default!;
-        private Exception? _error;
-
-        public Task<T> Completion => _completion.Task;
-
-        public async Task<bool> RunAsync(SqliteConnection connection, DbTransaction transaction)
-        {
-            try
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                (_result, bool keep) = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
-                return keep;
-            }
-            catch (Exception error)
-            {
-                // Rolled back alone (its savepoint); its caller gets the error once the batch commits.
-                _error = error;
-                return false;
-            }
-        }
-
-        // Results are released only after COMMIT: nobody acts on a write that might still roll back.
-        public void Complete()
-        {
-            if (_error is not null)
-            {
-                _completion.TrySetException(_error);
-            }
-            else
-            {
-                _completion.TrySetResult(_result);
-            }
-        }
-
-        public void Fail(Exception error) => _completion.TrySetException(error);
+        public override Exception Describe(Exception error) => error is SqliteException sqlite ? store.Describe(sqlite) : error;
     }
 }

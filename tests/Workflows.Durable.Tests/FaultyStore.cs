@@ -18,7 +18,16 @@ internal sealed class FaultyStore(IWorkflowStore inner) : IWorkflowStore
     public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken) => inner.ListRunsAsync(query, cancellationToken);
 
     public Task<ClaimResult> ClaimAsync(ClaimRequest request, CancellationToken cancellationToken) =>
-        Fault("claim") is { } fault ? FaultOf<ClaimResult>(fault) : inner.ClaimAsync(request, cancellationToken);
+        Fault("claim") is { } fault ? FaultOf<ClaimResult>(fault) : ClaimWithoutStateAsync(request, cancellationToken);
+
+    /// <summary>While a state fault is pending, claims come without the run's state, so the runtime reads it (and meets the fault).</summary>
+    private async Task<ClaimResult> ClaimWithoutStateAsync(ClaimRequest request, CancellationToken cancellationToken)
+    {
+        ClaimResult result = await inner.ClaimAsync(request, cancellationToken);
+        return Faults.GetValueOrDefault("state") > 0
+            ? result with { Deliveries = [.. result.Deliveries.Select(d => d with { State = null })] }
+            : result;
+    }
 
     public Task<bool> RenewLeaseAsync(long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>
         Fault("renew") is { } fault ? FaultOf<bool>(fault) : inner.RenewLeaseAsync(deliveryId, workerId, until, cancellationToken);

@@ -49,16 +49,18 @@ internal sealed partial class SqlJournal
         }
 
         var limits = new ClaimLimits(new QueueClaims(request), new RunSlots(request), new Dictionary<(string RunId, int Step), long>());
-        var deliveries = new List<ClaimedDelivery>();
-        await TakeWithinLimitsAsync(connection, transaction, request, picked, limits, deliveries, cancellationToken).ConfigureAwait(false);
+        var chosen = new List<long>();
+        await TakeWithinLimitsAsync(connection, transaction, request, picked, limits, chosen, cancellationToken).ConfigureAwait(false);
 
         // Queues and workflows at their limits must not hold back other work behind them: look once more past them.
-        if (deliveries.Count < request.Max && (limits.Queues.Blocked.Count > 0 || limits.Runs.Blocked.Count > 0))
+        if (chosen.Count < request.Max && (limits.Queues.Blocked.Count > 0 || limits.Runs.Blocked.Count > 0))
         {
             (string past, (string, object?)[] blocked) = limits.Exclusion(picked.Select(p => p.Id));
             List<PickedDelivery> more = await PickAsync(connection, transaction, filter, [.. due, .. blocked], past, cancellationToken).ConfigureAwait(false);
-            await TakeWithinLimitsAsync(connection, transaction, request, more, limits, deliveries, cancellationToken).ConfigureAwait(false);
+            await TakeWithinLimitsAsync(connection, transaction, request, more, limits, chosen, cancellationToken).ConfigureAwait(false);
         }
+
+        List<ClaimedDelivery> deliveries = await TakeAllAsync(connection, transaction, chosen, request, cancellationToken).ConfigureAwait(false);
 
         // All due deliveries were at their step's limit: look again shortly.
         return new ClaimResult(deliveries, deliveries.Count == 0 ? request.Now + TimeSpan.FromMilliseconds(20) : null) { Ended = ended };
@@ -87,7 +89,7 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>
-    /// Takes the picked deliveries that fit their step's worker limit, their queue's limits and (for a
+    /// Chooses the picked deliveries that fit their step's worker limit, their queue's limits and (for a
     /// queued run) its workflow's limit of runs in progress, up to the claim's maximum. The runs' rows
     /// are held (or SQLite's single writer is), so the step counts are exact: no two claims exceed a step's limit.
     /// </summary>
@@ -97,26 +99,18 @@ internal sealed partial class SqlJournal
         ClaimRequest request,
         List<PickedDelivery> picked,
         ClaimLimits limits,
-        List<ClaimedDelivery> deliveries,
+        List<long> chosen,
         CancellationToken cancellationToken)
     {
-        long now = Millis(request.Now);
+        await CountClaimedStepsAsync(connection, transaction, picked, Millis(request.Now), limits.Steps, cancellationToken).ConfigureAwait(false);
         foreach (PickedDelivery delivery in picked)
         {
-            if (deliveries.Count >= request.Max)
+            if (chosen.Count >= request.Max)
             {
                 return;
             }
 
-            if (!limits.Steps.TryGetValue((delivery.RunId, delivery.Step), out long active))
-            {
-                using DbCommand count = Command(
-                    connection, transaction,
-                    $"SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @r AND step = @s AND status = {Claimed} AND lease_expires > @now",
-                    ("r", delivery.RunId), ("s", delivery.Step), ("now", now));
-                active = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-            }
-
+            long active = limits.Steps[(delivery.RunId, delivery.Step)];
             if (active >= delivery.Workers)
             {
                 continue;
@@ -136,43 +130,8 @@ internal sealed partial class SqlJournal
             }
 
             limits.Steps[(delivery.RunId, delivery.Step)] = active + 1;
-            deliveries.Add(await TakeAsync(connection, transaction, delivery.Id, request, cancellationToken).ConfigureAwait(false));
+            chosen.Add(delivery.Id);
         }
-    }
-
-    /// <summary>Puts one delivery under the worker's lease and loads what running it needs.</summary>
-    private async Task<ClaimedDelivery> TakeAsync(DbConnection connection, DbTransaction transaction, long deliveryId, ClaimRequest request, CancellationToken cancellationToken)
-    {
-        await ExecuteAsync(
-            connection, transaction,
-            $"UPDATE wf_deliveries SET status = {Claimed}, lease_owner = @me, lease_expires = @until, executions = executions + 1, started_at = @now WHERE delivery_id = @id",
-            cancellationToken,
-            ("me", request.WorkerId), ("until", Millis(request.Now + request.Lease)), ("now", Millis(request.Now)), ("id", deliveryId)).ConfigureAwait(false);
-
-        using DbCommand load = Command(
-            connection, transaction,
-            "SELECT d.run_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at " +
-            "FROM wf_deliveries d JOIN wf_events e ON e.event_id = d.event_id WHERE d.delivery_id = @id",
-            ("id", deliveryId));
-        string runId;
-        int step, attempt, prompted;
-        string? answers;
-        StoredEvent ev;
-        long availableAt;
-        using (DbDataReader reader = await load.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            runId = reader.GetString(0);
-            step = reader.GetInt32(1);
-            attempt = reader.GetInt32(2);
-            answers = reader.IsDBNull(3) ? null : reader.GetString(3);
-            prompted = reader.GetInt32(4);
-            ev = new StoredEvent(reader.GetInt64(5), runId, reader.GetInt64(6), (EventRecordKind)reader.GetInt32(7), reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), FromMillis(reader.GetInt64(11)));
-            availableAt = reader.GetInt64(12);
-        }
-
-        RunRecord run = (await GetRunAsync(connection, transaction, runId, cancellationToken).ConfigureAwait(false))!;
-        return new ClaimedDelivery(deliveryId, run, step, attempt, ev, ParseAnswers(answers), prompted) { AvailableAt = FromMillis(availableAt) };
     }
 
     public static async Task<bool> RenewLeaseAsync(DbConnection connection, DbTransaction transaction, long deliveryId, string workerId, DateTimeOffset until, CancellationToken cancellationToken) =>
@@ -196,21 +155,17 @@ internal sealed partial class SqlJournal
     /// </summary>
     public async Task<CommitResult> CommitAsync(DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        RunRecord? run = await GetRunAsync(connection, transaction, commit.RunId, cancellationToken, forUpdate: true).ConfigureAwait(false);
+        (RunRecord? run, long sequence) = await LockRunAsync(connection, transaction, commit.RunId, cancellationToken).ConfigureAwait(false);
         if (run is null || run.IsFinished)
         {
             return CommitResult.LeaseLost;
         }
 
-        using (DbCommand held = Command(
-            connection, transaction,
-            $"SELECT COUNT(*) FROM wf_deliveries WHERE delivery_id = @id AND lease_owner = @me AND status = {Claimed}",
-            ("id", commit.DeliveryId), ("me", commit.WorkerId)))
+        // Settled first, on condition that the lease still holds: a lost lease is found by the write
+        // that settles, and everything after it is rolled back with it.
+        if (await SettleDeliveryAsync(connection, transaction, commit, now, cancellationToken).ConfigureAwait(false) != 1)
         {
-            if (Convert.ToInt64(await held.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) != 1)
-            {
-                return CommitResult.LeaseLost;
-            }
+            return CommitResult.LeaseLost;
         }
 
         foreach (StateRead read in commit.StateReads)
@@ -229,8 +184,7 @@ internal sealed partial class SqlJournal
             }
         }
 
-        await AppendEventsAsync(connection, transaction, commit.RunId, commit.Events, now, cancellationToken).ConfigureAwait(false);
-        await SettleDeliveryAsync(connection, transaction, commit, now, cancellationToken).ConfigureAwait(false);
+        long next = await InsertEventsAsync(connection, transaction, commit.RunId, sequence, commit.Events, now, cancellationToken).ConfigureAwait(false);
         if (commit.ChildRun is { } child)
         {
             // Started with the suspension that waits for it: both happen, or neither. An id already taken is that child.
@@ -243,6 +197,7 @@ internal sealed partial class SqlJournal
 
         if (commit.Completion is { } completion)
         {
+            await SetNextSequenceAsync(connection, transaction, run.RunId, sequence, next, cancellationToken).ConfigureAwait(false);
             await EndRunAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
             if (completion.Status == WorkflowRunStatus.Failed && commit.Outcome == DeliveryOutcome.Failed)
             {
@@ -257,7 +212,7 @@ internal sealed partial class SqlJournal
                 await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET open_questions = open_questions + @q WHERE run_id = @id", cancellationToken, ("q", commit.QuestionsAsked), ("id", run.RunId)).ConfigureAwait(false);
             }
 
-            await UpdateRunStatusAsync(connection, transaction, run, commit.StallFailure, now, cancellationToken).ConfigureAwait(false);
+            await UpdateRunStatusAsync(connection, transaction, run, commit.StallFailure, now, cancellationToken, nextSequence: next).ConfigureAwait(false);
         }
 
         return CommitResult.Committed;
@@ -295,6 +250,21 @@ internal sealed partial class SqlJournal
             sequence = Convert.ToInt64(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
 
+        long after = await InsertEventsAsync(connection, transaction, runId, sequence, events, now, cancellationToken).ConfigureAwait(false);
+        await SetNextSequenceAsync(connection, transaction, runId, sequence, after, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static Task SetNextSequenceAsync(DbConnection connection, DbTransaction transaction, string runId, long before, long after, CancellationToken cancellationToken) =>
+        after == before
+            ? Task.CompletedTask
+            : ExecuteAsync(connection, transaction, "UPDATE wf_runs SET next_seq = @n WHERE run_id = @r", cancellationToken, ("n", after), ("r", runId));
+
+    /// <summary>
+    /// Inserts events from <paramref name="sequence"/> on (the caller holds the run's row and saves the
+    /// sequence that follows, which this returns), and their deliveries.
+    /// </summary>
+    private static async Task<long> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string runId, long sequence, IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         long at = Millis(now);
         foreach (NewEvent ev in events)
         {
@@ -318,7 +288,7 @@ internal sealed partial class SqlJournal
             }
         }
 
-        await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET next_seq = @n WHERE run_id = @r", cancellationToken, ("n", sequence), ("r", runId)).ConfigureAwait(false);
+        return sequence;
     }
 
     /// <summary>A state value's version now: 0 when the key does not exist.</summary>
@@ -363,23 +333,27 @@ internal sealed partial class SqlJournal
         return true;
     }
 
+    /// <summary>The delivery (<c>@id</c>) is still claimed by the committing worker (<c>@me</c>).</summary>
+    private static readonly string HeldBy = $"delivery_id = @id AND lease_owner = @me AND status = {Claimed}";
+
+    /// <summary>Ends the delivery as its commit says, if its lease still holds; the rows changed (0: the lease was lost).</summary>
     private static Task<int> SettleDeliveryAsync(DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken) => commit.Outcome switch
     {
         DeliveryOutcome.Done => ExecuteAsync(
             connection, transaction,
-            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @p, worker = @w WHERE delivery_id = @id",
-            cancellationToken, ("p", commit.PromptedWaits), ("w", commit.WorkerId), ("id", commit.DeliveryId)),
+            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @p, worker = @w WHERE {HeldBy}",
+            cancellationToken, ("p", commit.PromptedWaits), ("w", commit.WorkerId), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
         DeliveryOutcome.Waiting => ExecuteAsync(
             connection, transaction,
-            $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @w, wait_until = @until, prompted = @p WHERE delivery_id = @id",
-            cancellationToken, ("w", commit.WaitingFor), ("until", commit.WaitUntil is { } until ? Millis(until) : null), ("p", commit.PromptedWaits), ("id", commit.DeliveryId)),
+            $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @w, wait_until = @until, prompted = @p WHERE {HeldBy}",
+            cancellationToken, ("w", commit.WaitingFor), ("until", commit.WaitUntil is { } until ? Millis(until) : null), ("p", commit.PromptedWaits), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
         DeliveryOutcome.Retry => ExecuteAsync(
             connection, transaction,
-            $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, attempt = attempt + 1, available_at = @due, error = @e WHERE delivery_id = @id",
-            cancellationToken, ("due", Millis(commit.RetryAt ?? now)), ("e", commit.Error), ("id", commit.DeliveryId)),
+            $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, attempt = attempt + 1, available_at = @due, error = @e WHERE {HeldBy}",
+            cancellationToken, ("due", Millis(commit.RetryAt ?? now)), ("e", commit.Error), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
         _ => ExecuteAsync(
             connection, transaction,
-            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Failed}, lease_owner = NULL, lease_expires = NULL, error = @e WHERE delivery_id = @id",
-            cancellationToken, ("e", commit.Error), ("id", commit.DeliveryId)),
+            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Failed}, lease_owner = NULL, lease_expires = NULL, error = @e WHERE {HeldBy}",
+            cancellationToken, ("e", commit.Error), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
     };
 }

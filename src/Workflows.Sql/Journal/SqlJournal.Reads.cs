@@ -23,9 +23,12 @@ internal sealed partial class SqlJournal
         return events;
     }
 
-    public static async Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(DbConnection connection, string runId, CancellationToken cancellationToken)
+    public static Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(DbConnection connection, string runId, CancellationToken cancellationToken) =>
+        ReadStateAsync(connection, null, runId, cancellationToken);
+
+    public static async Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(DbConnection connection, DbTransaction? transaction, string runId, CancellationToken cancellationToken)
     {
-        using DbCommand command = Command(connection, null, "SELECT key, version, type, value FROM wf_state WHERE run_id = @r", ("r", runId));
+        using DbCommand command = Command(connection, transaction, "SELECT key, version, type, value FROM wf_state WHERE run_id = @r", ("r", runId));
         var state = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

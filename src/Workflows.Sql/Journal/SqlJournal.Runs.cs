@@ -20,7 +20,7 @@ internal sealed partial class SqlJournal
         int inserted = await ExecuteAsync(
             connection, transaction,
             "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms, priority, partition_key) " +
-            "VALUES (@id, @w, @f, @s, @status, @k, 1, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition) ON CONFLICT DO NOTHING",
+            "VALUES (@id, @w, @f, @s, @status, @k, 2, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition) ON CONFLICT DO NOTHING",
             cancellationToken,
             ("status", (int)(run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running)),
             ("priority", run.Priority), ("partition", run.PartitionKey),
@@ -32,7 +32,8 @@ internal sealed partial class SqlJournal
             return (await ExistingRunAsync(connection, transaction, run, cancellationToken).ConfigureAwait(false), false);
         }
 
-        await AppendEventsAsync(connection, transaction, run.RunId, [run.Start], now, cancellationToken).ConfigureAwait(false);
+        // Its StartEvent is its first event: sequence 1 (the row says 2 comes next).
+        await InsertEventsAsync(connection, transaction, run.RunId, 1, [run.Start], now, cancellationToken).ConfigureAwait(false);
         await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
         RunRecord created = (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!;
         if (run.Tags is { Count: > 0 } tags)
@@ -65,6 +66,14 @@ internal sealed partial class SqlJournal
         await ReadRunAsync(connection, null, runId, string.Empty, cancellationToken).ConfigureAwait(false) is { } run
             ? await WithTagsAsync(connection, null, run, cancellationToken).ConfigureAwait(false)
             : null;
+
+    /// <summary>Locks a run's row for a commit; returns the run and the sequence its next event takes.</summary>
+    private async Task<(RunRecord? Run, long NextSequence)> LockRunAsync(DbConnection connection, DbTransaction transaction, string runId, CancellationToken cancellationToken)
+    {
+        using DbCommand command = Command(connection, transaction, RunColumnList + ", next_seq FROM wf_runs WHERE run_id = @id " + Dialect.RunLock, ("id", runId));
+        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (ReadRun(reader), reader.GetInt64(15)) : (null, 0);
+    }
 
     public Task<RunRecord?> GetRunAsync(DbConnection connection, DbTransaction? transaction, string runId, CancellationToken cancellationToken, bool forUpdate = false) =>
         ReadRunAsync(connection, transaction, runId, forUpdate ? " " + Dialect.RunLock : string.Empty, cancellationToken);
@@ -308,7 +317,8 @@ internal sealed partial class SqlJournal
     /// Running while deliveries are pending or claimed; waiting for input while only waits remain or a
     /// question is unanswered; stalled otherwise (the run rules' <c>HasStalled</c>, in SQL).
     /// </summary>
-    private static async Task UpdateRunStatusAsync(DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken, bool resuming = false)
+    private static async Task UpdateRunStatusAsync(
+        DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken, bool resuming = false, long? nextSequence = null)
     {
         long active, waiting, questions;
         using (DbCommand count = Command(
@@ -328,6 +338,11 @@ internal sealed partial class SqlJournal
 
         if (active == 0 && waiting == 0 && questions == 0)
         {
+            if (nextSequence is { } stalledAt)
+            {
+                await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET next_seq = @n WHERE run_id = @id", cancellationToken, ("n", stalledAt), ("id", run.RunId)).ConfigureAwait(false);
+            }
+
             await EndRunAsync(connection, transaction, run, StallCompletion(stalled?.Invoke()), now, cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -335,7 +350,11 @@ internal sealed partial class SqlJournal
         // A suspended run stays suspended until an operator resumes it, whatever its steps in flight commit.
         var status = run.Status == WorkflowRunStatus.Suspended && !resuming ? WorkflowRunStatus.Suspended
             : active > 0 ? WorkflowRunStatus.Running : WorkflowRunStatus.WaitingForInput;
-        await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = @s, updated_at = @t WHERE run_id = @id", cancellationToken, ("s", (int)status), ("t", Millis(now)), ("id", run.RunId)).ConfigureAwait(false);
+        await ExecuteAsync(
+            connection, transaction,
+            "UPDATE wf_runs SET status = @s, updated_at = @t, next_seq = COALESCE(@n, next_seq) WHERE run_id = @id",
+            cancellationToken,
+            ("s", (int)status), ("t", Millis(now)), ("n", nextSequence), ("id", run.RunId)).ConfigureAwait(false);
         if (status != run.Status)
         {
             await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, status, now, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal static class DeliveryExecution
         IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, ObserverCalls? observer, RunningDeliveries running, DurableRegistration registration, Func<Type, DurableRegistration?> registrations, ClaimedDelivery claim, CancellationToken stopping)
     {
         StepDefinition definition = registration.Definition.Steps[claim.Step];
-        IReadOnlyDictionary<string, StoredValue> state = await store.ReadStateAsync(claim.Run.RunId, stopping).ConfigureAwait(false);
+        IReadOnlyDictionary<string, StoredValue> state = claim.State ?? await store.ReadStateAsync(claim.Run.RunId, stopping).ConfigureAwait(false);
         var host = new DurableStepHost(claim, registration.Serializer, state, options.TimeProvider, registrations);
 
         Event ev;

@@ -208,6 +208,14 @@ public sealed record ClaimedDelivery(long DeliveryId, RunRecord Run, int Step, i
 {
     /// <summary>When it became due: the time from then to its claim is its queue wait.</summary>
     public DateTimeOffset? AvailableAt { get; init; }
+
+    /// <summary>
+    /// The run's state as the claim found it, read in the claim's transaction so running the step
+    /// costs no read of its own; <see langword="null"/> when the store did not read it (the runtime
+    /// then reads it with <see cref="IWorkflowStore.ReadStateAsync"/>). The commit checks the versions
+    /// either way.
+    /// </summary>
+    public IReadOnlyDictionary<string, StoredValue>? State { get; init; }
 }
 
 /// <summary>What a worker asks the store for.</summary>

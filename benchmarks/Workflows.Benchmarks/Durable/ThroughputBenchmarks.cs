@@ -1,0 +1,123 @@
+using System.Diagnostics.Metrics;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using Workflows.Benchmarks.Flows;
+using Workflows.Durable;
+using Workflows.Postgres;
+using Workflows.Sqlite;
+using Workflows.Testing.Postgres;
+
+namespace Workflows.Benchmarks.Durable;
+
+/// <summary>
+/// Durable throughput at scale: 2,000 3-step runs started at once and awaited, each worker running up
+/// to 32 steps at a time, every commit synchronous on disk; on SQLite (one file), on PostgreSQL with
+/// one worker, and on PostgreSQL with three workers ("PostgreSQL x3") (three runtimes, each with its own connections and
+/// listener, as three processes would have). Beside the time: CPU, transactions and fsyncs per run.
+/// </summary>
+[Config(typeof(Costs))]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class ThroughputBenchmarks
+{
+    public const int Runs = 2000;
+    private const int PerWorker = 32;
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "workflows-bench", Guid.NewGuid().ToString("N"));
+    private readonly List<WorkflowRuntime> _runtimes = [];
+    private PostgresScript? _server;
+    private StoreCounters _counters = null!;
+    private static MeterListener? s_completions;
+    private static long s_completed;
+    private long _started;
+    private int _batch;
+
+    [Params("SQLite", "PostgreSQL", "PostgreSQL x3")]
+    public string Store { get; set; } = "";
+
+    [GlobalSetup(Target = nameof(Workflows))]
+    public async Task SetupWorkflowsAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        // Runs end in the runtime's commits: the run-completed metric counts them without any read of the store.
+        s_completions = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Workflows" && instrument.Name == "workflows.runs.completed")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        s_completions.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref s_completed, value));
+        s_completions.Start();
+
+        if (Store == "SQLite")
+        {
+            var store = new SqliteWorkflowStore(Path.Combine(_directory, "bench.db"));
+            _runtimes.Add(await StartAsync(store));
+            _counters = StoreCounters.ForSqlite(() => store.GroupCommitStatistics.Commits);
+        }
+        else
+        {
+            _server = new PostgresScript(Path.Combine(_directory, "pg"));
+            string connectionString = await _server.StartAsync();
+            for (int i = 0; i < (Store == "PostgreSQL" ? 1 : 3); i++)
+            {
+                _runtimes.Add(await StartAsync(new PostgresWorkflowStore(connectionString)));
+            }
+
+            _counters = StoreCounters.ForPostgres(connectionString);
+        }
+
+        string costs = StoreCounters.FileFor(CostColumn.Key(nameof(Workflows), Store));
+        Directory.CreateDirectory(Path.GetDirectoryName(costs)!);
+        File.Delete(costs);
+        await _counters.StartAsync();
+    }
+
+    [GlobalCleanup(Target = nameof(Workflows))]
+    public async Task CleanupWorkflowsAsync()
+    {
+        foreach (WorkflowRuntime runtime in _runtimes)
+        {
+            await runtime.DisposeAsync();
+        }
+
+        await _counters.WriteAsync(CostColumn.Key(nameof(Workflows), Store), _started);
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+        }
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Runs, Description = "Workflows")]
+    public async Task Workflows()
+    {
+        // 2,000 callers start a run each at the same time (spread over the workers), then all are awaited.
+        int batch = Interlocked.Increment(ref _batch);
+        long target = Interlocked.Read(ref s_completed) + Runs;
+        await Task.WhenAll(Enumerable.Range(0, Runs).Select(i =>
+            _runtimes[i % _runtimes.Count].StartRunAsync<DurableLinearFlow>(new Begin(i), new DurableRunOptions { RunId = $"b{batch}-{i}" })));
+        Interlocked.Add(ref _started, Runs);
+        while (Interlocked.Read(ref s_completed) < target)
+        {
+            await Task.Delay(2);
+        }
+    }
+
+    private static async Task<WorkflowRuntime> StartAsync(IWorkflowStore store)
+    {
+        var runtime = new WorkflowRuntime(store, new WorkflowRuntimeOptions { MaxConcurrentDeliveries = PerWorker })
+            .Register(() => new DurableLinearFlow(), BenchmarkJson.Default);
+        await runtime.StartAsync();
+        return runtime;
+    }
+
+    /// <summary>Adds the cost columns.</summary>
+    private sealed class Costs : ManualConfig
+    {
+        public Costs() => AddColumn(CostColumn.All);
+    }
+}

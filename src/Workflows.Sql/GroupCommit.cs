@@ -1,0 +1,185 @@
+using System.Data.Common;
+using System.Threading.Channels;
+
+namespace Workflows.Sql;
+
+/// <summary>
+/// Group commit: every write waiting when a writer is free goes into one transaction, each under its
+/// own savepoint (one that fails or declines is rolled back alone), then one COMMIT — so many small
+/// commits of concurrent steps share one transaction, one round of the commit protocol and one fsync.
+/// Results are released only after the COMMIT: nobody acts on a write that might still roll back.
+/// </summary>
+/// <remarks>
+/// A write that could not get a lock quickly (<see cref="GroupCommitHooks.IsLockTimeout"/>: the store
+/// bounds lock waits, so that two batches holding rows the other wants never wait on each other) is
+/// rolled back to its savepoint and goes into a later batch, up to <see cref="MaxLockRetries"/> times.
+/// </remarks>
+internal sealed class GroupCommit : IAsyncDisposable
+{
+    /// <summary>How often a write that keeps meeting a held lock is put into a later batch before it fails.</summary>
+    public const int MaxLockRetries = 100;
+
+    private readonly Channel<GroupWrite> _writes = Channel.CreateUnbounded<GroupWrite>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly GroupCommitHooks _hooks;
+    private readonly int _maxBatch;
+    private readonly Task[] _writers;
+    private long _commits;
+    private long _batchedWrites;
+
+    /// <summary>Starts <paramref name="writers"/> writers, each with a connection of its own.</summary>
+    public GroupCommit(GroupCommitHooks hooks, int writers, int maxBatch)
+    {
+        _hooks = hooks;
+        _maxBatch = maxBatch;
+        _writers = new Task[writers];
+        for (int i = 0; i < writers; i++)
+        {
+            _writers[i] = Task.Run(WriteLoopAsync, CancellationToken.None);
+        }
+    }
+
+    /// <summary>How many group commits ran, and how many writes they carried.</summary>
+    public (long Commits, long Writes) Statistics => (Interlocked.Read(ref _commits), Interlocked.Read(ref _batchedWrites));
+
+    /// <summary>Queues a write for the next batch; completes after the batch commits.</summary>
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, SqlWriteKind kind, CancellationToken cancellationToken)
+    {
+        var write = new GroupWrite<T>(work, kind, cancellationToken);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
+        return write.Completion;
+    }
+
+    /// <summary>Lets the queued writes finish, then closes the writers' connections.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _writes.Writer.TryComplete();
+        await Task.WhenAll(_writers).ConfigureAwait(false);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<GroupWrite>(_maxBatch);
+        var retry = new List<GroupWrite>();
+        DbConnection? connection = null;
+        try
+        {
+            while (await _writes.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                batch.Clear();
+                while (batch.Count < _maxBatch && _writes.Reader.TryRead(out GroupWrite? write))
+                {
+                    batch.Add(write);
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    connection ??= await _hooks.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                    await CommitBatchAsync(connection, batch, retry).ConfigureAwait(false);
+                }
+                catch (Exception error)
+                {
+                    // The batch did not commit: every write in it learns why (none of them is recorded).
+                    Exception reported = _hooks.Describe(error);
+                    retry.Clear();
+                    foreach (GroupWrite write in batch)
+                    {
+                        write.Fail(reported);
+                    }
+
+                    if (connection is not null && connection.State != System.Data.ConnectionState.Open)
+                    {
+                        // A broken connection: the next batch opens a fresh one.
+                        await connection.DisposeAsync().ConfigureAwait(false);
+                        connection = null;
+                    }
+
+                    continue;
+                }
+
+                foreach (GroupWrite write in retry)
+                {
+                    if (!_writes.Writer.TryWrite(write))
+                    {
+                        write.Fail(new ObjectDisposedException(nameof(GroupCommit), "The store was closed while the write waited for a lock."));
+                    }
+                }
+
+                retry.Clear();
+            }
+        }
+        finally
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CommitBatchAsync(DbConnection connection, List<GroupWrite> batch, List<GroupWrite> retry)
+    {
+        DbTransaction transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            await _hooks.BeganAsync(connection, transaction).ConfigureAwait(false);
+            bool single = batch.Count == 1;
+            bool anyKept = false, durable = false, announces = false;
+            foreach (GroupWrite write in batch)
+            {
+                // One write alone needs no savepoint: declining or failing rolls back the whole transaction.
+                if (!single)
+                {
+                    await transaction.SaveAsync("w").ConfigureAwait(false);
+                }
+
+                WriteOutcome outcome = await write.RunAsync(connection, transaction, _hooks.IsLockTimeout).ConfigureAwait(false);
+                if (outcome == WriteOutcome.Kept)
+                {
+                    anyKept = true;
+                    durable |= !write.Kind.HasFlag(SqlWriteKind.Lease);
+                    announces |= write.Kind.HasFlag(SqlWriteKind.AnnouncesWork);
+                }
+                else if (outcome == WriteOutcome.LockTimedOut)
+                {
+                    retry.Add(write);
+                }
+
+                if (!single)
+                {
+                    if (outcome != WriteOutcome.Kept)
+                    {
+                        await transaction.RollbackAsync("w").ConfigureAwait(false);
+                    }
+
+                    await transaction.ReleaseAsync("w").ConfigureAwait(false);
+                }
+            }
+
+            if (single && !anyKept)
+            {
+                await transaction.RollbackAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                bool announced = await _hooks.CommittingAsync(connection, transaction, durable, announces).ConfigureAwait(false);
+                await transaction.CommitAsync().ConfigureAwait(false);
+                _hooks.Committed(announces, announced);
+            }
+        }
+
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _batchedWrites, batch.Count);
+        foreach (GroupWrite write in batch)
+        {
+            if (!retry.Contains(write))
+            {
+                write.Complete();
+            }
+        }
+    }
+}
