@@ -21,6 +21,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
     private readonly string _path;
     private readonly string _connectionString;
     private GroupCommit? _writer;
+    private (long Commits, long Writes) _closedStatistics;
     private readonly ChangeWatch _changes;
 
     /// <summary>Opens (or creates) the store in the SQLite file at <paramref name="path"/>.</summary>
@@ -39,7 +40,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
     public override string Location => $"'{_path}'";
 
     /// <summary>How many group commits ran, and how many writes they carried: for tests and tuning.</summary>
-    public (long Commits, long Writes) GroupCommitStatistics => _writer?.Statistics ?? default;
+    public (long Commits, long Writes) GroupCommitStatistics => _writer?.Statistics ?? _closedStatistics;
 
     /// <inheritdoc/>
     public override async Task InitializeAsync(CancellationToken cancellationToken)
@@ -140,6 +141,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
         if (Interlocked.Exchange(ref _writer, null) is { } writer)
         {
             await writer.DisposeAsync().ConfigureAwait(false);
+            _closedStatistics = writer.Statistics;
         }
 
         await _changes.DisposeAsync().ConfigureAwait(false);

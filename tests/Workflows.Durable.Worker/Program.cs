@@ -16,13 +16,16 @@ IWorkflowStore store = args[0].StartsWith("postgres:", StringComparison.Ordinal)
     ? new Workflows.Postgres.PostgresWorkflowStore(args[0]["postgres:".Length..])
     : new SqliteWorkflowStore(args[0]);
 SleepFlow.Process = "worker";
-await using WorkflowRuntime runtime = new WorkflowRuntime(
-        store,
-        args is [_, "defaults"] ? new WorkflowRuntimeOptions() : new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(2) })
+WorkflowRuntimeOptions options = args is [_, "defaults"] ? new WorkflowRuntimeOptions() : new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(2) };
+options.Queues[SoakFlow.Queue] = new QueueOptions { Concurrency = SoakFlow.QueueLimit };
+await using WorkflowRuntime runtime = new WorkflowRuntime(store, options)
     .Register(() => new CrashFlow(), CrashJson.Default)
     .Register(() => new ParentFlow(), ParentJson.Default)
     .Register(() => new SleepFlow(), RecoveryJson.Default)
-    .Register(() => new PingFlow(), RecoveryJson.Default);
+    .Register(() => new PingFlow(), RecoveryJson.Default)
+    .Register(() => new SoakFlow(), SoakJson.Default)
+    .Register(() => new DoubleFlow(), SoakJson.Default)
+    .Register(() => new TickFlow(), SoakJson.Default);
 await runtime.StartAsync();
 
 if (args.Length >= 3 && args[1] == "start-parent")

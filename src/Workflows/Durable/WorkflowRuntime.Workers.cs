@@ -8,6 +8,12 @@ namespace Workflows.Durable;
 public sealed partial class WorkflowRuntime
 {
     private static readonly TimeSpan ExpiryLookInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The longest a claim waits for more running steps to finish, to take them a batch of work.</summary>
+    private static readonly TimeSpan ClaimGathering = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>The most deliveries one claim takes.</summary>
+    private const int MaxClaim = 32;
     private readonly ConcurrentDictionary<long, Task> _executions = new();
     private readonly RunningDeliveries _running = new();
     private long _nextExpiryLook;
@@ -101,10 +107,12 @@ public sealed partial class WorkflowRuntime
 
                 // Claim as many as there are free slots, in one transaction.
                 int slots = 1;
-                while (slots < 32 && _slots.Wait(0, CancellationToken.None))
+                while (slots < MaxClaim && _slots.Wait(0, CancellationToken.None))
                 {
                     slots++;
                 }
+
+                slots += await GatherSlotsAsync(slots, stopping).ConfigureAwait(false);
 
                 ClaimResult result;
                 try
@@ -164,6 +172,35 @@ public sealed partial class WorkflowRuntime
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// While steps are running, waits a moment (at most <see cref="ClaimGathering"/>) for a few more
+    /// of them to finish, so one claim takes a batch instead of one claim per finished step — each
+    /// claim is a round of statements in the store. Returns how many more slots it took.
+    /// </summary>
+    private async Task<int> GatherSlotsAsync(int slots, CancellationToken stopping)
+    {
+        int wanted = Math.Min(MaxClaim, Math.Max(1, _options.MaxConcurrentDeliveries / 4));
+        if (slots >= wanted || slots + _slots!.CurrentCount >= _options.MaxConcurrentDeliveries)
+        {
+            return 0;
+        }
+
+        int more = 0;
+        long until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(ClaimGathering.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        while (slots + more < wanted)
+        {
+            TimeSpan left = System.Diagnostics.Stopwatch.GetElapsedTime(System.Diagnostics.Stopwatch.GetTimestamp(), until);
+            if (left <= TimeSpan.Zero || !await _slots.WaitAsync(left, stopping).ConfigureAwait(false))
+            {
+                break;
+            }
+
+            more++;
+        }
+
+        return more;
     }
 
     /// <summary>
