@@ -1,4 +1,8 @@
 using System.Diagnostics.Metrics;
+using Hangfire;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.Storage.SQLite;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
@@ -21,10 +25,14 @@ namespace Workflows.Benchmarks.Durable;
 public class ThroughputBenchmarks
 {
     public const int Runs = 2000;
+
+    /// <summary>Hangfire runs fewer per iteration: at its pace 2,000 would take minutes each.</summary>
+    public const int HangfireRuns = 200;
     private const int PerWorker = 32;
 
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "workflows-bench", Guid.NewGuid().ToString("N"));
     private readonly List<WorkflowRuntime> _runtimes = [];
+    private readonly List<BackgroundJobServer> _hangfire = [];
     private PostgresScript? _server;
     private StoreCounters _counters = null!;
     private static MeterListener? s_completions;
@@ -102,6 +110,69 @@ public class ThroughputBenchmarks
             _runtimes[i % _runtimes.Count].StartRunAsync<DurableLinearFlow>(new Begin(i), new DurableRunOptions { RunId = $"b{batch}-{i}" })));
         Interlocked.Add(ref _started, Runs);
         while (Interlocked.Read(ref s_completed) < target)
+        {
+            await Task.Delay(2);
+        }
+    }
+
+    [GlobalSetup(Target = nameof(Hangfire))]
+    public async Task SetupHangfireAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        var servers = new BackgroundJobServerOptions { WorkerCount = PerWorker, SchedulePollingInterval = TimeSpan.FromSeconds(1) };
+        if (Store == "SQLite")
+        {
+            GlobalConfiguration.Configuration.UseSQLiteStorage(Path.Combine(_directory, "hangfire.db"), new SQLiteStorageOptions { QueuePollInterval = TimeSpan.FromMilliseconds(50) });
+            _hangfire.Add(new BackgroundJobServer(servers));
+            _counters = StoreCounters.CpuOnly();
+        }
+        else
+        {
+            _server = new PostgresScript(Path.Combine(_directory, "pg"));
+            string connectionString = await _server.StartAsync();
+            var options = new PostgreSqlStorageOptions { QueuePollInterval = TimeSpan.FromMilliseconds(50), PrepareSchemaIfNecessary = true };
+            GlobalConfiguration.Configuration.UsePostgreSqlStorage(c => c.UseNpgsqlConnection(connectionString), options);
+            for (int i = 0; i < (Store == "PostgreSQL" ? 1 : 3); i++)
+            {
+                _hangfire.Add(new BackgroundJobServer(servers, new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options)));
+            }
+
+            _counters = StoreCounters.ForPostgres(connectionString);
+        }
+
+        string costs = StoreCounters.FileFor(CostColumn.Key(nameof(Hangfire), Store));
+        Directory.CreateDirectory(Path.GetDirectoryName(costs)!);
+        File.Delete(costs);
+        await _counters.StartAsync();
+    }
+
+    [GlobalCleanup(Target = nameof(Hangfire))]
+    public async Task CleanupHangfireAsync()
+    {
+        foreach (BackgroundJobServer server in _hangfire)
+        {
+            server.SendStop();
+        }
+
+        foreach (BackgroundJobServer server in _hangfire)
+        {
+            server.Dispose();
+        }
+
+        await _counters.WriteAsync(CostColumn.Key(nameof(Hangfire), Store), _started);
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+        }
+    }
+
+    [Benchmark(OperationsPerInvoke = HangfireRuns, Description = "Hangfire 1.8 (a job enqueues the next)")]
+    public async Task Hangfire()
+    {
+        long target = HangfireChain.Completed + HangfireRuns;
+        await Task.WhenAll(Enumerable.Range(0, HangfireRuns).Select(i => Task.Run(() => BackgroundJob.Enqueue(() => HangfireChain.Twice(i)))));
+        Interlocked.Add(ref _started, HangfireRuns);
+        while (HangfireChain.Completed < target)
         {
             await Task.Delay(2);
         }
