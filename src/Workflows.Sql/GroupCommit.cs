@@ -13,8 +13,10 @@ namespace Workflows.Sql;
 /// A write that could not get a lock quickly (<see cref="GroupCommitHooks.IsLockTimeout"/>: the store
 /// bounds lock waits, so that two batches holding rows the other wants never wait on each other) is
 /// rolled back to its savepoint and goes into a later batch, up to <see cref="MaxLockRetries"/> times.
+/// Used by <c>SqliteWorkflowStore</c> (one writer: SQLite has one write lock) and
+/// <c>PostgresWorkflowStore</c> (two writers) to implement <see cref="SqlWorkflowStore.WriteAsync{T}"/>.
 /// </remarks>
-internal sealed class GroupCommit : IAsyncDisposable
+public sealed class GroupCommit : IAsyncDisposable
 {
     /// <summary>How often a write that keeps meeting a held lock is put into a later batch before it fails.</summary>
     public const int MaxLockRetries = 100;
@@ -27,8 +29,14 @@ internal sealed class GroupCommit : IAsyncDisposable
     private long _batchedWrites;
 
     /// <summary>Starts <paramref name="writers"/> writers, each with a connection of its own.</summary>
+    /// <param name="hooks">What the database adds.</param>
+    /// <param name="writers">How many batches may be open at once.</param>
+    /// <param name="maxBatch">The most writes in one batch.</param>
     public GroupCommit(GroupCommitHooks hooks, int writers, int maxBatch)
     {
+        ArgumentNullException.ThrowIfNull(hooks);
+        ArgumentOutOfRangeException.ThrowIfLessThan(writers, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         _hooks = hooks;
         _maxBatch = maxBatch;
         _writers = new Task[writers];
@@ -42,6 +50,11 @@ internal sealed class GroupCommit : IAsyncDisposable
     public (long Commits, long Writes) Statistics => (Interlocked.Read(ref _commits), Interlocked.Read(ref _batchedWrites));
 
     /// <summary>Queues a write for the next batch; completes after the batch commits.</summary>
+    /// <typeparam name="T">What the write returns.</typeparam>
+    /// <param name="work">The write, as <see cref="SqlWorkflowStore.WriteAsync{T}"/> takes it.</param>
+    /// <param name="kind">What it changes.</param>
+    /// <param name="cancellationToken">Cancels the write while it has not run.</param>
+    /// <returns>What the write returned, once its batch committed.</returns>
     public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, SqlWriteKind kind, CancellationToken cancellationToken)
     {
         var write = new GroupWrite<T>(work, kind, cancellationToken);
@@ -126,7 +139,6 @@ internal sealed class GroupCommit : IAsyncDisposable
         DbTransaction transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            await _hooks.BeganAsync(connection, transaction).ConfigureAwait(false);
             bool single = batch.Count == 1;
             bool anyKept = false, durable = false, announces = false;
             foreach (GroupWrite write in batch)
@@ -160,8 +172,9 @@ internal sealed class GroupCommit : IAsyncDisposable
                 }
             }
 
-            if (single && !anyKept)
+            if (!anyKept)
             {
+                // Nothing to keep: no COMMIT, no fsync.
                 await transaction.RollbackAsync().ConfigureAwait(false);
             }
             else

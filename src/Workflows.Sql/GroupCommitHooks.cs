@@ -2,30 +2,40 @@ using System.Data.Common;
 
 namespace Workflows.Sql;
 
-/// <summary>What a database adds to <see cref="GroupCommit"/>: its connections, its settings per transaction, its errors.</summary>
-internal abstract class GroupCommitHooks
+/// <summary>What a database adds to <see cref="GroupCommit"/>: its connections, what it does around COMMIT, its errors.</summary>
+public abstract class GroupCommitHooks
 {
-    /// <summary>Opens a writer's connection (kept until it breaks).</summary>
+    /// <summary>Opens a writer's connection (kept until it breaks), with any session settings the store needs.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The open connection.</returns>
     public abstract Task<DbConnection> OpenAsync(CancellationToken cancellationToken);
-
-    /// <summary>Runs first in every batch's transaction.</summary>
-    public virtual Task BeganAsync(DbConnection connection, DbTransaction transaction) => Task.CompletedTask;
 
     /// <summary>
     /// Runs just before COMMIT. <paramref name="durable"/>: a kept write records journal data (not only
     /// leases), so the commit must reach the disk; <paramref name="announces"/>: a kept write recorded
     /// work other workers may take. Returns whether the work was announced inside the transaction.
     /// </summary>
+    /// <param name="connection">The writer's connection.</param>
+    /// <param name="transaction">The batch's transaction.</param>
+    /// <param name="durable">Whether the commit must reach the disk.</param>
+    /// <param name="announces">Whether new work was recorded.</param>
+    /// <returns>Whether the work was announced inside the transaction.</returns>
     public virtual Task<bool> CommittingAsync(DbConnection connection, DbTransaction transaction, bool durable, bool announces) => Task.FromResult(false);
 
     /// <summary>Runs after COMMIT: <paramref name="announces"/> as above, <paramref name="announced"/> what <see cref="CommittingAsync"/> returned.</summary>
+    /// <param name="announces">Whether new work was recorded.</param>
+    /// <param name="announced">Whether it was announced inside the transaction.</param>
     public virtual void Committed(bool announces, bool announced)
     {
     }
 
     /// <summary>Whether an error means only that a lock was not granted in time: the write goes into a later batch.</summary>
+    /// <param name="error">What a write threw.</param>
+    /// <returns>Whether to run the write again in a later batch.</returns>
     public virtual bool IsLockTimeout(Exception error) => false;
 
     /// <summary>The error every write of a batch that did not commit is given.</summary>
+    /// <param name="error">Why the batch did not commit.</param>
+    /// <returns>The error, said in the store's terms.</returns>
     public virtual Exception Describe(Exception error) => error;
 }
