@@ -2,6 +2,7 @@ using DocumentReview;
 using Workflows;
 
 // dotnet run --project samples/DocumentReview [-- --auto-approve] [--file report.md] [--graph]
+// Exit codes: 0 published, 1 rejected, 2 bad arguments, 3 no answer (standard input closed).
 bool autoApprove = args.Contains("--auto-approve");
 string title = SampleDocument.Title;
 string text = SampleDocument.Text;
@@ -42,7 +43,16 @@ await foreach (Event ev in handler.StreamEvents())
                 Console.WriteLine($"  - {finding}");
             }
 
-            await handler.SendEventAsync(Ask(autoApprove));
+            if (Ask(autoApprove) is not { } decision)
+            {
+                // An approval gate must not pass by default: with nobody to ask, nothing is published.
+                Console.WriteLine();
+                Console.Error.WriteLine("No answer: standard input is closed, so nobody can approve. Run it in a terminal to answer, or pass '-- --auto-approve' to approve without asking.");
+                handler.Cancel();
+                return 3;
+            }
+
+            await handler.SendEventAsync(decision);
             break;
         case ReviewCompleted completed:
             Console.WriteLine();
@@ -54,7 +64,8 @@ await foreach (Event ev in handler.StreamEvents())
 ReviewCompleted result = await handler;
 return result.Published ? 0 : 1;
 
-static ReviewerDecision Ask(bool autoApprove)
+// The decision, or null when standard input is closed and nobody can answer.
+static ReviewerDecision? Ask(bool autoApprove)
 {
     Console.Write("Publish anyway? [y/n] ");
     if (autoApprove)
@@ -69,8 +80,7 @@ static ReviewerDecision Ask(bool autoApprove)
         switch (answer)
         {
             case null:
-                Console.WriteLine("(no input left: approving; pass --auto-approve to skip the question)");
-                return new ReviewerDecision(Approve: true, Reviewer: "end of input");
+                return null;
             case "y" or "yes":
                 return new ReviewerDecision(Approve: true, Reviewer: Environment.UserName);
             case "n" or "no":

@@ -16,7 +16,7 @@ public partial class ReviewFlow(TimeSpan reviewTime)
         IReadOnlyList<(string Heading, string Body)> sections = Sections(document.Text);
         ctx.Store.Set("title", document.Title);
         ctx.Store.Set("sections", sections.Count);
-        ctx.WriteToStream(new Progress($"Reviewing \"{document.Title}\": {sections.Count} sections, three reviewers"));
+        ctx.WriteToStream(new Progress($"Reviewing \"{document.Title}\": {Plural(sections.Count, "section")}, three reviewers"));
         for (int i = 0; i < sections.Count; i++)
         {
             ctx.Send(new SectionToReview(i, sections[i].Heading, sections[i].Body));
@@ -37,11 +37,11 @@ public partial class ReviewFlow(TimeSpan reviewTime)
         int words = section.Body.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         if (words < 8)
         {
-            findings.Add($"{section.Heading}: only {words} words");
+            findings.Add($"{section.Heading}: only {Plural(words, "word")}");
         }
 
         int score = Math.Max(0, 100 - (findings.Count * 30));
-        ctx.WriteToStream(new Progress($"  reviewed {section.Heading,-14} score {score,3}{(findings.Count > 0 ? $"  ({findings.Count} finding{(findings.Count > 1 ? "s" : "")})" : "")}"));
+        ctx.WriteToStream(new Progress($"  reviewed {section.Heading,-14} score {score,3}{(findings.Count > 0 ? $"  ({Plural(findings.Count, "finding")})" : "")}"));
         return new SectionReviewed(section.Index, section.Heading, score, findings);
     }
 
@@ -71,6 +71,8 @@ public partial class ReviewFlow(TimeSpan reviewTime)
     [Step]
     public static ReviewCompleted Publish(ReadyToPublish ready) =>
         new(ready.Title, Published: true, $"published, approved by {ready.ApprovedBy}");
+
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     /// <summary>Splits markdown on "## " headings; text before the first heading is the "Preamble".</summary>
     public static IReadOnlyList<(string Heading, string Body)> Sections(string text)

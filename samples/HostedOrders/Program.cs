@@ -37,29 +37,20 @@ else
     builder.Services.AddHostedService<OrderProcessor>();
 }
 
-// OpenTelemetry: the "Workflows" source and meter, printed to the console; also sent over OTLP when
-// OTEL_EXPORTER_OTLP_ENDPOINT points at a collector.
-bool otlp = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"));
-ResourceBuilder resource = ResourceBuilder.CreateDefault().AddService("HostedOrders");
-TracerProviderBuilder tracing = Sdk.CreateTracerProviderBuilder()
-    .SetResourceBuilder(resource)
-    .AddSource(WorkflowTelemetry.Name, DurableOrderProcessor.Source.Name)
-    .AddProcessor(new SimpleActivityExportProcessor(new ConsoleSpanExporter()));
-MeterProviderBuilder metrics = Sdk.CreateMeterProviderBuilder()
-    .SetResourceBuilder(resource)
-    .AddMeter(WorkflowTelemetry.Name)
-    .AddReader(new PeriodicExportingMetricReader(new ConsoleMetricExporter(), exportIntervalMilliseconds: 60_000));
-if (otlp)
+// OpenTelemetry: the "Workflows" source and meter, printed by the console exporters; also sent over
+// OTLP when OTEL_EXPORTER_OTLP_ENDPOINT points at a collector. The host flushes both at shutdown.
+OpenTelemetryBuilder telemetry = builder.Services.AddOpenTelemetry()
+    .ConfigureResource(resource => resource.AddService("HostedOrders"))
+    .WithTracing(tracing => tracing
+        .AddSource(WorkflowTelemetry.Name, DurableOrderProcessor.Source.Name)
+        .AddConsoleExporter())
+    .WithMetrics(metrics => metrics
+        .AddMeter(WorkflowTelemetry.Name)
+        .AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000));
+if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
 {
-    tracing.AddOtlpExporter();
-    metrics.AddOtlpExporter();
+    telemetry.UseOtlpExporter();
 }
 
-// Built by the container, so it disposes them at shutdown, which flushes the last spans and metrics.
-builder.Services.AddSingleton(_ => tracing.Build());
-builder.Services.AddSingleton(_ => metrics.Build());
-
 using IHost host = builder.Build();
-_ = host.Services.GetRequiredService<TracerProvider>();
-_ = host.Services.GetRequiredService<MeterProvider>();
 await host.RunAsync();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DocumentReview;
 using Workflows.Tests.Support;
 
@@ -59,5 +60,55 @@ public class SampleTests
         var error = await Assert.ThrowsAsync<WorkflowStalledException>(() => Within.Seconds(handler.Result));
 
         Assert.Contains("The last step to produce nothing was 'Split'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_standard_input_closed_the_sample_refuses_to_decide_and_says_how_to_approve()
+    {
+        (int exit, string output, string error) = await RunSampleAsync();
+
+        Assert.Equal(3, exit);
+        Assert.Contains("4 sections, three reviewers", output, StringComparison.Ordinal);
+        Assert.Contains("(1 finding)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("published", output, StringComparison.Ordinal);
+        Assert.Contains("standard input is closed, so nobody can approve", error, StringComparison.Ordinal);
+        Assert.Contains("--auto-approve", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_auto_approve_the_sample_publishes_and_counts_in_the_singular_where_it_should()
+    {
+        string file = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.md");
+        await File.WriteAllTextAsync(file, "## Only\nshort");
+        try
+        {
+            (int exit, string output, string error) = await RunSampleAsync("--auto-approve", "--file", file);
+
+            Assert.True(exit == 0, error);
+            Assert.Contains(": 1 section, three reviewers", output, StringComparison.Ordinal);
+            Assert.Contains("Only: only 1 word", output, StringComparison.Ordinal);
+            Assert.Contains("published, approved by --auto-approve", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Runs the sample's program as a user would, with standard input closed.</summary>
+    private static async Task<(int Exit, string Output, string Error)> RunSampleAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "DocumentReview.dll"), .. args])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process process = Process.Start(start)!;
+        process.StandardInput.Close();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        string output = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        return (process.ExitCode, output, await error);
     }
 }
