@@ -8,7 +8,7 @@ internal static class Descriptors
     public const string Category = "Workflows";
 
     /// <summary>Where the README explains each rule; the id, lower-cased, is the anchor.</summary>
-    public const string HelpLinkBase = "https://github.com/workflows-dotnet/workflows/blob/main/README.md#";
+    public const string HelpLinkBase = ProjectHome.Url + "/blob/main/README.md#";
 
     public static readonly DiagnosticDescriptor NoStart = Error(
         "WF0001",
