@@ -59,4 +59,4 @@ public partial class ShippingFlow
 [JsonSerializable(typeof(Approval))]
 [JsonSerializable(typeof(Shipped))]
 [JsonSerializable(typeof(string))]
-internal sealed partial class ShippingJson : JsonSerializerContext;
+public sealed partial class ShippingJson : JsonSerializerContext;

@@ -10,13 +10,19 @@ public class TestKitTests
     [Fact]
     public async Task A_test_run_answers_questions_from_a_script_and_records_everything_in_order()
     {
-        var test = new WorkflowTest().Answer<ApprovalRequested>(request => new ReviewerDecision(Approve: true, Reviewer: "test"));
+        // The README's "Testing workflows" block is a fragment of this test.
+        TimeSpan reviewTime = TimeSpan.FromSeconds(1);
+        var start = new DocumentSubmitted(SampleDocument.Title, SampleDocument.Text);
 
-        var run = await test.RunAsync(options => new ReviewFlow(TimeSpan.FromSeconds(1)).RunAsync(new DocumentSubmitted(SampleDocument.Title, SampleDocument.Text), options));
+        var test = new WorkflowTest()
+            .Answer<ApprovalRequested>(request => new ReviewerDecision(Approve: true, Reviewer: "test"));
 
-        Assert.True(run.Result.Published);
-        run.AssertRan("Split").AssertRan("Review", times: 4).AssertRan("Gather", times: 4).AssertRan("Publish").AssertAttempts("Review", 4);
+        var run = await test.RunAsync(options => new ReviewFlow(reviewTime).RunAsync(start, options));
+
+        run.AssertRan("Review", times: 4).AssertAttempts("Review", 4).AssertRan("Decide");
         Assert.IsType<DocumentSubmitted>(run.Routed[0]);
+        Assert.True(run.Result.Published);
+        run.AssertRan("Split").AssertRan("Gather", times: 4).AssertRan("Publish");
         Assert.Equal(4, run.Routed.OfType<SectionToReview>().Count());
         Assert.Equal(typeof(ReviewCompleted), run.Streamed[^1].GetType());
         Assert.Contains(run.Streamed, e => e is ApprovalRequested);
