@@ -16,6 +16,8 @@ public static class WorkflowServerApplicationExtensions
 {
     private const string MiddlewareAdded = "Workflows.Server.Middleware";
 
+    private const string HealthPath = "/health";
+
     /// <summary>
     /// Adds the middleware the API relies on, in the order it needs: CORS (so browser preflights are
     /// answered before authentication), rate limiting, authentication and authorization. Call it
@@ -28,8 +30,11 @@ public static class WorkflowServerApplicationExtensions
         ArgumentNullException.ThrowIfNull(app);
         string api = app.ApplicationServices.GetRequiredService<IOptions<WorkflowServerOptions>>().Value.ApiPath;
 
-        // Under the API, even the answers routing gives on its own (no such route, wrong method, not JSON) are problems.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments(api), branch => branch.UseStatusCodePages(StatusProblems.WriteAsync));
+        // Under the server's paths (API, health, dashboard), even the answers routing gives on its own
+        // (no such route, wrong method, not JSON) are problems; the app's other paths are its own.
+        WorkflowServerOptions options = app.ApplicationServices.GetRequiredService<IOptions<WorkflowServerOptions>>().Value;
+        PathString[] owned = [api, HealthPath, options.DashboardPath];
+        app.UseWhen(context => owned.Any(path => context.Request.Path.StartsWithSegments(path)), branch => branch.UseStatusCodePages(StatusProblems.WriteAsync));
         app.UseCors();
         app.UseRateLimiter();
         if (!app.Properties.ContainsKey("__AuthenticationMiddlewareSet"))
@@ -84,10 +89,11 @@ public static class WorkflowServerApplicationExtensions
         TaskEndpoints.Map(api);
         WebhookEndpoints.Map(api);
         CallerEndpoints.Map(api);
-        api.MapOpenApi("/openapi/{documentName}.json");
+        // Only the one document: another name is no route (a 404 problem), not the OpenAPI package's plain-text 404.
+        api.MapOpenApi("/openapi/{documentName:regex(^" + WorkflowServer.DocumentName + "$)}.json");
 
-        endpoints.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous().DisableRateLimiting();
-        endpoints.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(WorkflowServer.ReadyTag) }).AllowAnonymous().DisableRateLimiting();
+        endpoints.MapHealthChecks($"{HealthPath}/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthAnswers.WriteAsync }).AllowAnonymous().DisableRateLimiting();
+        endpoints.MapHealthChecks($"{HealthPath}/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(WorkflowServer.ReadyTag), ResponseWriter = HealthAnswers.WriteAsync }).AllowAnonymous().DisableRateLimiting();
         if (options.Dashboard)
         {
             DashboardEndpoints.Map(endpoints, options);

@@ -15,7 +15,8 @@ internal sealed class WorkflowStoreHealthCheck(WorkflowRuntime runtime) : IHealt
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
-            return HealthCheckResult.Unhealthy($"The workflow store does not answer: {error.Message}");
+            // The description is answered to anyone (health needs no key); the exception goes to the log.
+            return HealthCheckResult.Unhealthy("The workflow store does not answer.", error);
         }
     }
 }

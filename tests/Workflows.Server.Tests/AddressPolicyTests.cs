@@ -34,12 +34,49 @@ public sealed class AddressPolicyTests
         Assert.Equal(kind, _policy.Refusal(IPAddress.Parse(address)));
     }
 
+    /// <summary>Each block of the IANA IPv6 special-purpose registry that is not globally reachable, and the deprecated ones.</summary>
+    [Theory]
+    [InlineData("::127.0.0.1", "IPv4-compatible (deprecated)")]
+    [InlineData("::a9fe:a9fe", "IPv4-compatible (deprecated)")]
+    [InlineData("::8.8.8.8", "IPv4-compatible (deprecated)")]
+    [InlineData("64:ff9b:1::a00:1", "local-use IPv4/IPv6 translation")]
+    [InlineData("64:ff9b:1:ffff::1", "local-use IPv4/IPv6 translation")]
+    [InlineData("100::1", "discard-only")]
+    [InlineData("100:0:0:1::1", "dummy")]
+    [InlineData("2001::1", "IETF protocol (Teredo, benchmarking, ORCHID, anycast)")]
+    [InlineData("2001:0:4136:e378:8000:63bf:3fff:fdd2", "IETF protocol (Teredo, benchmarking, ORCHID, anycast)")]
+    [InlineData("2001:2::1", "IETF protocol (Teredo, benchmarking, ORCHID, anycast)")]
+    [InlineData("2001:10::1", "IETF protocol (Teredo, benchmarking, ORCHID, anycast)")]
+    [InlineData("2001:1::1", "IETF protocol (Teredo, benchmarking, ORCHID, anycast)")]
+    [InlineData("2001:db8::1", "documentation")]
+    [InlineData("3fff::1", "documentation")]
+    [InlineData("3fff:fff:ffff::1", "documentation")]
+    [InlineData("5f00::1", "segment routing (SRv6)")]
+    [InlineData("fc00::1", "private (unique local)")]
+    [InlineData("fe80::1", "link-local")]
+    [InlineData("febf::1", "link-local")]
+    [InlineData("fec0::1", "site-local (deprecated)")]
+    [InlineData("ff02::1", "multicast")]
+    [InlineData("2002:7f00:1::1", "loopback")]
+    [InlineData("2002:a9fe:a9fe::1", "cloud metadata")]
+    [InlineData("2002:c0a8:101::1", "private")]
+    [InlineData("64:ff9b::7f00:1", "loopback")]
+    [InlineData("64:ff9b::a9fe:a9fe", "cloud metadata")]
+    public void Special_purpose_IPv6_addresses_are_refused_with_their_kind(string address, string kind)
+    {
+        Assert.Equal(kind, _policy.Refusal(IPAddress.Parse(address)));
+    }
+
     [Theory]
     [InlineData("93.184.215.14")]
     [InlineData("8.8.8.8")]
     [InlineData("172.32.0.1")]
     [InlineData("2606:4700:4700::1111")]
     [InlineData("::ffff:8.8.8.8")]
+    [InlineData("64:ff9b::808:808")]
+    [InlineData("2002:808:808::1")]
+    [InlineData("2001:4860:4860::8888")]
+    [InlineData("2620:4f:8000::1")]
     public void Public_addresses_are_allowed(string address)
     {
         Assert.Null(_policy.Refusal(IPAddress.Parse(address)));

@@ -147,6 +147,28 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task A_key_link_opened_in_a_tab_that_shows_the_dashboard_signs_in_with_it_and_leaves_no_key_in_the_address_or_history()
+    {
+        await using var server = new ServerHost(kestrel: true);
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as tester");
+        await page.GotoAsync(new Uri(server.Address, "/dashboard/#/schedules").ToString());
+
+        // The same document, another key in the hash: a hash change, no page load.
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.ReaderKey}").ToString());
+
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as reader");
+        Assert.DoesNotContain("key=", page.Url, StringComparison.Ordinal);
+        Assert.Equal(ServerHost.ReaderKey, await page.EvaluateAsync<string>("sessionStorage.getItem('workflows.apiKey')"));
+        await page.GoBackAsync();
+        Assert.DoesNotContain("key=", page.Url, StringComparison.Ordinal);
+        await page.GoBackAsync();
+        Assert.DoesNotContain("key=", page.Url, StringComparison.Ordinal);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task The_schedules_page_lists_schedules_and_an_operator_pauses_and_resumes_one()
     {
         await using var server = new ServerHost(kestrel: true);

@@ -62,7 +62,9 @@ public sealed class RunApiTests : ServerTest
 
     [Theory]
     [InlineData("""{"type": "ReviewerDecision", "data": {"approve": "yes", "reviewer": "ana"}}""", "'data' is not a valid 'ReviewerDecision' at $.approve")]
-    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": true}}""", "missing required properties including: 'reviewer'.")]
+    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": "yes", "reviewer": "ana"}}""", "the value is not true or false.")]
+    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": true, "reviewer": 7}}""", "the value is not a string.")]
+    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": true}}""", "it is missing required properties: 'reviewer'.")]
     [InlineData("""{"type": "ReviewerDecision"}""", "The body has no 'data': send the 'ReviewerDecision' as {\"type\": \"ReviewerDecision\", \"data\": { ... }}.")]
     [InlineData("""{"type": 7, "data": {}}""", "'type' must be a string: the event type's name.")]
     [InlineData("""{"kind": "ReviewerDecision", "data": {}}""", "Unexpected property 'kind'")]

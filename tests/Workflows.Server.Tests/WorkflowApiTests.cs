@@ -95,7 +95,7 @@ public sealed class WorkflowApiTests : ServerTest
     {
         HttpResponseMessage response = await Client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": "Q3"}"""));
 
-        await response.AssertProblemAsync(400, "malformed_json", "missing required properties including: 'text'.");
+        await response.AssertProblemAsync(400, "malformed_json", "it is missing required properties: 'text'.");
     }
 
     [Fact]
@@ -105,8 +105,10 @@ public sealed class WorkflowApiTests : ServerTest
         HttpResponseMessage wrongType = await Client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": 42, "text": "x"}"""));
         HttpResponseMessage nullTitle = await Client.PostAsync("/api/workflows/ReviewFlow/runs", Api.Json("""{"title": null, "text": "x"}"""));
 
-        await unknown.AssertProblemAsync(400, "malformed_json", "The JSON property 'colour' could not be mapped to any .NET member contained in type 'DocumentReview.DocumentSubmitted'.");
-        await wrongType.AssertProblemAsync(400, "malformed_json", "at $.title");
+        JsonNode unknownProblem = await unknown.AssertProblemAsync(400, "malformed_json", "The body is not a valid 'DocumentSubmitted' (the StartEvent of ReviewFlow) at $.colour");
+        Assert.EndsWith(": 'colour' is not one of its properties.", (string)unknownProblem["detail"]!, StringComparison.Ordinal);
+        JsonNode wrongTypeProblem = await wrongType.AssertProblemAsync(400, "malformed_json", "at $.title");
+        Assert.EndsWith(": the value is not a string.", (string)wrongTypeProblem["detail"]!, StringComparison.Ordinal);
         await nullTitle.AssertProblemAsync(400, "malformed_json", "at $.title");
         Assert.Equal(0, (await Server.Runtime.ListRunsAsync(new Durable.RunQuery())).Total);
     }

@@ -145,7 +145,7 @@ internal static class RunEndpoints
         }
         catch (JsonException error)
         {
-            throw RequestBody.Malformed(error, "'data'", $"'{type.Name}'");
+            throw RequestBody.Malformed(error, "'data'", $"'{type.Name}'", workflow.GetJsonTypeInfo(type.Type));
         }
 
         try

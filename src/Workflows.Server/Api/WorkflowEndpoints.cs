@@ -68,7 +68,7 @@ internal static class WorkflowEndpoints
         }
         catch (JsonException error)
         {
-            throw RequestBody.Malformed(error, "The body", $"'{startType.Name}' (the StartEvent of {workflow.Name})");
+            throw RequestBody.Malformed(error, "The body", $"'{startType.Name}' (the StartEvent of {workflow.Name})", workflow.GetJsonTypeInfo(startType.Type));
         }
 
         IReadOnlyDictionary<string, string>? tags = Query.Tags(request.Query["tag"]);

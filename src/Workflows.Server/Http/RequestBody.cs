@@ -9,7 +9,7 @@ namespace Workflows.Server.Http;
 /// <summary>
 /// Reads a JSON request body within the size limit, and turns what is wrong with it into a problem
 /// that says where: 413 past the limit, 415 for another content type, 400 with the JSON path, line and
-/// position of a syntax or type error.
+/// position of a syntax or type error, or of bytes that are not text.
 /// </summary>
 internal static class RequestBody
 {
@@ -25,7 +25,7 @@ internal static class RequestBody
         }
         catch (JsonException error)
         {
-            throw Malformed(error, "The body", what);
+            throw Malformed(error, "The body", what, type);
         }
     }
 
@@ -79,6 +79,7 @@ internal static class RequestBody
                     throw new ApiProblemException(StatusCodes.Status400BadRequest, "empty_body", "The body is empty; it must be a JSON object.");
                 }
 
+                BodyText.Check(body);
                 return body;
             }
 
@@ -86,8 +87,8 @@ internal static class RequestBody
         }
     }
 
-    /// <summary>A 400 saying where the JSON is wrong, for <paramref name="what"/> ("the body", "'data'").</summary>
-    public static ApiProblemException Malformed(JsonException error, string what, string expected)
+    /// <summary>A 400 saying where the JSON is wrong, for <paramref name="what"/> ("the body", "'data'"); <paramref name="contract"/>, when given, names the expected JSON type.</summary>
+    public static ApiProblemException Malformed(JsonException error, string what, string expected, System.Text.Json.Serialization.Metadata.JsonTypeInfo? contract = null)
     {
         var where = new Dictionary<string, object?>(StringComparer.Ordinal) { ["path"] = error.Path };
         string position = string.Empty;
@@ -102,7 +103,7 @@ internal static class RequestBody
         return new ApiProblemException(
             StatusCodes.Status400BadRequest,
             "malformed_json",
-            $"{what} is not a valid {expected}{at}{position}: {Reason(error)}",
+            $"{what} is not a valid {expected}{at}{position}: {JsonErrorText.Reason(error, contract)}",
             where);
     }
 
@@ -113,11 +114,4 @@ internal static class RequestBody
         contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
         || (contentType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && contentType.Contains("+json", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>System.Text.Json's message without the "Path: … | LineNumber: …" tail this problem reports on its own.</summary>
-    private static string Reason(JsonException error)
-    {
-        string message = error.Message;
-        int tail = message.IndexOf(" Path: ", StringComparison.Ordinal);
-        return (tail > 0 ? message[..tail] : message).TrimEnd('.') + ".";
-    }
 }

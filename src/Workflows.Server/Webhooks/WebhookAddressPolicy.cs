@@ -29,16 +29,30 @@ internal sealed class WebhookAddressPolicy
         (IPNetwork.Parse("198.18.0.0/15"), "benchmarking"),
         (IPNetwork.Parse("224.0.0.0/4"), "multicast"),
         (IPNetwork.Parse("240.0.0.0/4"), "reserved"),
+
+        // IPv6: the IANA IPv6 Special-Purpose Address Registry, every block not globally reachable
+        // (https://www.iana.org/assignments/iana-ipv6-special-registry), plus the deprecated ones.
         (IPNetwork.Parse("::/128"), "unspecified"),
         (IPNetwork.Parse("::1/128"), "loopback"),
-        (IPNetwork.Parse("fe80::/10"), "link-local"),
-        (IPNetwork.Parse("fec0::/10"), "site-local"),
-        (IPNetwork.Parse("fc00::/7"), "private (unique local)"),
-        (IPNetwork.Parse("ff00::/8"), "multicast"),
+        (IPNetwork.Parse("::/96"), "IPv4-compatible (deprecated)"),
+        (IPNetwork.Parse("64:ff9b:1::/48"), "local-use IPv4/IPv6 translation"),
+        (IPNetwork.Parse("100::/64"), "discard-only"),
+        (IPNetwork.Parse("100:0:0:1::/64"), "dummy"),
+        (IPNetwork.Parse("2001::/23"), "IETF protocol (Teredo, benchmarking, ORCHID, anycast)"),
         (IPNetwork.Parse("2001:db8::/32"), "documentation"),
+        (IPNetwork.Parse("3fff::/20"), "documentation"),
+        (IPNetwork.Parse("5f00::/16"), "segment routing (SRv6)"),
+        (IPNetwork.Parse("fc00::/7"), "private (unique local)"),
+        (IPNetwork.Parse("fe80::/10"), "link-local"),
+        (IPNetwork.Parse("fec0::/10"), "site-local (deprecated)"),
+        (IPNetwork.Parse("ff00::/8"), "multicast"),
     ];
 
+    /// <summary>The well-known NAT64 prefix: its last 32 bits are the IPv4 address it reaches.</summary>
     private static readonly IPNetwork Nat64 = IPNetwork.Parse("64:ff9b::/96");
+
+    /// <summary>6to4: bits 16–47 are the IPv4 address of the relay it reaches.</summary>
+    private static readonly IPNetwork SixToFour = IPNetwork.Parse("2002::/16");
 
     private readonly IPNetwork[] _allowed;
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
@@ -59,11 +73,17 @@ internal sealed class WebhookAddressPolicy
 
         IPAddress plain = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
-        // An IPv4 address wrapped in the NAT64 prefix reaches that IPv4 address.
+        // An IPv4 address wrapped in the NAT64 or the 6to4 prefix reaches that IPv4 address.
         if (plain.AddressFamily == AddressFamily.InterNetworkV6 && Nat64.Contains(plain))
         {
             byte[] bytes = plain.GetAddressBytes();
             return Refusal(new IPAddress(bytes[12..]));
+        }
+
+        if (plain.AddressFamily == AddressFamily.InterNetworkV6 && SixToFour.Contains(plain))
+        {
+            byte[] bytes = plain.GetAddressBytes();
+            return Refusal(new IPAddress(bytes[2..6]));
         }
 
         foreach ((IPNetwork network, string kind) in Reserved)

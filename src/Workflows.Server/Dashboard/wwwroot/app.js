@@ -14,13 +14,20 @@
 
   mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral', flowchart: { htmlLabels: false } });
 
-  // A key in the address (#key=...) signs in and is removed from the address at once.
-  const fromLink = location.hash.match(/^#key=(.+)$/);
-  if (fromLink) {
+  // A key in the address (#key=...) signs in and is removed from the address at once — whether the
+  // link opens a new tab or lands in one that already shows the dashboard (a hash change, which
+  // reloads nothing): replaceState rewrites the history entry the link made, so the key is neither
+  // in the address bar nor in the history.
+  function takeKeyFromAddress() {
+    const fromLink = location.hash.match(/^#key=(.+)$/);
+    if (!fromLink) return;
     session.key = decodeURIComponent(fromLink[1]);
+    session.me = null;
     sessionStorage.setItem(storageKey, session.key);
-    history.replaceState(null, '', location.pathname + '#/runs');
+    history.replaceState(null, '', location.pathname + location.search + '#/runs');
   }
+
+  takeKeyFromAddress();
 
   // ---- talking to the API ---------------------------------------------------------------------
 
@@ -718,7 +725,10 @@
   }
 
   document.getElementById('sign-out').addEventListener('click', () => signOut('Signed out.'));
-  window.addEventListener('hashchange', () => route().then(countTasks));
+  window.addEventListener('hashchange', () => {
+    takeKeyFromAddress();
+    route().then(countTasks);
+  });
   setInterval(countTasks, 5000);
   route().then(countTasks);
 })();
