@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Server.Api;
 using Workflows.Server.Dashboard;
@@ -17,6 +18,16 @@ public static class WorkflowServerApplicationExtensions
     private const string MiddlewareAdded = "Workflows.Server.Middleware";
 
     private const string HealthPath = "/health";
+
+    /// <summary>A key configured before permissions existed has all of them (but operate without CanOperate): say so once, at start-up.</summary>
+    private static void WarnAboutKeysWithoutPermissions(IServiceProvider services, WorkflowServerOptions options)
+    {
+        ILogger logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Workflows.Server");
+        foreach (ApiKey key in options.ApiKeys.Where(k => k.Permissions.Count == 0))
+        {
+            ServerLog.KeyWithoutPermissions(logger, key.Name, string.Join(", ", Permissions.OfKey(key).Select(Permissions.Name)));
+        }
+    }
 
     /// <summary>
     /// Adds the middleware the API relies on, in the order it needs: CORS (so browser preflights are
@@ -36,11 +47,14 @@ public static class WorkflowServerApplicationExtensions
         PathString[] owned = [api, HealthPath, options.DashboardPath];
         app.UseWhen(context => owned.Any(path => context.Request.Path.StartsWithSegments(path)), branch => branch.UseStatusCodePages(StatusProblems.WriteAsync));
         app.UseCors();
-        app.UseRateLimiter();
+
+        // Authentication before the rate limiter, so users of the app's default scheme get a bucket of their own.
         if (!app.Properties.ContainsKey("__AuthenticationMiddlewareSet"))
         {
             app.UseAuthentication();
         }
+
+        app.UseRateLimiter();
 
         if (!app.Properties.ContainsKey("__AuthorizationMiddlewareSet"))
         {
@@ -79,6 +93,7 @@ public static class WorkflowServerApplicationExtensions
             .RequireRateLimiting(WorkflowsRateLimitPolicy.Name)
             .RequireCors(WorkflowServer.CorsPolicy)
             .AddEndpointFilter<ProblemFilter>()
+            .AddEndpointFilter<PermissionFilter>()
             .WithGroupName(WorkflowServer.DocumentName)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
@@ -90,7 +105,8 @@ public static class WorkflowServerApplicationExtensions
         WebhookEndpoints.Map(api);
         CallerEndpoints.Map(api);
         // Only the one document: another name is no route (a 404 problem), not the OpenAPI package's plain-text 404.
-        api.MapOpenApi("/openapi/{documentName:regex(^" + WorkflowServer.DocumentName + "$)}.json");
+        api.MapOpenApi("/openapi/{documentName:regex(^" + WorkflowServer.DocumentName + "$)}.json").Requires(WorkflowPermission.Read, "read the API's description");
+        WarnAboutKeysWithoutPermissions(endpoints.ServiceProvider, options);
 
         endpoints.MapHealthChecks($"{HealthPath}/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthAnswers.WriteAsync }).AllowAnonymous().DisableRateLimiting();
         endpoints.MapHealthChecks($"{HealthPath}/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(WorkflowServer.ReadyTag), ResponseWriter = HealthAnswers.WriteAsync }).AllowAnonymous().DisableRateLimiting();

@@ -9,7 +9,10 @@ namespace Workflows.Server;
 /// <code>
 /// "Workflows": {
 ///   "Server": {
-///     "ApiKeys": [ { "Name": "ops", "Key": "a-long-random-secret-of-32-characters" } ],
+///     "ApiKeys": [ { "Name": "ops", "Key": "a-long-random-secret-of-32-characters" },
+///                  { "Name": "billing", "Key": "another-random-secret", "Permissions": [ "Read", "Start" ] } ],
+///     "AuthenticationSchemes": [ "Bearer" ],
+///     "Roles": { "approvers": [ "Read", "Answer" ], "ops": [ "Read", "Operate", "Administer" ] },
 ///     "Cors": { "Origins": [ "https://ops.example.com" ] },
 ///     "RateLimit": { "PermitsPerSecond": 50, "Burst": 100 }
 ///   }
@@ -21,8 +24,26 @@ public sealed class WorkflowServerOptions
     /// <summary>The configuration section bound by default.</summary>
     public const string Section = "Workflows:Server";
 
-    /// <summary>The API keys callers send as <c>Authorization: Bearer &lt;key&gt;</c>. At least one is required; every endpoint but health needs one.</summary>
+    /// <summary>
+    /// The API keys callers send as <c>Authorization: Bearer &lt;key&gt;</c>. At least one is required
+    /// unless <see cref="AuthenticationSchemes"/> names a scheme of the app's; every endpoint but health
+    /// needs a key or a user of such a scheme.
+    /// </summary>
     public IList<ApiKey> ApiKeys { get; } = [];
+
+    /// <summary>
+    /// Authentication schemes the app configures whose users may call the API besides API keys, such as
+    /// <c>Bearer</c> (<c>AddJwtBearer()</c>) or a cookie scheme behind OpenID Connect. A user of one is a
+    /// person: an id (<c>sub</c> or the name identifier claim), a display name (<c>name</c>) and roles
+    /// (role claims), with the permissions <see cref="Roles"/> grants those roles.
+    /// </summary>
+    public IList<string> AuthenticationSchemes { get; } = [];
+
+    /// <summary>
+    /// The permissions each role grants to users of <see cref="AuthenticationSchemes"/>, by role name
+    /// (<c>"Roles": { "approvers": [ "Read", "Answer" ] }</c>). A user has the permissions of all their roles.
+    /// </summary>
+    public IDictionary<string, IList<WorkflowPermission>> Roles { get; } = new Dictionary<string, IList<WorkflowPermission>>(StringComparer.Ordinal);
 
     /// <summary>Which browser origins may call the API (CORS). Empty: none but the server's own (the dashboard).</summary>
     public CorsSettings Cors { get; set; } = new();
@@ -61,9 +82,36 @@ public sealed class ApiKey
     /// <summary>
     /// Whether the key may operate runs: cancel, suspend, resume, retry and purge (the dashboard shows
     /// those buttons only to such keys). Default <see langword="true"/>; set <see langword="false"/> for a
-    /// service that only starts runs, answers and reads.
+    /// service that only starts runs, answers and reads. Used only when <see cref="Permissions"/> is empty.
     /// </summary>
     public bool CanOperate { get; set; } = true;
+
+    /// <summary>
+    /// What the key may do (<c>"Permissions": [ "Read", "Start" ]</c>). Empty, as in configuration written
+    /// before permissions existed: every permission (<see cref="WorkflowPermission.Operate"/> only with
+    /// <see cref="CanOperate"/>), and the server warns at start-up.
+    /// </summary>
+    public IList<WorkflowPermission> Permissions { get; } = [];
+}
+
+/// <summary>What a caller may do through the server; granted per API key and per role.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A permission is what it is: the name says what configuration lists.")]
+public enum WorkflowPermission
+{
+    /// <summary>See workflows, runs, their journals and streams, schedules and the task inbox.</summary>
+    Read,
+
+    /// <summary>Start runs.</summary>
+    Start,
+
+    /// <summary>Answer runs: send the events they take from outside.</summary>
+    Answer,
+
+    /// <summary>Cancel, suspend, resume, retry and purge runs.</summary>
+    Operate,
+
+    /// <summary>Manage webhooks and schedules.</summary>
+    Administer,
 }
 
 /// <summary>Cross-origin access for browsers.</summary>

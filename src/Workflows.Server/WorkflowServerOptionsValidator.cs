@@ -11,9 +11,19 @@ internal sealed class WorkflowServerOptionsValidator : IValidateOptions<Workflow
     public ValidateOptionsResult Validate(string? name, WorkflowServerOptions options)
     {
         var failures = new List<string>();
-        if (options.ApiKeys.Count == 0)
+        if (options.ApiKeys.Count == 0 && options.AuthenticationSchemes.Count == 0)
         {
-            failures.Add($"{WorkflowServerOptions.Section}:ApiKeys is empty: the API needs at least one key (Name and Key) for its callers to send as 'Authorization: Bearer <key>'.");
+            failures.Add($"{WorkflowServerOptions.Section}:ApiKeys is empty: the API needs at least one key (Name and Key) for its callers to send as 'Authorization: Bearer <key>', or an app authentication scheme in AuthenticationSchemes.");
+        }
+
+        foreach (string scheme in options.AuthenticationSchemes.Where(string.IsNullOrWhiteSpace))
+        {
+            failures.Add($"{WorkflowServerOptions.Section}:AuthenticationSchemes has an empty name '{scheme}'; name a scheme the app adds (such as 'Bearer').");
+        }
+
+        foreach (string role in options.Roles.Keys.Where(string.IsNullOrWhiteSpace))
+        {
+            failures.Add($"{WorkflowServerOptions.Section}:Roles has an empty role name '{role}'.");
         }
 
         for (int i = 0; i < options.ApiKeys.Count; i++)

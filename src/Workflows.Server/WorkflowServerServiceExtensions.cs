@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.RateLimiting;
@@ -53,9 +54,8 @@ public static class WorkflowServerServiceExtensions
         // The core of authentication only: API keys need no cookies, so no data-protection key ring either.
         services.AddAuthenticationCore(authentication => authentication.AddScheme<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, "Workflows API key"));
         services.AddWebEncoders();
-        services.AddAuthorizationBuilder().AddPolicy(WorkflowServer.AuthorizationPolicy, policy => policy
-            .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-            .RequireAuthenticatedUser());
+        services.AddAuthorization();
+        services.AddSingleton<IConfigureOptions<AuthorizationOptions>, ConfigureAuthorization>();
         services.AddRateLimiter(limiter => limiter.AddPolicy<string, WorkflowsRateLimitPolicy>(WorkflowsRateLimitPolicy.Name));
         services.AddCors();
         services.AddSingleton<IConfigureOptions<CorsOptions>, ConfigureCors>();
@@ -100,6 +100,18 @@ public static class WorkflowServerServiceExtensions
         return builder;
     }
 
+    /// <summary>
+    /// The API's policy: an authenticated caller, by API key or by one of the app's schemes named in
+    /// the settings. The API key scheme comes last: its challenge writes the 401 problem, after the
+    /// others have added their WWW-Authenticate headers.
+    /// </summary>
+    private sealed class ConfigureAuthorization(IOptions<WorkflowServerOptions> server) : IConfigureOptions<AuthorizationOptions>
+    {
+        public void Configure(AuthorizationOptions options) => options.AddPolicy(WorkflowServer.AuthorizationPolicy, policy => policy
+            .AddAuthenticationSchemes([.. server.Value.AuthenticationSchemes.Distinct(StringComparer.Ordinal), ApiKeyAuthenticationHandler.SchemeName])
+            .RequireAuthenticatedUser());
+    }
+
     /// <summary>The CORS policy from the bound settings.</summary>
     private sealed class ConfigureCors(IOptions<WorkflowServerOptions> server) : IConfigureOptions<CorsOptions>
     {
@@ -115,7 +127,7 @@ public static class WorkflowServerServiceExtensions
 /// <summary>Names the server registers its parts under.</summary>
 public static class WorkflowServer
 {
-    /// <summary>The authorization policy every API endpoint requires: a valid API key.</summary>
+    /// <summary>The authorization policy every API endpoint requires: a valid API key or a user of a scheme in <see cref="WorkflowServerOptions.AuthenticationSchemes"/>.</summary>
     public const string AuthorizationPolicy = "Workflows";
 
     /// <summary>The CORS policy of the API.</summary>

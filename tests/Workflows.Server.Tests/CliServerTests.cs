@@ -70,7 +70,7 @@ public sealed class CliServerTests : IAsyncLifetime
         JsonNode weekly = schedules.AsArray().Single()!;
         Assert.Equal(("weekly-report", "ReviewFlow", "0 9 * * 1", "Europe/Berlin", "skip", "latest", false), ((string?)weekly["scheduleId"], (string?)weekly["workflow"], (string?)weekly["cron"], (string?)weekly["timeZone"], (string?)weekly["overlap"], (string?)weekly["catchUp"], (bool)weekly["paused"]!));
 
-        await (await _server.Client(ServerHost.ReaderKey).PostAsync("/api/schedules/weekly-report/pause", null)).AssertProblemAsync(403, "not_an_operator", "may not pause schedules");
+        await (await _server.Client(ServerHost.ReaderKey).PostAsync("/api/schedules/weekly-report/pause", null)).AssertProblemAsync(403, "forbidden", "API key 'reader' may not pause schedules: that takes the 'administer' permission");
         (int code, string output, _) = await RunAsync(ServerHost.Key, "schedules", "pause", "weekly-report");
         Assert.Equal((ExitCodes.Ok, "pause: schedule weekly-report"), (code, output.Trim()));
         Assert.True((bool)(await (await client.GetAsync("/api/schedules")).ReadAsync())[0]!["paused"]!);

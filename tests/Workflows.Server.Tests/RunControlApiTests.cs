@@ -42,10 +42,10 @@ public sealed class RunControlApiTests : ServerTest
         foreach (string verb in new[] { "suspend", "resume", "retry", "cancel" })
         {
             await (await reader.PostAsync($"/api/runs/{runId}/{verb}", null))
-                .AssertProblemAsync(403, "not_an_operator", $"API key 'reader' may not {verb} runs: only keys with CanOperate may cancel, suspend, resume, retry or purge runs.");
+                .AssertProblemAsync(403, "forbidden", $"API key 'reader' may not {verb} runs: that takes the 'operate' permission; list it in the key's Permissions (Workflows:Server:ApiKeys).");
         }
 
-        await (await reader.PostAsync("/api/runs/purge", Api.Json("{}"))).AssertProblemAsync(403, "not_an_operator", "may not purge runs");
+        await (await reader.PostAsync("/api/runs/purge", Api.Json("{}"))).AssertProblemAsync(403, "forbidden", "may not purge runs");
         Assert.Equal("waitingForInput", (string?)(await (await reader.GetAsync($"/api/runs/{runId}")).ReadAsync())["status"]);
     }
 

@@ -81,7 +81,7 @@ public sealed class SecurityTests : ServerTest
 
         Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.OK));
         Assert.Equal(2, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
-        await limited.AssertProblemAsync(429, "rate_limited", "Too many requests for this API key. Try again in 1 s.");
+        await limited.AssertProblemAsync(429, "rate_limited", "Too many requests from this caller. Try again in 1 s.");
         Assert.Equal("1", limited.Headers.RetryAfter?.ToString());
         Assert.Equal(HttpStatusCode.OK, other.StatusCode);
     }

@@ -230,11 +230,23 @@ public sealed record WebhookRunData(
     HumanTask? Task);
 
 /// <summary>Who is calling.</summary>
-/// <param name="Name">The name of the caller's API key.</param>
+/// <param name="Name">The API key's name, or the user's display name.</param>
 public sealed record Caller(string Name)
 {
-    /// <summary>Whether the caller may operate runs: cancel, suspend, resume, retry, purge.</summary>
+    /// <summary>Whether the caller may operate runs: cancel, suspend, resume, retry, purge (the <c>operate</c> permission).</summary>
     public bool CanOperate { get; init; }
+
+    /// <summary><c>key</c> for an API key, <c>user</c> for a user of one of the app's authentication schemes.</summary>
+    public string Kind { get; init; } = "key";
+
+    /// <summary>The key's name, or the user's id (the <c>sub</c> claim).</summary>
+    public string Id { get; init; } = string.Empty;
+
+    /// <summary>The user's roles (none for a key).</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>What the caller may do: <c>read</c>, <c>start</c>, <c>answer</c>, <c>operate</c>, <c>administer</c>.</summary>
+    public IReadOnlyList<string> Permissions { get; init; } = [];
 }
 
 /// <summary>Which finished runs to delete: <c>POST /api/runs/purge</c>. Runs that have not ended are never deleted.</summary>

@@ -12,7 +12,7 @@ namespace Workflows.Server.Api;
 
 /// <summary>
 /// An operator's controls over HTTP: suspend, resume, retry, purge. Only keys that may operate
-/// (<see cref="ApiKey.CanOperate"/>) use them; each is journaled in the run as asked by the key's name;
+/// (the <c>operate</c> permission) use them; each is journaled in the run as asked by the key's name or the user's id;
 /// a control the run's status does not allow is a 409 problem that says why.
 /// </summary>
 internal static class RunControlEndpoints
@@ -24,6 +24,7 @@ internal static class RunControlEndpoints
         Control(runs, "resume", "ResumeRun", "Resumes a suspended run; what came due while it was suspended happens now.", (o, id, ct) => o.ResumeAsync(id, ct));
         Control(runs, "retry", "RetryRun", "Runs a failed run again from the step that failed, with fresh attempts, keeping what it recorded.", (o, id, ct) => o.RetryAsync(id, ct));
         runs.MapPost("/purge", PurgeAsync)
+            .Requires(WorkflowPermission.Operate, "purge runs")
             .WithName("PurgeRuns")
             .WithSummary("Deletes finished runs by workflow, how they ended and when; never a run that has not ended.")
             .Accepts<PurgeRequest>("application/json")
@@ -35,7 +36,7 @@ internal static class RunControlEndpoints
     private static void Control(RouteGroupBuilder runs, string verb, string name, string summary, Func<RunOperator, string, CancellationToken, Task> control) =>
         runs.MapPost("/{runId}/" + verb, async (string runId, HttpContext context, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
             {
-                string caller = Operators.Require(context, verb + " runs");
+                string caller = CallerIdentity.Of(context).Actor;
                 await RunEndpoints.FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
                 try
                 {
@@ -54,6 +55,7 @@ internal static class RunControlEndpoints
                 RunRecord after = await RunEndpoints.FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
                 return TypedResults.Json(RunViews.Info(after), ServerJson.Default.RunInfo);
             })
+            .Requires(WorkflowPermission.Operate, verb + " runs")
             .WithName(name)
             .WithSummary(summary + " Needs a key that may operate runs.")
             .Produces<RunInfo>()
@@ -67,7 +69,7 @@ internal static class RunControlEndpoints
         IOptions<WorkflowServerOptions> options,
         CancellationToken cancellationToken)
     {
-        string caller = Operators.Require(context, "purge runs");
+        string caller = CallerIdentity.Of(context).Actor;
         PurgeRequest request = await RequestBody.ReadObjectAsync(
             context.Request, options.Value.MaxRequestBodyBytes, ServerJson.Default.PurgeRequest, "purge request ({\"workflow\": ..., \"status\": ..., \"finishedBefore\": ...})", cancellationToken).ConfigureAwait(false);
         WorkflowRunStatus? status = request.Status is null ? null : Query.Status(request.Status);

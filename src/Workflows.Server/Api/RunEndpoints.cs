@@ -8,6 +8,8 @@ using Microsoft.Extensions.Options;
 using Workflows.Durable;
 using Workflows.Server.Http;
 
+using Workflows.Server.Security;
+
 namespace Workflows.Server.Api;
 
 /// <summary><c>/runs</c>: reading runs and their journals, sending events in, cancelling.</summary>
@@ -17,28 +19,33 @@ internal static class RunEndpoints
     {
         RouteGroupBuilder runs = api.MapGroup("/runs").WithTags("Runs");
         runs.MapGet("/", ListAsync)
+            .Requires(WorkflowPermission.Read, "read runs")
             .WithName("ListRuns")
             .WithSummary("Runs, newest first, filtered by workflow, status, parent run, tags (tag=key:value, repeatable: all must match) and start time (createdAfter, createdBefore: ISO 8601), a page at a time.")
             .Produces<RunList>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
         runs.MapGet("/{runId}", GetAsync)
+            .Requires(WorkflowPermission.Read, "read runs")
             .WithName("GetRun")
             .WithSummary("A run, how far each of its steps got, and what it waits for from a person.")
             .Produces<RunDetail>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{runId}/events", JournalAsync)
+            .Requires(WorkflowPermission.Read, "read runs")
             .WithName("GetRunEvents")
             .WithSummary("A page of the run's journal: every event recorded, in order.")
             .Produces<JournalPage>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapGet("/{runId}/events/stream", EventStream.StreamAsync)
+            .Requires(WorkflowPermission.Read, "read runs")
             .WithName("StreamRunEvents")
             .WithSummary("The run's events as server-sent events until it ends: its stream (all=true: its whole journal). Reconnect with Last-Event-ID to resume without gaps or repeats.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         runs.MapPost("/{runId}/events", SendAsync)
+            .Requires(WorkflowPermission.Answer, "answer runs")
             .WithName("SendRunEvent")
             .WithSummary("Sends an event into a run: one of the human responses its workflow takes, as {\"type\": ..., \"data\": {...}}.")
             .Accepts<SendEventRequest>("application/json")
@@ -49,6 +56,7 @@ internal static class RunEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         runs.MapPost("/{runId}/cancel", CancelAsync)
+            .Requires(WorkflowPermission.Operate, "cancel runs")
             .WithName("CancelRun")
             .WithSummary("Cancels a run that has not ended (a key that may operate runs).")
             .Produces<RunInfo>()
@@ -174,7 +182,7 @@ internal static class RunEndpoints
 
     private static async Task<JsonHttpResult<RunInfo>> CancelAsync(string runId, HttpContext context, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
-        string caller = Security.Operators.Require(context, "cancel runs");
+        string caller = CallerIdentity.Of(context).Actor;
         RunRecord run = await FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
         if (run.IsFinished || !await runtime.ActingAs(caller).CancelAsync(runId, cancellationToken).ConfigureAwait(false))
         {

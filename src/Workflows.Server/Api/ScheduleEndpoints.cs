@@ -17,6 +17,7 @@ internal static class ScheduleEndpoints
     {
         RouteGroupBuilder schedules = api.MapGroup("/schedules").WithTags("Schedules");
         schedules.MapGet("/", ListAsync)
+            .Requires(WorkflowPermission.Read, "read schedules")
             .WithName("ListSchedules")
             .WithSummary("Every schedule, by id: when it starts runs, whether it is paused, its next occurrence and last run.")
             .Produces<IReadOnlyList<ScheduleInfo>>();
@@ -26,18 +27,20 @@ internal static class ScheduleEndpoints
             ("resume", "ResumeSchedule", "Resumes a paused schedule from its next occurrence.", (r, id, ct) => r.ResumeScheduleAsync(id, ct)),
         })
         {
-            schedules.MapPost("/{scheduleId}/" + verb, (string scheduleId, HttpContext context, WorkflowRuntime runtime, CancellationToken ct) =>
-                    ControlAsync(scheduleId, context, verb, () => control(runtime, scheduleId, ct), runtime, ct))
+            schedules.MapPost("/{scheduleId}/" + verb, (string scheduleId, WorkflowRuntime runtime, CancellationToken ct) =>
+                    ControlAsync(scheduleId, () => control(runtime, scheduleId, ct), runtime, ct))
+                .Requires(WorkflowPermission.Administer, verb + " schedules")
                 .WithName(name)
-                .WithSummary(summary + " Needs a key that may operate runs.")
+                .WithSummary(summary + " Needs the 'administer' permission.")
                 .Produces<ScheduleInfo>()
                 .ProducesProblem(StatusCodes.Status403Forbidden)
                 .ProducesProblem(StatusCodes.Status404NotFound);
         }
 
         schedules.MapDelete("/{scheduleId}", DeleteAsync)
+            .Requires(WorkflowPermission.Administer, "delete schedules")
             .WithName("DeleteSchedule")
-            .WithSummary("Deletes a schedule; the runs it started are kept. Needs a key that may operate runs.")
+            .WithSummary("Deletes a schedule; the runs it started are kept. Needs the 'administer' permission.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -46,9 +49,8 @@ internal static class ScheduleEndpoints
     private static async Task<JsonHttpResult<IReadOnlyList<ScheduleInfo>>> ListAsync(WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         TypedResults.Json<IReadOnlyList<ScheduleInfo>>([.. (await runtime.ListSchedulesAsync(cancellationToken).ConfigureAwait(false)).Select(Info)], ServerJson.Default.IReadOnlyListScheduleInfo);
 
-    private static async Task<JsonHttpResult<ScheduleInfo>> ControlAsync(string scheduleId, HttpContext context, string verb, Func<Task> control, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<JsonHttpResult<ScheduleInfo>> ControlAsync(string scheduleId, Func<Task> control, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
-        Operators.Require(context, verb + " schedules");
         try
         {
             await control().ConfigureAwait(false);
@@ -63,9 +65,8 @@ internal static class ScheduleEndpoints
         return TypedResults.Json(Info(schedule), ServerJson.Default.ScheduleInfo);
     }
 
-    private static async Task<NoContent> DeleteAsync(string scheduleId, HttpContext context, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<NoContent> DeleteAsync(string scheduleId, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
-        Operators.Require(context, "delete schedules");
         return await runtime.DeleteScheduleAsync(scheduleId, cancellationToken).ConfigureAwait(false)
             ? TypedResults.NoContent()
             : throw new ApiProblemException(StatusCodes.Status404NotFound, "schedule_not_found", $"No schedule has the id '{scheduleId}'.");

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Workflows.Durable;
 
+using Workflows.Server.Security;
+
 namespace Workflows.Server.Api;
 
 /// <summary><c>/tasks</c>: the human task inbox, runs waiting for a person's answer.</summary>
@@ -12,6 +14,7 @@ internal static class TaskEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("/tasks", ListAsync)
+            .Requires(WorkflowPermission.Read, "read tasks")
             .WithTags("Tasks")
             .WithName("ListTasks")
             .Produces<TaskList>()

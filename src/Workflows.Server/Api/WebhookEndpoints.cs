@@ -9,6 +9,8 @@ using Workflows.Server.Http;
 using Workflows.Server.Webhooks;
 using Workflows.Server.Webhooks.Store;
 
+using Workflows.Server.Security;
+
 namespace Workflows.Server.Api;
 
 /// <summary><c>/webhooks</c>: subscriptions and their delivery logs.</summary>
@@ -17,21 +19,24 @@ internal static class WebhookEndpoints
     public static void Map(RouteGroupBuilder api)
     {
         RouteGroupBuilder webhooks = api.MapGroup("/webhooks").WithTags("Webhooks");
-        webhooks.MapGet("/", ListAsync).WithName("ListWebhooks").WithSummary("Every webhook subscription (without secrets).").Produces<IReadOnlyList<WebhookInfo>>();
+        webhooks.MapGet("/", ListAsync).Requires(WorkflowPermission.Administer, "manage webhooks").WithName("ListWebhooks").WithSummary("Every webhook subscription (without secrets).").Produces<IReadOnlyList<WebhookInfo>>();
         webhooks.MapPost("/", CreateAsync)
+            .Requires(WorkflowPermission.Administer, "manage webhooks")
             .WithName("CreateWebhook")
             .WithSummary("Subscribes a URL to run changes. The response holds the signing secret, shown this once.")
             .Accepts<CreateWebhookRequest>("application/json")
             .Produces<WebhookInfo>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
-        webhooks.MapGet("/{id}", GetAsync).WithName("GetWebhook").WithSummary("One subscription.").Produces<WebhookInfo>().ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapGet("/{id}", GetAsync).Requires(WorkflowPermission.Administer, "manage webhooks").WithName("GetWebhook").WithSummary("One subscription.").Produces<WebhookInfo>().ProducesProblem(StatusCodes.Status404NotFound);
         webhooks.MapDelete("/{id}", DeleteAsync)
+            .Requires(WorkflowPermission.Administer, "manage webhooks")
             .WithName("DeleteWebhook")
             .WithSummary("Deletes a subscription and its delivery log; deliveries not yet made are dropped.")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
         webhooks.MapGet("/{id}/deliveries", DeliveriesAsync)
+            .Requires(WorkflowPermission.Administer, "manage webhooks")
             .WithName("ListWebhookDeliveries")
             .WithSummary("The subscription's delivery log, newest first: each delivery's status and attempts.")
             .Produces<WebhookDeliveryPage>()

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Workflows.Durable;
 using Workflows.Server.Http;
 
+using Workflows.Server.Security;
+
 namespace Workflows.Server.Api;
 
 /// <summary><c>/workflows</c>: what is registered, and starting runs.</summary>
@@ -19,15 +21,18 @@ internal static class WorkflowEndpoints
     {
         RouteGroupBuilder workflows = api.MapGroup("/workflows").WithTags("Workflows");
         workflows.MapGet("/", List)
+            .Requires(WorkflowPermission.Read, "read workflows")
             .WithName("ListWorkflows")
             .WithSummary("The registered workflows, with their graphs and the JSON schemas of their events.")
             .Produces<IReadOnlyList<WorkflowInfo>>();
         workflows.MapGet("/{name}", Get)
+            .Requires(WorkflowPermission.Read, "read workflows")
             .WithName("GetWorkflow")
             .WithSummary("One workflow.")
             .Produces<WorkflowInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         workflows.MapPost("/{name}/runs", StartAsync)
+            .Requires(WorkflowPermission.Start, "start runs")
             .WithName("StartRun")
             .WithSummary("Starts a run; the body is the workflow's StartEvent. With an Idempotency-Key header, repeating the request returns the first run. Tag the run with tag=key:value in the query (repeatable).")
             .Accepts<JsonElement>("application/json")

@@ -13,7 +13,8 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyRing keys)
+    ApiKeyRing keys,
+    IOptions<WorkflowServerOptions> server)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme's name.</summary>
@@ -29,7 +30,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             ApiKeyOutcome.Unknown => AuthenticateResult.Fail("The API key is not valid."),
             _ => AuthenticateResult.Success(new AuthenticationTicket(
                 new ClaimsPrincipal(new ClaimsIdentity(
-                    check.CanOperate ? [new Claim(ClaimTypes.Name, check.Name!), new Claim(Operators.Claim, "true")] : [new Claim(ClaimTypes.Name, check.Name!)],
+                    [new Claim(ClaimTypes.Name, check.Name!), .. check.Permissions!.Select(p => new Claim(Permissions.Claim, p.ToString()))],
                     SchemeName)),
                 SchemeName)),
         });
@@ -38,7 +39,9 @@ internal sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         AuthenticateResult result = await HandleAuthenticateOnceSafeAsync().ConfigureAwait(false);
-        string detail = result.Failure?.Message ?? "This endpoint needs an API key: send 'Authorization: Bearer <key>'.";
+        string detail = result.Failure?.Message ?? (server.Value.AuthenticationSchemes.Count == 0
+            ? "This endpoint needs an API key: send 'Authorization: Bearer <key>'."
+            : "This endpoint needs an API key (send 'Authorization: Bearer <key>') or a signed-in user.");
         Response.Headers.WWWAuthenticate = result.Failure is null
             ? "Bearer realm=\"workflows\""
             : "Bearer realm=\"workflows\", error=\"invalid_token\"";

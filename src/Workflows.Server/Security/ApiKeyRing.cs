@@ -11,11 +11,11 @@ namespace Workflows.Server.Security;
 /// </summary>
 internal sealed class ApiKeyRing
 {
-    private readonly (string Name, byte[] Hash, bool CanOperate)[] _keys;
+    private readonly (string Name, byte[] Hash, WorkflowPermission[] Permissions)[] _keys;
 
     public ApiKeyRing(IOptions<WorkflowServerOptions> options)
     {
-        _keys = [.. options.Value.ApiKeys.Select(k => (k.Name, Hash(k.Key), k.CanOperate))];
+        _keys = [.. options.Value.ApiKeys.Select(k => (k.Name, Hash(k.Key), Permissions.OfKey(k)))];
     }
 
     /// <summary>What the Authorization header says: no key, a malformed header, a valid key's name, or an unknown key.</summary>
@@ -34,17 +34,17 @@ internal sealed class ApiKeyRing
 
         byte[] presented = Hash(header["Bearer ".Length..].Trim());
         string? name = null;
-        bool canOperate = false;
-        foreach ((string keyName, byte[] hash, bool operates) in _keys)
+        WorkflowPermission[] granted = [];
+        foreach ((string keyName, byte[] hash, WorkflowPermission[] permissions) in _keys)
         {
             if (CryptographicOperations.FixedTimeEquals(presented, hash))
             {
                 name = keyName;
-                canOperate = operates;
+                granted = permissions;
             }
         }
 
-        return name is null ? ApiKeyCheck.Unknown : ApiKeyCheck.Valid(name, canOperate);
+        return name is null ? ApiKeyCheck.Unknown : ApiKeyCheck.Valid(name, granted);
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
@@ -53,8 +53,8 @@ internal sealed class ApiKeyRing
 /// <summary>The outcome of checking a request's API key.</summary>
 /// <param name="Outcome">What was found.</param>
 /// <param name="Name">The key's name, when valid.</param>
-/// <param name="CanOperate">Whether the key may operate runs (<see cref="ApiKey.CanOperate"/>).</param>
-internal readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, string? Name, bool CanOperate = false)
+/// <param name="Permissions">What the key may do, when valid.</param>
+internal readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, string? Name, WorkflowPermission[]? Permissions = null)
 {
     public static ApiKeyCheck Missing => new(ApiKeyOutcome.Missing, null);
 
@@ -62,7 +62,7 @@ internal readonly record struct ApiKeyCheck(ApiKeyOutcome Outcome, string? Name,
 
     public static ApiKeyCheck Unknown => new(ApiKeyOutcome.Unknown, null);
 
-    public static ApiKeyCheck Valid(string name, bool canOperate) => new(ApiKeyOutcome.Valid, name, canOperate);
+    public static ApiKeyCheck Valid(string name, WorkflowPermission[] permissions) => new(ApiKeyOutcome.Valid, name, permissions);
 }
 
 /// <summary>What a request's Authorization header held.</summary>

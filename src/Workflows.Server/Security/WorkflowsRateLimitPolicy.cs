@@ -8,9 +8,9 @@ using Workflows.Server.Http;
 namespace Workflows.Server.Security;
 
 /// <summary>
-/// A token bucket per API key; requests without a valid key share a small fixed window per client
-/// address, which also slows down anyone guessing keys. The key is checked here, before
-/// authentication, so a flood of bad keys is throttled too. Rejections are 429 problems with Retry-After.
+/// A token bucket per API key, and per user of the app's default authentication scheme (which has
+/// authenticated the request by the time this runs); other requests share a small fixed window per
+/// client address, which also slows down anyone guessing keys. Rejections are 429 problems with Retry-After.
 /// </summary>
 internal sealed class WorkflowsRateLimitPolicy(ApiKeyRing keys, IOptions<WorkflowServerOptions> options) : IRateLimiterPolicy<string>
 {
@@ -26,16 +26,19 @@ internal sealed class WorkflowsRateLimitPolicy(ApiKeyRing keys, IOptions<Workflo
             wait = $" Try again in {seconds} s.";
         }
 
-        await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests for this API key." + wait).ConfigureAwait(false);
+        await Problems.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests from this caller." + wait).ConfigureAwait(false);
     };
 
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)
     {
         RateLimitSettings limits = options.Value.RateLimit;
         ApiKeyCheck check = keys.Check(httpContext.Request);
-        if (check.Outcome == ApiKeyOutcome.Valid)
+        string? caller = check.Outcome == ApiKeyOutcome.Valid ? "key:" + check.Name
+            : httpContext.User.Identity is { IsAuthenticated: true, Name: { } user } ? "user:" + user
+            : null;
+        if (caller is not null)
         {
-            return RateLimitPartition.GetTokenBucketLimiter("key:" + check.Name, _ => new TokenBucketRateLimiterOptions
+            return RateLimitPartition.GetTokenBucketLimiter(caller, _ => new TokenBucketRateLimiterOptions
             {
                 TokenLimit = limits.Burst,
                 TokensPerPeriod = limits.PermitsPerSecond,
