@@ -45,20 +45,57 @@ internal sealed class WorkflowChecks
             return;
         }
 
+        // An event a step sends without declaring it is reported once, at the send (WF0011). What
+        // follows from its absence in the graph — nothing produces it (WF0003), the step taking it
+        // cannot be reached (WF0009), the sender seems to lead nowhere (WF0010), a wait for it never
+        // ends (WF0015) — would only repeat that mistake.
+        List<(int Step, EventRef Event)> undeclared = UndeclaredSends(read, model);
         GraphAnalysis graph = GraphRules.Analyze(model);
         foreach (GraphProblem problem in graph.Problems)
         {
-            Report(GraphDiagnostics.Describe(problem, read, model, _cancellationToken));
+            if (!FollowsFromUndeclaredSend(problem, model, undeclared))
+            {
+                Report(GraphDiagnostics.Describe(problem, read, model, _cancellationToken));
+            }
         }
 
         for (int s = 0; s < read.Steps.Length; s++)
         {
             if (_bodies.TryGetValue(read.Steps[s].Method, out StepBody? body))
             {
-                ReportBodyChecks(read.Steps[s].Method, model.Steps[s], body, model, graph);
+                ReportBodyChecks(read.Steps[s].Method, model.Steps[s], body, model, graph, undeclared);
             }
         }
     }
+
+    /// <summary>The events steps send with <c>ctx.Send</c> without declaring them in <c>[Emits]</c>.</summary>
+    private List<(int Step, EventRef Event)> UndeclaredSends(WorkflowRead read, WorkflowModel model)
+    {
+        var undeclared = new List<(int Step, EventRef Event)>();
+        for (int s = 0; s < read.Steps.Length; s++)
+        {
+            if (_bodies.TryGetValue(read.Steps[s].Method, out StepBody? body))
+            {
+                foreach (BodyCall send in body.Sends)
+                {
+                    if (IsEventClass(send.Type) && SymbolNames.Event(send.Type) is { } ev && !model.Steps[s].Emits.Any(declared => ev.IsAssignableTo(declared)))
+                    {
+                        undeclared.Add((s, ev));
+                    }
+                }
+            }
+        }
+
+        return undeclared;
+    }
+
+    private static bool FollowsFromUndeclaredSend(GraphProblem problem, WorkflowModel model, List<(int Step, EventRef Event)> undeclared) =>
+        problem.Step >= 0 && problem.Rule switch
+        {
+            GraphRule.NeverProduced or GraphRule.Unreachable => undeclared.Any(sent => sent.Event.IsRelatedTo(model.Steps[problem.Step].Accepts)),
+            GraphRule.NeverFinishes => undeclared.Any(sent => sent.Step == problem.Step),
+            _ => false,
+        };
 
     private void ReportNotPartial(WorkflowRead read)
     {
@@ -127,7 +164,7 @@ internal sealed class WorkflowChecks
     }
 
     /// <summary>WF0011, WF0012 and WF0015: what the body sends and waits for, against what the step declares and the graph produces.</summary>
-    private void ReportBodyChecks(IMethodSymbol method, StepModel step, StepBody body, WorkflowModel model, GraphAnalysis graph)
+    private void ReportBodyChecks(IMethodSymbol method, StepModel step, StepBody body, WorkflowModel model, GraphAnalysis graph, List<(int Step, EventRef Event)> undeclared)
     {
         var sent = new List<EventRef>();
         foreach (BodyCall send in body.Sends)
@@ -167,17 +204,17 @@ internal sealed class WorkflowChecks
 
         foreach (BodyCall collect in body.Collects)
         {
-            ReportIfNeverArrives(method, "collects", collect.Type, collect.Location, model, graph);
+            ReportIfNeverArrives(method, "collects", collect.Type, collect.Location, model, graph, undeclared);
         }
 
         foreach (BodyWait wait in body.Waits)
         {
-            ReportIfNeverArrives(method, "waits for", wait.Response, wait.Location, model, graph);
+            ReportIfNeverArrives(method, "waits for", wait.Response, wait.Location, model, graph, undeclared);
         }
     }
 
     /// <summary>WF0015: an event a step gathers or waits for must be produced by a step, or come from outside.</summary>
-    private void ReportIfNeverArrives(IMethodSymbol method, string verb, ITypeSymbol type, Location location, WorkflowModel model, GraphAnalysis graph)
+    private void ReportIfNeverArrives(IMethodSymbol method, string verb, ITypeSymbol type, Location location, WorkflowModel model, GraphAnalysis graph, List<(int Step, EventRef Event)> undeclared)
     {
         if (!IsEventClass(type))
         {
@@ -186,6 +223,7 @@ internal sealed class WorkflowChecks
 
         EventRef ev = SymbolNames.Event(type);
         bool arrives = ev.Role == EventRole.HumanResponse ||
+                       undeclared.Any(sent => sent.Event.IsRelatedTo(ev)) ||
                        (graph.Start is { } start && start.IsRelatedTo(ev)) ||
                        model.Steps.Any(step => GraphRules.Produced(step).Any(produced => produced.Event.IsRelatedTo(ev)));
         if (!arrives)

@@ -15,9 +15,9 @@ public sealed partial class WorkflowGenerator
     /// <summary>Writes the partial class of one valid workflow.</summary>
     internal static class Emitter
     {
-        private const string Infrastructure = "global::Workflows.Infrastructure";
+        internal const string Infrastructure = "global::Workflows.Infrastructure";
 
-        private static readonly string GeneratedCode =
+        internal static readonly string GeneratedCode =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"Workflows.Generators\", \"{typeof(WorkflowGenerator).Assembly.GetName().Version}\")]";
 
         public static void Emit(SourceProductionContext output, WorkflowModel workflow)
@@ -33,36 +33,12 @@ public sealed partial class WorkflowGenerator
             writer.Line("#nullable enable");
             writer.Line();
 
-            HierarchyInfo hierarchy = workflow.Hierarchy;
-            if (hierarchy.Namespace is not null)
-            {
-                writer.Line("namespace " + hierarchy.Namespace).Open();
-            }
-
-            for (int i = 0; i < hierarchy.Types.Count; i++)
-            {
-                TypeDeclaration type = hierarchy.Types[i];
-                string declaration = type.Keyword == "static class" ? $"static partial class {type.Name}" : $"partial {type.Keyword} {type.Name}";
-                bool isWorkflow = i == hierarchy.Types.Count - 1;
-                if (isWorkflow && !workflow.IsStatic)
-                {
-                    declaration += $" : global::Workflows.IWorkflow<{graph.Start!.TypeName}, {graph.Stop!.TypeName}>, {Infrastructure}.IGeneratedWorkflow";
-                }
-
-                writer.Line(declaration).Open();
-            }
-
+            HierarchyWriter.Open(
+                writer,
+                workflow.Hierarchy,
+                workflow.IsStatic ? null : $"global::Workflows.IWorkflow<{graph.Start!.TypeName}, {graph.Stop!.TypeName}>, {Infrastructure}.IGeneratedWorkflow");
             WriteMembers(writer, workflow, graph);
-
-            for (int i = 0; i < hierarchy.Types.Count; i++)
-            {
-                writer.Close();
-            }
-
-            if (hierarchy.Namespace is not null)
-            {
-                writer.Close();
-            }
+            HierarchyWriter.Close(writer, workflow.Hierarchy);
 
             return writer.ToString();
         }

@@ -10,10 +10,14 @@ namespace Workflows.Generators;
 
 public sealed partial class WorkflowGenerator
 {
-    /// <summary>Turns a <c>[Workflow]</c> class into its model, or <see langword="null"/> when it cannot get code.</summary>
+    /// <summary>
+    /// Turns a <c>[Workflow]</c> class into its model, or <see langword="null"/> when it cannot get code
+    /// (not partial, a step signature that is not a step's); a model whose graph has errors comes with
+    /// the types its stand-in members need.
+    /// </summary>
     internal static class Parser
     {
-        public static WorkflowModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        public static ParsedWorkflow? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (context.TargetSymbol is not INamedTypeSymbol type)
             {
@@ -23,9 +27,17 @@ public sealed partial class WorkflowGenerator
             Compilation compilation = context.SemanticModel.Compilation;
             WorkflowRead read = WorkflowReader.Read(type, method => ReadBody(method, context.SemanticModel, compilation, cancellationToken), cancellationToken);
 
+            if (!read.CanGenerate)
+            {
+                return null;
+            }
+
             // The graph is checked here rather than at emit time so that an invalid workflow never
-            // reaches the output step; the analyzers report the same rules with locations.
-            return read.CanGenerate && GraphRules.Analyze(read.Model!).IsValid ? read.Model : null;
+            // reaches the real emitter; the analyzers report the same rules with locations.
+            GraphAnalysis graph = GraphRules.Analyze(read.Model!);
+            return graph.IsValid
+                ? new ParsedWorkflow(read.Model!, null)
+                : new ParsedWorkflow(read.Model!, new StandInTypes(graph.Start?.TypeName ?? "global::Workflows.StartEvent", graph.Stop?.TypeName ?? "global::Workflows.StopEvent"));
         }
 
         /// <summary>

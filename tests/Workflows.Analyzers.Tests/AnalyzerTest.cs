@@ -51,8 +51,9 @@ internal static class AnalyzerTest
             .WithUpdatedParseOptions(TestCompilation.ParseOptions)
             .RunGeneratorsAndUpdateCompilation(TestCompilation.Create(source), out Compilation compilation, out _);
 
-        // The snippet itself must be valid C#; a compile error would make the test prove nothing.
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Id != "CS1061").ToList();
+        // The snippet itself must be valid C#; a compile error would make the test prove nothing. With
+        // the generator's stand-ins for a workflow whose graph has errors, that holds for calls of its RunAsync too.
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, "The test snippet does not compile: " + string.Join("; ", errors));
 
         return await compilation.WithAnalyzers(Analyzers).GetAnalyzerDiagnosticsAsync();

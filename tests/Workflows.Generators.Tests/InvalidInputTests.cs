@@ -3,19 +3,19 @@ using Workflows.Testing.Compiler;
 
 namespace Workflows.Generators.Tests;
 
-/// <summary>An invalid workflow gets no code at all (the analyzers speak), never code that fails to compile.</summary>
+/// <summary>
+/// A workflow that cannot take code (not partial, a step signature that is not a step's) gets none; one
+/// whose graph has errors gets stand-ins of the generated members that compile, so the analyzers' error
+/// is the only one. Never code that fails to compile.
+/// </summary>
 public class InvalidInputTests
 {
     [Theory]
     [InlineData("[Workflow] public class Flow { [Step] public static Done Run(Go go) => new(); }")]
     [InlineData("[Workflow] public partial class Flow { [Step] public static int Run(Go go) => 1; }")]
     [InlineData("[Workflow] public partial class Flow { [Step] public static Done Run(Go go, string extra) => new(); }")]
-    [InlineData("[Workflow] public partial class Flow { [Step] public static Middle Run(Go go) => new(); }")]
-    [InlineData("[Workflow] public partial class Flow { [Step] public static Done Run(Middle m) => new(); }")]
-    [InlineData("[Workflow] public partial class Flow { }")]
     [InlineData("public static class Outer { [Workflow] public partial class Flow { [Step] public static Done Run(Go go) => new(); } }")]
-    [InlineData("[Workflow] public partial class Flow { [Step] public static Done Run(Go go) => new(); [Step] public static void Audit(Done done) { } }")]
-    public void Nothing_is_generated_for_an_invalid_workflow(string workflow)
+    public void Nothing_is_generated_for_a_workflow_that_cannot_take_code(string workflow)
     {
         string source = """
             using Workflows;
@@ -28,6 +28,42 @@ public class InvalidInputTests
 
         Assert.Empty(result.GeneratedSources);
         Assert.Empty(result.Diagnostics);
+        Assert.Null(result.Exception);
+    }
+
+    /// <summary>Graph errors: no stop (WF0002, WF0004), no start (WF0001, WF0003), nothing at all, a step taking the StopEvent (WF0008).</summary>
+    [Theory]
+    [InlineData("[Step] public static Middle Run(Go go) => new();", "Go", "global::Workflows.StopEvent")]
+    [InlineData("[Step] public static Done Run(Middle m) => new();", "global::Workflows.StartEvent", "Done")]
+    [InlineData("", "global::Workflows.StartEvent", "global::Workflows.StopEvent")]
+    [InlineData("[Step] public static Done Run(Go go) => new(); [Step] public static void Audit(Done done) { }", "Go", "Done")]
+    public void A_workflow_whose_graph_has_errors_gets_stand_ins_that_compile_and_callers_of_RunAsync_add_no_error(string steps, string start, string stop)
+    {
+        string source = $$"""
+            using Workflows;
+            public sealed record Go : StartEvent;
+            public sealed record Middle : Event;
+            public sealed record Done : StopEvent;
+            [Workflow] public partial class Flow { {{steps}} }
+            public static class Caller
+            {
+                public static async System.Threading.Tasks.Task<StopEvent> CallAsync({{start}} start)
+                {
+                    Flow.Handler handler = new Flow().RunAsync(start);
+                    _ = Flow.Graph;
+                    return await handler;
+                }
+            }
+            """;
+
+        GeneratorDriver driver = GeneratorTest.CreateDriver().RunGeneratorsAndUpdateCompilation(TestCompilation.Create(source), out Compilation output, out _);
+
+        GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
+        string generated = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("graph has errors", generated, StringComparison.Ordinal);
+        Assert.Contains($"RunAsync({(start.StartsWith("global::", StringComparison.Ordinal) ? start : "global::" + start)} start", generated, StringComparison.Ordinal);
+        Assert.Contains($"global::Workflows.WorkflowHandler<{(stop.StartsWith("global::", StringComparison.Ordinal) ? stop : "global::" + stop)}>", generated, StringComparison.Ordinal);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()));
         Assert.Null(result.Exception);
     }
 

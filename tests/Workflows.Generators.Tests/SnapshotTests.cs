@@ -232,4 +232,22 @@ public class SnapshotTests
             }
         }
         """]);
+
+    /// <summary>A workflow whose graph has an error (WF0003: nothing produces Middle) gets stand-ins of its members.</summary>
+    [Fact]
+    public Task A_workflow_whose_graph_has_errors_gets_stand_in_members() => GeneratorTest.VerifyAsync(
+        ["""
+        using Workflows;
+        namespace Docs;
+        public sealed record Go(string Text) : StartEvent;
+        public sealed record Middle : Event;
+        public sealed record Done : StopEvent;
+        [Workflow]
+        public partial class BrokenFlow
+        {
+            [Step] public static Done Finish(Go go) => new();
+            [Step] public static void Note(Middle middle) { }
+        }
+        """],
+        ["WF0003"]);
 }
