@@ -108,6 +108,12 @@ internal static class Descriptors
         "A durable workflow's event is missing from its JSON context",
         "'{0}' cannot serialize '{1}', an event of durable workflow '{2}'; add [JsonSerializable(typeof({1}))] to it");
 
+    public static readonly DiagnosticDescriptor RepeatedBeforeWait = Create(
+        "WF0020",
+        "A durable step does something before ctx.WaitForAsync that happens again when the answer arrives",
+        "'{0}' {1} before ctx.WaitForAsync; workflow '{2}' is durable, so the step runs again from its start when the answer arrives and {3}. {4}",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

@@ -67,7 +67,7 @@ public sealed class DurableSerializationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool IsRegistration(IMethodSymbol method) => method switch
+    internal static bool IsRegistration(IMethodSymbol method) => method switch
     {
         { Name: "Register", ContainingType: { Name: "WorkflowRuntime", ContainingNamespace: { Name: "Durable", ContainingNamespace.Name: "Workflows" } } } => true,
         { Name: "AddDurableWorkflow", ContainingType: { Name: "WorkflowsBuilder", ContainingNamespace: { Name: "Hosting", ContainingNamespace.Name: "Workflows" } } } => true,
