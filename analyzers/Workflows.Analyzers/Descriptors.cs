@@ -114,6 +114,18 @@ internal static class Descriptors
         "'{0}' {1} before ctx.WaitForAsync; workflow '{2}' is durable, so the step runs again from its start when the answer arrives and {3}. {4}",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor UnserializableValue = Create(
+        "WF0021",
+        "A durable step keeps or waits for a type its JSON context does not cover",
+        "'{0}' {1} a '{2}', which '{3}' cannot serialize; workflow '{4}' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof({2}))] to '{3}'.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor StateKeyType = Create(
+        "WF0022",
+        "A ctx.Store key is written with one type and read with another",
+        "'{0}' reads ctx.Store key '{1}' as '{2}', but '{3}' writes it as '{4}'; reading it throws. Read it as '{4}', or use another key.",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
@@ -10,10 +11,12 @@ using Workflows.Generators.Reading;
 namespace Workflows.Analyzers;
 
 /// <summary>
-/// WF0020: in a step of a durable workflow, code before <c>ctx.WaitForAsync</c> runs again when the
-/// answer arrives (the step runs from its start and the wait returns the recorded answer). A side effect
-/// there happens twice — an HTTP call, a database or file write, <c>ctx.Send</c> — and a value taken
-/// from the clock, <c>Guid.NewGuid</c> or <c>Random</c> is different the second time.
+/// Steps of durable workflows. WF0020: code before <c>ctx.WaitForAsync</c> runs again when the answer
+/// arrives (the step runs from its start and the wait returns the recorded answer); a side effect there
+/// happens twice — an HTTP call, a database or file write, <c>ctx.Send</c> — and a value taken from the
+/// clock, <c>Guid.NewGuid</c> or <c>Random</c> is different the second time. WF0021: a value kept in
+/// <c>ctx.Store</c>, or an event a step waits for or asks with, of a type the registered JSON context
+/// cannot serialize.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
@@ -22,7 +25,7 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
     private const string ValueAdvice = "Take it from the event or the run's state, or after the wait";
 
     /// <inheritdoc/>
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.RepeatedBeforeWait);
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.RepeatedBeforeWait, Descriptors.UnserializableValue);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -33,12 +36,13 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
         {
             // Which workflows are durable is a question about the whole compilation, asked once and only
             // when a step that waits is met.
-            var durable = new Lazy<HashSet<INamedTypeSymbol>>(() => DurableWorkflows.Find(start.Compilation, start.CancellationToken));
-            start.RegisterOperationBlockAction(block => AnalyzeStep(block, durable));
+            var durable = new Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>>(() => DurableWorkflows.Find(start.Compilation, start.CancellationToken));
+            var reachable = new ConcurrentDictionary<INamedTypeSymbol, HashSet<ITypeSymbol>>(SymbolEqualityComparer.Default);
+            start.RegisterOperationBlockAction(block => AnalyzeStep(block, durable, json => reachable.GetOrAdd(json, j => DurableSerializationAnalyzer.Reachable(j, start.Compilation))));
         });
     }
 
-    private static void AnalyzeStep(OperationBlockAnalysisContext context, Lazy<HashSet<INamedTypeSymbol>> durable)
+    private static void AnalyzeStep(OperationBlockAnalysisContext context, Lazy<Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>> durable, Func<INamedTypeSymbol, HashSet<ITypeSymbol>> reachable)
     {
         if (context.OwningSymbol is not IMethodSymbol { ContainingType: { } workflow } method
             || !WellKnownTypes.HasAttribute(method, WellKnownTypes.IsStepAttribute)
@@ -48,13 +52,20 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
         }
 
         IOperation[] operations = [.. context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf())];
+        bool storesOrWaits = operations.OfType<IInvocationOperation>().Any(i => IsWait(i) || IsStoreSet(i));
+        if (!storesOrWaits || !durable.Value.TryGetValue(workflow.OriginalDefinition, out List<INamedTypeSymbol>? contexts))
+        {
+            return;
+        }
+
+        ReportUnserializable(context, method, workflow, operations, contexts, reachable);
         int firstWait = operations
             .OfType<IInvocationOperation>()
             .Where(IsWait)
             .Select(i => i.Syntax.SpanStart)
             .DefaultIfEmpty(-1)
             .Min();
-        if (firstWait < 0 || !durable.Value.Contains(workflow.OriginalDefinition))
+        if (firstWait < 0)
         {
             return;
         }
@@ -70,6 +81,60 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
 
     private static bool IsWait(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name == "WaitForAsync" && WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType);
+
+    private static bool IsStoreSet(IInvocationOperation invocation) =>
+        invocation.TargetMethod is { Name: "Set", ContainingType: { Name: "StateStore", ContainingNamespace.Name: "Workflows" } };
+
+    /// <summary>WF0021: what the step keeps in ctx.Store, waits for and asks with must be serializable by every context the workflow is registered with.</summary>
+    private static void ReportUnserializable(
+        OperationBlockAnalysisContext context,
+        IMethodSymbol method,
+        INamedTypeSymbol workflow,
+        IOperation[] operations,
+        List<INamedTypeSymbol> contexts,
+        Func<INamedTypeSymbol, HashSet<ITypeSymbol>> reachable)
+    {
+        foreach (IInvocationOperation invocation in operations.OfType<IInvocationOperation>())
+        {
+            var stored = new List<(string Verb, ITypeSymbol Type)>();
+            if (IsStoreSet(invocation) && invocation.TargetMethod.TypeArguments.Length == 1)
+            {
+                stored.Add(("keeps in ctx.Store", invocation.TargetMethod.TypeArguments[0]));
+            }
+            else if (IsWait(invocation) && invocation.TargetMethod.TypeArguments.Length == 1)
+            {
+                stored.Add(("waits for", invocation.TargetMethod.TypeArguments[0]));
+                if (invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is { } prompt
+                    && (prompt is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : prompt.Type) is { } promptType)
+                {
+                    stored.Add(("asks with", promptType));
+                }
+            }
+
+            foreach ((string verb, ITypeSymbol type) in stored)
+            {
+                if (type is ITypeParameterSymbol or IErrorTypeSymbol || type.SpecialType == SpecialType.System_Object || type.IsAbstract)
+                {
+                    continue;
+                }
+
+                foreach (INamedTypeSymbol json in contexts)
+                {
+                    if (!reachable(json).Contains(type))
+                    {
+                        context.ReportDiagnostic(Diagnostic.Create(
+                            Descriptors.UnserializableValue,
+                            invocation.Syntax.GetLocation(),
+                            method.Name,
+                            verb,
+                            type.ToDisplayString(SymbolNames.Display),
+                            json.Name,
+                            workflow.Name));
+                    }
+                }
+            }
+        }
+    }
 
     /// <summary>What an operation does that a second run would repeat or change: what, what happens then, what to do; nulls when harmless.</summary>
     private static (string? What, string? Consequence, string? Advice) Describe(IOperation operation)

@@ -37,34 +37,81 @@ public sealed class DurableSerializationAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (IArgumentOperation argument in invocation.Arguments)
+        if (ContextOf(invocation) is not { } json || invocation.Arguments.FirstOrDefault(a => a.Parameter is { Type.Name: "JsonSerializerContext" }) is not { } argument)
         {
-            if (argument.Parameter is not { Type.Name: "JsonSerializerContext" })
+            // The exact context is not known statically: nothing to check.
+            return;
+        }
+
+        HashSet<ITypeSymbol> covered = Serializable(json);
+        foreach (ITypeSymbol ev in EventsOf(workflow))
+        {
+            if (!ev.IsAbstract && !covered.Contains(ev))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.UnserializableEvent,
+                    argument.Value.Syntax.GetLocation(),
+                    json.Name,
+                    ev.ToDisplayString(SymbolNames.Display),
+                    workflow.Name));
+            }
+        }
+    }
+
+    /// <summary>The source-generated context a registration passes, when its exact type is known statically.</summary>
+    internal static INamedTypeSymbol? ContextOf(IInvocationOperation registration)
+    {
+        foreach (IArgumentOperation argument in registration.Arguments)
+        {
+            if (argument.Parameter is { Type.Name: "JsonSerializerContext" })
+            {
+                ITypeSymbol? written = argument.Value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : argument.Value.Type;
+                return written is INamedTypeSymbol json && json.Name != "JsonSerializerContext" ? json : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The types a context can serialize: those its <c>[JsonSerializable]</c> attributes name, the types
+    /// of their properties, elements and type arguments all the way down (the source generator covers
+    /// them too), and <c>int</c>, which the runtime's own context covers.
+    /// </summary>
+    internal static HashSet<ITypeSymbol> Reachable(INamedTypeSymbol json, Compilation compilation)
+    {
+        var reachable = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default) { compilation.GetSpecialType(SpecialType.System_Int32) };
+        var pending = new Stack<ITypeSymbol>(Serializable(json));
+        while (pending.Count > 0)
+        {
+            ITypeSymbol type = pending.Pop();
+            if (!reachable.Add(type))
             {
                 continue;
             }
 
-            ITypeSymbol? written = argument.Value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : argument.Value.Type;
-            if (written is not INamedTypeSymbol json || json.Name == "JsonSerializerContext")
+            if (type is IArrayTypeSymbol array)
             {
-                // The exact context is not known statically: nothing to check.
-                continue;
+                pending.Push(array.ElementType);
             }
-
-            HashSet<ITypeSymbol> covered = Serializable(json);
-            foreach (ITypeSymbol ev in EventsOf(workflow))
+            else if (type is INamedTypeSymbol named)
             {
-                if (!ev.IsAbstract && !covered.Contains(ev))
+                foreach (ITypeSymbol argument in named.TypeArguments)
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(
-                        Descriptors.UnserializableEvent,
-                        argument.Value.Syntax.GetLocation(),
-                        json.Name,
-                        ev.ToDisplayString(SymbolNames.Display),
-                        workflow.Name));
+                    pending.Push(argument);
+                }
+
+                if (named.SpecialType == SpecialType.None && named.ContainingNamespace?.ToDisplayString().StartsWith("System", System.StringComparison.Ordinal) != true)
+                {
+                    foreach (IPropertySymbol property in named.GetMembers().OfType<IPropertySymbol>().Where(p => p.DeclaredAccessibility == Accessibility.Public && !p.IsStatic))
+                    {
+                        pending.Push(property.Type);
+                    }
                 }
             }
         }
+
+        return reachable;
     }
 
     internal static bool IsRegistration(IMethodSymbol method) => method switch

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace Workflows.Analyzers;
 
@@ -12,9 +13,10 @@ namespace Workflows.Analyzers;
 /// </summary>
 internal static class DurableWorkflows
 {
-    public static HashSet<INamedTypeSymbol> Find(Compilation compilation, CancellationToken cancellationToken)
+    /// <returns>Each durable workflow with the JSON contexts it is registered with (none when they are not known statically).</returns>
+    public static Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>> Find(Compilation compilation, CancellationToken cancellationToken)
     {
-        var durable = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        var durable = new Dictionary<INamedTypeSymbol, List<INamedTypeSymbol>>(SymbolEqualityComparer.Default);
         foreach (SyntaxTree tree in compilation.SyntaxTrees)
         {
             SemanticModel? model = null;
@@ -27,12 +29,20 @@ internal static class DurableWorkflows
                 }
 
                 model ??= compilation.GetSemanticModel(tree);
-                if (model.GetSymbolInfo(invocation, cancellationToken).Symbol is IMethodSymbol method
+                if (model.GetOperation(invocation, cancellationToken) is IInvocationOperation { TargetMethod: var method } operation
                     && DurableSerializationAnalyzer.IsRegistration(method)
                     && method.TypeArguments.Length == 1
                     && method.TypeArguments[0] is INamedTypeSymbol workflow)
                 {
-                    durable.Add(workflow.OriginalDefinition);
+                    if (!durable.TryGetValue(workflow.OriginalDefinition, out List<INamedTypeSymbol>? contexts))
+                    {
+                        durable[workflow.OriginalDefinition] = contexts = [];
+                    }
+
+                    if (DurableSerializationAnalyzer.ContextOf(operation) is { } json)
+                    {
+                        contexts.Add(json);
+                    }
                 }
             }
         }

@@ -126,4 +126,93 @@ public class DurableSafetyTests
                 }
             }
             """ + Durable);
+
+    [Fact]
+    public Task WF0021_fires_on_a_stored_value_an_awaited_answer_and_a_prompt_the_context_cannot_serialize() =>
+        AnalyzerTest.VerifyAsync(
+            Events.Replace("[JsonSerializable(typeof(Asked))]\n", string.Empty, StringComparison.Ordinal) + """
+            public sealed record Money(decimal Amount, string Currency);
+            public sealed record Limit(int Max);
+            public sealed record Wrapper(Limit Inner);
+            public sealed record Approval(string By) : HumanResponseEvent;
+
+            [Workflow]
+            public partial class Flow(HttpClient http)
+            {
+                [Step]
+                public async Task<Shipped> Ask(Order order, WorkflowContext ctx, CancellationToken ct)
+                {
+                    [|ctx.Store.Set("price", new Money(4, "EUR"))|];
+                    ctx.Store.Set("count", 3);
+                    ctx.Store.Set("id", order.Id);
+                    Answer answer = await [|ctx.WaitForAsync<Answer>(new Asked("Ship?"), ct)|];
+                    Approval approval = await [|[|ctx.WaitForAsync<Approval>(new Asked("Sure?"), ct)|]|];
+                    return new(order.Id);
+                }
+            }
+            """ + Durable,
+            new Expected("WF0021", "'Ask' keeps in ctx.Store a 'Money', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Money))] to 'Json'.", DiagnosticSeverity.Warning),
+            new Expected("WF0021", "'Ask' asks with a 'Asked', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Asked))] to 'Json'.", DiagnosticSeverity.Warning),
+            new Expected("WF0021", "'Ask' waits for a 'Approval', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Approval))] to 'Json'.", DiagnosticSeverity.Warning),
+            new Expected("WF0021", "'Ask' asks with a 'Asked', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Asked))] to 'Json'.", DiagnosticSeverity.Warning));
+
+    [Fact]
+    public Task WF0021_counts_what_the_context_reaches_through_properties_and_is_silent_in_memory() =>
+        AnalyzerTest.VerifyCleanAsync(
+            Events.Replace("[JsonSerializable(typeof(Noted))]", "[JsonSerializable(typeof(Noted))]\n[JsonSerializable(typeof(Wrapper))]", StringComparison.Ordinal) + """
+            public sealed record Limit(int Max, string[] Tags);
+            public sealed record Wrapper(Limit Inner);
+
+            [Workflow]
+            public partial class Flow(HttpClient http)
+            {
+                [Step]
+                public static Shipped Keep(Order order, WorkflowContext ctx)
+                {
+                    ctx.Store.Set("limit", new Limit(3, []));
+                    ctx.Store.Set("tags", new[] { "a" });
+                    return new(order.Id);
+                }
+            }
+
+            [Workflow]
+            public partial class MemoryFlow
+            {
+                [Step]
+                public static Shipped Keep(Order order, WorkflowContext ctx)
+                {
+                    ctx.Store.Set("anything", new Uri("https://example.com"));
+                    return new(order.Id);
+                }
+            }
+            """ + Durable);
+
+    [Fact]
+    public Task WF0022_fires_where_a_key_is_read_as_another_type_than_it_is_written() =>
+        AnalyzerTest.VerifyAsync(
+            Events + """
+            [Workflow]
+            public partial class Flow(HttpClient http)
+            {
+                [Step]
+                public static Noted Count(Order order, WorkflowContext ctx)
+                {
+                    ctx.Store.Set("count", 3);
+                    ctx.Store.Set("id", order.Id);
+                    return new(order.Id);
+                }
+
+                [Step]
+                public static Shipped Ship(Noted noted, WorkflowContext ctx)
+                {
+                    string count = [|ctx.Store.Get<string>("count")|];
+                    bool known = [|ctx.Store.TryGet("id", out Guid id)|];
+                    int again = ctx.Store.Get<int>("count");
+                    string other = ctx.Store.Get<string>("never-written");
+                    return new(noted.Id + count + known + id + again + other);
+                }
+            }
+            """,
+            new Expected("WF0022", "'Ship' reads ctx.Store key 'count' as 'string', but 'Count' writes it as 'int'; reading it throws. Read it as 'int', or use another key.", DiagnosticSeverity.Warning),
+            new Expected("WF0022", "'Ship' reads ctx.Store key 'id' as 'Guid', but 'Count' writes it as 'string'; reading it throws. Read it as 'string', or use another key.", DiagnosticSeverity.Warning));
 }

@@ -22,7 +22,10 @@ public partial class PoisonFlow
     public static Poisoned Keep(Poison poison, WorkflowContext ctx)
     {
         Runs.AddOrUpdate(poison.Id, 1, (_, n) => n + 1);
+        // WF0021 says at build time what this test proves at run time: the context cannot store a Secret.
+#pragma warning disable WF0021
         ctx.Store.Set("secret", new Secret("s3cr3t"));
+#pragma warning restore WF0021
         return new Poisoned(poison.Id);
     }
 }
