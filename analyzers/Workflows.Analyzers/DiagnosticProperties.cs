@@ -3,7 +3,7 @@ namespace Workflows.Analyzers;
 /// <summary>Keys of the properties diagnostics carry to their code fixes.</summary>
 internal static class DiagnosticProperties
 {
-    /// <summary>The fully qualified event type concerned (WF0004, WF0011).</summary>
+    /// <summary>The fully qualified event type concerned (WF0004, WF0011), or the type a JSON context lacks (WF0019, WF0021).</summary>
     public const string EventType = nameof(EventType);
 
     /// <summary>The event's display name (WF0004).</summary>

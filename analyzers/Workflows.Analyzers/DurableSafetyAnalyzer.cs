@@ -125,6 +125,8 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
                         context.ReportDiagnostic(Diagnostic.Create(
                             Descriptors.UnserializableValue,
                             invocation.Syntax.GetLocation(),
+                            DurableSerializationAnalyzer.ContextLocations(json),
+                            DurableSerializationAnalyzer.Lacking(type),
                             method.Name,
                             verb,
                             type.ToDisplayString(SymbolNames.Display),

@@ -51,12 +51,22 @@ public sealed class DurableSerializationAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.UnserializableEvent,
                     argument.Value.Syntax.GetLocation(),
+                    ContextLocations(json),
+                    Lacking(ev),
                     json.Name,
                     ev.ToDisplayString(SymbolNames.Display),
                     workflow.Name));
             }
         }
     }
+
+    /// <summary>Where a context is declared: the code fix adds the missing <c>[JsonSerializable]</c> there.</summary>
+    internal static IEnumerable<Location> ContextLocations(INamedTypeSymbol json) =>
+        json.DeclaringSyntaxReferences.Take(1).Select(reference => Location.Create(reference.SyntaxTree, reference.Span));
+
+    /// <summary>The type a context lacks, fully qualified, for the code fix.</summary>
+    internal static ImmutableDictionary<string, string?> Lacking(ITypeSymbol type) =>
+        ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.EventType, type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat));
 
     /// <summary>The source-generated context a registration passes, when its exact type is known statically.</summary>
     internal static INamedTypeSymbol? ContextOf(IInvocationOperation registration)

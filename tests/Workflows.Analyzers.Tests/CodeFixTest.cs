@@ -23,7 +23,10 @@ internal static class CodeFixTest
             .WithMetadataReferences(TestCompilation.References)
             .AddDocument("Flow.cs", source);
 
-        Compilation compilation = (await document.Project.GetCompilationAsync())!;
+        // As in a real build, the analyzers see the generator's output too (durable registrations need it).
+        CSharpGeneratorDriver.Create(new WorkflowGenerator())
+            .WithUpdatedParseOptions(TestCompilation.ParseOptions)
+            .RunGeneratorsAndUpdateCompilation((await document.Project.GetCompilationAsync())!, out Compilation compilation, out _);
         ImmutableArray<Diagnostic> diagnostics = await compilation.WithAnalyzers(AnalyzerTest.Analyzers).GetAnalyzerDiagnosticsAsync();
         Diagnostic diagnostic = diagnostics.Where(d => d.Id == id).OrderBy(d => d.Location.SourceSpan.Start).First();
 

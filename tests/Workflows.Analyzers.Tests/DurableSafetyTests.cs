@@ -215,4 +215,30 @@ public class DurableSafetyTests
             """,
             new Expected("WF0022", "'Ship' reads ctx.Store key 'count' as 'string', but 'Count' writes it as 'int'; reading it throws. Read it as 'int', or use another key.", DiagnosticSeverity.Warning),
             new Expected("WF0022", "'Ship' reads ctx.Store key 'id' as 'Guid', but 'Count' writes it as 'string'; reading it throws. Read it as 'string', or use another key.", DiagnosticSeverity.Warning));
+
+    [Fact]
+    public async Task WF0021_s_code_fix_adds_the_stored_type_to_the_context_and_the_result_compiles_clean()
+    {
+        string source = Events + """
+            public sealed record Money(decimal Amount, string Currency);
+
+            [Workflow]
+            public partial class Flow(HttpClient http)
+            {
+                [Step]
+                public Shipped Keep(Order order, WorkflowContext ctx)
+                {
+                    ctx.Store.Set("price", new Money(4, "EUR"));
+                    return new(order.Id + http.Timeout);
+                }
+            }
+            """ + Durable;
+
+        (string fixedSource, string title) = await CodeFixTest.ApplyAsync(source, "WF0021", new Workflows.Analyzers.CodeFixes.AddJsonSerializableCodeFix());
+
+        Assert.Equal("Add [JsonSerializable(typeof(Money))] to the JSON context", title);
+        Assert.Contains("[JsonSerializable(typeof(Shipped))]\n[JsonSerializable(typeof(Money))]\npublic sealed class Json", fixedSource, StringComparison.Ordinal);
+        CodeFixTest.AssertCompilesClean(fixedSource);
+        Assert.Empty(await AnalyzerTest.AnalyzeAsync(fixedSource));
+    }
 }

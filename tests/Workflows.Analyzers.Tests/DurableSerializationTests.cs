@@ -56,4 +56,22 @@ public class DurableSerializationTests
                 public static WorkflowRuntime Add(WorkflowRuntime runtime) => runtime.Register(() => new Flow(), new Json());
             }
             """);
+
+    [Fact]
+    public async Task The_code_fix_adds_the_missing_JsonSerializable_to_the_context_and_the_result_compiles_clean()
+    {
+        string source = Workflow + "[JsonSerializable(typeof(Go))]\n[JsonSerializable(typeof(Half))]\npublic sealed class Json : JsonSerializerContext\n" + ContextBody + """
+            public static class Setup
+            {
+                public static WorkflowRuntime Add(WorkflowRuntime runtime) => runtime.Register(() => new Flow(), new Json());
+            }
+            """;
+
+        (string fixedSource, string title) = await CodeFixTest.ApplyAsync(source, "WF0019", new Workflows.Analyzers.CodeFixes.AddJsonSerializableCodeFix());
+
+        Assert.Equal("Add [JsonSerializable(typeof(Done))] to the JSON context", title);
+        Assert.Contains("[JsonSerializable(typeof(Half))]\n[JsonSerializable(typeof(Done))]\npublic sealed class Json", fixedSource, StringComparison.Ordinal);
+        CodeFixTest.AssertCompilesClean(fixedSource);
+        Assert.Empty(await AnalyzerTest.AnalyzeAsync(fixedSource));
+    }
 }
