@@ -169,6 +169,45 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task A_key_that_may_only_read_sees_runs_tasks_and_schedules_without_the_forms_and_buttons_it_may_not_use()
+    {
+        const string ViewerKey = "viewer-key-0123456789abcdefgh";
+        await using var server = new ServerHost(
+            settings =>
+            {
+                settings["Workflows:Server:ApiKeys:3:Name"] = "viewer";
+                settings["Workflows:Server:ApiKeys:3:Key"] = ViewerKey;
+                settings["Workflows:Server:ApiKeys:3:Permissions:0"] = "Read";
+            },
+            kestrel: true);
+        HttpClient client = server.Client();
+        string runId = await client.StartAsync();
+        await client.WaitForAsync(runId, "waitingForInput");
+        await server.Runtime.ScheduleWorkflowAsync("weekly-report", "ReviewFlow", new DocumentReview.DocumentSubmitted("Weekly", Api.CleanReport), new Workflows.Durable.ScheduleSpec { Cron = "0 9 * * 1" });
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ViewerKey}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as viewer");
+
+        await page.GotoAsync(new Uri(server.Address, "/dashboard/#/workflows").ToString());
+        await Expect(page.Locator("[data-workflow='ReviewFlow'] [data-test='may-not-start']")).ToBeVisibleAsync();
+        await Expect(page.Locator("form[data-test='start']")).ToHaveCountAsync(0);
+
+        await page.GotoAsync(new Uri(server.Address, "/dashboard/#/tasks").ToString());
+        await Expect(page.Locator($"[data-test='task'][data-run='{runId}'] [data-test='may-not-answer']")).ToBeVisibleAsync();
+        await Expect(page.Locator("form[data-test='answer']")).ToHaveCountAsync(0);
+
+        await page.GotoAsync(new Uri(server.Address, "/dashboard/#/schedules").ToString());
+        await Expect(page.Locator("[data-schedule='weekly-report']")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-schedule='weekly-report'] button")).ToHaveCountAsync(0);
+
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#/runs/{Uri.EscapeDataString(runId)}").ToString());
+        await Expect(page.Locator(".head [data-status]")).ToHaveAttributeAsync("data-status", "waitingForInput");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel run" })).ToBeHiddenAsync();
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task The_schedules_page_lists_schedules_and_an_operator_pauses_and_resumes_one()
     {
         await using var server = new ServerHost(kestrel: true);

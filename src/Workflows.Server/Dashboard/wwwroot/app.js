@@ -231,6 +231,12 @@
     input.focus();
   }
 
+  // Whether the signed-in caller has a permission (read, start, answer, operate, administer): the
+  // dashboard shows only what the server would let them do.
+  function may(permission) {
+    return !!(session.me && (session.me.permissions || []).includes(permission));
+  }
+
   async function whoAmI() {
     if (session.me) return;
     session.me = await api('/me');
@@ -384,6 +390,9 @@
     if (task.prompt) container.append(h('div', { class: 'prompt' }, describe(task.prompt.payload)));
     if (task.responses.length === 0) {
       container.append(h('p', { class: 'empty' }, 'This server does not run the workflow, so it cannot answer here.'));
+    } else if (!may('answer')) {
+      container.append(h('p', { class: 'empty', 'data-test': 'may-not-answer' }, 'You may read this task but not answer it (that takes the answer permission).'));
+      return container;
     }
 
     for (const response of task.responses) {
@@ -546,7 +555,7 @@
       workflow = workflow || (await workflows()).find(w => w.name === run.workflow);
       meta.replaceChildren(run.workflow, ' · started ', ago(run.createdAt), ' · updated ', ago(run.updatedAt));
       badge.replaceChildren(statusBadge(run.status));
-      const operates = !!(session.me && session.me.canOperate);
+      const operates = may('operate');
       cancel.hidden = !operates || ['completed', 'failed', 'cancelled', 'timedOut'].includes(run.status);
       suspend.hidden = !operates || !['running', 'waitingForInput', 'queued'].includes(run.status);
       resume.hidden = !operates || run.status !== 'suspended';
@@ -625,7 +634,7 @@
     show(h('div', { class: 'head' }, h('h1', {}, 'Schedules'), h('span', { class: 'sub' }, 'workflows started on a cron expression or an interval')),
       h('section', { class: 'card' }, h('table', { class: 'runs', 'data-test': 'schedules' },
         h('thead', {}, h('tr', {}, ...['Schedule', 'Workflow', 'When', 'Next', 'Last run', ''].map(title => h('th', {}, title)))), body)));
-    const operates = !!(session.me && session.me.canOperate);
+    const administers = may('administer');
     const act = (schedule, verb, label, options) => h('button', { 'data-test': verb, onclick: async () => {
       if (verb === 'delete' && !confirm('Delete schedule ' + schedule.scheduleId + '? Its runs are kept.')) return;
       try { await api('/schedules/' + encodeURIComponent(schedule.scheduleId) + (verb === 'delete' ? '' : '/' + verb), options); toast('Schedule ' + schedule.scheduleId + ': ' + label.toLowerCase()); load(); } catch (error) { toast(error.message); }
@@ -641,7 +650,7 @@
             h('td', {}, schedule.cron ? schedule.cron + ' (' + schedule.timeZone + ')' : 'every ' + schedule.every),
             h('td', {}, schedule.paused ? 'paused' : (schedule.nextDueAt ? until(schedule.nextDueAt) : '-')),
             h('td', {}, schedule.lastRunId ? h('a', { href: '#/runs/' + encodeURIComponent(schedule.lastRunId), class: 'mono' }, shortId(schedule.lastRunId)) : '-'),
-            h('td', { class: 'actions' }, ...(operates
+            h('td', { class: 'actions' }, ...(administers
               ? [schedule.paused ? act(schedule, 'resume', 'Resume', { method: 'POST' }) : act(schedule, 'pause', 'Pause', { method: 'POST' }), act(schedule, 'delete', 'Delete', { method: 'DELETE' })]
               : []))))));
       } catch (error) {
@@ -661,7 +670,7 @@
         h('p', { class: 'sub' }, `${workflow.steps.length} steps · starts with ${workflow.startEvent.name} · ends with ${workflow.stopEvent.name}`),
         h('div', { class: 'grid' },
           graph,
-          h('div', {}, h('h2', {}, 'Start a run'), eventForm(workflow.startEvent.schema, {
+          may('start') ? h('div', {}, h('h2', {}, 'Start a run'), eventForm(workflow.startEvent.schema, {
             submitLabel: 'Start run',
             testId: 'start',
             onSubmit: async data => {
@@ -669,7 +678,7 @@
               toast('Run started');
               location.hash = '#/runs/' + encodeURIComponent(run.runId);
             },
-          }))));
+          })) : h('p', { class: 'sub', 'data-test': 'may-not-start' }, 'Starting runs takes the start permission.')));
     }));
   }
 
