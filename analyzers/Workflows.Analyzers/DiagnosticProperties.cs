@@ -14,4 +14,7 @@ internal static class DiagnosticProperties
 
     /// <summary>The fix removes the [Emits] attribute (WF0012, WF0013 on a non-event type).</summary>
     public const string RemoveEmits = nameof(RemoveEmits);
+
+    /// <summary>The type a ctx.Store key is written with, fully qualified (WF0022).</summary>
+    public const string WrittenType = nameof(WrittenType);
 }

@@ -72,6 +72,7 @@ public sealed class StateKeyAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.StateKeyType,
                     read.Location,
+                    ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.WrittenType, written[0].Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)),
                     read.Step,
                     read.Key,
                     read.Type.ToDisplayString(SymbolNames.Display),

@@ -241,4 +241,38 @@ public class DurableSafetyTests
         CodeFixTest.AssertCompilesClean(fixedSource);
         Assert.Empty(await AnalyzerTest.AnalyzeAsync(fixedSource));
     }
+
+    [Theory]
+    [InlineData("var count = ctx.Store.Get<string>(\"count\");", "var count = ctx.Store.Get<int>(\"count\");")]
+    [InlineData("_ = ctx.Store.TryGet(\"count\", out long count);", "_ = ctx.Store.TryGet(\"count\", out int count);")]
+    [InlineData("_ = ctx.Store.TryGet<long>(\"count\", out var count);", "_ = ctx.Store.TryGet<int>(\"count\", out var count);")]
+    public async Task WF0022_s_code_fix_reads_the_key_as_it_is_written_and_the_result_compiles_clean(string read, string fixedRead)
+    {
+        string source = Events + $$"""
+            [Workflow]
+            public partial class Flow
+            {
+                [Step]
+                public static Noted Count(Order order, WorkflowContext ctx)
+                {
+                    ctx.Store.Set("count", 3);
+                    return new(order.Id);
+                }
+
+                [Step]
+                public static Shipped Ship(Noted noted, WorkflowContext ctx)
+                {
+                    {{read}}
+                    return new(noted.Id + count);
+                }
+            }
+            """;
+
+        (string fixedSource, string title) = await CodeFixTest.ApplyAsync(source, "WF0022", new Workflows.Analyzers.CodeFixes.ReadAsWrittenCodeFix());
+
+        Assert.Equal("Read it as 'int'", title);
+        Assert.Contains(fixedRead, fixedSource, StringComparison.Ordinal);
+        CodeFixTest.AssertCompilesClean(fixedSource);
+        Assert.Empty(await AnalyzerTest.AnalyzeAsync(fixedSource));
+    }
 }
