@@ -201,8 +201,15 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
         await Expect(page.Locator("[data-schedule='weekly-report']")).ToBeVisibleAsync();
         await Expect(page.Locator("[data-schedule='weekly-report'] button")).ToHaveCountAsync(0);
 
+        // Run ids start alike (a timestamp): the list keeps the full id in the link's title and a copy button.
+        await page.GotoAsync(new Uri(server.Address, "/dashboard/#/runs").ToString());
+        await Expect(page.Locator($"a[title='{runId}']")).ToBeVisibleAsync();
+        await page.Locator($"[data-test='copy-id'][data-id='{runId}']").ClickAsync();
+        await Expect(page.Locator("#toast")).ToContainTextAsync(runId);
+
         await page.GotoAsync(new Uri(server.Address, $"/dashboard/#/runs/{Uri.EscapeDataString(runId)}").ToString());
         await Expect(page.Locator(".head [data-status]")).ToHaveAttributeAsync("data-status", "waitingForInput");
+        await Expect(page.Locator("[data-test='run-id']")).ToHaveTextAsync(runId);
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel run" })).ToBeHiddenAsync();
         Assert.Empty(errors);
     }

@@ -136,7 +136,19 @@
   }
 
   const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+  // Run ids start with a timestamp, so runs started together share their first characters: a short id
+  // keeps the start and the random end, and the full id is in its title and one click from the clipboard.
   const shortId = id => (id.length > 13 ? id.slice(0, 8) + '…' + id.slice(-4) : id);
+  const copyButton = id => h('button', { class: 'copy', type: 'button', title: 'Copy the run id ' + id, 'data-test': 'copy-id', 'data-id': id, onclick: async event => {
+    event.preventDefault();
+    event.stopPropagation();
+    try {
+      await navigator.clipboard.writeText(id);
+      toast('Copied ' + id);
+    } catch {
+      toast('Run id: ' + id);
+    }
+  } }, 'copy');
   const statusBadge = status => h('span', { class: 'status ' + status, 'data-status': status }, statusLabel(status));
 
   function statusLabel(status) {
@@ -493,7 +505,7 @@
         body.replaceChildren(...(list.runs.length === 0
           ? [h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No runs yet. Start one from Workflows.'))]
           : list.runs.map(run => h('tr', { 'data-test': 'run-row', 'data-run': run.runId },
-            h('td', {}, h('a', { class: 'mono', href: '#/runs/' + encodeURIComponent(run.runId) }, shortId(run.runId))),
+            h('td', {}, h('a', { class: 'mono', title: run.runId, href: '#/runs/' + encodeURIComponent(run.runId) }, shortId(run.runId)), ' ', copyButton(run.runId)),
             h('td', {}, run.workflow),
             h('td', {}, statusBadge(run.status)),
             h('td', { class: 'when' }, ago(run.createdAt)),
@@ -516,7 +528,7 @@
   }
 
   async function renderRun(runId) {
-    const title = h('h1', {}, 'Run ', h('span', { class: 'mono' }, shortId(runId)));
+    const title = h('h1', {}, 'Run ', h('span', { class: 'mono', 'data-test': 'run-id' }, runId), ' ', copyButton(runId));
     const meta = h('div', { class: 'sub' });
     const badge = h('span', {});
     const cancel = h('button', { class: 'danger', hidden: true, onclick: async () => {
