@@ -83,7 +83,7 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
         invocation.TargetMethod.Name == "WaitForAsync" && WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType);
 
     private static bool IsStoreSet(IInvocationOperation invocation) =>
-        invocation.TargetMethod is { Name: "Set", ContainingType: { Name: "StateStore", ContainingNamespace.Name: "Workflows" } };
+        invocation.TargetMethod.Name == "Set" && WellKnownTypes.IsStateStore(invocation.TargetMethod.ContainingType);
 
     /// <summary>WF0021: what the step keeps in ctx.Store, waits for and asks with must be serializable by every context the workflow is registered with.</summary>
     private static void ReportUnserializable(

@@ -52,7 +52,8 @@ public sealed class StateKeyAnalyzer : DiagnosticAnalyzer
     private static StateAccess? Access(OperationAnalysisContext context)
     {
         var invocation = (IInvocationOperation)context.Operation;
-        if (invocation.TargetMethod is not { ContainingType: { Name: "StateStore", ContainingNamespace.Name: "Workflows" }, TypeArguments.Length: 1, Name: "Set" or "Get" or "TryGet" } method
+        if (invocation.TargetMethod is not { TypeArguments.Length: 1, Name: "Set" or "Get" or "TryGet" } method
+            || !WellKnownTypes.IsStateStore(method.ContainingType)
             || invocation.Arguments.FirstOrDefault(a => a.Parameter?.Name == "key")?.Value.ConstantValue is not { HasValue: true, Value: string key }
             || method.TypeArguments[0] is ITypeParameterSymbol or IErrorTypeSymbol)
         {

@@ -39,12 +39,11 @@ public static class WorkflowServerApplicationExtensions
     public static IApplicationBuilder UseWorkflowServer(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        string api = app.ApplicationServices.GetRequiredService<IOptions<WorkflowServerOptions>>().Value.ApiPath;
+        WorkflowServerOptions options = app.ApplicationServices.GetRequiredService<IOptions<WorkflowServerOptions>>().Value;
 
         // Under the server's paths (API, health, dashboard), even the answers routing gives on its own
         // (no such route, wrong method, not JSON) are problems; the app's other paths are its own.
-        WorkflowServerOptions options = app.ApplicationServices.GetRequiredService<IOptions<WorkflowServerOptions>>().Value;
-        PathString[] owned = [api, HealthPath, options.DashboardPath];
+        PathString[] owned = [options.ApiPath, HealthPath, options.DashboardPath];
         app.UseWhen(context => owned.Any(path => context.Request.Path.StartsWithSegments(path)), branch => branch.UseStatusCodePages(StatusProblems.WriteAsync));
         app.UseCors();
 

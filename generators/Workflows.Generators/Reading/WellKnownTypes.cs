@@ -23,6 +23,9 @@ internal static class WellKnownTypes
 
     public static bool IsWorkflowContext(ITypeSymbol? type) => IsWorkflowsType(type, "WorkflowContext");
 
+    /// <summary>Whether <paramref name="type"/> is <c>Workflows.StateStore</c>, what <c>ctx.Store</c> is.</summary>
+    public static bool IsStateStore(ITypeSymbol? type) => IsWorkflowsType(type, "StateStore");
+
     public static bool IsOneOf(ITypeSymbol? type) =>
         type is INamedTypeSymbol { IsGenericType: true, Arity: >= 2 and <= 8 } named && IsWorkflowsType(named, "OneOf");
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 
 namespace Workflows.Server.Http;
@@ -15,15 +16,16 @@ internal static class BodyText
     /// <summary>Throws a 400 problem saying where the body stops being text; does nothing when it is.</summary>
     public static void Check(ReadOnlySpan<byte> body)
     {
-        int offset = 0;
-        while (offset < body.Length)
+        // The vectorized check first; decoding rune by rune only to say where a bad body goes wrong.
+        if (!Utf8.IsValid(body))
         {
-            if (Rune.DecodeFromUtf8(body[offset..], out _, out int consumed) != OperationStatus.Done)
+            int offset = 0;
+            while (Rune.DecodeFromUtf8(body[offset..], out _, out int consumed) == OperationStatus.Done)
             {
-                throw NotText(body, offset, $"byte 0x{body[offset]:X2} is not valid UTF-8. Send the body as UTF-8 text");
+                offset += consumed;
             }
 
-            offset += consumed;
+            throw NotText(body, offset, $"byte 0x{body[offset]:X2} is not valid UTF-8. Send the body as UTF-8 text");
         }
 
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip });
