@@ -116,7 +116,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor UnserializableValue = Create(
         "WF0021",
-        "A durable step keeps or waits for a type its JSON context does not cover",
+        "A durable step keeps, records or waits for a type its JSON context does not cover",
         "'{0}' {1} a '{2}', which '{3}' cannot serialize; workflow '{4}' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof({2}))] to '{3}'.",
         DiagnosticSeverity.Warning);
 

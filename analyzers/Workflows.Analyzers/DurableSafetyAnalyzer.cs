@@ -15,14 +15,15 @@ namespace Workflows.Analyzers;
 /// arrives (the step runs from its start and the wait returns the recorded answer); a side effect there
 /// happens twice — an HTTP call, a database or file write, <c>ctx.Send</c> — and a value taken from the
 /// clock, <c>Guid.NewGuid</c> or <c>Random</c> is different the second time. WF0021: a value kept in
-/// <c>ctx.Store</c>, or an event a step waits for or asks with, of a type the registered JSON context
-/// cannot serialize.
+/// <c>ctx.Store</c>, a result of <c>ctx.OnceAsync</c>, or an event a step waits for or asks with, of a
+/// type the registered JSON context cannot serialize. Work inside <c>ctx.OnceAsync</c> is done once
+/// (its result is recorded and returned to a re-run), so it is not reported.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
 {
-    private const string SideEffectAdvice = "Do it after the wait, in a step of its own, or make it idempotent";
-    private const string ValueAdvice = "Take it from the event or the run's state, or after the wait";
+    private const string SideEffectAdvice = "Do it inside ctx.OnceAsync, whose result is recorded and returned to the re-run, or after the wait, or make it idempotent";
+    private const string ValueAdvice = "Take it inside ctx.OnceAsync, whose result is recorded and returned to the re-run, or from the event or the run's state";
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.RepeatedBeforeWait, Descriptors.UnserializableValue);
@@ -52,7 +53,7 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
         }
 
         IOperation[] operations = [.. context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf())];
-        bool storesOrWaits = operations.OfType<IInvocationOperation>().Any(i => IsWait(i) || IsStoreSet(i));
+        bool storesOrWaits = operations.OfType<IInvocationOperation>().Any(i => IsWait(i) || IsStoreSet(i) || IsOnce(i));
         if (!storesOrWaits || !durable.Value.TryGetValue(workflow.OriginalDefinition, out List<INamedTypeSymbol>? contexts))
         {
             return;
@@ -70,7 +71,12 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
             return;
         }
 
-        foreach (IOperation operation in operations.Where(o => o.Syntax.Span.End <= firstWait))
+        // The work given to ctx.OnceAsync is done once: a re-run gets its recorded result instead.
+        Microsoft.CodeAnalysis.Text.TextSpan[] once = [.. operations
+            .OfType<IInvocationOperation>()
+            .Where(IsOnce)
+            .SelectMany(i => i.Arguments.Where(a => a.Parameter?.Ordinal == 1).Select(a => a.Syntax.Span))];
+        foreach (IOperation operation in operations.Where(o => o.Syntax.Span.End <= firstWait && !once.Any(span => span.Contains(o.Syntax.Span))))
         {
             if (Describe(operation) is ({ } what, { } consequence, { } advice))
             {
@@ -81,6 +87,9 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
 
     private static bool IsWait(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name == "WaitForAsync" && WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType);
+
+    private static bool IsOnce(IInvocationOperation invocation) =>
+        invocation.TargetMethod.Name == "OnceAsync" && WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType);
 
     private static bool IsStoreSet(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name == "Set" && WellKnownTypes.IsStateStore(invocation.TargetMethod.ContainingType);
@@ -100,6 +109,10 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
             if (IsStoreSet(invocation) && invocation.TargetMethod.TypeArguments.Length == 1)
             {
                 stored.Add(("keeps in ctx.Store", invocation.TargetMethod.TypeArguments[0]));
+            }
+            else if (IsOnce(invocation) && invocation.TargetMethod.TypeArguments.Length == 1)
+            {
+                stored.Add(("records with ctx.OnceAsync", invocation.TargetMethod.TypeArguments[0]));
             }
             else if (IsWait(invocation) && invocation.TargetMethod.TypeArguments.Length == 1)
             {

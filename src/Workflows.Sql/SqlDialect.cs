@@ -7,7 +7,7 @@ namespace Workflows.Sql;
 public abstract class SqlDialect
 {
     /// <summary>The schema version this build reads and writes.</summary>
-    public const int SchemaVersion = 8;
+    public const int SchemaVersion = 9;
 
     /// <summary>The tables each schema version adds: what a store of that version must have.</summary>
     internal static readonly IReadOnlyList<IReadOnlyList<string>> TablesByVersion =
@@ -18,6 +18,7 @@ public abstract class SqlDialect
         [],
         ["wf_run_tags"],
         ["wf_schedules"],
+        [],
         [],
         [],
     ];

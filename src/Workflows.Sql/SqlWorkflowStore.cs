@@ -134,6 +134,13 @@ public abstract class SqlWorkflowStore : IWorkflowStore
             cancellationToken);
 
     /// <inheritdoc/>
+    public Task<bool> RecordResultAsync(RecordedResult result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return WriteAsync(async (c, t, ct) => (await _journal.RecordResultAsync(c, t, result, Time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), SqlWriteKind.None, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task ReleaseAsync(long deliveryId, string workerId, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t, ct) => { await SqlJournal.ReleaseAsync(c, t, deliveryId, workerId, ct).ConfigureAwait(false); return (true, Keep: true); }, SqlWriteKind.Lease | SqlWriteKind.AnnouncesWork, cancellationToken);
 

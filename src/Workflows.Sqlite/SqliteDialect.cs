@@ -80,6 +80,10 @@ internal sealed class SqliteDialect : SqlDialect
             // Runs in progress per workflow, counted when a queued run asks for a slot.
             "CREATE INDEX wf_runs_workflow_status ON wf_runs (workflow, status) WHERE parent_run_id IS NULL",
         ],
+        [
+            // Results of ctx.OnceAsync, per delivery: what a step gets back instead of doing the work again.
+            "ALTER TABLE wf_deliveries ADD COLUMN recorded TEXT NULL",
+        ],
     ];
 
     public override string BigInt => "INTEGER";

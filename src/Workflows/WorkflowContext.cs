@@ -165,6 +165,43 @@ public sealed class WorkflowContext
     }
 
     /// <summary>
+    /// Does <paramref name="work"/> once for this step's delivery: in a durable run its result is
+    /// recorded in the run's journal as soon as it is done, and when the step runs again — after a
+    /// crash, on a retry, or from the top once a <c>WaitForAsync</c> answer arrives — the recorded
+    /// result is returned and the work is not done again. Use it for what must not happen twice: a
+    /// call that bills or charges, a message sent, a value that must not change (a time, a new id). In
+    /// memory the work simply runs.
+    /// </summary>
+    /// <typeparam name="T">The result's type: a durable workflow's JSON context must be able to serialize it.</typeparam>
+    /// <param name="key">Names the work within the step, unique per call (put a loop's index in it); at most 200 characters.</param>
+    /// <param name="work">The work, given a token that is cancelled with the step.</param>
+    /// <param name="cancellationToken">Cancels the work (the run's own cancellation does too).</param>
+    /// <returns>The work's result, or the one recorded for <paramref name="key"/>.</returns>
+    /// <exception cref="Durable.WorkflowSerializationException">Durable: the workflow's JSON context cannot serialize <typeparamref name="T"/>; thrown before the work starts.</exception>
+    /// <exception cref="InvalidOperationException">Durable: the step used <paramref name="key"/> twice in one execution.</exception>
+    /// <example>
+    /// <code>
+    /// [Step]
+    /// private async Task&lt;Classified&gt; Classify(TicketOpened ticket, WorkflowContext ctx, CancellationToken ct)
+    /// {
+    ///     // Billed once: a re-run of this step gets the recorded answer back.
+    ///     Category category = await ctx.OnceAsync("classify", token =&gt; _classifier.ClassifyAsync(ticket.Text, token), ct);
+    ///     Team team = (await ctx.WaitForAsync&lt;TeamChosen&gt;(new ChooseTeam(category), ct)).Team;
+    ///     return new Classified(category, team);
+    /// }
+    /// </code>
+    /// </example>
+    public ValueTask<T> OnceAsync<T>(string key, Func<CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(key.Length, MaxOnceKeyLength, nameof(key));
+        ArgumentNullException.ThrowIfNull(work);
+        return _run.OnceAsync(key, work, cancellationToken);
+    }
+
+    private const int MaxOnceKeyLength = 200;
+
+    /// <summary>
     /// Runs another workflow as part of this step and returns its StopEvent. The child's streamed
     /// events (InputRequiredEvents included) appear in this run's stream, answers sent into this run
     /// reach the child when this run has no taker for them, and cancelling or timing out this run

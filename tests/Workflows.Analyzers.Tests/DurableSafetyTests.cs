@@ -52,8 +52,8 @@ public class DurableSafetyTests
         "WF0020",
         $"'Ask' {what} before ctx.WaitForAsync; workflow 'Flow' is durable, so the step runs again from its start when the answer arrives and {consequence}. {advice}",
         DiagnosticSeverity.Warning);
-    private const string SideEffect = "Do it after the wait, in a step of its own, or make it idempotent";
-    private const string Value = "Take it from the event or the run's state, or after the wait";
+    private const string SideEffect = "Do it inside ctx.OnceAsync, whose result is recorded and returned to the re-run, or after the wait, or make it idempotent";
+    private const string Value = "Take it inside ctx.OnceAsync, whose result is recorded and returned to the re-run, or from the event or the run's state";
 
     [Fact]
     public Task WF0020_fires_on_each_side_effect_and_changing_value_before_the_wait_of_a_durable_step() =>
@@ -126,6 +126,51 @@ public class DurableSafetyTests
                 }
             }
             """ + Durable);
+
+    [Fact]
+    public Task WF0020_is_silent_for_work_done_inside_ctx_OnceAsync_and_still_fires_beside_it() =>
+        AnalyzerTest.VerifyAsync(
+            Events + """
+            [Workflow]
+            public partial class Flow(HttpClient http)
+            {
+                [Step]
+                public async Task<Shipped> Ask(Order order, WorkflowContext ctx, CancellationToken ct)
+                {
+                    string hold = await ctx.OnceAsync("hold", async token =>
+                    {
+                        HttpResponseMessage response = await http.PostAsync("https://billing.example.com/hold", null, token);
+                        File.AppendAllText("orders.log", order.Id);
+                        return Guid.NewGuid().ToString() + DateTime.UtcNow + response.StatusCode;
+                    }, ct);
+                    string reference = await ctx.OnceAsync("reference", _ => ValueTask.FromResult(Guid.NewGuid().ToString()), ct);
+                    DateTime asked = [|DateTime.UtcNow|];
+                    Answer answer = await ctx.WaitForAsync<Answer>(new Asked($"Ship {order.Id}? {hold} {reference} {asked}"), ct);
+                    return new(order.Id);
+                }
+            }
+            """ + Durable,
+            Repeated("reads the clock (DateTime.UtcNow)", "the value is different the second time", Value));
+
+    [Fact]
+    public Task WF0021_fires_on_a_ctx_OnceAsync_result_the_context_cannot_serialize() =>
+        AnalyzerTest.VerifyAsync(
+            Events + """
+            public sealed record Quote(decimal Price);
+
+            [Workflow]
+            public partial class Flow(HttpClient http)
+            {
+                [Step]
+                public async Task<Shipped> Ask(Order order, WorkflowContext ctx, CancellationToken ct)
+                {
+                    Quote quote = await [|ctx.OnceAsync("quote", _ => ValueTask.FromResult(new Quote(4m)), ct)|];
+                    string id = await ctx.OnceAsync("id", _ => ValueTask.FromResult(order.Id), ct);
+                    return new(id + quote.Price);
+                }
+            }
+            """ + Durable,
+            new Expected("WF0021", "'Ask' records with ctx.OnceAsync a 'Quote', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Quote))] to 'Json'.", DiagnosticSeverity.Warning));
 
     [Fact]
     public Task WF0021_fires_on_a_stored_value_an_awaited_answer_and_a_prompt_the_context_cannot_serialize() =>

@@ -56,7 +56,9 @@ internal sealed class TempStore : IDisposable
             .Register(() => new PurchaseFlow(), ChildJson.Default)
             .Register(() => new UnregisteredChildFlow(), ChildJson.Default)
             .Register(() => new Worker.ParentFlow(), Worker.ParentJson.Default)
-            .Register(() => new FixableFlow(), OperatedJson.Default);
+            .Register(() => new FixableFlow(), OperatedJson.Default)
+            .Register(() => new Worker.ChargeFlow(), Worker.OnceJson.Default)
+            .Register(() => new Worker.OnceMisuseFlow(), Worker.OnceJson.Default);
         if (start)
         {
             await runtime.StartAsync();

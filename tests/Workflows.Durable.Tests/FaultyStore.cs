@@ -6,7 +6,7 @@ namespace Workflows.Durable.Tests;
 /// <summary>A store that fails on demand, in front of a real one: the store being down, as a worker meets it.</summary>
 internal sealed class FaultyStore(IWorkflowStore inner) : IWorkflowStore
 {
-    /// <summary>How many calls of each kind still fail (claim, commit, release, renew, state).</summary>
+    /// <summary>How many calls of each kind still fail (claim, commit, record, release, renew, state).</summary>
     public ConcurrentDictionary<string, int> Faults { get; } = new();
 
     public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);
@@ -34,6 +34,9 @@ internal sealed class FaultyStore(IWorkflowStore inner) : IWorkflowStore
 
     public Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
         Fault("commit") is { } fault ? FaultOf<CommitResult>(fault) : inner.CommitAsync(commit, cancellationToken);
+
+    public Task<bool> RecordResultAsync(RecordedResult result, CancellationToken cancellationToken) =>
+        Fault("record") is { } fault ? FaultOf<bool>(fault) : inner.RecordResultAsync(result, cancellationToken);
 
     public Task ReleaseAsync(long deliveryId, string workerId, CancellationToken cancellationToken) => Fault("release") ?? inner.ReleaseAsync(deliveryId, workerId, cancellationToken);
 

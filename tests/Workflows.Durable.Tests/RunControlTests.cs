@@ -238,7 +238,7 @@ public abstract class RunControlContract
     private static async Task<List<string>> RunIdsAsync(WorkflowRuntime runtime, RunQuery query) =>
         [.. (await runtime.ListRunsAsync(query)).Runs.Select(r => r.RunId)];
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition)
     {
         DateTime deadline = DateTime.UtcNow + TempStore.Limit;
         while (!await condition())

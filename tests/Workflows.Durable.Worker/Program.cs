@@ -25,7 +25,8 @@ await using WorkflowRuntime runtime = new WorkflowRuntime(store, options)
     .Register(() => new PingFlow(), RecoveryJson.Default)
     .Register(() => new SoakFlow(), SoakJson.Default)
     .Register(() => new DoubleFlow(), SoakJson.Default)
-    .Register(() => new TickFlow(), SoakJson.Default);
+    .Register(() => new TickFlow(), SoakJson.Default)
+    .Register(() => new ChargeFlow(), OnceJson.Default);
 await runtime.StartAsync();
 
 if (args.Length >= 3 && args[1] == "start-parent")

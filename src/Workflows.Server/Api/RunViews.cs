@@ -40,7 +40,7 @@ internal static class RunViews
     public static JournalEntry Entry(StoredEvent stored, RegisteredWorkflow? workflow) => new(
         stored.Sequence,
         Kind(stored.Kind),
-        workflow?.FindEvent(stored.Type)?.Name ?? ShortName(stored.Type),
+        stored.Kind == EventRecordKind.Recorded ? stored.Type : workflow?.FindEvent(stored.Type)?.Name ?? ShortName(stored.Type),
         stored.Type,
         stored.Producer,
         stored.CreatedAt,
@@ -53,6 +53,7 @@ internal static class RunViews
         EventRecordKind.Streamed => "streamed",
         EventRecordKind.External => "external",
         EventRecordKind.Control => "control",
+        EventRecordKind.Recorded => "recorded",
         _ => "timer",
     };
 

@@ -64,7 +64,7 @@ internal sealed partial class SqlJournal
         var loaded = new Dictionary<long, ClaimedDelivery>(chosen.Count);
         using (DbCommand load = Command(
             connection, transaction,
-            $"SELECT {QualifiedRunColumns}, d.delivery_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at " +
+            $"SELECT {QualifiedRunColumns}, d.delivery_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at, d.recorded " +
             $"FROM wf_deliveries d JOIN wf_events e ON e.event_id = d.event_id JOIN wf_runs r ON r.run_id = d.run_id WHERE d.delivery_id IN ({ids})",
             idParameters))
         {
@@ -80,6 +80,7 @@ internal sealed partial class SqlJournal
                 loaded[id] = new ClaimedDelivery(id, run, reader.GetInt32(D + 1), reader.GetInt32(D + 2), ev, ParseAnswers(reader.IsDBNull(D + 3) ? null : reader.GetString(D + 3)), reader.GetInt32(D + 4))
                 {
                     AvailableAt = FromMillis(reader.GetInt64(D + 12)),
+                    Recorded = reader.IsDBNull(D + 13) ? null : ParseRecorded(reader.GetString(D + 13)),
                 };
             }
         }

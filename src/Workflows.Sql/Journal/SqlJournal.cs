@@ -65,6 +65,7 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
 
 /// <summary>The JSON the journal keeps in its own columns: recorded answers and run failures.</summary>
 [JsonSerializable(typeof(List<StoredAnswer>))]
+[JsonSerializable(typeof(Dictionary<string, StoredAnswer>))]
 [JsonSerializable(typeof(RunFailure))]
 [JsonSerializable(typeof(ChildRunEnded))]
 internal sealed partial class SqlJson : JsonSerializerContext;

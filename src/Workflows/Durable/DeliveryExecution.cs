@@ -73,6 +73,7 @@ internal static class DeliveryExecution
         using IDisposable registered = running.Add(claim.Run.RunId, execution);
         using var lease = new LeaseKeeper(store, options, logger, claim.DeliveryId, execution);
         lease.Start();
+        host.RecordWith(new ResultRecorder(store, options.WorkerId, claim, definition.Name, lease));
         ExecutionResult result;
         IAsyncDisposable? scope = null;
         try

@@ -20,6 +20,8 @@ internal sealed class DurableStepHost : IStepHost
     private readonly TaskCompletionSource<string> _suspended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _waits;
     private Dictionary<string, string>? _tags;
+    private HashSet<string>? _onceKeys;
+    private ResultRecorder? _recorder;
 
     private readonly Func<Type, DurableRegistration?> _registrations;
 
@@ -176,6 +178,38 @@ internal sealed class DurableStepHost : IStepHost
 
         // Never completes: the execution is abandoned and the step runs again once the answer (or its deadline) is recorded.
         return new ValueTask<TResponse?>(new TaskCompletionSource<TResponse?>().Task.WaitAsync(cancellationToken));
+    }
+
+    /// <summary>Where <see cref="OnceAsync"/> records results: set once the delivery's lease is kept.</summary>
+    public void RecordWith(ResultRecorder recorder) => _recorder = recorder;
+
+    /// <summary>
+    /// The result recorded for the key on an earlier execution of this delivery, or the work's, recorded
+    /// before it is returned (so the step never acts on a result a crash could make it lose).
+    /// </summary>
+    public async ValueTask<T> OnceAsync<T>(string key, Func<CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            if (!(_onceKeys ??= new HashSet<string>(StringComparer.Ordinal)).Add(key))
+            {
+                throw new InvalidOperationException(
+                    $"Step '{_recorder?.Step}' of workflow '{_claim.Run.Workflow}' called ctx.OnceAsync with the key '{key}' twice in one execution. " +
+                    "A key names one piece of work; give each call its own key (put a loop's index in it).");
+            }
+        }
+
+        if (_claim.Recorded is { } recorded && recorded.TryGetValue(key, out StoredAnswer? result))
+        {
+            return (T)_serializer.DeserializeValue(result.Payload, typeof(T))!;
+        }
+
+        // Before the work, not after: a result that cannot be recorded must not cost the work (a billed call, a payment).
+        _ = _serializer.TypeInfo(typeof(T));
+        ResultRecorder recorder = _recorder ?? throw new InvalidOperationException("ctx.OnceAsync was called outside a running durable step.");
+        T value = await work(cancellationToken).ConfigureAwait(false);
+        await recorder.RecordAsync(key, DurableSerializer.Name(typeof(T)), _serializer.SerializeValue(value, typeof(T)), cancellationToken).ConfigureAwait(false);
+        return value;
     }
 
     /// <summary>For a step suspended on a child run: the child to start with the suspension.</summary>

@@ -51,6 +51,16 @@ public interface IWorkflowStore : IAsyncDisposable
     /// <returns>Whether it was recorded.</returns>
     Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records a result of <c>ctx.OnceAsync</c> for a delivery the worker still holds, with a journal
+    /// entry (<see cref="EventRecordKind.Recorded"/>), at once and durably, while its step goes on running;
+    /// <see langword="false"/> when the worker no longer holds the delivery (nothing is recorded).
+    /// </summary>
+    /// <param name="result">The result.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it was recorded.</returns>
+    Task<bool> RecordResultAsync(RecordedResult result, CancellationToken cancellationToken);
+
     /// <summary>Gives a claimed delivery back, to be claimed again at once (no attempt counted).</summary>
     /// <param name="deliveryId">The delivery.</param>
     /// <param name="workerId">The worker.</param>

@@ -25,6 +25,13 @@ internal sealed class LeaseKeeper(IWorkflowStore store, WorkflowRuntimeOptions o
 
     public void Dispose() => _stop.Dispose();
 
+    /// <summary>The store said the worker no longer holds the delivery: stop the step as if a renewal had found it.</summary>
+    public async Task LoseAsync()
+    {
+        Lost = true;
+        await execution.CancelAsync().ConfigureAwait(false);
+    }
+
     private async Task KeepAsync()
     {
         TimeSpan every = options.Lease / 3;

@@ -23,6 +23,13 @@ public enum EventRecordKind
     /// <see cref="RunControlEntry"/>'s names, its payload a <see cref="RunControlEntry"/> as JSON.
     /// </summary>
     Control,
+
+    /// <summary>
+    /// The result of a step's <c>ctx.OnceAsync</c>, recorded when the work finished so a re-run of the
+    /// step gets it back instead of doing the work again: its type is the key the step gave, its
+    /// payload the result as JSON, its producer the step.
+    /// </summary>
+    Recorded,
 }
 
 /// <summary>A stored event: its journal position, its type discriminator and its JSON.</summary>
@@ -216,7 +223,23 @@ public sealed record ClaimedDelivery(long DeliveryId, RunRecord Run, int Step, i
     /// either way.
     /// </summary>
     public IReadOnlyDictionary<string, StoredValue>? State { get; init; }
+
+    /// <summary>
+    /// The results the step's <c>ctx.OnceAsync</c> calls recorded on earlier executions of this
+    /// delivery, by key (the type is the result's type name, the payload its JSON); <see langword="null"/> when none.
+    /// </summary>
+    public IReadOnlyDictionary<string, StoredAnswer>? Recorded { get; init; }
 }
+
+/// <summary>A result of <c>ctx.OnceAsync</c> to record for a claimed delivery, while its step runs.</summary>
+/// <param name="DeliveryId">The delivery.</param>
+/// <param name="WorkerId">The worker that must still hold its lease.</param>
+/// <param name="RunId">The run.</param>
+/// <param name="Step">The step's name, the journal entry's producer.</param>
+/// <param name="Key">The key the step gave.</param>
+/// <param name="Type">The result's type name.</param>
+/// <param name="Payload">The result as JSON.</param>
+public sealed record RecordedResult(long DeliveryId, string WorkerId, string RunId, string Step, string Key, string Type, string Payload);
 
 /// <summary>What a worker asks the store for.</summary>
 /// <param name="WorkerId">The worker, owner of the lease.</param>

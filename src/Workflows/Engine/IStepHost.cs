@@ -30,6 +30,9 @@ internal interface IStepHost
         where TStart : StartEvent
         where TStop : StopEvent;
 
+    /// <summary>Runs the work; a durable delivery records its result under the key (checked by the caller) and returns the recorded one when the step runs again.</summary>
+    ValueTask<T> OnceAsync<T>(string key, Func<CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken);
+
     /// <summary>Sets a custom attribute of the run (checked by the caller): kept with a durable run, on the step's span in memory.</summary>
     void SetTag(string key, string value);
 

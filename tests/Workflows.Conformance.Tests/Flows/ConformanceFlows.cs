@@ -64,3 +64,32 @@ public partial class BriefWaitFlow
         return new Asked(answer is null ? "no answer in time" : $"answered by {answer.By}");
     }
 }
+
+public sealed record Stamp(string Label) : StartEvent;
+public sealed record StampAsked(string Label) : InputRequiredEvent;
+public sealed record StampOk(bool Ok) : HumanResponseEvent;
+public sealed record Stamped(int Calls, bool SameStamp, bool Ok) : StopEvent;
+
+/// <summary>
+/// Takes a stamp once, then waits for a person: a durable host runs the step again from its start when
+/// the answer comes, and must hand back the recorded stamp instead of taking a new one.
+/// </summary>
+[Workflow]
+public partial class OnceFlow
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> s_calls = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> s_first = new();
+
+    [Step]
+    public static async Task<Stamped> Take(Stamp stamp, WorkflowContext ctx, CancellationToken ct)
+    {
+        string taken = await ctx.OnceAsync("stamp", _ =>
+        {
+            s_calls.AddOrUpdate(ctx.RunId, 1, (_, n) => n + 1);
+            return ValueTask.FromResult(Guid.NewGuid().ToString("N"));
+        }, ct);
+        string first = s_first.GetOrAdd(ctx.RunId, taken);
+        StampOk ok = await ctx.WaitForAsync<StampOk>(new StampAsked(stamp.Label), ct);
+        return new Stamped(s_calls[ctx.RunId], first == taken, ok.Ok);
+    }
+}
