@@ -53,7 +53,7 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
         }
 
         IOperation[] operations = [.. context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf())];
-        bool storesOrWaits = operations.OfType<IInvocationOperation>().Any(i => IsWait(i) || IsStoreSet(i) || IsOnce(i));
+        bool storesOrWaits = operations.OfType<IInvocationOperation>().Any(i => IsWait(i) || IsStoreSet(i) || IsOnce(i) || HelperDeclarations(i).Any());
         if (!storesOrWaits || !durable.Value.TryGetValue(workflow.OriginalDefinition, out List<INamedTypeSymbol>? contexts))
         {
             return;
@@ -62,7 +62,7 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
         ReportUnserializable(context, method, workflow, operations, contexts, reachable);
         int firstWait = operations
             .OfType<IInvocationOperation>()
-            .Where(IsWait)
+            .Where(i => IsWait(i) || HelperDeclarations(i).Any(d => d.Verb == WaitsFor))
             .Select(i => i.Syntax.SpanStart)
             .DefaultIfEmpty(-1)
             .Min();
@@ -87,6 +87,36 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
 
     private static bool IsWait(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name == "WaitForAsync" && WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType);
+
+    private const string WaitsFor = "waits for";
+
+    /// <summary>What a helper given the step's context declares it waits for, asks with and streams (<c>[WaitsFor]</c>, <c>[Streams]</c>).</summary>
+    private static IEnumerable<(string Verb, ITypeSymbol Type)> HelperDeclarations(IInvocationOperation invocation)
+    {
+        if (WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType) || !invocation.Arguments.Any(a => WellKnownTypes.IsWorkflowContext(a.Value.Type)))
+        {
+            yield break;
+        }
+
+        foreach (AttributeData attribute in (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition.GetAttributes())
+        {
+            ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
+            if (attribute.AttributeClass is not { ContainingNamespace: { Name: "Workflows", ContainingNamespace.IsGlobalNamespace: true } } type)
+            {
+                continue;
+            }
+
+            if (type.Name == "WaitsForAttribute" && arguments.Length == 2 && arguments[0].Value is ITypeSymbol response && arguments[1].Value is ITypeSymbol prompt)
+            {
+                yield return (WaitsFor, response);
+                yield return ("asks with", prompt);
+            }
+            else if (type.Name == "StreamsAttribute" && arguments.Length == 1 && arguments[0].Value is ITypeSymbol streamed)
+            {
+                yield return ("streams", streamed);
+            }
+        }
+    }
 
     private static bool IsOnce(IInvocationOperation invocation) =>
         invocation.TargetMethod.Name == "OnceAsync" && WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType);
@@ -116,7 +146,7 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
             }
             else if (IsWait(invocation) && invocation.TargetMethod.TypeArguments.Length == 1)
             {
-                stored.Add(("waits for", invocation.TargetMethod.TypeArguments[0]));
+                stored.Add((WaitsFor, invocation.TargetMethod.TypeArguments[0]));
                 if (invocation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is { } prompt
                     && (prompt is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand.Type : prompt.Type) is { } promptType)
                 {
@@ -124,6 +154,7 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
                 }
             }
 
+            stored.AddRange(HelperDeclarations(invocation));
             foreach ((string verb, ITypeSymbol type) in stored)
             {
                 if (type is ITypeParameterSymbol or IErrorTypeSymbol || type.SpecialType == SpecialType.System_Object || type.IsAbstract)

@@ -43,13 +43,15 @@ public sealed partial class WorkflowGenerator
         /// <summary>
         /// The operations of a step's body, for the event types it waits for and the workflows it runs.
         /// This transform runs again on every edit of the compilation, so a body is bound only when its
-        /// tokens mention <c>WaitForAsync</c>, <c>RunAsync</c> or <c>WriteToStream</c>, which is all the generator needs from it.
+        /// tokens mention <c>WaitForAsync</c>, <c>RunAsync</c> or <c>WriteToStream</c>, or hand the context to
+        /// a helper (which may declare waits and streams with <c>[WaitsFor]</c>, <c>[Streams]</c>), which is all
+        /// the generator needs from it.
         /// </summary>
         private static StepBody? ReadBody(IMethodSymbol method, SemanticModel targetModel, Compilation compilation, CancellationToken cancellationToken)
         {
             foreach (SyntaxReference reference in method.DeclaringSyntaxReferences)
             {
-                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax { } declaration && MentionsContextCalls(declaration))
+                if (reference.GetSyntax(cancellationToken) is MethodDeclarationSyntax { } declaration && MentionsContextCalls(declaration, ContextName(method)))
                 {
                     // Steps may sit in another file of a partial class: use that file's semantic model.
                     SemanticModel model = declaration.SyntaxTree == targetModel.SyntaxTree ? targetModel : compilation.GetSemanticModel(declaration.SyntaxTree);
@@ -63,7 +65,7 @@ public sealed partial class WorkflowGenerator
             return null;
         }
 
-        private static bool MentionsContextCalls(MethodDeclarationSyntax declaration)
+        private static bool MentionsContextCalls(MethodDeclarationSyntax declaration, string? context)
         {
             SyntaxNode? body = (SyntaxNode?)declaration.Body ?? declaration.ExpressionBody;
             if (body is null)
@@ -73,7 +75,8 @@ public sealed partial class WorkflowGenerator
 
             foreach (SyntaxToken token in body.DescendantTokens())
             {
-                if (token.IsKind(SyntaxKind.IdentifierToken) && token.ValueText is "WaitForAsync" or "RunAsync" or "WriteToStream")
+                if (token.IsKind(SyntaxKind.IdentifierToken) &&
+                    (token.ValueText is "WaitForAsync" or "RunAsync" or "WriteToStream" || (token.ValueText == context && !IsOwnMemberAccess(token))))
                 {
                     return true;
                 }
@@ -81,5 +84,26 @@ public sealed partial class WorkflowGenerator
 
             return false;
         }
+
+        /// <summary>The name of the step's <c>WorkflowContext</c> parameter, if it has one.</summary>
+        private static string? ContextName(IMethodSymbol method)
+        {
+            foreach (IParameterSymbol parameter in method.Parameters)
+            {
+                if (WellKnownTypes.IsWorkflowContext(parameter.Type))
+                {
+                    return parameter.Name;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary><c>ctx.Send(…)</c>, <c>ctx.Store</c>…: the context used through its own members, which hand it to no helper.</summary>
+        private static bool IsOwnMemberAccess(SyntaxToken token) =>
+            token.Parent is IdentifierNameSyntax name &&
+            name.Parent is MemberAccessExpressionSyntax access &&
+            access.Expression == name &&
+            access.Name.Identifier.ValueText is "Send" or "SendAfter" or "SendAt" or "Collect" or "Store" or "RunId" or "Attempt" or "SetTag" or "OnceAsync";
     }
 }

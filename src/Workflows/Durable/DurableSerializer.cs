@@ -178,8 +178,12 @@ public sealed class StoredStepException : Exception
     public string OriginalType { get; }
 }
 
-/// <summary>The values the engine itself keeps in a run's state (fan-in batches, recovery counts).</summary>
+/// <summary>
+/// The values the engine itself keeps in a run's state (fan-in batches, recovery counts), and JSON
+/// values themselves, which a workflow's context need not list (packages on top record them with <c>ctx.OnceAsync</c>).
+/// </summary>
 [JsonSerializable(typeof(List<StoredAnswer>))]
+[JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(ChildRunEnded))]
 [JsonSerializable(typeof(int))]
 internal sealed partial class EngineJsonContext : JsonSerializerContext;

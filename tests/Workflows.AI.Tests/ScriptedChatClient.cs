@@ -1,0 +1,72 @@
+using Microsoft.Extensions.AI;
+
+namespace Workflows.AI.Tests;
+
+/// <summary>
+/// A chat client that plays back scripted answers, in order, and records every request it gets —
+/// the conversation and the options — so a test can say exactly what the model was asked, and how often.
+/// </summary>
+internal sealed class ScriptedChatClient(params Func<IReadOnlyList<ChatMessage>, ChatResponse>[] script) : IChatClient
+{
+    private readonly Lock _lock = new();
+    private readonly List<(IReadOnlyList<ChatMessage> Messages, ChatOptions? Options)> _requests = [];
+
+    public IReadOnlyList<(IReadOnlyList<ChatMessage> Messages, ChatOptions? Options)> Requests
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    /// <summary>A text answer with token counts, as a provider reports them.</summary>
+    public static Func<IReadOnlyList<ChatMessage>, ChatResponse> Says(string text, long input = 100, long output = 20) =>
+        _ => new ChatResponse(new ChatMessage(ChatRole.Assistant, text))
+        {
+            ModelId = "scripted-model",
+            Usage = new UsageDetails { InputTokenCount = input, OutputTokenCount = output, TotalTokenCount = input + output },
+        };
+
+    /// <summary>An answer that calls tools.</summary>
+    public static Func<IReadOnlyList<ChatMessage>, ChatResponse> Calls(params FunctionCallContent[] calls) =>
+        _ => new ChatResponse(new ChatMessage(ChatRole.Assistant, [.. calls]))
+        {
+            ModelId = "scripted-model",
+            Usage = new UsageDetails { InputTokenCount = 50, OutputTokenCount = 10, TotalTokenCount = 60 },
+        };
+
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        int index;
+        IReadOnlyList<ChatMessage> asked = [.. messages];
+        lock (_lock)
+        {
+            index = _requests.Count;
+            _requests.Add((asked, options));
+        }
+
+        return index < script.Length
+            ? Task.FromResult(script[index](asked))
+            : throw new InvalidOperationException($"The script has {script.Length} answers; request {index + 1} was not expected.");
+    }
+
+    /// <summary>The scripted answer, one update per content, as a streaming provider would send it.</summary>
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ChatResponse response = await GetResponseAsync(messages, options, cancellationToken);
+        foreach (ChatResponseUpdate update in response.ToChatResponseUpdates())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return update;
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
+
+    public void Dispose()
+    {
+    }
+}
