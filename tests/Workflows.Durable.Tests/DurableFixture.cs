@@ -58,7 +58,8 @@ internal sealed class TempStore : IDisposable
             .Register(() => new Worker.ParentFlow(), Worker.ParentJson.Default)
             .Register(() => new FixableFlow(), OperatedJson.Default)
             .Register(() => new Worker.ChargeFlow(), Worker.OnceJson.Default)
-            .Register(() => new Worker.OnceMisuseFlow(), Worker.OnceJson.Default);
+            .Register(() => new Worker.OnceMisuseFlow(), Worker.OnceJson.Default)
+            .Register(() => new Worker.SummaryFlow(), Worker.ModelJson.Default);
         if (start)
         {
             await runtime.StartAsync();

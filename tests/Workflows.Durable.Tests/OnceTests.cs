@@ -101,6 +101,32 @@ public abstract class OnceContract
         Assert.Contains($"\"Id\":\"{charged.Receipt}\"", recorded.Payload, StringComparison.Ordinal);
         Assert.Equal(25, charged.Amount);
     }
+
+    [Fact]
+    public async Task A_worker_SIGKILLed_after_the_model_answered_does_not_make_the_next_worker_ask_it_again()
+    {
+        using TempStore store = await NewStoreAsync();
+        string ledger = Path.Combine(store.Directory, "model-calls.txt");
+        string hold = Path.Combine(store.Directory, "hold");
+        await File.WriteAllTextAsync(hold, "hold the step after the model answered");
+
+        await using WorkflowRuntime tester = await store.StartRuntimeAsync(o => o.RunWorkers = false);
+        RunRecord run = await tester.StartRunAsync<SummaryFlow>(new Summarize(ledger, hold, "The quarter closed ahead of plan."));
+        using (WorkerProcess first = WorkerProcess.Start(store.WorkerArgument))
+        {
+            await first.WaitUntilServingAsync();
+            await RunControlContract.WaitUntilAsync(async () => (await tester.ReadEventsAsync(run.RunId)).Any(e => e.Kind == EventRecordKind.Recorded));
+            first.Kill();
+        }
+
+        File.Delete(hold);
+        using WorkerProcess second = WorkerProcess.Start(store.WorkerArgument);
+        Summarized summarized = await tester.WaitForResultAsync<Summarized>(run.RunId).WaitAsync(TempStore.Limit);
+
+        Assert.Equal(new Summarized("Quarterly report", 42), summarized);
+        Assert.Single(await File.ReadAllLinesAsync(ledger));
+        Assert.Single(await tester.ReadEventsAsync(run.RunId), e => e.Type == typeof(Workflows.AI.ModelUsage).FullName);
+    }
 }
 
 public sealed class SqliteOnceTests : OnceContract

@@ -26,7 +26,8 @@ await using WorkflowRuntime runtime = new WorkflowRuntime(store, options)
     .Register(() => new SoakFlow(), SoakJson.Default)
     .Register(() => new DoubleFlow(), SoakJson.Default)
     .Register(() => new TickFlow(), SoakJson.Default)
-    .Register(() => new ChargeFlow(), OnceJson.Default);
+    .Register(() => new ChargeFlow(), OnceJson.Default)
+    .Register(() => new SummaryFlow(), ModelJson.Default);
 await runtime.StartAsync();
 
 if (args.Length >= 3 && args[1] == "start-parent")
