@@ -104,6 +104,6 @@ public sealed partial class WorkflowGenerator
             token.Parent is IdentifierNameSyntax name &&
             name.Parent is MemberAccessExpressionSyntax access &&
             access.Expression == name &&
-            access.Name.Identifier.ValueText is "Send" or "SendAfter" or "SendAt" or "Collect" or "Store" or "RunId" or "Attempt" or "SetTag" or "OnceAsync";
+            access.Name.Identifier.ValueText is "Send" or "SendAfter" or "SendAt" or "Collect" or "Store" or "RunId" or "Attempt" or "SetTag" or "OnceAsync" or "WriteLive";
     }
 }

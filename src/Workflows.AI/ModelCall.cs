@@ -70,6 +70,31 @@ internal static class ModelCall
         return Read(recorded, key);
     }
 
+    /// <summary>Asks with streaming: each piece of text goes live as a <see cref="ModelDelta"/>; the whole answer is recorded.</summary>
+    public static async Task<RecordedReply> StreamAsync(WorkflowContext ctx, string key, IChatClient client, IList<ChatMessage> conversation, ChatOptions chat, CancellationToken cancellationToken)
+    {
+        JsonElement recorded = await ctx.OnceAsync(key, async token =>
+        {
+            string messageId = $"{ctx.RunId}/{key}/{Guid.NewGuid():N}";
+            var updates = new List<ChatResponseUpdate>();
+            int index = 0;
+            await foreach (ChatResponseUpdate update in client.GetStreamingResponseAsync(conversation, chat, token).ConfigureAwait(false))
+            {
+                updates.Add(update);
+                if (update.Text is { Length: > 0 } text)
+                {
+                    ctx.WriteLive(new ModelDelta(key, messageId, index++, text));
+                }
+            }
+
+            ChatResponse response = updates.ToChatResponse();
+            var usage = new Accumulated();
+            usage.Add(response);
+            return JsonSerializer.SerializeToElement(usage.Reply(response.Messages), AIJson.Default.RecordedReply);
+        }, cancellationToken).ConfigureAwait(false);
+        return Read(recorded, key);
+    }
+
     /// <summary>The usage of a recorded call, streamed and counted.</summary>
     public static ModelUsage Usage(WorkflowContext ctx, string key, RecordedReply reply, ModelCallOptions options, bool stream = true)
     {

@@ -93,4 +93,37 @@ public static class ModelSteps
         ModelCall.Usage(context, key, reply, options);
         return ModelCall.TextOf(reply);
     }
+
+    /// <summary>
+    /// Like <see cref="AskModelTextAsync"/>, but streams the answer: each piece goes to the run's
+    /// followers as a <see cref="ModelDelta"/> as the model writes it (in order, live only, never
+    /// recorded), and the whole answer is recorded once it is complete. A re-run of the step gets the
+    /// recorded answer at once, without deltas.
+    /// </summary>
+    /// <param name="context">The step's context.</param>
+    /// <param name="key">Names the call within the step.</param>
+    /// <param name="client">The model.</param>
+    /// <param name="messages">The conversation to answer.</param>
+    /// <param name="options">Chat options and prices.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The whole answer's text.</returns>
+    [Streams(typeof(ModelUsage))]
+    [Streams(typeof(ModelDelta))]
+    public static async Task<string> StreamModelTextAsync(
+        this WorkflowContext context,
+        string key,
+        IChatClient client,
+        IEnumerable<ChatMessage> messages,
+        ModelCallOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(messages);
+        options ??= ModelCallOptions.Default;
+        options.Check();
+        RecordedReply reply = await ModelCall.StreamAsync(context, key, client, [.. messages], options.Chat?.Clone() ?? new ChatOptions(), cancellationToken).ConfigureAwait(false);
+        ModelCall.Usage(context, key, reply, options);
+        return ModelCall.TextOf(reply);
+    }
 }

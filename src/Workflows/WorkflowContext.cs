@@ -106,6 +106,17 @@ public sealed class WorkflowContext
     public void WriteToStream(Event ev) => _run.WriteToStream(ev);
 
     /// <summary>
+    /// Writes <paramref name="ev"/> for whoever follows the run at this moment, without recording it:
+    /// a partial result that the final one replaces, such as a model's answer as it is written. In
+    /// memory it is a streamed event (<see cref="WorkflowHandler.StreamEvents"/>). A durable run does
+    /// not store it: followers in the process running the step get it
+    /// (<c>WorkflowRuntime.FollowLiveAsync</c>, and the server's event stream), others never see it, so
+    /// record what matters with <see cref="WriteToStream"/> or the step's result.
+    /// </summary>
+    /// <param name="ev">The event; a durable workflow's JSON context must be able to serialize it.</param>
+    public void WriteLive(Event ev) => _run.WriteLive(ev ?? throw new ArgumentNullException(nameof(ev)));
+
+    /// <summary>
     /// Fan-in: buffers <paramref name="ev"/> and returns <see langword="null"/> until
     /// <paramref name="count"/> events of type <typeparamref name="T"/> have arrived in this run; then
     /// returns them, in arrival order, and starts a new batch.

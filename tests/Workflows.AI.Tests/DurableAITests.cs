@@ -20,6 +20,7 @@ public abstract class DurableAIContract
     {
         WorkflowRuntime runtime = new WorkflowRuntime(await NewStoreAsync(), new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50) })
             .Register(() => new RouteFlow(chat), AIFlowJson.Default)
+            .Register(() => new DraftFlow(chat), AIFlowJson.Default)
             .Register(() => new RefundFlow(chat, tools ?? new Tools()), AIFlowJson.Default);
         await runtime.StartAsync();
         return runtime;
@@ -90,6 +91,34 @@ public abstract class DurableAIContract
         string runId = waiting.GetProperty("runId").GetString()!;
         await runtime.SendEventAsync(runId, new TeamChosen("payments"));
         Assert.Equal(new Routed("billing", "payments"), await runtime.WaitForResultAsync<Routed>(runId).WaitAsync(Limit));
+    }
+
+    [Fact]
+    public async Task A_streamed_answer_reaches_followers_live_in_order_and_only_the_whole_answer_is_recorded()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var chat = new ScriptedChatClient(ScriptedChatClient.Says("We are on it, Ana.")) { BeforeStreaming = ct => gate.Task.WaitAsync(ct) };
+        await using WorkflowRuntime runtime = await StartAsync(chat);
+
+        RunRecord run = await runtime.StartRunAsync<DraftFlow>(new TicketOpened("broken vase"));
+        using var following = new CancellationTokenSource(Limit);
+        await using IAsyncEnumerator<StoredEvent> live = runtime.FollowLiveAsync(run.RunId, following.Token).GetAsyncEnumerator(following.Token);
+        ValueTask<bool> first = live.MoveNextAsync();
+        gate.SetResult();
+        var deltas = new List<ModelDelta>();
+        for (bool more = await first; more; more = deltas.Count < 5 && await live.MoveNextAsync())
+        {
+            Assert.Equal((EventRecordKind.Live, 0L, "Draft"), (live.Current.Kind, live.Current.Sequence, live.Current.Producer));
+            deltas.Add(JsonSerializer.Deserialize(live.Current.Payload, AIFlowJson.Default.ModelDelta)!);
+        }
+
+        Assert.Equal(["We", " are", " on", " it,", " Ana."], deltas.Select(d => d.Text));
+        Assert.Equal(new Drafted("We are on it, Ana."), await runtime.WaitForResultAsync<Drafted>(run.RunId).WaitAsync(Limit));
+        IReadOnlyList<StoredEvent> journal = await runtime.ReadEventsAsync(run.RunId);
+        Assert.DoesNotContain(journal, e => e.Type == typeof(ModelDelta).FullName);
+        StoredEvent usage = Assert.Single(journal, e => e.Type == typeof(ModelUsage).FullName);
+        Assert.Equal(new ModelUsage("draft", "scripted-model", 100, 20, 120, 1, null), JsonSerializer.Deserialize(usage.Payload, AIFlowJson.Default.ModelUsage));
+        Assert.Contains("We are on it, Ana.", Assert.Single(journal, e => e.Kind == EventRecordKind.Recorded).Payload, StringComparison.Ordinal);
     }
 
     private static async Task WaitForStatusAsync(WorkflowRuntime runtime, string runId, WorkflowRunStatus status)

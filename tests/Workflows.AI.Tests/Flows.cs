@@ -100,7 +100,20 @@ public sealed class Tools
     }
 }
 
+public sealed record Drafted(string Reply) : StopEvent;
+
+/// <summary>Drafts a reply with the model, streamed as it is written.</summary>
+[Workflow]
+public partial class DraftFlow(IChatClient chat)
+{
+    [Step]
+    public async Task<Drafted> Draft(TicketOpened ticket, WorkflowContext ctx, CancellationToken ct) =>
+        new(await ctx.StreamModelTextAsync("draft", chat, [new(ChatRole.User, $"Reply to: {ticket.Text}")], cancellationToken: ct));
+}
+
 [JsonSerializable(typeof(TicketOpened))]
+[JsonSerializable(typeof(Drafted))]
+[JsonSerializable(typeof(ModelDelta))]
 [JsonSerializable(typeof(Classified))]
 [JsonSerializable(typeof(TeamAsked))]
 [JsonSerializable(typeof(TeamChosen))]

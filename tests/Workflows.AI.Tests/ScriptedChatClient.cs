@@ -53,16 +53,26 @@ internal sealed class ScriptedChatClient(params Func<IReadOnlyList<ChatMessage>,
             : throw new InvalidOperationException($"The script has {script.Length} answers; request {index + 1} was not expected.");
     }
 
-    /// <summary>The scripted answer, one update per content, as a streaming provider would send it.</summary>
+    /// <summary>The scripted answer word by word, as a streaming provider sends it, then its usage; after each word, <see cref="BetweenWords"/>.</summary>
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await BeforeStreaming(cancellationToken);
         ChatResponse response = await GetResponseAsync(messages, options, cancellationToken);
-        foreach (ChatResponseUpdate update in response.ToChatResponseUpdates())
+        string[] words = response.Text.Split(' ');
+        for (int i = 0; i < words.Length; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return update;
+            yield return new ChatResponseUpdate(ChatRole.Assistant, i == 0 ? words[i] : " " + words[i]) { ModelId = response.ModelId, MessageId = "m1" };
+            await BetweenWords(cancellationToken);
         }
+
+        yield return new ChatResponseUpdate { Role = ChatRole.Assistant, MessageId = "m1", ModelId = response.ModelId, Contents = [new UsageContent(response.Usage ?? new UsageDetails())] };
     }
+
+    /// <summary>What the stream waits for before its first word: nothing by default.</summary>
+    public Func<CancellationToken, Task> BeforeStreaming { get; init; } = _ => Task.CompletedTask;
+
+    /// <summary>What the stream waits for between words: nothing by default.</summary>
+    public Func<CancellationToken, Task> BetweenWords { get; init; } = _ => Task.CompletedTask;
 
     public object? GetService(Type serviceType, object? serviceKey = null) => serviceKey is null && serviceType.IsInstanceOfType(this) ? this : null;
 

@@ -54,6 +54,29 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task A_run_page_shows_a_live_answer_growing_as_it_is_written()
+    {
+        await using var server = new ServerHost(kestrel: true, services: s => Workflows.Hosting.WorkflowServiceCollectionExtensions.AddWorkflows(s).AddDurableWorkflow<ComposeFlow>(ComposeJson.Default));
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as tester");
+        const string Text = "Thank you for writing, we are on it";
+        Durable.RunRecord run = await server.Runtime.StartRunAsync<ComposeFlow>(new Compose(Text));
+
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#/runs/{Uri.EscapeDataString(run.RunId)}").ToString());
+        // The timeline fills from the event stream, which follows live events from its first byte.
+        await Expect(page.Locator("[data-test='timeline'] li[data-kind='start']")).ToHaveCountAsync(1);
+        ComposeFlow.Go(Text);
+
+        ILocator live = page.Locator("[data-test='timeline'] li[data-kind='live']");
+        await Expect(live).ToHaveCountAsync(1);
+        await Expect(live.Locator(".live-text")).ToHaveTextAsync(Text);
+        await Expect(page.Locator(".head [data-status]")).ToHaveAttributeAsync("data-status", "completed");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "run-live.png"), FullPage = true });
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task The_runs_list_and_the_inbox_update_without_a_reload()
     {
         await using var server = new ServerHost(kestrel: true);

@@ -12,7 +12,9 @@ namespace Workflows.Server.Api;
 /// <summary>
 /// A run's events as server-sent events. Each message's id is the event's journal position, so a
 /// client that reconnects with <c>Last-Event-ID</c> gets exactly the events after the last one it
-/// saw: no gap, no repeat. The stream ends with an <c>end</c> event carrying the ended run.
+/// saw: no gap, no repeat. Events steps write with <c>ctx.WriteLive</c> in this process (a model's answer
+/// as it is written) come as <c>live</c> messages without an id: never stored, so never resent. The
+/// stream ends with an <c>end</c> event carrying the ended run.
 /// </summary>
 internal static class EventStream
 {
@@ -36,22 +38,45 @@ internal static class EventStream
         RunRecord run = await RunEndpoints.FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
         catalog.TryGet(run.Workflow, out RegisteredWorkflow? workflow, out _);
 
-        HttpResponse response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache, no-transform";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        await WriteAsync(response, "retry: 2000\n\n", cancellationToken).ConfigureAwait(false);
-
+        // Live events are never stored: follow them before the first byte, so none written after it is missed.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        IAsyncEnumerator<StoredEvent> events = runtime.FollowJournalAsync(runId, from, stop.Token).GetAsyncEnumerator(stop.Token);
-        Task<bool> next = events.MoveNextAsync().AsTask();
-        Task tick = Task.Delay(options.Value.StreamHeartbeat, stop.Token);
+        IAsyncEnumerator<StoredEvent> live = runtime.FollowLiveAsync(runId, stop.Token).GetAsyncEnumerator(stop.Token);
+        Task<bool> nextLive = live.MoveNextAsync().AsTask();
+        IAsyncEnumerator<StoredEvent>? events = null;
+        Task<bool> next = Task.FromResult(false);
+        Task tick = Task.CompletedTask;
+        HttpResponse response = context.Response;
         try
         {
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache, no-transform";
+            response.Headers["X-Accel-Buffering"] = "no";
+            context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+            await WriteAsync(response, "retry: 2000\n\n", cancellationToken).ConfigureAwait(false);
+
+            events = runtime.FollowJournalAsync(runId, from, stop.Token).GetAsyncEnumerator(stop.Token);
+            next = events.MoveNextAsync().AsTask();
+            tick = Task.Delay(options.Value.StreamHeartbeat, stop.Token);
             while (true)
             {
-                if (await Task.WhenAny(next, tick).ConfigureAwait(false) == tick)
+                Task woke = await Task.WhenAny(next, nextLive, tick).ConfigureAwait(false);
+                if (woke == nextLive)
+                {
+                    if (await nextLive.ConfigureAwait(false))
+                    {
+                        string piece = JsonSerializer.Serialize(RunViews.Entry(live.Current, workflow), ServerJson.Default.JournalEntry);
+                        await WriteAsync(response, Message(null, RunViews.Kind(EventRecordKind.Live), piece), cancellationToken).ConfigureAwait(false);
+                        nextLive = live.MoveNextAsync().AsTask();
+                    }
+                    else
+                    {
+                        nextLive = Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(static _ => false, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    }
+
+                    continue;
+                }
+
+                if (woke == tick)
                 {
                     // Idle: a comment keeps proxies and load balancers from closing the connection.
                     await WriteAsync(response, ": keep-alive\n\n", cancellationToken).ConfigureAwait(false);
@@ -78,8 +103,13 @@ internal static class EventStream
         {
             // An iterator cannot be disposed mid-step: stop it, let the step end, then dispose it.
             await stop.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(next, tick).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
-            await events.DisposeAsync().ConfigureAwait(false);
+            await Task.WhenAll(next, nextLive, tick).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            if (events is not null)
+            {
+                await events.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await live.DisposeAsync().ConfigureAwait(false);
         }
 
         RunRecord ended = (await runtime.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))!;

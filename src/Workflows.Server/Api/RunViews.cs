@@ -54,6 +54,7 @@ internal static class RunViews
         EventRecordKind.External => "external",
         EventRecordKind.Control => "control",
         EventRecordKind.Recorded => "recorded",
+        EventRecordKind.Live => "live",
         _ => "timer",
     };
 

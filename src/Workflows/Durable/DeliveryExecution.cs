@@ -41,7 +41,7 @@ internal sealed record ExecutionResult(ExecutionEnd End, DurableStepHost Host, E
 internal static class DeliveryExecution
 {
     public static async Task<ExecutionResult> RunAsync(
-        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, ObserverCalls? observer, RunningDeliveries running, DurableRegistration registration, Func<Type, DurableRegistration?> registrations, ClaimedDelivery claim, CancellationToken stopping)
+        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, ObserverCalls? observer, RunningDeliveries running, LiveEvents live, DurableRegistration registration, Func<Type, DurableRegistration?> registrations, ClaimedDelivery claim, CancellationToken stopping)
     {
         StepDefinition definition = registration.Definition.Steps[claim.Step];
         IReadOnlyDictionary<string, StoredValue> state = claim.State ?? await store.ReadStateAsync(claim.Run.RunId, stopping).ConfigureAwait(false);
@@ -74,6 +74,7 @@ internal static class DeliveryExecution
         using var lease = new LeaseKeeper(store, options, logger, claim.DeliveryId, execution);
         lease.Start();
         host.RecordWith(new ResultRecorder(store, options.WorkerId, claim, definition.Name, lease));
+        host.PublishTo(live);
         ExecutionResult result;
         IAsyncDisposable? scope = null;
         try

@@ -22,6 +22,7 @@ internal sealed class DurableStepHost : IStepHost
     private Dictionary<string, string>? _tags;
     private HashSet<string>? _onceKeys;
     private ResultRecorder? _recorder;
+    private LiveEvents? _live;
 
     private readonly Func<Type, DurableRegistration?> _registrations;
 
@@ -97,6 +98,17 @@ internal sealed class DurableStepHost : IStepHost
     public void Send(Event ev) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Routed, default));
 
     public void SendAt(Event ev, DateTimeOffset when) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Timer, when));
+
+    /// <summary>Serialized as it would be stored, and handed to this process's followers of the run; dropped when nobody follows.</summary>
+    public void WriteLive(Event ev)
+    {
+        ArgumentNullException.ThrowIfNull(ev);
+        string payload = _serializer.Serialize(ev);
+        if (_live is { } live && _recorder is { } recorder && live.IsFollowed(_claim.Run.RunId))
+        {
+            live.Publish(new StoredEvent(0, _claim.Run.RunId, 0, EventRecordKind.Live, DurableSerializer.Name(ev.GetType()), payload, recorder.Step, Time.GetUtcNow()));
+        }
+    }
 
     public void WriteToStream(Event ev) => Add(new DurableOutput(ev ?? throw new ArgumentNullException(nameof(ev)), EventRecordKind.Streamed, default));
 
@@ -182,6 +194,9 @@ internal sealed class DurableStepHost : IStepHost
 
     /// <summary>Where <see cref="OnceAsync"/> records results: set once the delivery's lease is kept.</summary>
     public void RecordWith(ResultRecorder recorder) => _recorder = recorder;
+
+    /// <summary>Where <see cref="WriteLive"/> hands events: this process's followers of the run.</summary>
+    public void PublishTo(LiveEvents live) => _live = live;
 
     /// <summary>
     /// The result recorded for the key on an earlier execution of this delivery, or the work's, recorded

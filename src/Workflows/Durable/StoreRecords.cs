@@ -30,6 +30,13 @@ public enum EventRecordKind
     /// payload the result as JSON, its producer the step.
     /// </summary>
     Recorded,
+
+    /// <summary>
+    /// Never stored: an event a running step wrote with <c>ctx.WriteLive</c>, as
+    /// <c>WorkflowRuntime.FollowLiveAsync</c> hands it to followers in the process that ran the step
+    /// (its id and sequence are 0).
+    /// </summary>
+    Live,
 }
 
 /// <summary>A stored event: its journal position, its type discriminator and its JSON.</summary>

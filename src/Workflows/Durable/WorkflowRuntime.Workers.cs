@@ -272,7 +272,7 @@ public sealed partial class WorkflowRuntime
             ExecutionResult result;
             try
             {
-                result = await DeliveryExecution.RunAsync(_store, _options, _logger, _observer, _running, registration, RegistrationOrNull, claim, stopping).ConfigureAwait(false);
+                result = await DeliveryExecution.RunAsync(_store, _options, _logger, _observer, _running, _live, registration, RegistrationOrNull, claim, stopping).ConfigureAwait(false);
             }
             catch (Exception error) when (!stopping.IsCancellationRequested)
             {

@@ -36,6 +36,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     private readonly Dictionary<Type, DurableRegistration> _byType = [];
     private readonly List<RegisteredWorkflow> _workflows = [];
     private readonly RunSignals _signals = new();
+    private readonly LiveEvents _live = new();
     private readonly ILogger _logger;
     private readonly DeliveryCommits _commits;
     private readonly ObserverCalls? _observer;
@@ -498,6 +499,21 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 yield return (stored.Sequence, registration.Serializer.Deserialize(stored.Type, stored.Payload));
             }
         }
+    }
+
+    /// <summary>
+    /// The events steps of the run write with <c>ctx.WriteLive</c> from now on, in this process — a
+    /// model's answer as it is written, say — as they are written; they are never stored, so a follower
+    /// in another process, or one that starts later, does not see them (<see cref="EventRecordKind.Live"/>,
+    /// sequence 0). A follower more than a thousand events behind loses the oldest. Ends when cancelled.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="cancellationToken">Stops following.</param>
+    /// <returns>The live events.</returns>
+    public IAsyncEnumerable<StoredEvent> FollowLiveAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        return _live.FollowAsync(runId, cancellationToken);
     }
 
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);

@@ -19,6 +19,9 @@ internal interface IStepHost
 
     void WriteToStream(Event ev);
 
+    /// <summary>Shows the event to the run's followers now, without recording it.</summary>
+    void WriteLive(Event ev);
+
     IReadOnlyList<T>? Collect<T>(T ev, int count)
         where T : Event;
 

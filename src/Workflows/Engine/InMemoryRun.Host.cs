@@ -33,6 +33,9 @@ internal abstract partial class InMemoryRun
     // A run in memory keeps no record to index; the tag goes on the step's span, where traces show it.
     void IStepHost.SetTag(string key, string value) => System.Diagnostics.Activity.Current?.SetTag(Diagnostics.WorkflowTelemetry.TagPrefix + key, value);
 
+    // In memory the stream is live and nothing is recorded: a live event is a streamed one.
+    void IStepHost.WriteLive(Event ev) => ((IStepHost)this).WriteToStream(ev);
+
     // In memory nothing outlives the run, so there is nothing to record: the work simply runs, under the run's token too.
     async ValueTask<T> IStepHost.OnceAsync<T>(string key, Func<CancellationToken, ValueTask<T>> work, CancellationToken cancellationToken)
     {

@@ -597,6 +597,7 @@
 
     await refresh();
     follow('/runs/' + encodeURIComponent(runId) + '/events/stream?all=true', (type, data) => {
+      if (type === 'live') return showLive(timeline, data);
       if (type !== 'end') timeline.prepend(entry(data));
       refresh();
     }, abortable());
@@ -608,6 +609,29 @@
       h('td', {}, step.name),
       h('td', {}, step.state),
       h('td', { class: 'sub' }, step.attempts > step.deliveries ? `${step.attempts} attempts` : '')))));
+  }
+
+  // A live event (never stored): pieces of one message (a model's answer as it is written) grow one entry.
+  function showLive(timeline, event) {
+    // The payload is the workflow's own JSON: its context may name members in either case.
+    const payload = event.payload || {};
+    const id = payload.messageId ?? payload.MessageId;
+    const piece = payload.text ?? payload.Text;
+    const existing = id ? [...timeline.querySelectorAll('li[data-kind="live"]')].find(li => li.dataset.message === id) : null;
+    if (existing && typeof piece === 'string') {
+      existing.querySelector('.live-text').textContent += piece;
+      return;
+    }
+
+    const text = typeof piece === 'string' ? piece : JSON.stringify(payload);
+    const li = h('li', { 'data-kind': 'live', 'data-test': 'live' },
+      h('span', { class: 'seq mono' }, '…'),
+      h('span', { class: 'kind live' }, 'live'),
+      h('div', { class: 'what' }, event.name, event.producer ? h('span', { class: 'by' }, ' from ' + event.producer) : null,
+        h('div', { class: 'live-text' }, text)),
+      h('span', { class: 'when' }, new Date(event.createdAt).toLocaleTimeString()));
+    if (id) li.dataset.message = id;
+    timeline.prepend(li);
   }
 
   function entry(event) {
