@@ -14,4 +14,5 @@ internal sealed record RecordedReply(List<JsonElement> Messages, string? ModelId
 [JsonSerializable(typeof(RecordedReply))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 internal sealed partial class AIJson : JsonSerializerContext;

@@ -1,46 +1,61 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
+using System.Text.Json.Schema;
 using Microsoft.Extensions.AI;
 using Workflows.Durable;
-using Workflows.Infrastructure;
 
 namespace Workflows.AI;
 
-/// <summary>A durable workflow as an <see cref="AIFunction"/>: see <see cref="WorkflowFunctions.AsAIFunction"/>.</summary>
-internal sealed class WorkflowFunction<TWorkflow, TStart, TStop>(WorkflowRuntime runtime, JsonSerializerOptions json, string name, string description, TimeSpan waitAtMost) : AIFunction
-    where TWorkflow : class, IGeneratedWorkflow, IWorkflow<TStart, TStop>
-    where TStart : StartEvent
-    where TStop : StopEvent
+/// <summary>A registered durable workflow as an <see cref="AIFunction"/>: see <see cref="WorkflowFunctions"/>.</summary>
+internal sealed class WorkflowFunction : AIFunction
 {
-    private readonly JsonTypeInfo<TStart> _start = (JsonTypeInfo<TStart>)json.GetTypeInfo(typeof(TStart));
-    private readonly JsonTypeInfo<TStop> _stop = (JsonTypeInfo<TStop>)json.GetTypeInfo(typeof(TStop));
-    private readonly HashSet<string> _questions = [.. TWorkflow.Graph.Events.Where(e => e.Kind == EventKind.InputRequired).Select(e => DurableName(e.Type))];
+    private static readonly JsonSchemaExporterOptions SchemaOptions = new() { TreatNullObliviousAsNonNullable = true };
+    private readonly WorkflowRuntime _runtime;
+    private readonly RegisteredWorkflow _workflow;
+    private readonly TimeSpan _waitAtMost;
+    private readonly Type _start;
 
-    public override string Name => name;
+    public WorkflowFunction(WorkflowRuntime runtime, RegisteredWorkflow workflow, string name, string description, TimeSpan waitAtMost)
+    {
+        _runtime = runtime;
+        _workflow = workflow;
+        _waitAtMost = waitAtMost;
+        _start = workflow.Graph.StartEvent.Type;
+        Name = name;
+        Description = description;
+        JsonSchema = JsonSerializer.SerializeToElement(workflow.GetJsonTypeInfo(_start).GetJsonSchemaAsNode(SchemaOptions), AIJson.Default.JsonNode);
+    }
 
-    public override string Description => description;
+    public override string Name { get; }
 
-    public override JsonElement JsonSchema { get; } = AIJsonUtilities.CreateJsonSchema(typeof(TStart), description, serializerOptions: json);
+    public override string Description { get; }
 
-    public override JsonSerializerOptions JsonSerializerOptions => json;
+    public override JsonElement JsonSchema { get; }
 
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
-        TStart start = JsonSerializer.Deserialize(ToolArguments.Write(arguments), _start)
-            ?? throw new ArgumentException($"Tool '{name}' needs a {typeof(TStart).Name} as its arguments, not null.", nameof(arguments));
-        RunRecord run = await runtime.StartRunAsync<TWorkflow>(start, cancellationToken: cancellationToken).ConfigureAwait(false);
+        StartEvent start;
+        try
+        {
+            start = (StartEvent)_workflow.ReadEvent(_start, System.Text.Encoding.UTF8.GetBytes(ToolArguments.Write(arguments)));
+        }
+        catch (JsonException error)
+        {
+            throw new ArgumentException($"Tool '{Name}' takes a {_workflow.Graph.StartEvent.Name} as its arguments: {error.Message}", nameof(arguments), error);
+        }
+
+        (RunRecord run, _) = await _runtime.StartRunAsync(_workflow.Name, start, cancellationToken: cancellationToken).ConfigureAwait(false);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(waitAtMost);
+        limit.CancelAfter(_waitAtMost);
         try
         {
             while (true)
             {
-                run = await runtime.GetRunAsync(run.RunId, cancellationToken).ConfigureAwait(false) ?? run;
+                run = await _runtime.GetRunAsync(run.RunId, cancellationToken).ConfigureAwait(false) ?? run;
                 switch (run.Status)
                 {
                     case WorkflowRunStatus.Completed:
-                        return JsonSerializer.SerializeToElement(await runtime.WaitForResultAsync<TStop>(run.RunId, cancellationToken).ConfigureAwait(false), _stop);
+                        return JsonDocument.Parse(run.ResultPayload ?? "null").RootElement.Clone();
                     case WorkflowRunStatus.WaitingForInput:
                         return await WaitingAsync(run, cancellationToken).ConfigureAwait(false);
                     case var status when run.IsFinished:
@@ -64,12 +79,12 @@ internal sealed class WorkflowFunction<TWorkflow, TStart, TStop>(WorkflowRuntime
         IReadOnlyList<StoredEvent> page;
         do
         {
-            page = await runtime.ReadEventsAsync(run.RunId, after, 1000, cancellationToken).ConfigureAwait(false);
+            page = await _runtime.ReadEventsAsync(run.RunId, after, 1000, cancellationToken).ConfigureAwait(false);
             foreach (StoredEvent stored in page)
             {
-                if (stored.Kind == EventRecordKind.Streamed && _questions.Contains(stored.Type))
+                if (stored.Kind == EventRecordKind.Streamed && _workflow.FindEvent(stored.Type) is { Kind: EventKind.InputRequired } asked)
                 {
-                    question = new JsonObject { ["type"] = stored.Type[(stored.Type.LastIndexOfAny(['.', '+']) + 1)..], ["event"] = JsonNode.Parse(stored.Payload) };
+                    question = new JsonObject { ["type"] = asked.Name, ["event"] = JsonNode.Parse(stored.Payload) };
                 }
             }
 
@@ -82,6 +97,4 @@ internal sealed class WorkflowFunction<TWorkflow, TStart, TStop>(WorkflowRuntime
 
     private static JsonElement Answer(RunRecord run, string status, JsonNode? question) =>
         JsonSerializer.SerializeToElement(new JsonObject { ["runId"] = run.RunId, ["status"] = status, ["question"] = question }, AIJson.Default.JsonObject);
-
-    private static string DurableName(Type type) => type.FullName ?? type.Name;
 }

@@ -88,6 +88,8 @@ public static class WorkflowServerServiceExtensions
         services.TryAddSingleton<ApiKeyRing>();
         services.TryAddSingleton<WorkflowCatalog>();
         services.TryAddSingleton<HumanTasks>();
+        services.AddMcpServer().WithHttpTransport(http => http.Stateless = true);
+        services.AddSingleton<IConfigureOptions<ModelContextProtocol.Server.McpServerOptions>, WorkflowTools.Configure>();
         services.TryAddSingleton(provider => new WebhookAddressPolicy(provider.GetRequiredService<IOptions<WorkflowServerOptions>>().Value.Webhooks.AllowedNetworks));
         services.TryAddSingleton(provider => new WebhookSender(
             WebhookHttp.CreateClient(provider.GetRequiredService<WebhookAddressPolicy>()),

@@ -79,7 +79,7 @@ public abstract class DurableAIContract
             ScriptedChatClient.Says("""{"Category":"billing","Keywords":["refund"]}"""),
             ScriptedChatClient.Says("""{"Category":"bug","Keywords":["crash"]}"""));
         await using WorkflowRuntime runtime = await StartAsync(chat);
-        AIFunction route = runtime.AsAIFunction<RouteFlow, TicketOpened, Routed>(AIFlowJson.Default.Options, "Routes a support ticket to a team.");
+        AIFunction route = runtime.AsAIFunction<RouteFlow>("Routes a support ticket to a team.");
 
         Assert.Equal("RouteFlow", route.Name);
         Assert.Contains("\"Text\"", route.JsonSchema.GetRawText(), StringComparison.Ordinal);
