@@ -77,6 +77,22 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task A_run_page_shows_what_its_model_calls_used()
+    {
+        await using var server = new ServerHost(kestrel: true, services: s => Workflows.Hosting.WorkflowServiceCollectionExtensions.AddWorkflows(s).AddDurableWorkflow<AskFlow>(AskJson.Default));
+        Durable.RunRecord run = await server.Runtime.StartRunAsync<AskFlow>(new Asked("the answer?"));
+        await server.Client().WaitForAsync(run.RunId, "completed");
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as tester");
+
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#/runs/{Uri.EscapeDataString(run.RunId)}").ToString());
+
+        await Expect(page.Locator("[data-test='model-usage']")).ToContainTextAsync("1 call · 1000 in + 500 out tokens · about 0.0020");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task The_runs_list_and_the_inbox_update_without_a_reload()
     {
         await using var server = new ServerHost(kestrel: true);

@@ -82,6 +82,9 @@ public sealed record RunDetail(
 
     /// <summary>The run whose step started it, for a child run.</summary>
     public string? ParentRunId { get; init; }
+
+    /// <summary>What its steps' model calls used (calls, tokens, estimated cost), for a workflow whose steps call models (Workflows.AI).</summary>
+    public Workflows.AI.ModelUsageTotals? ModelUsage { get; init; }
 }
 
 /// <summary>How far a step got in a run.</summary>

@@ -101,11 +101,11 @@ internal static class RunEndpoints
     {
         RunRecord run = await FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<DeliveryRecord> deliveries = await runtime.Store.ReadDeliveriesAsync(runId, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<StepProgress> steps = catalog.TryGet(run.Workflow, out RegisteredWorkflow workflow, out _)
-            ? RunViews.Progress(workflow.Graph, deliveries)
-            : [];
+        bool known = catalog.TryGet(run.Workflow, out RegisteredWorkflow workflow, out _);
+        IReadOnlyList<StepProgress> steps = known ? RunViews.Progress(workflow.Graph, deliveries) : [];
         HumanTask? task = await tasks.ForAsync(run, deliveries, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(RunViews.Detail(run, steps, task), ServerJson.Default.RunDetail);
+        Workflows.AI.ModelUsageTotals? usage = await ModelUsageReader.TotalsAsync(runtime, run, known ? workflow : null, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Json(RunViews.Detail(run, steps, task) with { ModelUsage = usage }, ServerJson.Default.RunDetail);
     }
 
     private static async Task<JsonHttpResult<JournalPage>> JournalAsync(

@@ -29,6 +29,9 @@ public sealed class RegisteredWorkflow
     /// <summary>The events callers may send into its runs: the HumanResponseEvent types its steps take or wait for.</summary>
     public IReadOnlyList<GraphEvent> InputEvents { get; }
 
+    /// <summary>Event types its steps write to the stream that the graph does not route (progress, model usage).</summary>
+    public IReadOnlyList<Type> StreamedTypes => _registration.Definition.StreamedTypes;
+
     /// <summary>One of its event types, by the type's name (<c>ReviewerDecision</c>) or full name.</summary>
     /// <param name="name">The name.</param>
     /// <returns>The event, or <see langword="null"/>.</returns>

@@ -591,6 +591,13 @@
         cards.push(h('section', { class: 'card' }, h('h2', {}, statusLabel(run.status)), h('div', { class: 'error' }, run.error)));
       }
 
+      if (run.modelUsage) {
+        const u = run.modelUsage;
+        cards.push(h('section', { class: 'card', 'data-test': 'model-usage' }, h('h2', {}, 'Model usage'),
+          h('div', {}, `${u.calls} call${u.calls === 1 ? '' : 's'} · ${u.inputTokens} in + ${u.outputTokens} out tokens` +
+            (u.estimatedCost != null ? ` · about ${u.estimatedCost.toFixed(4)}` : ''))));
+      }
+
       if (cards.length === 0) cards.push(h('section', { class: 'card' }, h('h2', {}, 'Steps'), stepList(run.steps)));
       side.replaceChildren(...cards);
     }, 150);
