@@ -40,12 +40,8 @@ public static class AgentSteps
         ModelCallOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(tools);
-        options ??= ModelCallOptions.Default;
-        options.Check();
+        options = ModelCallOptions.For(context, client, messages, options);
         Dictionary<string, AIFunction> byName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
         ChatOptions chat = options.Chat?.Clone() ?? new ChatOptions();
         chat.Tools = [.. byName.Values];

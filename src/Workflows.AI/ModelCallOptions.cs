@@ -22,7 +22,18 @@ public sealed class ModelCallOptions
 
     internal static readonly ModelCallOptions Default = new();
 
-    internal void Check()
+    /// <summary>What every model call checks first: its arguments, and the options (the defaults when none).</summary>
+    internal static ModelCallOptions For(WorkflowContext context, IChatClient client, object messages, ModelCallOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(messages);
+        options ??= Default;
+        options.Check();
+        return options;
+    }
+
+    private void Check()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(MaxRepairs, nameof(MaxRepairs));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxTurns, 1, nameof(MaxTurns));

@@ -52,12 +52,8 @@ public static class ModelSteps
         ModelCallOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(messages);
         ArgumentNullException.ThrowIfNull(json);
-        options ??= ModelCallOptions.Default;
-        options.Check();
+        options = ModelCallOptions.For(context, client, messages, options);
         var type = (JsonTypeInfo<T>)json.GetTypeInfo(typeof(T));
         (T value, RecordedReply reply) = await ModelCall.AskAsync(context, key, client, messages, type, validate, options, cancellationToken).ConfigureAwait(false);
         ModelCall.Usage(context, key, reply, options);
@@ -84,11 +80,7 @@ public static class ModelSteps
         ModelCallOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(messages);
-        options ??= ModelCallOptions.Default;
-        options.Check();
+        options = ModelCallOptions.For(context, client, messages, options);
         RecordedReply reply = await ModelCall.TurnAsync(context, key, client, [.. messages], options.Chat?.Clone() ?? new ChatOptions(), cancellationToken).ConfigureAwait(false);
         ModelCall.Usage(context, key, reply, options);
         return ModelCall.TextOf(reply);
@@ -117,11 +109,7 @@ public static class ModelSteps
         ModelCallOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(client);
-        ArgumentNullException.ThrowIfNull(messages);
-        options ??= ModelCallOptions.Default;
-        options.Check();
+        options = ModelCallOptions.For(context, client, messages, options);
         RecordedReply reply = await ModelCall.StreamAsync(context, key, client, [.. messages], options.Chat?.Clone() ?? new ChatOptions(), cancellationToken).ConfigureAwait(false);
         ModelCall.Usage(context, key, reply, options);
         return ModelCall.TextOf(reply);
