@@ -27,17 +27,47 @@ public sealed partial class WorkflowGenerator
             Compilation compilation = context.SemanticModel.Compilation;
             WorkflowRead read = WorkflowReader.Read(type, method => ReadBody(method, context.SemanticModel, compilation, cancellationToken), cancellationToken);
 
-            if (!read.CanGenerate)
+            if (read.Model is null)
             {
                 return null;
             }
 
             // The graph is checked here rather than at emit time so that an invalid workflow never
             // reaches the real emitter; the analyzers report the same rules with locations.
-            GraphAnalysis graph = GraphRules.Analyze(read.Model!);
+            GraphAnalysis graph = GraphRules.Analyze(read.Model);
+            string start = graph.Start?.TypeName ?? "global::Workflows.StartEvent";
+            string stop = graph.Stop?.TypeName ?? "global::Workflows.StopEvent";
+            if (!read.CanGenerate)
+            {
+                // Not partial (WF0007): an extension RunAsync stands in, where one can be written.
+                return CanStandBeside(type) ? new ParsedWorkflow(read.Model, new StandInTypes(start, stop, NotPartial: true)) : null;
+            }
+
             return graph.IsValid
-                ? new ParsedWorkflow(read.Model!, null)
-                : new ParsedWorkflow(read.Model!, new StandInTypes(graph.Start?.TypeName ?? "global::Workflows.StartEvent", graph.Stop?.TypeName ?? "global::Workflows.StopEvent"));
+                ? new ParsedWorkflow(read.Model, null)
+                : new ParsedWorkflow(read.Model, new StandInTypes(start, stop));
+        }
+
+        /// <summary>
+        /// An extension method in the workflow's namespace can take it: an instance class, not generic,
+        /// visible outside itself (public or internal), like every class it is nested in.
+        /// </summary>
+        private static bool CanStandBeside(INamedTypeSymbol type)
+        {
+            if (type.IsStatic)
+            {
+                return false;
+            }
+
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.IsGenericType || current.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         /// <summary>

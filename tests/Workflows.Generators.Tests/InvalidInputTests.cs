@@ -4,17 +4,17 @@ using Workflows.Testing.Compiler;
 namespace Workflows.Generators.Tests;
 
 /// <summary>
-/// A workflow that cannot take code (not partial, a step signature that is not a step's) gets none; one
-/// whose graph has errors gets stand-ins of the generated members that compile, so the analyzers' error
-/// is the only one. Never code that fails to compile.
+/// A workflow that cannot take code (a step signature that is not a step's) gets none; one whose graph
+/// has errors gets stand-ins of the generated members that compile, and one that is not partial an
+/// extension RunAsync beside it, so the analyzers' error is the only one. Never code that fails to compile.
 /// </summary>
 public class InvalidInputTests
 {
     [Theory]
-    [InlineData("[Workflow] public class Flow { [Step] public static Done Run(Go go) => new(); }")]
     [InlineData("[Workflow] public partial class Flow { [Step] public static int Run(Go go) => 1; }")]
     [InlineData("[Workflow] public partial class Flow { [Step] public static Done Run(Go go, string extra) => new(); }")]
-    [InlineData("public static class Outer { [Workflow] public partial class Flow { [Step] public static Done Run(Go go) => new(); } }")]
+    [InlineData("public class Outer { [Workflow] private class Flow { [Step] public static Done Run(Go go) => new(); } }")]
+    [InlineData("[Workflow] public static class Flow { [Step] public static Done Run(Go go) => new(); }")]
     public void Nothing_is_generated_for_a_workflow_that_cannot_take_code(string workflow)
     {
         string source = """
@@ -63,6 +63,34 @@ public class InvalidInputTests
         Assert.Contains("graph has errors", generated, StringComparison.Ordinal);
         Assert.Contains($"RunAsync({(start.StartsWith("global::", StringComparison.Ordinal) ? start : "global::" + start)} start", generated, StringComparison.Ordinal);
         Assert.Contains($"global::Workflows.WorkflowHandler<{(stop.StartsWith("global::", StringComparison.Ordinal) ? stop : "global::" + stop)}>", generated, StringComparison.Ordinal);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()));
+        Assert.Null(result.Exception);
+    }
+
+    /// <summary>Not partial (WF0007): at the top level, nested in a class that is not partial, in a namespace.</summary>
+    [Theory]
+    [InlineData("[Workflow] public class Flow { [Step] public static Done Run(Go go) => new(); }", "Flow")]
+    [InlineData("public static class Outer { [Workflow] public partial class Flow { [Step] public static Done Run(Go go) => new(); } }", "Outer.Flow")]
+    [InlineData("namespace Shop { [Workflow] internal class Flow { [Step] public static global::Done Run(global::Go go) => new(); } }", "Shop.Flow")]
+    public void A_workflow_that_is_not_partial_gets_an_extension_RunAsync_so_callers_add_no_error(string workflow, string type)
+    {
+        string source = $$"""
+            using Workflows;
+            public sealed record Go : StartEvent;
+            public sealed record Done : StopEvent;
+            {{workflow}}
+            public static class Caller
+            {
+                public static async System.Threading.Tasks.Task<Done> CallAsync() => await new {{type}}().RunAsync(new Go());
+            }
+            """;
+
+        GeneratorDriver driver = GeneratorTest.CreateDriver().RunGeneratorsAndUpdateCompilation(TestCompilation.Create(source), out Compilation output, out _);
+
+        GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
+        string generated = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("is not partial (WF0007)", generated, StringComparison.Ordinal);
+        Assert.Contains($"RunAsync(this global::{type} workflow, global::Go start", generated, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()));
         Assert.Null(result.Exception);
     }

@@ -250,4 +250,20 @@ public class SnapshotTests
         }
         """],
         ["WF0003"]);
+
+    /// <summary>A workflow class that is not partial (WF0007) gets an extension RunAsync beside it.</summary>
+    [Fact]
+    public Task A_workflow_that_is_not_partial_gets_an_extension_RunAsync() => GeneratorTest.VerifyAsync(
+        ["""
+        using Workflows;
+        namespace Docs;
+        public sealed record Go(string Text) : StartEvent;
+        public sealed record Done : StopEvent;
+        [Workflow]
+        public class PlainFlow
+        {
+            [Step] public static Done Finish(Go go) => new();
+        }
+        """],
+        ["WF0007"]);
 }

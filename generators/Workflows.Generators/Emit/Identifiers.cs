@@ -9,6 +9,23 @@ internal sealed class Identifiers
 {
     private readonly HashSet<string> _used = new(System.StringComparer.Ordinal);
 
+    /// <summary>The class holding a not-partial workflow's extension stand-in: <c>Shop_Outer_Flow_WorkflowStandIn</c>, unique per workflow.</summary>
+    public static string StandInClassName(Model.HierarchyInfo hierarchy)
+    {
+        var name = new StringBuilder();
+        if (hierarchy.Namespace is { } ns)
+        {
+            name.Append(ns.Replace('.', '_')).Append('_');
+        }
+
+        foreach (Model.TypeDeclaration type in hierarchy.Types)
+        {
+            name.Append(type.Name).Append('_');
+        }
+
+        return name.Append("WorkflowStandIn").ToString();
+    }
+
     /// <summary><c>Approved</c> → <c>approved</c>; <c>Result&lt;int&gt;</c> → <c>resultInt</c>; unique within this set.</summary>
     public string CamelCase(string displayName, string suffix = "")
     {

@@ -14,4 +14,8 @@ internal sealed record ParsedWorkflow(WorkflowModel Model, StandInTypes? StandIn
 /// </summary>
 /// <param name="StartTypeName">Fully qualified, with <c>global::</c>.</param>
 /// <param name="StopTypeName">Fully qualified, with <c>global::</c>.</param>
-internal sealed record StandInTypes(string StartTypeName, string StopTypeName);
+/// <param name="NotPartial">
+/// The class (or a class it is nested in) is not <c>partial</c>, so nothing can be added to it: the
+/// stand-in is an extension <c>RunAsync</c> beside it instead.
+/// </param>
+internal sealed record StandInTypes(string StartTypeName, string StopTypeName, bool NotPartial = false);
