@@ -93,6 +93,32 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task A_tool_call_waiting_for_approval_is_edited_and_approved_from_the_inbox()
+    {
+        await using var server = new ServerHost(kestrel: true, services: s => Workflows.Hosting.WorkflowServiceCollectionExtensions.AddWorkflows(s).AddDurableWorkflow<ToolApprovalFlow>(ToolApprovalJson.Default));
+        Durable.RunRecord run = await server.Runtime.StartRunAsync<ToolApprovalFlow>(new RefundAsked("A-7"));
+        await server.Client().WaitForAsync(run.RunId, "waitingForInput");
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as tester");
+
+        await page.GotoAsync(new Uri(server.Address, "/dashboard/#/tasks").ToString());
+        ILocator task = page.Locator($"[data-test='task'][data-run='{run.RunId}']");
+        await Expect(task).ToContainTextAsync("refund");
+        ILocator arguments = task.Locator("[name='Arguments']");
+        await Expect(arguments).ToHaveValueAsync("{\"order\":\"A-7\",\"amount\":80}");
+        await arguments.FillAsync("{\"order\":\"A-7\",\"amount\":50}");
+        await task.Locator("[name='Reason']").FillAsync("half: it was on sale");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "inbox-tool-approval.png"), FullPage = true });
+        await task.Locator("[data-test='approve']").ClickAsync();
+
+        JsonNode done = await server.Client().WaitForAsync(run.RunId, "completed");
+        Assert.Equal("Done: refunded 50 for A-7", (string?)done["result"]!["Answer"]);
+        Assert.Equal("50", ToolApprovalFlow.Refunds["A-7"]);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task The_runs_list_and_the_inbox_update_without_a_reload()
     {
         await using var server = new ServerHost(kestrel: true);

@@ -412,7 +412,7 @@
       container.append(eventForm(response.schema, {
         submitLabel: 'Send ' + humanize(response.name),
         testId: 'answer',
-        prefill: reviewerPrefill(response.schema),
+        prefill: { ...questionPrefill(response.schema, task.prompt && task.prompt.payload), ...reviewerPrefill(response.schema) },
         onSubmit: async data => {
           await api('/runs/' + encodeURIComponent(task.runId) + '/events', { method: 'POST', body: { type: response.name, data } });
           container.replaceChildren(h('p', { class: 'sent' }, `Sent ${humanize(response.name)} to run ${shortId(task.runId)}.`));
@@ -424,6 +424,19 @@
     }
 
     return container;
+  }
+
+  // An answer's text field named like a member of the question starts with the question's value, to edit
+  // rather than retype (a tool call's arguments, a draft).
+  function questionPrefill(schema, question) {
+    const prefill = {};
+    if (!question || typeof question !== 'object') return prefill;
+    const asked = Object.fromEntries(Object.entries(question).map(([key, value]) => [key.toLowerCase(), value]));
+    for (const name of Object.keys(schema.properties || {})) {
+      if (typeof asked[name.toLowerCase()] === 'string') prefill[name] = asked[name.toLowerCase()];
+    }
+
+    return prefill;
   }
 
   // A field naming who answers (reviewer, approvedBy, user) starts with the signed-in key's name.
