@@ -27,25 +27,27 @@ public sealed partial class WorkflowGenerator
             Compilation compilation = context.SemanticModel.Compilation;
             WorkflowRead read = WorkflowReader.Read(type, method => ReadBody(method, context.SemanticModel, compilation, cancellationToken), cancellationToken);
 
-            if (read.Model is null)
+            WorkflowModel? model = read.Model ?? read.ValidStepsModel;
+            if (model is null)
             {
                 return null;
             }
 
             // The graph is checked here rather than at emit time so that an invalid workflow never
             // reaches the real emitter; the analyzers report the same rules with locations.
-            GraphAnalysis graph = GraphRules.Analyze(read.Model);
+            GraphAnalysis graph = GraphRules.Analyze(model);
             string start = graph.Start?.TypeName ?? "global::Workflows.StartEvent";
             string stop = graph.Stop?.TypeName ?? "global::Workflows.StopEvent";
-            if (!read.CanGenerate)
+            if (!read.NotPartial.IsEmpty)
             {
                 // Not partial (WF0007): an extension RunAsync stands in, where one can be written.
-                return CanStandBeside(type) ? new ParsedWorkflow(read.Model, new StandInTypes(start, stop, NotPartial: true)) : null;
+                return CanStandBeside(type) ? new ParsedWorkflow(model, new StandInTypes(start, stop, NotPartial: true)) : null;
             }
 
-            return graph.IsValid
-                ? new ParsedWorkflow(read.Model, null)
-                : new ParsedWorkflow(read.Model, new StandInTypes(start, stop));
+            // A step signature that is not a step's (WF0005) leaves a model of the other steps: stand-ins only.
+            return graph.IsValid && read.Model is not null
+                ? new ParsedWorkflow(model, null)
+                : new ParsedWorkflow(model, new StandInTypes(start, stop));
         }
 
         /// <summary>

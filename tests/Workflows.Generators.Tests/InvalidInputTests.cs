@@ -11,8 +11,6 @@ namespace Workflows.Generators.Tests;
 public class InvalidInputTests
 {
     [Theory]
-    [InlineData("[Workflow] public partial class Flow { [Step] public static int Run(Go go) => 1; }")]
-    [InlineData("[Workflow] public partial class Flow { [Step] public static Done Run(Go go, string extra) => new(); }")]
     [InlineData("public class Outer { [Workflow] private class Flow { [Step] public static Done Run(Go go) => new(); } }")]
     [InlineData("[Workflow] public static class Flow { [Step] public static Done Run(Go go) => new(); }")]
     public void Nothing_is_generated_for_a_workflow_that_cannot_take_code(string workflow)
@@ -60,9 +58,36 @@ public class InvalidInputTests
 
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
         string generated = Assert.Single(result.GeneratedSources).SourceText.ToString();
-        Assert.Contains("graph has errors", generated, StringComparison.Ordinal);
+        Assert.Contains("graph or a step's signature has errors", generated, StringComparison.Ordinal);
         Assert.Contains($"RunAsync({(start.StartsWith("global::", StringComparison.Ordinal) ? start : "global::" + start)} start", generated, StringComparison.Ordinal);
         Assert.Contains($"global::Workflows.WorkflowHandler<{(stop.StartsWith("global::", StringComparison.Ordinal) ? stop : "global::" + stop)}>", generated, StringComparison.Ordinal);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()));
+        Assert.Null(result.Exception);
+    }
+
+    /// <summary>A step signature that is not a step's (WF0005): the valid steps still give the stand-ins their signatures.</summary>
+    [Theory]
+    [InlineData("[Step] public static int Count(Go go) => 1;")]
+    [InlineData("[Step] public static void Audit(Go go, string extra) { }")]
+    public void A_workflow_with_a_step_signature_that_is_not_a_steps_gets_stand_ins_so_callers_add_no_error(string badStep)
+    {
+        string source = $$"""
+            using Workflows;
+            public sealed record Go : StartEvent;
+            public sealed record Done : StopEvent;
+            [Workflow] public partial class Flow { [Step] public static Done Run(Go go) => new(); {{badStep}} }
+            public static class Caller
+            {
+                public static async System.Threading.Tasks.Task<Done> CallAsync() => await new Flow().RunAsync(new Go());
+            }
+            """;
+
+        GeneratorDriver driver = GeneratorTest.CreateDriver().RunGeneratorsAndUpdateCompilation(TestCompilation.Create(source), out Compilation output, out _);
+
+        GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
+        string generated = Assert.Single(result.GeneratedSources).SourceText.ToString();
+        Assert.Contains("RunAsync(global::Go start", generated, StringComparison.Ordinal);
+        Assert.Contains("global::Workflows.WorkflowHandler<global::Done>", generated, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(d => d.ToString()));
         Assert.Null(result.Exception);
     }
@@ -96,17 +121,24 @@ public class InvalidInputTests
     }
 
     [Fact]
-    public void Code_that_does_not_compile_yet_gets_no_output_and_no_crash()
+    public void Code_that_does_not_compile_yet_gets_stand_ins_that_add_no_error_and_no_crash()
     {
         const string Source = """
             using Workflows;
             public sealed record Go : StartEvent;
             [Workflow] public partial class Flow { [Step] public static Undefined Run(Go go) => null!; }
+            public static class Caller
+            {
+                public static WorkflowHandler<StopEvent> Call() => new Flow().RunAsync(new Go());
+            }
             """;
 
-        GeneratorRunResult result = Assert.Single(GeneratorTest.CreateDriver().RunGenerators(TestCompilation.Create(Source)).GetRunResult().Results);
+        GeneratorDriver driver = GeneratorTest.CreateDriver().RunGeneratorsAndUpdateCompilation(TestCompilation.Create(Source), out Compilation output, out _);
+        GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
 
-        Assert.Empty(result.GeneratedSources);
+        Assert.Contains("these members stand in", Assert.Single(result.GeneratedSources).SourceText.ToString(), StringComparison.Ordinal);
+        Diagnostic error = Assert.Single(output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.Equal("CS0246", error.Id);
         Assert.Null(result.Exception);
     }
 }

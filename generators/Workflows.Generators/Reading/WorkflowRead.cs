@@ -10,12 +10,13 @@ namespace Workflows.Generators.Reading;
 /// </summary>
 internal sealed class WorkflowRead
 {
-    public WorkflowRead(INamedTypeSymbol type, ImmutableArray<INamedTypeSymbol> notPartial, ImmutableArray<StepRead> steps, WorkflowModel? model)
+    public WorkflowRead(INamedTypeSymbol type, ImmutableArray<INamedTypeSymbol> notPartial, ImmutableArray<StepRead> steps, WorkflowModel? model, WorkflowModel? validStepsModel = null)
     {
         Type = type;
         NotPartial = notPartial;
         Steps = steps;
         Model = model;
+        ValidStepsModel = validStepsModel;
     }
 
     public INamedTypeSymbol Type { get; }
@@ -27,6 +28,12 @@ internal sealed class WorkflowRead
 
     /// <summary>The workflow's model, when every step signature is valid (whether or not the class is partial).</summary>
     public WorkflowModel? Model { get; }
+
+    /// <summary>
+    /// When a step signature is invalid (WF0005): a model of the valid steps only, which can never get
+    /// real code, only stand-in members whose signatures come from the steps that are valid.
+    /// </summary>
+    public WorkflowModel? ValidStepsModel { get; }
 
     /// <summary>Whether the generator can add code: a model, and partial declarations all the way out.</summary>
     public bool CanGenerate => Model is not null && NotPartial.IsEmpty;

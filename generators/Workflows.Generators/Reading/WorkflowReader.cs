@@ -33,18 +33,15 @@ internal static class WorkflowReader
             }
         }
 
-        WorkflowModel? model = null;
-        if (steps.All(static s => s.Model is not null))
-        {
-            model = new WorkflowModel(
-                type.Name,
-                ReadHierarchy(type),
-                type.IsStatic,
-                steps.Select(static s => s.Model!).ToEquatableArray(),
-                FreeName(type, "Handler", "RunHandler", "WorkflowRunHandler"));
-        }
-
-        return new WorkflowRead(type, notPartial, steps.ToImmutable(), model);
+        // Every step valid: the model. Otherwise a model of the valid steps, for stand-in members only.
+        var model = new WorkflowModel(
+            type.Name,
+            ReadHierarchy(type),
+            type.IsStatic,
+            steps.Where(static s => s.Model is not null).Select(static s => s.Model!).ToEquatableArray(),
+            FreeName(type, "Handler", "RunHandler", "WorkflowRunHandler"));
+        bool valid = steps.All(static s => s.Model is not null);
+        return new WorkflowRead(type, notPartial, steps.ToImmutable(), valid ? model : null, valid ? null : model);
     }
 
     /// <summary>The first of <paramref name="names"/> that no member of <paramref name="type"/> uses.</summary>
