@@ -73,6 +73,25 @@ public abstract class DurableAIContract
     }
 
     [Fact]
+    public async Task A_refused_tool_call_never_runs_and_the_model_is_told_in_a_durable_run_too()
+    {
+        var chat = AgentTests.RefundScript();
+        var tools = new Tools();
+        await using WorkflowRuntime runtime = await StartAsync(chat, tools);
+
+        RunRecord run = await runtime.StartRunAsync<RefundFlow>(new RefundRequested("A-7"));
+        await WaitForStatusAsync(runtime, run.RunId, WorkflowRunStatus.WaitingForInput);
+        await runtime.SendEventAsync(run.RunId, new ToolDecision(false, Reason: "no damage on the photo", By: "bo"));
+        RefundHandled handled = await runtime.WaitForResultAsync<RefundHandled>(run.RunId).WaitAsync(Limit);
+
+        Assert.Equal((1, 0), (tools.Lookups, tools.Refunds));
+        Assert.Equal("refused", handled.Calls[1].Outcome);
+        Assert.Equal("Done: A person refused this call (bo): no damage on the photo. Do not call it again with the same arguments.", handled.Answer);
+        Assert.Equal(3, chat.Requests.Count);
+        Assert.DoesNotContain(await runtime.ReadEventsAsync(run.RunId), e => e.Type == "agent:tool-call-2");
+    }
+
+    [Fact]
     public async Task A_workflow_serves_as_a_tool_answering_with_its_result_or_with_the_question_it_waits_on()
     {
         var chat = new ScriptedChatClient(
