@@ -53,7 +53,7 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
         }
 
         IOperation[] operations = [.. context.OperationBlocks.SelectMany(b => b.DescendantsAndSelf())];
-        bool storesOrWaits = operations.OfType<IInvocationOperation>().Any(i => IsWait(i) || IsStoreSet(i) || IsOnce(i) || i.TargetMethod.Name == "WriteLive" || HelperDeclarations(i).Any());
+        bool storesOrWaits = operations.OfType<IInvocationOperation>().Any(i => IsWait(i) || IsStoreSet(i) || IsOnce(i) || i.TargetMethod.Name is "WriteLive" or "WriteToStream" || HelperDeclarations(i).Any());
         if (!storesOrWaits || !durable.Value.TryGetValue(workflow.OriginalDefinition, out List<INamedTypeSymbol>? contexts))
         {
             return;
@@ -140,10 +140,10 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
             {
                 stored.Add(("keeps in ctx.Store", invocation.TargetMethod.TypeArguments[0]));
             }
-            else if (invocation.TargetMethod.Name == "WriteLive" && WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType)
-                && invocation.Arguments.Length == 1 && (invocation.Arguments[0].Value is IConversionOperation { IsImplicit: true } live ? live.Operand.Type : invocation.Arguments[0].Value.Type) is { } liveType)
+            else if (invocation.TargetMethod.Name is "WriteLive" or "WriteToStream" && WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType)
+                && invocation.Arguments.Length == 1 && (invocation.Arguments[0].Value is IConversionOperation { IsImplicit: true } written ? written.Operand.Type : invocation.Arguments[0].Value.Type) is { } writtenType)
             {
-                stored.Add(("writes live", liveType));
+                stored.Add((invocation.TargetMethod.Name == "WriteLive" ? "writes live" : "streams", writtenType));
             }
             else if (IsOnce(invocation) && invocation.TargetMethod.TypeArguments.Length == 1)
             {

@@ -173,6 +173,29 @@ public class DurableSafetyTests
             new Expected("WF0021", "'Ask' records with ctx.OnceAsync a 'Quote', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Quote))] to 'Json'.", DiagnosticSeverity.Warning));
 
     [Fact]
+    public Task WF0021_fires_on_an_event_written_to_the_stream_or_live_that_the_context_cannot_serialize() =>
+        AnalyzerTest.VerifyAsync(
+            Events + """
+            public sealed record Progress(int Percent) : Event;
+            public sealed record Piece(string Text) : Event;
+
+            [Workflow]
+            public partial class Flow(HttpClient http)
+            {
+                [Step]
+                public static Shipped Ship(Order order, WorkflowContext ctx)
+                {
+                    [|ctx.WriteToStream(new Progress(50))|];
+                    [|ctx.WriteLive(new Piece("half"))|];
+                    ctx.WriteToStream(new Noted(order.Id));
+                    return new(order.Id);
+                }
+            }
+            """ + Durable,
+            new Expected("WF0021", "'Ship' streams a 'Progress', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Progress))] to 'Json'.", DiagnosticSeverity.Warning),
+            new Expected("WF0021", "'Ship' writes live a 'Piece', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Piece))] to 'Json'.", DiagnosticSeverity.Warning));
+
+    [Fact]
     public Task WF0021_fires_on_a_stored_value_an_awaited_answer_and_a_prompt_the_context_cannot_serialize() =>
         AnalyzerTest.VerifyAsync(
             Events.Replace("[JsonSerializable(typeof(Asked))]\n", string.Empty, StringComparison.Ordinal) + """
