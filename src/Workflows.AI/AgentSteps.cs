@@ -42,7 +42,16 @@ public static class AgentSteps
     {
         ArgumentNullException.ThrowIfNull(tools);
         options = ModelCallOptions.For(context, client, messages, options);
-        Dictionary<string, AIFunction> byName = tools.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var byName = new Dictionary<string, AIFunction>(StringComparer.Ordinal);
+        foreach (AIFunction tool in tools)
+        {
+            // The model calls a tool by name: two with one name would make its call ambiguous.
+            if (!byName.TryAdd(tool.Name, tool))
+            {
+                throw new ArgumentException($"Agent '{key}' was given two tools named '{tool.Name}'; a model calls tools by name, so each needs its own.", nameof(tools));
+            }
+        }
+
         ChatOptions chat = options.Chat?.Clone() ?? new ChatOptions();
         chat.Tools = [.. byName.Values];
         var conversation = new List<ChatMessage>(messages);

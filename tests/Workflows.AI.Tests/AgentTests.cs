@@ -80,6 +80,19 @@ public class AgentTests
         Assert.Equal(0, tools.Refunds);
     }
 
+    [Fact]
+    public async Task Two_tools_with_one_name_fail_the_step_naming_the_tool()
+    {
+        var tools = new Tools();
+        var chat = new ScriptedChatClient(ScriptedChatClient.Says("unused"));
+        var flow = new TwoRefundsFlow(chat, tools);
+
+        ArgumentException error = await Assert.ThrowsAsync<ArgumentException>(async () => await flow.RunAsync(new RefundRequested("A-7")));
+
+        Assert.Equal("Agent 'agent' was given two tools named 'refund'; a model calls tools by name, so each needs its own. (Parameter 'tools')", error.Message);
+        Assert.Empty(chat.Requests);
+    }
+
     private static async Task<ToolApprovalRequested> NextApprovalAsync(RefundFlow.Handler handler)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -60,6 +60,18 @@ public partial class RefundFlow(IChatClient chat, Tools tools)
     }
 }
 
+/// <summary>Offers the refund tool twice, under one name.</summary>
+[Workflow]
+public partial class TwoRefundsFlow(IChatClient chat, Tools tools)
+{
+    [Step]
+    public async Task<RefundHandled> Handle(RefundRequested request, WorkflowContext ctx, CancellationToken ct)
+    {
+        AgentResult result = await ctx.RunAgentAsync("agent", chat, [new(ChatRole.User, request.Order)], [tools.Refund, new ApprovalRequiredAIFunction(tools.Refund)], cancellationToken: ct);
+        return new RefundHandled(result.Text, result.ToolCalls, result.Usage.TotalTokens);
+    }
+}
+
 /// <summary>The tools, counting their calls: a durable re-run must not call them again.</summary>
 public sealed class Tools
 {
