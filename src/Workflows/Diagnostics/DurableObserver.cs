@@ -13,7 +13,9 @@ namespace Workflows.Diagnostics;
 /// and run ends its commits record, the runs it cancels or finds past their deadline. A run that
 /// moves between processes is seen by each in turn. Events and run ends are reported once recorded;
 /// step attempts as they run, on the step's own async flow (so an <see cref="System.Diagnostics.Activity"/>
-/// made current in <see cref="StepStarting"/> is current in the step).
+/// made current in <see cref="StepStarting"/> is current in the step). Because an event is reported
+/// after its commit, a step it reaches may already be starting on another of the worker's slots (or
+/// another process) when <see cref="EventRouted"/> is called: order by the run's journal where order matters.
 /// </para>
 /// <para>
 /// Callbacks run synchronously on the runtime's threads: keep them short. One that throws is logged
