@@ -126,6 +126,12 @@ internal static class Descriptors
         "'{0}' reads ctx.Store key '{1}' as '{2}', but '{3}' writes it as '{4}'; reading it throws. Read it as '{4}', or use another key.",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor RepeatedOnceKey = Create(
+        "WF0023",
+        "A step uses one ctx.OnceAsync key for more than one piece of work",
+        "'{0}' calls ctx.OnceAsync with the key '{1}' {2}; a key names one piece of work in the step, and a durable run fails the step when the key comes again. Give each call its own key{3}.",
+        DiagnosticSeverity.Warning);
+
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

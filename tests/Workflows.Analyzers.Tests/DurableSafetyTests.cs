@@ -195,6 +195,48 @@ public class DurableSafetyTests
             new Expected("WF0021", "'Ship' streams a 'Progress', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Progress))] to 'Json'.", DiagnosticSeverity.Warning),
             new Expected("WF0021", "'Ship' writes live a 'Piece', which 'Json' cannot serialize; workflow 'Flow' is durable, so the run fails when it stores one. Add [JsonSerializable(typeof(Piece))] to 'Json'.", DiagnosticSeverity.Warning));
 
+    private static Expected RepeatedKey(string key, string how, string advice = "") => new(
+        "WF0023",
+        $"'Ask' calls ctx.OnceAsync with the key '{key}' {how}; a key names one piece of work in the step, and a durable run fails the step when the key comes again. Give each call its own key{advice}.",
+        DiagnosticSeverity.Warning);
+
+    [Fact]
+    public Task WF0023_fires_on_a_key_used_twice_and_on_a_constant_key_in_a_loop_in_any_workflow() =>
+        AnalyzerTest.VerifyAsync(
+            Events + """
+            [Workflow]
+            public partial class Flow(HttpClient http)
+            {
+                [Step]
+                public async Task<Shipped> Ask(Order order, WorkflowContext ctx, CancellationToken ct)
+                {
+                    string a = await ctx.OnceAsync("quote", _ => ValueTask.FromResult("a"), ct);
+                    string b = await ctx.OnceAsync([|"quote"|], _ => ValueTask.FromResult("b"), ct);
+                    for (int i = 0; i < 3; i++)
+                    {
+                        await ctx.OnceAsync([|"call"|], _ => ValueTask.FromResult(i), ct);
+                        await ctx.OnceAsync($"call-{i}", _ => ValueTask.FromResult(i), ct);
+                    }
+
+                    string c = await ctx.OnceAsync("other", _ => ValueTask.FromResult("c"), ct);
+
+                    // Branches one execution never takes together may use one key.
+                    string d = order.Id.Length > 3
+                        ? await ctx.OnceAsync("branch", _ => ValueTask.FromResult("long"), ct)
+                        : await ctx.OnceAsync("branch", _ => ValueTask.FromResult("short"), ct);
+                    switch (order.Id)
+                    {
+                        case "x": await ctx.OnceAsync("case", _ => ValueTask.FromResult(1), ct); break;
+                        default: await ctx.OnceAsync("case", _ => ValueTask.FromResult(2), ct); break;
+                    }
+
+                    return new(a + b + c + d);
+                }
+            }
+            """,
+            RepeatedKey("quote", "twice"),
+            RepeatedKey("call", "inside a loop, so every turn uses it", " (put the loop's index in it)"));
+
     [Fact]
     public Task WF0021_fires_on_a_stored_value_an_awaited_answer_and_a_prompt_the_context_cannot_serialize() =>
         AnalyzerTest.VerifyAsync(

@@ -61,7 +61,9 @@ public partial class OnceMisuseFlow
                 return new MisuseDone(value.Id);
             case "twice":
                 string first = await ctx.OnceAsync("lookup", _ => Count(ctx, "a"), ct);
+#pragma warning disable WF0023 // The misuse this flow exists for: the runtime must refuse it too.
                 string second = await ctx.OnceAsync("lookup", _ => Count(ctx, "b"), ct);
+#pragma warning restore WF0023
                 return new MisuseDone(first + second);
             default:
                 // Fails its first attempt after the work: the retry gets the recorded value, and the work is not repeated.
