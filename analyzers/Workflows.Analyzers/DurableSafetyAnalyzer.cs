@@ -93,25 +93,14 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
     /// <summary>What a helper given the step's context declares it waits for, asks with and streams (<c>[WaitsFor]</c>, <c>[Streams]</c>).</summary>
     private static IEnumerable<(string Verb, ITypeSymbol Type)> HelperDeclarations(IInvocationOperation invocation)
     {
-        if (WellKnownTypes.IsWorkflowContext(invocation.TargetMethod.ContainingType) || !invocation.Arguments.Any(a => WellKnownTypes.IsWorkflowContext(a.Value.Type)))
+        foreach (HelperDeclaration declared in Generators.Reading.HelperDeclarations.Of(invocation))
         {
-            yield break;
-        }
-
-        foreach (AttributeData attribute in (invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod).OriginalDefinition.GetAttributes())
-        {
-            ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-            if (attribute.AttributeClass is not { ContainingNamespace: { Name: "Workflows", ContainingNamespace.IsGlobalNamespace: true } } type)
-            {
-                continue;
-            }
-
-            if (type.Name == "WaitsForAttribute" && arguments.Length == 2 && arguments[0].Value is ITypeSymbol response && arguments[1].Value is ITypeSymbol prompt)
+            if (declared.Response is { } response)
             {
                 yield return (WaitsFor, response);
-                yield return ("asks with", prompt);
+                yield return ("asks with", declared.Prompt!);
             }
-            else if (type.Name == "StreamsAttribute" && arguments.Length == 1 && arguments[0].Value is ITypeSymbol streamed)
+            else if (declared.Streamed is { } streamed)
             {
                 yield return ("streams", streamed);
             }

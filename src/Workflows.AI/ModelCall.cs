@@ -63,9 +63,7 @@ internal static class ModelCall
         JsonElement recorded = await ctx.OnceAsync(key, async token =>
         {
             ChatResponse response = await client.GetResponseAsync(conversation, chat, token).ConfigureAwait(false);
-            var usage = new Accumulated();
-            usage.Add(response);
-            return JsonSerializer.SerializeToElement(usage.Reply(response.Messages), AIJson.Default.RecordedReply);
+            return Recorded(response);
         }, cancellationToken).ConfigureAwait(false);
         return Read(recorded, key);
     }
@@ -87,10 +85,7 @@ internal static class ModelCall
                 }
             }
 
-            ChatResponse response = updates.ToChatResponse();
-            var usage = new Accumulated();
-            usage.Add(response);
-            return JsonSerializer.SerializeToElement(usage.Reply(response.Messages), AIJson.Default.RecordedReply);
+            return Recorded(updates.ToChatResponse());
         }, cancellationToken).ConfigureAwait(false);
         return Read(recorded, key);
     }
@@ -165,6 +160,14 @@ internal static class ModelCall
 
     private static string Quote(string text) =>
         text.Length <= QuotedLength ? $"\"{text}\"" : $"\"{text[..QuotedLength]}…\" ({text.Length} characters)";
+
+    /// <summary>One response as a call records it.</summary>
+    private static JsonElement Recorded(ChatResponse response)
+    {
+        var usage = new Accumulated();
+        usage.Add(response);
+        return JsonSerializer.SerializeToElement(usage.Reply(response.Messages), AIJson.Default.RecordedReply);
+    }
 
     private static RecordedReply Read(JsonElement recorded, string key) =>
         recorded.Deserialize(AIJson.Default.RecordedReply) ?? throw new InvalidOperationException($"The model call recorded for '{key}' is empty.");

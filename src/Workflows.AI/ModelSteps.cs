@@ -81,9 +81,7 @@ public static class ModelSteps
         CancellationToken cancellationToken = default)
     {
         options = ModelCallOptions.For(context, client, messages, options);
-        RecordedReply reply = await ModelCall.TurnAsync(context, key, client, [.. messages], options.Chat?.Clone() ?? new ChatOptions(), cancellationToken).ConfigureAwait(false);
-        ModelCall.Usage(context, key, reply, options);
-        return ModelCall.TextOf(reply);
+        return await TextAsync(context, key, options, ModelCall.TurnAsync(context, key, client, [.. messages], options.Chat?.Clone() ?? new ChatOptions(), cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -110,7 +108,13 @@ public static class ModelSteps
         CancellationToken cancellationToken = default)
     {
         options = ModelCallOptions.For(context, client, messages, options);
-        RecordedReply reply = await ModelCall.StreamAsync(context, key, client, [.. messages], options.Chat?.Clone() ?? new ChatOptions(), cancellationToken).ConfigureAwait(false);
+        return await TextAsync(context, key, options, ModelCall.StreamAsync(context, key, client, [.. messages], options.Chat?.Clone() ?? new ChatOptions(), cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>A text call's end: its usage streamed once, its text returned.</summary>
+    private static async Task<string> TextAsync(WorkflowContext context, string key, ModelCallOptions options, Task<RecordedReply> call)
+    {
+        RecordedReply reply = await call.ConfigureAwait(false);
         ModelCall.Usage(context, key, reply, options);
         return ModelCall.TextOf(reply);
     }

@@ -84,9 +84,17 @@ internal static class StepBodyReader
             return;
         }
 
-        if (PassesContext(invocation))
+        // A helper given the context declares what it waits for and streams through it: the step's body does it.
+        foreach (HelperDeclaration declared in HelperDeclarations.Of(invocation))
         {
-            ReadHelperAttributes(invocation, waits, streams);
+            if (declared.Response is { } response)
+            {
+                waits.Add(new BodyWait(response, declared.Prompt, MemberName(invocation.Syntax)));
+            }
+            else if (declared.Streamed is { } streamed)
+            {
+                streams.Add(new BodyCall(streamed, MemberName(invocation.Syntax)));
+            }
         }
 
         string? blocked = target switch
@@ -99,47 +107,6 @@ internal static class StepBodyReader
         if (blocked is not null)
         {
             blocking.Add(new BodyBlockingCall(blocked, MemberName(invocation.Syntax)));
-        }
-    }
-
-    /// <summary>Whether the call hands a <c>WorkflowContext</c> to the method (as an extension method's receiver or an argument).</summary>
-    private static bool PassesContext(IInvocationOperation invocation)
-    {
-        foreach (IArgumentOperation argument in invocation.Arguments)
-        {
-            if (WellKnownTypes.IsWorkflowContext(argument.Value.Type))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// A helper given the context declares what it waits for and streams through it with
-    /// <c>[WaitsFor]</c> and <c>[Streams]</c>: the step's body does it, as far as the graph is concerned.
-    /// </summary>
-    private static void ReadHelperAttributes(IInvocationOperation invocation, ImmutableArray<BodyWait>.Builder waits, ImmutableArray<BodyCall>.Builder streams)
-    {
-        IMethodSymbol method = invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod;
-        foreach (AttributeData attribute in method.OriginalDefinition.GetAttributes())
-        {
-            INamedTypeSymbol? type = attribute.AttributeClass;
-            if (type?.ContainingNamespace is not { Name: "Workflows", ContainingNamespace.IsGlobalNamespace: true })
-            {
-                continue;
-            }
-
-            ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-            if (type.Name == "WaitsForAttribute" && arguments.Length == 2 && arguments[0].Value is ITypeSymbol response && arguments[1].Value is ITypeSymbol prompt)
-            {
-                waits.Add(new BodyWait(response, prompt, MemberName(invocation.Syntax)));
-            }
-            else if (type.Name == "StreamsAttribute" && arguments.Length == 1 && arguments[0].Value is ITypeSymbol streamed)
-            {
-                streams.Add(new BodyCall(streamed, MemberName(invocation.Syntax)));
-            }
         }
     }
 
