@@ -19,14 +19,12 @@ namespace Workflows.Postgres;
 /// </example>
 public sealed class PostgresWorkflowStore : SqlWorkflowStore
 {
-    private const string Channel = WorkAnnouncer.Channel;
     private const int MaxBatch = 64;
     private readonly NpgsqlDataSource _dataSource;
     private readonly WorkAnnouncer _announcer;
     private GroupCommit? _writer;
     private readonly string _location;
-    private readonly SemaphoreSlim _listening = new(1, 1);
-    private NpgsqlConnection? _listener;
+    private readonly WorkListener _listener;
     private int _disposed;
 
     /// <summary>Opens the store in the database a connection string names.</summary>
@@ -48,6 +46,7 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
         _dataSource = NpgsqlDataSource.Create(builder);
         _location = $"PostgreSQL database '{builder.Database}' on {builder.Host}:{builder.Port}";
         _announcer = new WorkAnnouncer(_dataSource, Time);
+        _listener = new WorkListener(_dataSource, Time);
     }
 
     /// <summary>How many group commits ran, and how many writes they carried: for tests and tuning.</summary>
@@ -137,46 +136,8 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
     }
 
     /// <inheritdoc/>
-    /// <remarks>Waits on <c>LISTEN</c>: any process's commit of new work wakes every idle worker.</remarks>
-    public override async Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken)
-    {
-        if (!await _listening.WaitAsync(0, cancellationToken).ConfigureAwait(false))
-        {
-            await Task.Delay(max, Time, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            if (_listener is null)
-            {
-                _listener = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                using var listen = new NpgsqlCommand($"LISTEN {Channel}", _listener);
-                await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(max);
-            try
-            {
-                await _listener.WaitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // No notification within max: the caller looks again anyway.
-            }
-        }
-        catch (NpgsqlException)
-        {
-            // The listening connection broke: drop it; this wait ends early, the caller polls once, and the next wait listens again.
-            _listener?.Dispose();
-            _listener = null;
-        }
-        finally
-        {
-            _listening.Release();
-        }
-    }
+    /// <remarks>Wakes on <c>LISTEN</c>: any process's commit of new work wakes every idle worker.</remarks>
+    public override Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken) => _listener.WaitAsync(max, cancellationToken);
 
     /// <inheritdoc/>
     /// <remarks>Idempotent: the runtime and a dependency-injection container may both dispose it.</remarks>
@@ -192,13 +153,8 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
             await _writer.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (_listener is not null)
-        {
-            await _listener.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await _listener.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
-        _listening.Dispose();
     }
 
     private void EnsureInitialized()
@@ -223,7 +179,7 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
         public override async Task<bool> CommittingAsync(DbConnection connection, DbTransaction transaction, bool durable, bool announces)
         {
             bool announce = announces && store._announcer.TakeTurn();
-            string statements = (durable ? string.Empty : "SET LOCAL synchronous_commit = off;") + (announce ? $"NOTIFY {Channel};" : string.Empty);
+            string statements = (durable ? string.Empty : "SET LOCAL synchronous_commit = off;") + (announce ? $"NOTIFY {WorkAnnouncer.Channel};" : string.Empty);
             if (statements.Length > 0)
             {
                 // Delivered to listeners when (and only if) the transaction commits.
