@@ -18,7 +18,7 @@ internal sealed partial class SqlJournal
         List<RunRecord> ended = request.DeadlineFailure is null && request.OrphanFailure is null
             ? []
             : await ExpireAsync(connection, transaction, request, cancellationToken).ConfigureAwait(false);
-        (string filter, List<(string, object?)> parameters) = WorkflowFilter(request.Fingerprints);
+        (string filter, List<(string, object?)> parameters) = WorkflowFilter(request.Fingerprints, request.CompatibleFingerprints);
         if (filter.Length == 0)
         {
             return new ClaimResult([], null) { Ended = ended };
@@ -219,7 +219,8 @@ internal sealed partial class SqlJournal
     }
 
 
-    private static (string Filter, List<(string, object?)> Parameters) WorkflowFilter(IReadOnlyDictionary<string, string> fingerprints)
+    /// <summary>The runs a worker can take: of each workflow, those started under its fingerprint or an earlier compatible one.</summary>
+    private static (string Filter, List<(string, object?)> Parameters) WorkflowFilter(IReadOnlyDictionary<string, string> fingerprints, IReadOnlyDictionary<string, IReadOnlyList<string>> compatible)
     {
         var clauses = new List<string>();
         var parameters = new List<(string, object?)>();
@@ -227,9 +228,23 @@ internal sealed partial class SqlJournal
         foreach ((string workflow, string fingerprint) in fingerprints.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             string n = i++.ToString(CultureInfo.InvariantCulture);
-            clauses.Add($"(r.workflow = @w{n} AND r.fingerprint = @f{n})");
             parameters.Add(("w" + n, workflow));
             parameters.Add(("f" + n, fingerprint));
+            if (!compatible.TryGetValue(workflow, out IReadOnlyList<string>? earlier) || earlier.Count == 0)
+            {
+                clauses.Add($"(r.workflow = @w{n} AND r.fingerprint = @f{n})");
+                continue;
+            }
+
+            var names = new List<string> { "@f" + n };
+            for (int e = 0; e < earlier.Count; e++)
+            {
+                string name = $"f{n}e{e.ToString(CultureInfo.InvariantCulture)}";
+                names.Add("@" + name);
+                parameters.Add((name, earlier[e]));
+            }
+
+            clauses.Add($"(r.workflow = @w{n} AND r.fingerprint IN ({string.Join(", ", names)}))");
         }
 
         return (string.Join(" OR ", clauses), parameters);

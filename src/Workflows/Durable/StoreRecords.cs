@@ -268,6 +268,13 @@ public sealed record ClaimRequest(string WorkerId, IReadOnlyDictionary<string, s
     /// </summary>
     public Func<RunRecord, RunFailure>? OrphanFailure { get; init; }
 
+    /// <summary>
+    /// Earlier fingerprints of a workflow (name → fingerprints) whose stored runs this worker can also
+    /// run: their shape differs from this build's only in ways stored runs read fine (steps, events or
+    /// members added). Empty: only runs of <see cref="Fingerprints"/>.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> CompatibleFingerprints { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>The limits of named queues: a delivery in a queue is claimed only within them.</summary>
     public IReadOnlyDictionary<string, QueueLimits> Queues { get; init; } = new Dictionary<string, QueueLimits>();
 

@@ -210,7 +210,7 @@ public sealed partial class WorkflowRuntime
     private ClaimRequest NextClaim(Dictionary<string, string> fingerprints, int slots)
     {
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
-        var request = new ClaimRequest(_options.WorkerId, fingerprints, now, _options.Lease, slots) { Queues = _queueLimits, RunLimits = _runLimits };
+        var request = new ClaimRequest(_options.WorkerId, fingerprints, now, _options.Lease, slots) { Queues = _queueLimits, RunLimits = _runLimits, CompatibleFingerprints = _shapes.Earlier };
         if (now.UtcTicks < Volatile.Read(ref _nextExpiryLook))
         {
             return request;

@@ -35,6 +35,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     private readonly Dictionary<Type, DurableRegistration> _byType = [];
     private readonly List<RegisteredWorkflow> _workflows = [];
     private readonly RunSignals _signals = new();
+    private readonly CompatibleShapes _shapes = new();
     private readonly LiveEvents _live = new();
     private readonly ILogger _logger;
     private readonly DeliveryCommits _commits;
@@ -331,7 +332,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         RunPage children = await _store.ListRunsAsync(new RunQuery(Limit: 1000) { ParentRunId = parentRunId }, cancellationToken).ConfigureAwait(false);
         foreach (RunRecord child in children.Runs)
         {
-            if (child.IsFinished || !_registrations.TryGetValue(child.Workflow, out DurableRegistration? registration) || registration.Definition.Fingerprint != child.Fingerprint)
+            if (child.IsFinished || !_registrations.TryGetValue(child.Workflow, out DurableRegistration? registration) || !_shapes.Accepts(registration.Definition, child))
             {
                 continue;
             }
@@ -426,7 +427,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             throw new InvalidOperationException($"Run '{run.RunId}' belongs to workflow '{run.Workflow}', which is not registered with this runtime.");
         }
 
-        if (registration.Definition.Fingerprint != run.Fingerprint)
+        if (!_shapes.Accepts(registration.Definition, run))
         {
             throw new WorkflowVersionMismatchException(DescribeMismatch(run, registration.Definition));
         }
@@ -450,7 +451,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 RunPage page = await _store.ListRunsAsync(new RunQuery(Status: status, Offset: offset, Limit: 200), cancellationToken).ConfigureAwait(false);
                 foreach (RunRecord run in page.Runs)
                 {
-                    if (_registrations.TryGetValue(run.Workflow, out DurableRegistration? registration) && registration.Definition.Fingerprint != run.Fingerprint)
+                    if (_registrations.TryGetValue(run.Workflow, out DurableRegistration? registration) && !_shapes.Accepts(registration.Definition, run))
                     {
                         problems.Add(DescribeMismatch(run, registration.Definition));
                     }

@@ -119,7 +119,8 @@ internal static class RunMessages
         string[] now = shape.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         IEnumerable<string> removed = before.Except(now, StringComparer.Ordinal).Select(line => "  - " + line);
         IEnumerable<string> added = now.Except(before, StringComparer.Ordinal).Select(line => "  + " + line);
-        return $"Run '{runId}' of workflow '{workflow}' started under fingerprint {storedFingerprint}; this build's is {fingerprint}. Changed:\n" +
+        IEnumerable<string> breaking = ShapeChanges.Compare(storedShape, shape).Where(static c => c.IsBreaking).Select(static c => c.Description);
+        return $"Run '{runId}' of workflow '{workflow}' started under fingerprint {storedFingerprint}; this build's is {fingerprint}, which {string.Join("; ", breaking)}. Changed:\n" +
             string.Join("\n", removed.Concat(added));
     }
 
