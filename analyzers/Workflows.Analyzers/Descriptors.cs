@@ -132,6 +132,27 @@ internal static class Descriptors
         "'{0}' calls ctx.OnceAsync with the key '{1}' {2}; a key names one piece of work in the step, and a durable run fails the step when the key comes again. Give each call its own key{3}.",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor ShapeBreak = Error(
+        "WF0024",
+        "A change to a durable workflow strands or misreads its stored runs",
+        "Durable workflow '{0}' {1} since Workflows.Shipped.txt; runs stored under the shipped shape would be stranded or misread. Keep it as shipped (add a step or a member instead), or, if no run of '{0}' is in flight, update Workflows.Shipped.txt.");
+
+    public static readonly DiagnosticDescriptor ShapeAddition = Create(
+        "WF0025",
+        "A durable workflow changed in a way its stored runs read fine",
+        "Durable workflow '{0}' {1}; {2}",
+        DiagnosticSeverity.Info);
+
+    public static readonly DiagnosticDescriptor ShippedWorkflowGone = new(
+        "WF0026",
+        "Workflows.Shipped.txt lists a durable workflow this build no longer has",
+        "Workflows.Shipped.txt lists durable workflow '{0}', but no [Workflow] class of this name is left; its stored runs would be stranded. Keep it until its runs finish, or remove its lines from Workflows.Shipped.txt.",
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpLinkBase + "wf0026",
+        customTags: WellKnownDiagnosticTags.CompilationEnd);
+
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

@@ -17,4 +17,10 @@ internal static class DiagnosticProperties
 
     /// <summary>The type a ctx.Store key is written with, fully qualified (WF0022).</summary>
     public const string WrittenType = nameof(WrittenType);
+
+    /// <summary>The durable workflow whose shipped shape changed (WF0024, WF0025).</summary>
+    public const string Workflow = nameof(Workflow);
+
+    /// <summary>The workflow's shape in this build, for the fix that records it in Workflows.Shipped.txt (WF0024, WF0025).</summary>
+    public const string Shape = nameof(Shape);
 }
