@@ -202,6 +202,54 @@ public class ShippedShapeTests
             Addition("changes what step 'Ship' produces or its options"));
 
     [Fact]
+    public async Task WF0025_a_new_step_after_the_shipped_ones_its_event_and_a_new_OneOf_arm_are_listed_as_information() =>
+        await VerifyAgainstShippedAsync(
+            Usings + """
+            public sealed record Order(string Id, int Amount) : StartEvent;
+            public sealed record Asked(string Id) : InputRequiredEvent;
+            public sealed record Answer(bool Yes, string By) : HumanResponseEvent;
+            public sealed record Sent(string Id) : StopEvent;
+            public sealed record [|Escalated|](string Id) : Event;
+
+            [Workflow]
+            public partial class ShipFlow
+            {
+                [Step]
+                public static Asked Ask(Order order) => new(order.Id);
+
+                [Step]
+                public static OneOf<Sent, Escalated> [|Ship|](Answer answer) => answer.Yes ? new Sent(answer.By) : new Escalated(answer.By);
+
+                [Step]
+                public static Sent [|Escalate|](Escalated escalated) => new(escalated.Id);
+            }
+            """ + Setup,
+            Addition("adds event 'Escalated'"),
+            Addition("changes what step 'Ship' produces or its options"),
+            Addition("adds step 'Escalate' (step 2)"));
+
+    [Fact]
+    public async Task WF0024_a_OneOf_arm_removed_whose_event_the_workflow_then_no_longer_uses_is_an_error() =>
+        await VerifyAgainstShippedAsync(
+            Usings + """
+            public sealed record Order(string Id, int Amount) : StartEvent;
+            public sealed record Answer(bool Yes, string By) : HumanResponseEvent;
+            public sealed record Sent(string Id) : StopEvent;
+
+            [Workflow]
+            public partial class [|ShipFlow|]
+            {
+                [Step]
+                public static Sent [|Ask|](Order order) => new(order.Id);
+
+                [Step]
+                public static Sent Ship(Answer answer) => new(answer.By);
+            }
+            """ + Setup,
+            Break("no longer uses event 'Asked'"),
+            Addition("changes what step 'Ask' produces or its options"));
+
+    [Fact]
     public async Task WF0026_a_shipped_workflow_that_is_gone_is_an_error_at_its_line_in_the_baseline()
     {
         string baseline = (await ShipAsync()).GetText().ToString() + "GoneFlow: step 0 Go(global::Go) -> [global::Gone] workers=1 attempts=1\n";
