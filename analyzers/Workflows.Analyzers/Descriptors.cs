@@ -146,12 +146,17 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor ShippedWorkflowGone = new(
         "WF0026",
         "Workflows.Shipped.txt lists a durable workflow this build no longer has",
-        "Workflows.Shipped.txt lists durable workflow '{0}', but no [Workflow] class of this name is left; its stored runs would be stranded. Keep it until its runs finish, or remove its lines from Workflows.Shipped.txt.",
+        "Workflows.Shipped.txt lists durable workflow '{0}', but no [Workflow] class of this name and version is left; its stored runs would be stranded. Keep it until its runs finish, or remove its lines from Workflows.Shipped.txt.",
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,
         helpLinkUri: HelpLinkBase + "wf0026",
         customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+    public static readonly DiagnosticDescriptor DuplicateVersion = Error(
+        "WF0027",
+        "Two workflow classes share a name and version",
+        "'{0}' is workflow '{1}' version {2}, like '{3}'; durable runs are stored under a workflow's name and version, so each pair must be unique. Give '{0}' another Version, or another Name.");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 

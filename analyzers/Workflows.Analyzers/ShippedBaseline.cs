@@ -36,6 +36,10 @@ internal sealed class ShippedBaseline
 
     public AdditionalText File { get; }
 
+    /// <summary>How the file names a workflow: its name, and <c>@version</c> above version 1 (<c>Shipping@2</c>).</summary>
+    public static string KeyOf(string name, int version) =>
+        version == 1 ? name : name + "@" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The workflows it lists.</summary>
     public IEnumerable<string> Workflows => _shapes.Keys;
 

@@ -57,8 +57,9 @@ public sealed class ShippedShapeAnalyzer : DiagnosticAnalyzer
                     return;
                 }
 
-                present[type.Name] = true;
-                IReadOnlyList<string>? shipped = baseline.ShapeOf(type.Name);
+                string key = ShippedBaseline.KeyOf(WorkflowReader.NameOf(type), WorkflowReader.VersionOf(type));
+                present[key] = true;
+                IReadOnlyList<string>? shipped = baseline.ShapeOf(key);
                 if (shipped is null && !durable.Value.ContainsKey(type.OriginalDefinition))
                 {
                     return;
@@ -72,7 +73,7 @@ public sealed class ShippedShapeAnalyzer : DiagnosticAnalyzer
                         bodies[method] = StepBodyReader.Read(method, block.OperationBlocks, block.CancellationToken);
                     }
                 });
-                start.RegisterSymbolEndAction(end => Compare(end, type, bodies, shipped, compilation));
+                start.RegisterSymbolEndAction(end => Compare(end, type, key, bodies, shipped, compilation));
             },
             SymbolKind.NamedType);
 
@@ -88,7 +89,7 @@ public sealed class ShippedShapeAnalyzer : DiagnosticAnalyzer
         });
     }
 
-    private static void Compare(SymbolAnalysisContext context, INamedTypeSymbol type, ConcurrentDictionary<IMethodSymbol, StepBody> bodies, IReadOnlyList<string>? shipped, Compilation compilation)
+    private static void Compare(SymbolAnalysisContext context, INamedTypeSymbol type, string key, ConcurrentDictionary<IMethodSymbol, StepBody> bodies, IReadOnlyList<string>? shipped, Compilation compilation)
     {
         WorkflowRead read = WorkflowReader.Read(type, method => bodies.TryGetValue(method, out StepBody? body) ? body : null, context.CancellationToken);
         if (read.Model is not { } model || GraphRules.Analyze(model) is not { IsValid: true } graph)
@@ -99,7 +100,7 @@ public sealed class ShippedShapeAnalyzer : DiagnosticAnalyzer
 
         string shape = WorkflowShape.Describe(model, graph);
         ImmutableDictionary<string, string?> fix = ImmutableDictionary<string, string?>.Empty
-            .Add(DiagnosticProperties.Workflow, type.Name)
+            .Add(DiagnosticProperties.Workflow, key)
             .Add(DiagnosticProperties.Shape, shape);
         if (shipped is null)
         {
@@ -107,7 +108,7 @@ public sealed class ShippedShapeAnalyzer : DiagnosticAnalyzer
                 Descriptors.ShapeAddition,
                 type.Locations.FirstOrDefault(),
                 fix,
-                type.Name,
+                key,
                 "is not in Workflows.Shipped.txt yet",
                 "add it when you ship, so a later change that would strand its stored runs fails the build"));
             return;
@@ -117,12 +118,12 @@ public sealed class ShippedShapeAnalyzer : DiagnosticAnalyzer
         foreach (ShapeChange change in ShapeChanges.Compare(shipped, shape.Split('\n')))
         {
             context.ReportDiagnostic(change.IsBreaking
-                ? Diagnostic.Create(Descriptors.ShapeBreak, locator.Find(change, context.CancellationToken), fix, type.Name, change.Description)
+                ? Diagnostic.Create(Descriptors.ShapeBreak, locator.Find(change, context.CancellationToken), fix, key, change.Description)
                 : Diagnostic.Create(
                     Descriptors.ShapeAddition,
                     locator.Find(change, context.CancellationToken),
                     fix,
-                    type.Name,
+                    key,
                     change.Description + " since Workflows.Shipped.txt",
                     "runs stored under the shipped shape read it fine. Record it in Workflows.Shipped.txt when you ship."));
         }

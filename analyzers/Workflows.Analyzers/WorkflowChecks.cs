@@ -33,6 +33,7 @@ internal sealed class WorkflowChecks
     {
         WorkflowRead read = WorkflowReader.Read(_type, method => _bodies.TryGetValue(method, out StepBody? body) ? body : null, _cancellationToken);
         ReportNotPartial(read);
+        ReportWorkflowAttribute();
         ReportStepIssues(read);
         foreach (StepRead step in read.Steps)
         {
@@ -112,6 +113,46 @@ internal sealed class WorkflowChecks
                 }
             }
         }
+    }
+
+    /// <summary>WF0013 for <c>[Workflow(Name = …, Version = …)]</c> values runs could not be stored under.</summary>
+    private void ReportWorkflowAttribute()
+    {
+        if (WorkflowReader.WorkflowArgument(_type, "Name") is { Value: string name } && string.IsNullOrWhiteSpace(name))
+        {
+            Report(Diagnostic.Create(Descriptors.InvalidAttribute, WorkflowArgumentLocation("Name"), _type.Name, "Name must not be empty; leave it out to use the class name"));
+        }
+
+        if (WorkflowReader.WorkflowArgument(_type, "Version") is { Value: int version } && version < 1)
+        {
+            Report(Diagnostic.Create(
+                Descriptors.InvalidAttribute,
+                WorkflowArgumentLocation("Version"),
+                ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.Replacement, "1"),
+                _type.Name,
+                $"Version must be 1 or more; it is {version}"));
+        }
+    }
+
+    /// <summary>The value of a named argument of the class's <c>[Workflow]</c>, or the class name.</summary>
+    private Location WorkflowArgumentLocation(string name)
+    {
+        foreach (AttributeData attribute in _type.GetAttributes())
+        {
+            if (WellKnownTypes.IsWorkflowAttribute(attribute.AttributeClass)
+                && attribute.ApplicationSyntaxReference?.GetSyntax(_cancellationToken) is AttributeSyntax { ArgumentList: { } arguments })
+            {
+                foreach (AttributeArgumentSyntax argument in arguments.Arguments)
+                {
+                    if (argument.NameEquals?.Name.Identifier.ValueText == name)
+                    {
+                        return argument.Expression.GetLocation();
+                    }
+                }
+            }
+        }
+
+        return _type.Locations[0];
     }
 
     /// <summary>WF0005 for signatures, WF0013 for attribute values.</summary>

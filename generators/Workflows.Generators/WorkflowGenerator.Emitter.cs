@@ -153,7 +153,7 @@ public sealed partial class WorkflowGenerator
             writer.Line();
             writer.Line("var graph = new global::Workflows.WorkflowGraph(");
             writer.Indent();
-            writer.Line(Identifiers.Literal(workflow.Name) + ",");
+            writer.Line(Identifiers.Literal(workflow.WorkflowName) + ",");
             writer.Line($"new[] {{ {string.Join(", ", graph.Events.Select(e => eventVariables[e.TypeName]))} }},");
             writer.Line("new[]").Open();
             foreach (StepModel step in workflow.Steps)
@@ -203,16 +203,20 @@ public sealed partial class WorkflowGenerator
             EventRef[] streamedOnly = StreamedOnly(workflow, graph);
             if (streamedOnly.Length == 0)
             {
-                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape);");
+                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape){VersionInitializer(workflow)};");
             }
             else
             {
                 // Written to the stream and never routed: not part of the graph or the shape, but a durable run stores and reads them.
                 writer.Line($"var streamed = new global::System.Type[] {{ {string.Join(", ", streamedOnly.Select(static e => $"typeof({e.TypeName})"))} }};");
-                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape, streamed);");
+                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape, streamed){VersionInitializer(workflow)};");
             }
             writer.Close();
         }
+
+        /// <summary>Nothing for version 1 (most workflows), so their generated code stays as it was.</summary>
+        private static string VersionInitializer(WorkflowModel workflow) =>
+            workflow.Version == 1 ? string.Empty : " { Version = " + workflow.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) + " }";
 
         private static void WriteDispatcher(SourceWriter writer, WorkflowModel workflow, GraphAnalysis graph)
         {

@@ -12,7 +12,7 @@ internal sealed record Expected(string Id, string Message, DiagnosticSeverity Se
 /// <summary>Runs the analyzers over a marked-up snippet and compares id, severity, span and message.</summary>
 internal static class AnalyzerTest
 {
-    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = [new WorkflowAnalyzer(), new DurableSerializationAnalyzer(), new DurableSafetyAnalyzer(), new StateKeyAnalyzer(), new OnceKeyAnalyzer(), new ShippedShapeAnalyzer()];
+    public static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = [new WorkflowAnalyzer(), new DurableSerializationAnalyzer(), new DurableSafetyAnalyzer(), new StateKeyAnalyzer(), new OnceKeyAnalyzer(), new ShippedShapeAnalyzer(), new WorkflowVersionAnalyzer()];
 
     /// <summary>
     /// Asserts that the analyzers report exactly <paramref name="expected"/>, in source order, each at the

@@ -259,7 +259,7 @@ public class ShippedShapeTests
         Assert.Equal("WF0026", gone.Id);
         Assert.Equal(DiagnosticSeverity.Error, gone.Severity);
         Assert.Equal(
-            "Workflows.Shipped.txt lists durable workflow 'GoneFlow', but no [Workflow] class of this name is left; its stored runs would be stranded. Keep it until its runs finish, or remove its lines from Workflows.Shipped.txt.",
+            "Workflows.Shipped.txt lists durable workflow 'GoneFlow', but no [Workflow] class of this name and version is left; its stored runs would be stranded. Keep it until its runs finish, or remove its lines from Workflows.Shipped.txt.",
             gone.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("/project/Workflows.Shipped.txt", gone.Location.GetLineSpan().Path);
         Assert.Equal(baseline.Split('\n').ToList().FindIndex(l => l.StartsWith("GoneFlow: ", StringComparison.Ordinal)), gone.Location.GetLineSpan().StartLinePosition.Line);

@@ -16,7 +16,14 @@ internal static class WorkflowShape
     /// <summary>One line per step, then one per event, in a fixed order.</summary>
     public static string Describe(WorkflowModel workflow, GraphAnalysis graph)
     {
+        // A version above 1 is part of the shape, so two versions of one workflow never share a fingerprint
+        // (version 1 says nothing, so the shapes of workflows that never had a version stay as they were).
         var lines = new List<string>();
+        if (workflow.Version > 1)
+        {
+            lines.Add("version " + workflow.Version.ToString(CultureInfo.InvariantCulture));
+        }
+
         for (int s = 0; s < workflow.Steps.Count; s++)
         {
             StepModel step = workflow.Steps[s];

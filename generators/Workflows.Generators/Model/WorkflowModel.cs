@@ -14,4 +14,6 @@ namespace Workflows.Generators.Model;
 /// <param name="IsStatic">Whether the class is static (then <c>RunAsync</c> is too).</param>
 /// <param name="Steps">The steps, in declaration order; their index is their number in the dispatcher.</param>
 /// <param name="HandlerName">The name of the generated typed handler nested in the class (<c>Handler</c> unless taken).</param>
-internal sealed record WorkflowModel(string Name, HierarchyInfo Hierarchy, bool IsStatic, EquatableArray<StepModel> Steps, string HandlerName);
+/// <param name="WorkflowName">The name runs are stored under: <c>[Workflow(Name = …)]</c>, else the class name.</param>
+/// <param name="Version">The version under that name: <c>[Workflow(Version = …)]</c>, else 1.</param>
+internal sealed record WorkflowModel(string Name, HierarchyInfo Hierarchy, bool IsStatic, EquatableArray<StepModel> Steps, string HandlerName, string WorkflowName, int Version);

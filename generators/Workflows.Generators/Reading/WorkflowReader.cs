@@ -39,9 +39,39 @@ internal static class WorkflowReader
             ReadHierarchy(type),
             type.IsStatic,
             steps.Where(static s => s.Model is not null).Select(static s => s.Model!).ToEquatableArray(),
-            FreeName(type, "Handler", "RunHandler", "WorkflowRunHandler"));
+            FreeName(type, "Handler", "RunHandler", "WorkflowRunHandler"),
+            NameOf(type),
+            VersionOf(type));
         bool valid = steps.All(static s => s.Model is not null);
         return new WorkflowRead(type, notPartial, steps.ToImmutable(), valid ? model : null, valid ? null : model);
+    }
+
+    /// <summary>The name runs are stored under: <c>[Workflow(Name = …)]</c> when it is a usable name (WF0013 reports one that is not), else the class name.</summary>
+    public static string NameOf(INamedTypeSymbol type) =>
+        WorkflowArgument(type, "Name") is { Value: string name } && !string.IsNullOrWhiteSpace(name) ? name.Trim() : type.Name;
+
+    /// <summary>The workflow's version: <c>[Workflow(Version = …)]</c> when it is 1 or more (WF0013 reports one that is not), else 1.</summary>
+    public static int VersionOf(INamedTypeSymbol type) =>
+        WorkflowArgument(type, "Version") is { Value: int version } && version >= 1 ? version : 1;
+
+    /// <summary>A named argument of the class's <c>[Workflow]</c> attribute.</summary>
+    public static TypedConstant? WorkflowArgument(INamedTypeSymbol type, string name)
+    {
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            if (WellKnownTypes.IsWorkflowAttribute(attribute.AttributeClass))
+            {
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                {
+                    if (argument.Key == name)
+                    {
+                        return argument.Value;
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The first of <paramref name="names"/> that no member of <paramref name="type"/> uses.</summary>

@@ -5,14 +5,18 @@ namespace Workflows.Durable;
 /// <summary>A workflow registered with a runtime: its definition, how to make an instance, how to store its events.</summary>
 internal sealed class DurableRegistration
 {
-    public DurableRegistration(WorkflowDefinition definition, Func<(WorkflowDispatcher Dispatcher, IAsyncDisposable? Scope)> dispatchers, DurableSerializer serializer)
+    public DurableRegistration(WorkflowDefinition definition, Type type, Func<(WorkflowDispatcher Dispatcher, IAsyncDisposable? Scope)> dispatchers, DurableSerializer serializer)
     {
         Definition = definition;
+        Type = type;
         Dispatchers = dispatchers;
         Serializer = serializer;
     }
 
     public WorkflowDefinition Definition { get; }
+
+    /// <summary>The <c>[Workflow]</c> class.</summary>
+    public Type Type { get; }
 
     /// <summary>Makes a workflow instance and its dispatcher for one delivery, with the scope to dispose after it.</summary>
     public Func<(WorkflowDispatcher Dispatcher, IAsyncDisposable? Scope)> Dispatchers { get; }

@@ -17,8 +17,14 @@ public sealed class RegisteredWorkflow
         InputEvents = [.. registration.Definition.Graph.Events.Where(e => e.Kind == EventKind.HumanResponse)];
     }
 
-    /// <summary>Its name: the <c>[Workflow]</c> class's name.</summary>
+    /// <summary>Its name: <c>[Workflow(Name = …)]</c>, else the class's name.</summary>
     public string Name => _registration.Name;
+
+    /// <summary>Its version under <see cref="Name"/>: <c>[Workflow(Version = …)]</c>, else 1.</summary>
+    public int Version => _registration.Definition.Version;
+
+    /// <summary>The <c>[Workflow]</c> class.</summary>
+    public Type Type => _registration.Type;
 
     /// <summary>Its fingerprint in this build; runs started under another cannot be resumed by it.</summary>
     public string Fingerprint => _registration.Definition.Fingerprint;

@@ -17,11 +17,11 @@ public sealed partial class WorkflowRuntime
         var limits = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach ((string workflow, int limit) in _options.MaxConcurrentRuns)
         {
-            if (!_registrations.ContainsKey(workflow))
+            if (!_versions.Newest.ContainsKey(workflow))
             {
                 throw new InvalidOperationException(
                     $"WorkflowRuntimeOptions.MaxConcurrentRuns names workflow '{workflow}', which is not registered here. " +
-                    $"Registered: {(_registrations.Count == 0 ? "none" : string.Join(", ", _registrations.Keys.Order(StringComparer.Ordinal)))}. Use the workflow's name, or register it.");
+                    $"Registered: {(_versions.Newest.Count == 0 ? "none" : string.Join(", ", _versions.Newest.Keys.Order(StringComparer.Ordinal)))}. Use the workflow's name, or register it.");
             }
 
             limits[workflow] = limit >= 1
@@ -45,7 +45,7 @@ public sealed partial class WorkflowRuntime
         }
 
         var missing = new List<string>();
-        foreach (DurableRegistration registration in _registrations.Values)
+        foreach (DurableRegistration registration in _versions.All)
         {
             foreach (StepDefinition step in registration.Definition.Steps)
             {
@@ -60,6 +60,6 @@ public sealed partial class WorkflowRuntime
             ? limits
             : throw new InvalidOperationException(
                 $"{string.Join("; ", missing)}, which WorkflowRuntimeOptions.Queues does not configure. " +
-                $"Add it with its limits (options.Queues[\"{_registrations.Values.SelectMany(r => r.Definition.Steps).First(s => s.Queue is not null && !limits.ContainsKey(s.Queue)).Queue}\"] = new QueueOptions {{ Concurrency = … }}), or remove Queue from the step.");
+                $"Add it with its limits (options.Queues[\"{_versions.All.SelectMany(r => r.Definition.Steps).First(s => s.Queue is not null && !limits.ContainsKey(s.Queue)).Queue}\"] = new QueueOptions {{ Concurrency = … }}), or remove Queue from the step.");
     }
 }

@@ -37,7 +37,7 @@ public sealed partial class WorkflowRuntime
     public Task<ScheduleRecord> ScheduleWorkflowAsync(string scheduleId, string workflow, StartEvent start, ScheduleSpec spec, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        return _registrations.TryGetValue(workflow, out DurableRegistration? registration)
+        return _versions.Newest.TryGetValue(workflow, out DurableRegistration? registration)
             ? ScheduleAsync(registration, scheduleId, start, spec, cancellationToken)
             : throw new InvalidOperationException($"No workflow named '{workflow}' is registered with this runtime.");
     }
@@ -125,7 +125,7 @@ public sealed partial class WorkflowRuntime
     /// <summary>What a due schedule starts now: the run rules of schedules, applied to this registration.</summary>
     private SchedulePlan PlanSchedule(ScheduleRecord schedule, bool lastRunActive, DateTimeOffset now)
     {
-        DurableRegistration registration = _registrations[schedule.Workflow];
+        DurableRegistration registration = _versions.Newest[schedule.Workflow];
         List<DateTimeOffset> due = ScheduleRules.Due(schedule, now);
         (List<DateTimeOffset> start, DateTimeOffset? buffer) = ScheduleRules.Pick(schedule, due, lastRunActive, now);
         var runs = new List<NewRun>(start.Count);
@@ -162,7 +162,7 @@ public sealed partial class WorkflowRuntime
     /// </summary>
     private async Task ScheduleLoopAsync(CancellationToken stopping)
     {
-        string[] workflows = [.. _registrations.Keys];
+        string[] workflows = [.. _versions.Newest.Keys];
         while (!stopping.IsCancellationRequested)
         {
             TimeSpan wait = _options.PollInterval;

@@ -98,7 +98,7 @@ public sealed partial class WorkflowRuntime
 
     private async Task ClaimLoopAsync(CancellationToken stopping)
     {
-        var fingerprints = _registrations.Values.ToDictionary(r => r.Name, r => r.Definition.Fingerprint, StringComparer.Ordinal);
+        var fingerprints = _versions.Newest.Values.ToDictionary(r => r.Name, r => r.Definition.Fingerprint, StringComparer.Ordinal);
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -210,7 +210,7 @@ public sealed partial class WorkflowRuntime
     private ClaimRequest NextClaim(Dictionary<string, string> fingerprints, int slots)
     {
         DateTimeOffset now = _options.TimeProvider.GetUtcNow();
-        var request = new ClaimRequest(_options.WorkerId, fingerprints, now, _options.Lease, slots) { Queues = _queueLimits, RunLimits = _runLimits, CompatibleFingerprints = _shapes.Earlier };
+        var request = new ClaimRequest(_options.WorkerId, fingerprints, now, _options.Lease, slots) { Queues = _queueLimits, RunLimits = _runLimits, CompatibleFingerprints = _versions.Earlier };
         if (now.UtcTicks < Volatile.Read(ref _nextExpiryLook))
         {
             return request;
@@ -264,7 +264,8 @@ public sealed partial class WorkflowRuntime
         // Off the claim loop at once: a step whose body blocks (synchronous work) must neither hold up
         // the claims nor keep the other deliveries of its batch from running alongside it.
         await ThreadPoolSwitch.Instance;
-        DurableRegistration registration = _registrations[claim.Run.Workflow];
+        // The version the run started under (or the newest whose shape it reads fine): claims take no other runs.
+        DurableRegistration registration = _versions.Resolve(claim.Run) ?? _versions.Newest[claim.Run.Workflow];
         string step = registration.Definition.Steps[claim.Step].Name;
         using IDisposable? scope = _logger.BeginScope(new Diagnostics.WorkflowLogScope(claim.Run.RunId, claim.Run.Workflow, step));
         try

@@ -31,11 +31,10 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
 {
     private readonly IWorkflowStore _store;
     private readonly WorkflowRuntimeOptions _options;
-    private readonly Dictionary<string, DurableRegistration> _registrations = new(StringComparer.Ordinal);
+    private readonly WorkflowVersions _versions = new();
     private readonly Dictionary<Type, DurableRegistration> _byType = [];
-    private readonly List<RegisteredWorkflow> _workflows = [];
+    private readonly List<RegisteredWorkflow> _allVersions = [];
     private readonly RunSignals _signals = new();
-    private readonly CompatibleShapes _shapes = new();
     private readonly LiveEvents _live = new();
     private readonly ILogger _logger;
     private readonly DeliveryCommits _commits;
@@ -124,25 +123,40 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 $"Workflow '{definition.Name}' cannot be registered: this runtime has started. Register every workflow before StartAsync (AddDurableWorkflow<T> does, with hosting).");
         }
 
-        if (_registrations.ContainsKey(definition.Name))
-        {
-            throw new InvalidOperationException($"A workflow named '{definition.Name}' is already registered; durable runs name their workflow, so names must be unique.");
-        }
-
-        var registration = new DurableRegistration(definition, dispatchers, serializer);
-        _registrations.Add(definition.Name, registration);
+        var registration = new DurableRegistration(definition, workflowType, dispatchers, serializer);
+        _versions.Add(registration, workflowType);
         _byType.Add(workflowType, registration);
-        _workflows.Add(new RegisteredWorkflow(registration));
+        _allVersions.Add(new RegisteredWorkflow(registration));
         return this;
     }
 
-    /// <summary>The registered workflows, in the order they were registered.</summary>
-    public IReadOnlyList<RegisteredWorkflow> Workflows => _workflows;
+    /// <summary>
+    /// The registered workflows new runs start on — the newest version of each name — in the order
+    /// their names were first registered. Older versions, kept to finish their stored runs, are in
+    /// <see cref="AllVersions"/>.
+    /// </summary>
+    public IReadOnlyList<RegisteredWorkflow> Workflows => [.. _allVersions.Where(w => _versions.Newest[w.Name].Type == w.Type)];
 
-    /// <summary>A registered workflow by name.</summary>
+    /// <summary>Every registered workflow class, each version of a name included, in the order they were registered.</summary>
+    public IReadOnlyList<RegisteredWorkflow> AllVersions => _allVersions;
+
+    /// <summary>A registered workflow by name: its newest version, which new runs start on.</summary>
     /// <param name="name">The workflow's name.</param>
     /// <returns>The workflow, or <see langword="null"/>.</returns>
-    public RegisteredWorkflow? FindWorkflow(string name) => _workflows.Find(w => w.Name == name);
+    public RegisteredWorkflow? FindWorkflow(string name) =>
+        _versions.Newest.TryGetValue(name, out DurableRegistration? newest) ? _allVersions.Find(w => w.Type == newest.Type) : null;
+
+    /// <summary>
+    /// The registered version a stored run goes on under: the one it started under, else the newest
+    /// whose shape it reads fine; <see langword="null"/> when none of them can resume it.
+    /// </summary>
+    /// <param name="run">The run.</param>
+    /// <returns>The workflow version, or <see langword="null"/>.</returns>
+    public RegisteredWorkflow? FindWorkflow(RunRecord run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return _versions.Resolve(run) is { } registration ? _allVersions.Find(w => w.Type == registration.Type) : null;
+    }
 
     /// <summary>
     /// Opens the store (creating its schema if empty), checks that unfinished runs match this build
@@ -155,6 +169,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         Interlocked.Exchange(ref _started, 1);
+        _versions.Seal();
         _queueLimits = CheckQueues();
         _runLimits = CheckRunLimits();
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -175,9 +190,20 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <param name="options">The run's id or idempotency key.</param>
     /// <param name="cancellationToken">Cancels the call (not the run).</param>
     /// <returns>The run as stored (an existing one for a repeated id or idempotency key).</returns>
+    /// <exception cref="InvalidOperationException">
+    /// <typeparamref name="TWorkflow"/> is not registered, or is an older version of its workflow, kept to finish the runs stored under it.
+    /// </exception>
     public Task<RunRecord> StartRunAsync<TWorkflow>(StartEvent start, DurableRunOptions? options = null, CancellationToken cancellationToken = default)
-        where TWorkflow : class, IGeneratedWorkflow =>
-        StartRunAsync(RegistrationOf(typeof(TWorkflow)), start, options, cancellationToken);
+        where TWorkflow : class, IGeneratedWorkflow
+    {
+        DurableRegistration registration = RegistrationOf(typeof(TWorkflow));
+        DurableRegistration newest = _versions.Newest[registration.Name];
+        return registration == newest
+            ? StartRunAsync(registration, start, options, cancellationToken)
+            : throw new InvalidOperationException(
+                $"{typeof(TWorkflow).Name} is version {registration.Definition.Version} of workflow '{registration.Name}', registered to finish the runs stored under it; " +
+                $"new runs start on version {newest.Definition.Version} ({newest.Type.Name}). Start {newest.Type.Name} instead.");
+    }
 
     /// <summary>
     /// Starts a durable run of a registered workflow, by name (for callers that do not have its type:
@@ -193,7 +219,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public Task<(RunRecord Run, bool Created)> StartRunAsync(string workflow, StartEvent start, DurableRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(workflow);
-        return _registrations.TryGetValue(workflow, out DurableRegistration? registration)
+        return _versions.Newest.TryGetValue(workflow, out DurableRegistration? registration)
             ? StartNewAsync(registration, start, options, cancellationToken)
             : throw new InvalidOperationException($"No workflow named '{workflow}' is registered with this runtime.");
     }
@@ -332,7 +358,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         RunPage children = await _store.ListRunsAsync(new RunQuery(Limit: 1000) { ParentRunId = parentRunId }, cancellationToken).ConfigureAwait(false);
         foreach (RunRecord child in children.Runs)
         {
-            if (child.IsFinished || !_registrations.TryGetValue(child.Workflow, out DurableRegistration? registration) || !_shapes.Accepts(registration.Definition, child))
+            if (child.IsFinished || _versions.Resolve(child) is not { } registration)
             {
                 continue;
             }
@@ -410,8 +436,8 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     private int _disposed;
     private int _started;
 
-    /// <summary>The definitions of the registered workflows, by name.</summary>
-    internal IReadOnlyDictionary<string, DurableRegistration> Registrations => _registrations;
+    /// <summary>The newest version of each registered workflow, by name.</summary>
+    internal IReadOnlyDictionary<string, DurableRegistration> Registrations => _versions.Newest;
 
     private DurableRegistration? RegistrationOrNull(Type workflow) => _byType.GetValueOrDefault(workflow);
 
@@ -422,17 +448,12 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
 
     private DurableRegistration RegistrationFor(RunRecord run)
     {
-        if (!_registrations.TryGetValue(run.Workflow, out DurableRegistration? registration))
+        if (!_versions.Newest.TryGetValue(run.Workflow, out DurableRegistration? newest))
         {
             throw new InvalidOperationException($"Run '{run.RunId}' belongs to workflow '{run.Workflow}', which is not registered with this runtime.");
         }
 
-        if (!_shapes.Accepts(registration.Definition, run))
-        {
-            throw new WorkflowVersionMismatchException(DescribeMismatch(run, registration.Definition));
-        }
-
-        return registration;
+        return _versions.Resolve(run) ?? throw new WorkflowVersionMismatchException(DescribeMismatch(run, newest.Definition));
     }
 
     private static string NotAccepted(DurableRegistration registration, Event ev) =>
@@ -451,9 +472,9 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 RunPage page = await _store.ListRunsAsync(new RunQuery(Status: status, Offset: offset, Limit: 200), cancellationToken).ConfigureAwait(false);
                 foreach (RunRecord run in page.Runs)
                 {
-                    if (_registrations.TryGetValue(run.Workflow, out DurableRegistration? registration) && !_shapes.Accepts(registration.Definition, run))
+                    if (_versions.Newest.TryGetValue(run.Workflow, out DurableRegistration? newest) && _versions.Resolve(run) is null)
                     {
-                        problems.Add(DescribeMismatch(run, registration.Definition));
+                        problems.Add(DescribeMismatch(run, newest.Definition));
                     }
                 }
 

@@ -47,8 +47,11 @@ public sealed class WorkflowDefinition
     /// <summary>The steps (index, name, what they take and produce, options) and events (members), one per line.</summary>
     public string Shape { get; }
 
-    /// <summary>The workflow's name (its class name).</summary>
+    /// <summary>The workflow's name: <c>[Workflow(Name = …)]</c>, else its class name.</summary>
     public string Name => Graph.WorkflowName;
+
+    /// <summary>The workflow's version under <see cref="Name"/>: <c>[Workflow(Version = …)]</c>, else 1.</summary>
+    public int Version { get; init; } = 1;
 
     /// <summary>The workflow's graph.</summary>
     public WorkflowGraph Graph { get; }

@@ -50,3 +50,44 @@ namespace Workflows.Durable.Tests.Flows
     [System.Text.Json.Serialization.JsonSerializable(typeof(V2.Paused), TypeInfoPropertyName = "V2Paused")]
     public sealed partial class VersionJson : System.Text.Json.Serialization.JsonSerializerContext;
 }
+
+namespace Workflows.Durable.Tests.Flows.SideBySide
+{
+    public sealed record Request(string Id) : StartEvent;
+    public sealed record Review(string Id) : InputRequiredEvent;
+    public sealed record Verdict(bool Ok) : HumanResponseEvent;
+    public sealed record Checked(bool Ok) : Event;
+    public sealed record Decided(bool Ok, string By) : StopEvent;
+
+    /// <summary>Version 1 of "Approval": kept registered beside version 2 to finish the runs it started.</summary>
+    [Workflow(Name = "Approval")]
+    public partial class ApprovalFlowV1
+    {
+        [Step]
+        public static Review Ask(Request request) => new(request.Id);
+
+        [Step]
+        public static Decided Decide(Verdict verdict) => new(verdict.Ok, "v1");
+    }
+
+    /// <summary>Version 2: a step between the answer and the end, which runs stored under version 1 could not go on under.</summary>
+    [Workflow(Name = "Approval", Version = 2)]
+    public partial class ApprovalFlow
+    {
+        [Step]
+        public static Review Ask(Request request) => new(request.Id);
+
+        [Step]
+        public static Checked Check(Verdict verdict) => new(verdict.Ok);
+
+        [Step]
+        public static Decided Finish(Checked check) => new(check.Ok, "v2");
+    }
+
+    [System.Text.Json.Serialization.JsonSerializable(typeof(Request))]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(Review))]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(Verdict))]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(Checked))]
+    [System.Text.Json.Serialization.JsonSerializable(typeof(Decided))]
+    public sealed partial class SideBySideJson : System.Text.Json.Serialization.JsonSerializerContext;
+}
