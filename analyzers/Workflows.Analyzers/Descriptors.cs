@@ -146,7 +146,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor ShippedWorkflowGone = new(
         "WF0026",
         "Workflows.Shipped.txt lists a durable workflow this build no longer has",
-        "Workflows.Shipped.txt lists durable workflow '{0}', but no [Workflow] class of this name and version is left; its stored runs would be stranded. Keep it until its runs finish, or remove its lines from Workflows.Shipped.txt.",
+        "Workflows.Shipped.txt lists durable workflow '{0}', but no [Workflow] class of this name and version is left; its stored runs would be stranded. Keep a class of it ({1}) until its runs finish, or remove its lines from Workflows.Shipped.txt.",
         Category,
         DiagnosticSeverity.Error,
         isEnabledByDefault: true,

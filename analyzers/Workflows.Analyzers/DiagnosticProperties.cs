@@ -23,4 +23,7 @@ internal static class DiagnosticProperties
 
     /// <summary>The workflow's shape in this build, for the fix that records it in Workflows.Shipped.txt (WF0024, WF0025).</summary>
     public const string Shape = nameof(Shape);
+
+    /// <summary>The version a changed durable workflow becomes when the shipped one is kept beside it (WF0024).</summary>
+    public const string NextVersion = nameof(NextVersion);
 }

@@ -40,6 +40,34 @@ internal sealed class ShippedBaseline
     public static string KeyOf(string name, int version) =>
         version == 1 ? name : name + "@" + version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The attribute a class of the workflow a key names carries: <c>[Workflow(Name = "Approval", Version = 2)]</c>.</summary>
+    public static string AttributeFor(string key)
+    {
+        int at = key.LastIndexOf('@');
+        return at > 0 && int.TryParse(key.Substring(at + 1), out int version)
+            ? $"[Workflow(Name = \"{key.Substring(0, at)}\", Version = {version})]"
+            : $"[Workflow(Name = \"{key}\")]";
+    }
+
+    /// <summary>The highest version of <paramref name="name"/> the file lists (0 when none).</summary>
+    public int HighestVersionOf(string name)
+    {
+        int highest = 0;
+        foreach (string key in _shapes.Keys)
+        {
+            if (key == name)
+            {
+                highest = System.Math.Max(highest, 1);
+            }
+            else if (key.StartsWith(name + "@", StringComparison.Ordinal) && int.TryParse(key.Substring(name.Length + 1), out int version))
+            {
+                highest = System.Math.Max(highest, version);
+            }
+        }
+
+        return highest;
+    }
+
     /// <summary>The workflows it lists.</summary>
     public IEnumerable<string> Workflows => _shapes.Keys;
 

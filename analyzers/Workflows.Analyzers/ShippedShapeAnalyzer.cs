@@ -73,7 +73,7 @@ public sealed class ShippedShapeAnalyzer : DiagnosticAnalyzer
                         bodies[method] = StepBodyReader.Read(method, block.OperationBlocks, block.CancellationToken);
                     }
                 });
-                start.RegisterSymbolEndAction(end => Compare(end, type, key, bodies, shipped, compilation));
+                start.RegisterSymbolEndAction(end => Compare(end, type, key, bodies, shipped, baseline, compilation));
             },
             SymbolKind.NamedType);
 
@@ -83,13 +83,13 @@ public sealed class ShippedShapeAnalyzer : DiagnosticAnalyzer
             {
                 if (!present.ContainsKey(workflow))
                 {
-                    end.ReportDiagnostic(Diagnostic.Create(Descriptors.ShippedWorkflowGone, baseline.LocationOf(workflow, end.CancellationToken), workflow));
+                    end.ReportDiagnostic(Diagnostic.Create(Descriptors.ShippedWorkflowGone, baseline.LocationOf(workflow, end.CancellationToken), workflow, ShippedBaseline.AttributeFor(workflow)));
                 }
             }
         });
     }
 
-    private static void Compare(SymbolAnalysisContext context, INamedTypeSymbol type, string key, ConcurrentDictionary<IMethodSymbol, StepBody> bodies, IReadOnlyList<string>? shipped, Compilation compilation)
+    private static void Compare(SymbolAnalysisContext context, INamedTypeSymbol type, string key, ConcurrentDictionary<IMethodSymbol, StepBody> bodies, IReadOnlyList<string>? shipped, ShippedBaseline baseline, Compilation compilation)
     {
         WorkflowRead read = WorkflowReader.Read(type, method => bodies.TryGetValue(method, out StepBody? body) ? body : null, context.CancellationToken);
         if (read.Model is not { } model || GraphRules.Analyze(model) is not { IsValid: true } graph)
@@ -114,11 +114,16 @@ public sealed class ShippedShapeAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        // For the fix that keeps the shipped version: this class becomes the next version of its name, at its class.
+        ImmutableDictionary<string, string?> keep = fix.Add(
+            DiagnosticProperties.NextVersion,
+            (System.Math.Max(model.Version, baseline.HighestVersionOf(model.WorkflowName)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Location[] declaration = [type.Locations[0]];
         var locator = new ShapeLocator(type, read, compilation);
         foreach (ShapeChange change in ShapeChanges.Compare(shipped, shape.Split('\n')))
         {
             context.ReportDiagnostic(change.IsBreaking
-                ? Diagnostic.Create(Descriptors.ShapeBreak, locator.Find(change, context.CancellationToken), fix, key, change.Description)
+                ? Diagnostic.Create(Descriptors.ShapeBreak, locator.Find(change, context.CancellationToken), declaration, keep, key, change.Description)
                 : Diagnostic.Create(
                     Descriptors.ShapeAddition,
                     locator.Find(change, context.CancellationToken),

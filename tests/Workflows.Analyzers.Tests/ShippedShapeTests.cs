@@ -259,7 +259,7 @@ public class ShippedShapeTests
         Assert.Equal("WF0026", gone.Id);
         Assert.Equal(DiagnosticSeverity.Error, gone.Severity);
         Assert.Equal(
-            "Workflows.Shipped.txt lists durable workflow 'GoneFlow', but no [Workflow] class of this name and version is left; its stored runs would be stranded. Keep it until its runs finish, or remove its lines from Workflows.Shipped.txt.",
+            "Workflows.Shipped.txt lists durable workflow 'GoneFlow', but no [Workflow] class of this name and version is left; its stored runs would be stranded. Keep a class of it ([Workflow(Name = \"GoneFlow\")]) until its runs finish, or remove its lines from Workflows.Shipped.txt.",
             gone.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal("/project/Workflows.Shipped.txt", gone.Location.GetLineSpan().Path);
         Assert.Equal(baseline.Split('\n').ToList().FindIndex(l => l.StartsWith("GoneFlow: ", StringComparison.Ordinal)), gone.Location.GetLineSpan().StartLinePosition.Line);
@@ -304,6 +304,82 @@ public class ShippedShapeTests
             """.ReplaceLineEndings("\n"),
             updated);
         Assert.Equal(["WF0026"], (await AnalyzeAsync(edited, updated)).Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task The_keep_version_fix_makes_the_changed_class_version_2_after_which_the_baseline_asks_for_the_shipped_class_back()
+    {
+        string steps = """
+                [Step]
+                public static Asked Ask(Order order) => new(order.Id);
+
+                [Step]
+                public static Checked Check(Answer answer) => new(answer.By);
+
+                [Step]
+                public static Sent Finish(Checked check) => new(check.Id);
+            }
+            """;
+        string edited = Usings + """
+            public sealed record Order(string Id, int Amount) : StartEvent;
+            public sealed record Asked(string Id) : InputRequiredEvent;
+            public sealed record Answer(bool Yes, string By) : HumanResponseEvent;
+            public sealed record Checked(string Id) : Event;
+            public sealed record Sent(string Id) : StopEvent;
+
+            [Workflow]
+            public partial class ShipFlow
+            {
+            """ + steps + Setup;
+        string baseline = (await ShipAsync()).GetText().ToString();
+
+        (string versioned, string title) = await ApplyFixAsync(edited, baseline, new KeepShippedVersionCodeFix(), "WF0024");
+        ImmutableArray<Diagnostic> withoutV1 = await AnalyzeAsync(versioned, baseline);
+        string restored = versioned + """
+
+            [Workflow(Name = "ShipFlow")]
+            public partial class ShipFlowV1
+            {
+                [Step]
+                public static Asked Ask(Order order) => new(order.Id);
+
+                [Step]
+                public static Sent Ship(Answer answer) => new(answer.By);
+            }
+            """;
+
+        Assert.Equal("Make this version 2 of 'ShipFlow', keeping the shipped version for its stored runs", title);
+        Assert.Contains("[Workflow(Version = 2)]\npublic partial class ShipFlow\n", versioned, StringComparison.Ordinal);
+        Assert.Equal(
+            [
+                "WF0025 Durable workflow 'ShipFlow@2' is not in Workflows.Shipped.txt yet; add it when you ship, so a later change that would strand its stored runs fails the build",
+                "WF0026 Workflows.Shipped.txt lists durable workflow 'ShipFlow', but no [Workflow] class of this name and version is left; its stored runs would be stranded. Keep a class of it ([Workflow(Name = \"ShipFlow\")]) until its runs finish, or remove its lines from Workflows.Shipped.txt.",
+            ],
+            withoutV1.Select(d => d.Id + " " + d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
+        Assert.Equal(["WF0025"], (await AnalyzeAsync(restored, baseline)).Select(d => d.Id));
+        CodeFixTest.AssertCompilesClean(restored);
+    }
+
+    /// <summary>Applies <paramref name="fix"/> to the first diagnostic <paramref name="id"/> with the baseline beside the source, as the IDE does; returns the new source.</summary>
+    private static async Task<(string Source, string Title)> ApplyFixAsync(string source, string baseline, CodeFixProvider fix, string id)
+    {
+        using var workspace = new AdhocWorkspace();
+        Document document = workspace.CurrentSolution
+            .AddProject("UserProject", "UserProject", LanguageNames.CSharp)
+            .WithParseOptions(TestCompilation.ParseOptions)
+            .WithCompilationOptions(TestCompilation.Options)
+            .WithMetadataReferences(TestCompilation.References)
+            .AddDocument("Flow.cs", source);
+        TextDocument file = document.Project.AddAdditionalDocument(ShippedBaseline.FileName, baseline, filePath: "/project/" + ShippedBaseline.FileName);
+        document = file.Project.GetDocument(document.Id)!;
+
+        Diagnostic diagnostic = (await AnalyzeAsync(source, baseline)).Where(d => d.Id == id).OrderBy(d => d.Location.SourceSpan.Start).First();
+        var actions = new List<CodeAction>();
+        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
+        CodeAction only = Assert.Single(actions);
+        ImmutableArray<CodeActionOperation> operations = await only.GetOperationsAsync(CancellationToken.None);
+        Solution changed = Assert.IsType<ApplyChangesOperation>(Assert.Single(operations)).ChangedSolution;
+        return ((await changed.GetDocument(document.Id)!.GetTextAsync()).ToString().ReplaceLineEndings("\n"), only.Title);
     }
 
     /// <summary>Ships <see cref="Shipped"/>: its shape as the fix would record it in an empty baseline.</summary>
