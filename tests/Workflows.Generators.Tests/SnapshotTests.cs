@@ -25,6 +25,23 @@ public class SnapshotTests
         """]);
 
     [Fact]
+    public Task A_named_and_versioned_workflow_is_stored_under_its_name_with_its_version_in_the_shape() => GeneratorTest.VerifyAsync(["""
+        using Workflows;
+
+        namespace Versions;
+
+        public sealed record Request(string Id) : StartEvent;
+        public sealed record Decided(bool Ok) : StopEvent;
+
+        [Workflow(Name = "Approval", Version = 2)]
+        public partial class ApprovalFlow
+        {
+            [Step]
+            public static Decided Decide(Request request) => new(true);
+        }
+        """]);
+
+    [Fact]
     public Task Every_return_shape_parameter_list_and_step_option() => GeneratorTest.VerifyAsync(["""
         using System.Threading;
         using System.Threading.Tasks;
