@@ -77,6 +77,39 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
     }
 
     [Fact]
+    public async Task A_run_of_an_older_version_is_listed_with_its_version_and_drawn_with_its_own_steps()
+    {
+        string directory;
+        string before;
+        await using (var v1 = new ServerHost(services: s => Workflows.Hosting.WorkflowServiceCollectionExtensions.AddWorkflows(s).AddDurableWorkflow<DeployFlowV1>(DeployJson.Default)))
+        {
+            directory = v1.Directory;
+            before = (await v1.Runtime.StartRunAsync<DeployFlowV1>(new Deploy("api"))).RunId;
+            await v1.Client().WaitForAsync(before, "waitingForInput");
+            await v1.DisposeWithoutDeletingAsync();
+        }
+
+        await using var server = new ServerHost(
+            kestrel: true,
+            directory: directory,
+            services: s => Workflows.Hosting.WorkflowServiceCollectionExtensions.AddWorkflows(s).AddDurableWorkflow<DeployFlow>(DeployJson.Default).AddDurableWorkflow<DeployFlowV1>(DeployJson.Default));
+        string after = (await server.Runtime.StartRunAsync<DeployFlow>(new Deploy("web"))).RunId;
+        await server.Client().WaitForAsync(after, "waitingForInput");
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as tester");
+
+        await page.GotoAsync(new Uri(server.Address, "/dashboard/#/runs?workflow=Deploy").ToString());
+        await Expect(page.Locator($"[data-test='run-row'][data-run='{after}'] td").Nth(1)).ToHaveTextAsync("Deploy v2");
+        await Expect(page.Locator($"[data-test='run-row'][data-run='{before}'] td").Nth(1)).ToHaveTextAsync("Deploy");
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#/runs/{Uri.EscapeDataString(before)}").ToString());
+
+        await Expect(page.Locator("[data-test='graph'] svg")).ToContainTextAsync("Decide");
+        await Expect(page.Locator("[data-test='graph'] svg")).Not.ToContainTextAsync("Finish");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task A_run_page_shows_what_its_model_calls_used()
     {
         await using var server = new ServerHost(kestrel: true, services: s => Workflows.Hosting.WorkflowServiceCollectionExtensions.AddWorkflows(s).AddDurableWorkflow<AskFlow>(AskJson.Default));

@@ -10,7 +10,11 @@ namespace Workflows.Server.Api;
 /// <param name="InputEvents">What may be sent into a run (<c>POST /runs/{id}/events</c>): the human responses it takes.</param>
 /// <param name="Steps">Its steps.</param>
 /// <param name="Mermaid">Its graph as a Mermaid flowchart.</param>
-public sealed record WorkflowInfo(string Name, string Fingerprint, EventInfo StartEvent, EventInfo StopEvent, IReadOnlyList<EventInfo> InputEvents, IReadOnlyList<StepInfo> Steps, string Mermaid);
+public sealed record WorkflowInfo(string Name, string Fingerprint, EventInfo StartEvent, EventInfo StopEvent, IReadOnlyList<EventInfo> InputEvents, IReadOnlyList<StepInfo> Steps, string Mermaid)
+{
+    /// <summary>Its version under its name: the one new runs start on (<c>[Workflow(Version = …)]</c>, else 1).</summary>
+    public int Version { get; init; } = 1;
+}
 
 /// <summary>An event type and its JSON schema.</summary>
 /// <param name="Name">The type's name.</param>
@@ -50,6 +54,9 @@ public sealed record RunInfo(
 
     /// <summary>The run whose step started it, for a child run.</summary>
     public string? ParentRunId { get; init; }
+
+    /// <summary>The version of its workflow it goes on under: the one it started under; <see langword="null"/> when no registered version can resume it.</summary>
+    public int? Version { get; init; }
 }
 
 /// <summary>A run with where each of its steps stands and the human task it waits on, if any.</summary>
@@ -82,6 +89,9 @@ public sealed record RunDetail(
 
     /// <summary>The run whose step started it, for a child run.</summary>
     public string? ParentRunId { get; init; }
+
+    /// <summary>The version of its workflow it goes on under: the one it started under; <see langword="null"/> when no registered version can resume it.</summary>
+    public int? Version { get; init; }
 
     /// <summary>What its steps' model calls used (calls, tokens, estimated cost), for a workflow whose steps call models (Workflows.AI).</summary>
     public Workflows.AI.ModelUsageTotals? ModelUsage { get; init; }

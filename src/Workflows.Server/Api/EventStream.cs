@@ -36,7 +36,7 @@ internal static class EventStream
             ? everything
             : throw new ApiProblemException(StatusCodes.Status400BadRequest, "bad_query", $"'all' must be true or false, not '{all}'."));
         RunRecord run = await RunEndpoints.FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
-        catalog.TryGet(run.Workflow, out RegisteredWorkflow? workflow, out _);
+        catalog.TryGetFor(run, out RegisteredWorkflow? workflow, out _);
 
         // Live events are never stored: follow them before the first byte, so none written after it is missed.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -113,7 +113,7 @@ internal static class EventStream
         }
 
         RunRecord ended = (await runtime.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))!;
-        await WriteAsync(response, Message(null, "end", JsonSerializer.Serialize(RunViews.Info(ended), ServerJson.Default.RunInfo)), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(response, Message(null, "end", JsonSerializer.Serialize(RunViews.Info(ended, catalog), ServerJson.Default.RunInfo)), cancellationToken).ConfigureAwait(false);
         return Results.Empty;
     }
 

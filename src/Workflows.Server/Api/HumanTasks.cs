@@ -15,7 +15,7 @@ internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalo
             return null;
         }
 
-        if (!catalog.TryGet(run.Workflow, out RegisteredWorkflow workflow, out WorkflowInfo info))
+        if (!catalog.TryGetFor(run, out RegisteredWorkflow workflow, out WorkflowInfo info))
         {
             return new HumanTask(run.RunId, run.Workflow, null, null, [], run.UpdatedAt);
         }
@@ -36,7 +36,10 @@ internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalo
     /// <summary>What a run asked when it started waiting (<paramref name="change"/>), however long ago: its latest question up to then.</summary>
     public async Task<HumanTask?> AtAsync(RunChange change, CancellationToken cancellationToken)
     {
-        if (change.To != WorkflowRunStatus.WaitingForInput || !catalog.TryGet(change.Workflow, out RegisteredWorkflow workflow, out WorkflowInfo info))
+        // The version the run goes on under (an older one may still be finishing its runs) names its events.
+        if (change.To != WorkflowRunStatus.WaitingForInput
+            || await runtime.GetRunAsync(change.RunId, cancellationToken).ConfigureAwait(false) is not { } run
+            || !catalog.TryGetFor(run, out RegisteredWorkflow workflow, out WorkflowInfo info))
         {
             return null;
         }

@@ -34,7 +34,7 @@ internal static class RunControlEndpoints
     }
 
     private static void Control(RouteGroupBuilder runs, string verb, string name, string summary, Func<RunOperator, string, CancellationToken, Task> control) =>
-        runs.MapPost("/{runId}/" + verb, async (string runId, HttpContext context, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
+        runs.MapPost("/{runId}/" + verb, async (string runId, HttpContext context, WorkflowRuntime runtime, WorkflowCatalog catalog, CancellationToken cancellationToken) =>
             {
                 string caller = CallerIdentity.Of(context).Actor;
                 await RunEndpoints.FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
@@ -53,7 +53,7 @@ internal static class RunControlEndpoints
                 }
 
                 RunRecord after = await RunEndpoints.FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
-                return TypedResults.Json(RunViews.Info(after), ServerJson.Default.RunInfo);
+                return TypedResults.Json(RunViews.Info(after, catalog), ServerJson.Default.RunInfo);
             })
             .Requires(WorkflowPermission.Operate, verb + " runs")
             .WithName(name)

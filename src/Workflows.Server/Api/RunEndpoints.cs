@@ -67,6 +67,7 @@ internal static class RunEndpoints
 
     private static async Task<JsonHttpResult<RunList>> ListAsync(
         WorkflowRuntime runtime,
+        WorkflowCatalog catalog,
         HttpRequest request,
         string? workflow,
         string? status,
@@ -89,7 +90,7 @@ internal static class RunEndpoints
             CreatedBefore = Query.Time("createdBefore", createdBefore),
         };
         RunPage page = await runtime.ListRunsAsync(query, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(new RunList([.. page.Runs.Select(RunViews.Info)], page.Total, query.Offset, query.Limit), ServerJson.Default.RunList);
+        return TypedResults.Json(new RunList([.. page.Runs.Select(r => RunViews.Info(r, catalog))], page.Total, query.Offset, query.Limit), ServerJson.Default.RunList);
     }
 
     private static async Task<JsonHttpResult<RunDetail>> GetAsync(
@@ -101,11 +102,11 @@ internal static class RunEndpoints
     {
         RunRecord run = await FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
         IReadOnlyList<DeliveryRecord> deliveries = await runtime.Store.ReadDeliveriesAsync(runId, cancellationToken).ConfigureAwait(false);
-        bool known = catalog.TryGet(run.Workflow, out RegisteredWorkflow workflow, out _);
+        bool known = catalog.TryGetFor(run, out RegisteredWorkflow workflow, out _);
         IReadOnlyList<StepProgress> steps = known ? RunViews.Progress(workflow.Graph, deliveries) : [];
         HumanTask? task = await tasks.ForAsync(run, deliveries, cancellationToken).ConfigureAwait(false);
         Workflows.AI.ModelUsageTotals? usage = await ModelUsageReader.TotalsAsync(runtime, run, known ? workflow : null, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Json(RunViews.Detail(run, steps, task) with { ModelUsage = usage }, ServerJson.Default.RunDetail);
+        return TypedResults.Json(RunViews.Detail(run, steps, task, catalog) with { ModelUsage = usage }, ServerJson.Default.RunDetail);
     }
 
     private static async Task<JsonHttpResult<JournalPage>> JournalAsync(
@@ -119,7 +120,7 @@ internal static class RunEndpoints
         long from = Query.Sequence("after", after);
         int max = Query.Integer("limit", limit, 500, 1, 1000);
         RunRecord run = await FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
-        catalog.TryGet(run.Workflow, out RegisteredWorkflow? workflow, out _);
+        catalog.TryGetFor(run, out RegisteredWorkflow? workflow, out _);
         IReadOnlyList<StoredEvent> events = await runtime.ReadEventsAsync(runId, from, max, cancellationToken).ConfigureAwait(false);
         long? next = events.Count == max ? events[^1].Sequence : null;
         return TypedResults.Json(new JournalPage([.. events.Select(e => RunViews.Entry(e, workflow))], next), ServerJson.Default.JournalPage);
@@ -139,7 +140,7 @@ internal static class RunEndpoints
             throw Finished(run);
         }
 
-        if (!catalog.TryGet(run.Workflow, out RegisteredWorkflow workflow, out _))
+        if (!catalog.TryGetFor(run, out RegisteredWorkflow workflow, out _))
         {
             throw new ApiProblemException(StatusCodes.Status409Conflict, "workflow_not_registered", $"Run '{run.RunId}' belongs to workflow '{run.Workflow}', which this server does not run.");
         }
@@ -177,10 +178,10 @@ internal static class RunEndpoints
         }
 
         RunRecord after = (await runtime.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))!;
-        return TypedResults.Json(new EventAccepted(runId, type.Name, RunViews.Info(after)), ServerJson.Default.EventAccepted, statusCode: StatusCodes.Status202Accepted);
+        return TypedResults.Json(new EventAccepted(runId, type.Name, RunViews.Info(after, catalog)), ServerJson.Default.EventAccepted, statusCode: StatusCodes.Status202Accepted);
     }
 
-    private static async Task<JsonHttpResult<RunInfo>> CancelAsync(string runId, HttpContext context, WorkflowRuntime runtime, CancellationToken cancellationToken)
+    private static async Task<JsonHttpResult<RunInfo>> CancelAsync(string runId, HttpContext context, WorkflowRuntime runtime, WorkflowCatalog catalog, CancellationToken cancellationToken)
     {
         string caller = CallerIdentity.Of(context).Actor;
         RunRecord run = await FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
@@ -190,7 +191,7 @@ internal static class RunEndpoints
         }
 
         RunRecord cancelled = (await runtime.GetRunAsync(runId, cancellationToken).ConfigureAwait(false))!;
-        return TypedResults.Json(RunViews.Info(cancelled), ServerJson.Default.RunInfo);
+        return TypedResults.Json(RunViews.Info(cancelled, catalog), ServerJson.Default.RunInfo);
     }
 
     /// <summary>A run by id, or a 404.</summary>

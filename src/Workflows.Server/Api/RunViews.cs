@@ -5,7 +5,7 @@ namespace Workflows.Server.Api;
 /// <summary>Turns stored runs, deliveries and journal entries into what the API returns.</summary>
 internal static class RunViews
 {
-    public static RunInfo Info(RunRecord run) => new(
+    public static RunInfo Info(RunRecord run, WorkflowCatalog catalog) => new(
         run.RunId,
         run.Workflow,
         run.Status,
@@ -18,9 +18,10 @@ internal static class RunViews
     {
         Tags = run.Tags.Count == 0 ? null : run.Tags,
         ParentRunId = run.ParentRunId,
+        Version = catalog.VersionOf(run),
     };
 
-    public static RunDetail Detail(RunRecord run, IReadOnlyList<StepProgress> steps, HumanTask? task) => new(
+    public static RunDetail Detail(RunRecord run, IReadOnlyList<StepProgress> steps, HumanTask? task, WorkflowCatalog catalog) => new(
         run.RunId,
         run.Workflow,
         run.Status,
@@ -35,6 +36,7 @@ internal static class RunViews
     {
         Tags = run.Tags.Count == 0 ? null : run.Tags,
         ParentRunId = run.ParentRunId,
+        Version = catalog.VersionOf(run),
     };
 
     public static JournalEntry Entry(StoredEvent stored, RegisteredWorkflow? workflow) => new(

@@ -28,7 +28,7 @@ internal static class WorkflowEndpoints
         workflows.MapGet("/{name}", Get)
             .Requires(WorkflowPermission.Read, "read workflows")
             .WithName("GetWorkflow")
-            .WithSummary("One workflow.")
+            .WithSummary("One workflow: the version new runs start on, or another registered version (version=1) that finishes the runs stored under it.")
             .Produces<WorkflowInfo>()
             .ProducesProblem(StatusCodes.Status404NotFound);
         workflows.MapPost("/{name}/runs", StartAsync)
@@ -48,9 +48,21 @@ internal static class WorkflowEndpoints
     private static JsonHttpResult<IReadOnlyList<WorkflowInfo>> List(WorkflowCatalog catalog) =>
         TypedResults.Json(catalog.All, ServerJson.Default.IReadOnlyListWorkflowInfo);
 
-    private static JsonHttpResult<WorkflowInfo> Get(string name, WorkflowCatalog catalog)
+    private static JsonHttpResult<WorkflowInfo> Get(string name, string? version, WorkflowCatalog catalog)
     {
         _ = Find(catalog, name, out WorkflowInfo info);
+        if (version is not null)
+        {
+            int wanted = Query.Integer("version", version, 1, 1, int.MaxValue);
+            if (!catalog.TryGetVersion(name, wanted, out _, out info))
+            {
+                throw new ApiProblemException(
+                    StatusCodes.Status404NotFound,
+                    "unknown_version",
+                    $"Workflow '{name}' has no registered version {wanted}. Registered versions: {string.Join(", ", catalog.VersionsOf(name))}.");
+            }
+        }
+
         return TypedResults.Json(info, ServerJson.Default.WorkflowInfo);
     }
 
@@ -91,7 +103,7 @@ internal static class WorkflowEndpoints
         string location = $"{options.Value.ApiPath}/runs/{Uri.EscapeDataString(run.RunId)}";
         if (created)
         {
-            return TypedResults.Json(RunViews.Info(run), ServerJson.Default.RunInfo, statusCode: StatusCodes.Status201Created).WithLocation(location);
+            return TypedResults.Json(RunViews.Info(run, catalog), ServerJson.Default.RunInfo, statusCode: StatusCodes.Status201Created).WithLocation(location);
         }
 
         // A repeated key must repeat the request: the same key with another body is a client bug, not a retry.
@@ -106,7 +118,7 @@ internal static class WorkflowEndpoints
         }
 
         request.HttpContext.Response.Headers["Idempotent-Replayed"] = "true";
-        return TypedResults.Json(RunViews.Info(run), ServerJson.Default.RunInfo).WithLocation(location);
+        return TypedResults.Json(RunViews.Info(run, catalog), ServerJson.Default.RunInfo).WithLocation(location);
     }
 
     /// <summary>A registered workflow by name, or a 404 that lists the registered ones.</summary>

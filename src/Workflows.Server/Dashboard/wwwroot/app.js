@@ -139,6 +139,8 @@
   // Run ids start with a timestamp, so runs started together share their first characters: a short id
   // keeps the start and the random end, and the full id is in its title and one click from the clipboard.
   const shortId = id => (id.length > 13 ? id.slice(0, 8) + '…' + id.slice(-4) : id);
+  // A run's workflow, with its version when it is not the first: "Approval v2".
+  const versioned = run => (run.version != null && run.version > 1 ? `${run.workflow} v${run.version}` : run.workflow);
   const copyButton = id => h('button', { class: 'copy', type: 'button', title: 'Copy the run id ' + id, 'data-test': 'copy-id', 'data-id': id, onclick: async event => {
     event.preventDefault();
     event.stopPropagation();
@@ -519,7 +521,7 @@
           ? [h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No runs yet. Start one from Workflows.'))]
           : list.runs.map(run => h('tr', { 'data-test': 'run-row', 'data-run': run.runId },
             h('td', {}, h('a', { class: 'mono', title: run.runId, href: '#/runs/' + encodeURIComponent(run.runId) }, shortId(run.runId)), ' ', copyButton(run.runId)),
-            h('td', {}, run.workflow),
+            h('td', {}, versioned(run)),
             h('td', {}, statusBadge(run.status)),
             h('td', { class: 'when' }, ago(run.createdAt)),
             h('td', { class: 'when' }, ago(run.updatedAt))))));
@@ -577,8 +579,10 @@
         return;
       }
 
-      workflow = workflow || (await workflows()).find(w => w.name === run.workflow);
-      meta.replaceChildren(run.workflow, ' · started ', ago(run.createdAt), ' · updated ', ago(run.updatedAt));
+      // A run goes on under the version it started under, which may be older than the one new runs start on.
+      workflow = workflow || (await workflows()).find(w => w.name === run.workflow && (run.version == null || w.version === run.version))
+        || (run.version != null ? await api('/workflows/' + encodeURIComponent(run.workflow) + '?version=' + run.version).catch(() => undefined) : undefined);
+      meta.replaceChildren(versioned(run), ' · started ', ago(run.createdAt), ' · updated ', ago(run.updatedAt));
       badge.replaceChildren(statusBadge(run.status));
       const operates = may('operate');
       cancel.hidden = !operates || ['completed', 'failed', 'cancelled', 'timedOut'].includes(run.status);
