@@ -75,22 +75,13 @@ internal sealed class WorkflowFunction : AIFunction
     private async Task<JsonElement> WaitingAsync(RunRecord run, CancellationToken cancellationToken)
     {
         JsonNode? question = null;
-        long after = 0;
-        IReadOnlyList<StoredEvent> page;
-        do
+        await foreach (StoredEvent stored in _runtime.ReadAllEventsAsync(run.RunId, 0, cancellationToken).ConfigureAwait(false))
         {
-            page = await _runtime.ReadEventsAsync(run.RunId, after, 1000, cancellationToken).ConfigureAwait(false);
-            foreach (StoredEvent stored in page)
+            if (stored.Kind == EventRecordKind.Streamed && _workflow.FindEvent(stored.Type) is { Kind: EventKind.InputRequired } asked)
             {
-                if (stored.Kind == EventRecordKind.Streamed && _workflow.FindEvent(stored.Type) is { Kind: EventKind.InputRequired } asked)
-                {
-                    question = new JsonObject { ["type"] = asked.Name, ["event"] = JsonNode.Parse(stored.Payload) };
-                }
+                question = new JsonObject { ["type"] = asked.Name, ["event"] = JsonNode.Parse(stored.Payload) };
             }
-
-            after = page.Count > 0 ? page[^1].Sequence : after;
         }
-        while (page.Count == 1000);
 
         return Answer(run, "waitingForInput", question);
     }

@@ -59,7 +59,8 @@ internal sealed class TempStore : IDisposable
             .Register(() => new FixableFlow(), OperatedJson.Default)
             .Register(() => new Worker.ChargeFlow(), Worker.OnceJson.Default)
             .Register(() => new Worker.OnceMisuseFlow(), Worker.OnceJson.Default)
-            .Register(() => new Worker.SummaryFlow(), Worker.ModelJson.Default);
+            .Register(() => new Worker.SummaryFlow(), Worker.ModelJson.Default)
+            .Register(() => new TickingFlow(), TickingJson.Default);
         if (start)
         {
             await runtime.StartAsync();

@@ -29,6 +29,22 @@ public abstract class DurableRunTests
     }
 
     [Fact]
+    public async Task A_journal_longer_than_a_page_is_read_whole_in_order_from_any_position()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+        RunRecord run = await runtime.StartRunAsync<TickingFlow>(new Ticks(2_345));
+        await runtime.WaitForResultAsync<Ticked>(run.RunId).WaitAsync(TempStore.Limit);
+
+        List<StoredEvent> all = await runtime.ReadAllEventsAsync(run.RunId).ToListAsync();
+        List<StoredEvent> rest = await runtime.ReadAllEventsAsync(run.RunId, 1_500).ToListAsync();
+
+        Assert.Equal(Enumerable.Range(1, all.Count).Select(i => (long)i), all.Select(e => e.Sequence));
+        Assert.Equal(2_345, all.Count(e => e.Kind == EventRecordKind.Streamed && e.Type.EndsWith(".Tick", StringComparison.Ordinal)));
+        Assert.Equal(all.Skip(1_500).Select(e => e.Sequence), rest.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public async Task Answers_reach_steps_that_consume_human_responses()
     {
         using TempStore store = await NewStoreAsync();

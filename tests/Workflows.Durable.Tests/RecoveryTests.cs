@@ -66,13 +66,20 @@ public abstract class RecoveryContract(ITestOutputHelper output)
         var latencies = new List<double>();
         for (int i = 0; i < 7; i++)
         {
-            string runId = (await sender.StartRunAsync<PingFlow>(new Ping("p" + i))).RunId;
-            await DurableRunTests.WaitForStatusAsync(sender, runId, WorkflowRunStatus.WaitingForInput);
+            try
+            {
+                string runId = (await sender.StartRunAsync<PingFlow>(new Ping("p" + i))).RunId;
+                await DurableRunTests.WaitForStatusAsync(sender, runId, WorkflowRunStatus.WaitingForInput);
 
-            // Sent at a random point of the worker's 1 s poll interval.
-            await Task.Delay(Random.Shared.Next(0, 1000));
-            await sender.SendEventAsync(runId, new Pong(DateTimeOffset.UtcNow));
-            latencies.Add((await sender.WaitForResultAsync<Ponged>(runId).WaitAsync(TempStore.Limit)).LatencyMilliseconds);
+                // Sent at a random point of the worker's 1 s poll interval.
+                await Task.Delay(Random.Shared.Next(0, 1000));
+                await sender.SendEventAsync(runId, new Pong(DateTimeOffset.UtcNow));
+                latencies.Add((await sender.WaitForResultAsync<Ponged>(runId).WaitAsync(TempStore.Limit)).LatencyMilliseconds);
+            }
+            catch (Exception error) when (error is Xunit.Sdk.XunitException or TimeoutException)
+            {
+                throw new Xunit.Sdk.XunitException($"Run {i + 1} of 7: {error.Message}\n{worker.Describe()}");
+            }
         }
 
         latencies.Sort();

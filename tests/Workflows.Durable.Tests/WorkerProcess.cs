@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Workflows.Durable.Tests;
@@ -7,7 +8,30 @@ internal sealed class WorkerProcess : IDisposable
 {
     private readonly Process _process;
 
-    private WorkerProcess(Process process) => _process = process;
+    /// <summary>What the worker wrote to standard error (its warnings and errors), read as it comes so the pipe never fills.</summary>
+    private readonly ConcurrentQueue<string> _errors = new();
+
+    private WorkerProcess(Process process)
+    {
+        _process = process;
+        _process.ErrorDataReceived += (_, line) =>
+        {
+            if (line.Data is { } text)
+            {
+                _errors.Enqueue(text);
+                while (_errors.Count > 200 && _errors.TryDequeue(out string? _))
+                {
+                    // Only the latest lines say what went wrong.
+                }
+            }
+        };
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>For a failing test's message: whether the worker is alive, and its latest warnings and errors.</summary>
+    public string Describe() =>
+        (_process.HasExited ? $"The worker process exited with code {_process.ExitCode}." : "The worker process is running.") +
+        (_errors.IsEmpty ? " It logged no warning or error." : " Its latest warnings and errors:\n" + string.Join("\n", _errors.TakeLast(30)));
 
     public static WorkerProcess Start(string database, params string[] arguments)
     {
@@ -42,7 +66,8 @@ internal sealed class WorkerProcess : IDisposable
             lines.Add(line);
         }
 
-        throw new InvalidOperationException($"The worker exited before serving: {await _process.StandardError.ReadToEndAsync()}");
+        await _process.WaitForExitAsync(timeout.Token);
+        throw new InvalidOperationException($"The worker exited before serving: {string.Join("\n", _errors)}");
     }
 
     /// <summary>SIGKILL: no chance to finish a step, commit, or release a lease.</summary>

@@ -17,6 +17,7 @@ IWorkflowStore store = args[0].StartsWith("postgres:", StringComparison.Ordinal)
     : new SqliteWorkflowStore(args[0]);
 SleepFlow.Process = "worker";
 WorkflowRuntimeOptions options = args is [_, "defaults"] ? new WorkflowRuntimeOptions() : new WorkflowRuntimeOptions { PollInterval = TimeSpan.FromMilliseconds(50), Lease = TimeSpan.FromSeconds(2) };
+options.LoggerFactory = new StandardErrorLogger();
 options.Queues[SoakFlow.Queue] = new QueueOptions { Concurrency = SoakFlow.QueueLimit };
 await using WorkflowRuntime runtime = new WorkflowRuntime(store, options)
     .Register(() => new CrashFlow(), CrashJson.Default)

@@ -51,31 +51,21 @@ internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalo
     private async Task<StoredEvent?> LatestPromptAsync(string runId, RegisteredWorkflow workflow, string? step, long upTo, CancellationToken cancellationToken)
     {
         StoredEvent? latest = null;
-        long after = 0;
-        while (true)
+        await foreach (StoredEvent stored in runtime.ReadAllEventsAsync(runId, 0, cancellationToken).ConfigureAwait(false))
         {
-            IReadOnlyList<StoredEvent> page = await runtime.ReadEventsAsync(runId, after, 1000, cancellationToken).ConfigureAwait(false);
-            foreach (StoredEvent stored in page)
+            if (stored.Sequence > upTo)
             {
-                if (stored.Sequence > upTo)
-                {
-                    return latest;
-                }
-
-                if (stored.Kind == EventRecordKind.Streamed
-                    && workflow.FindEvent(stored.Type)?.Kind == EventKind.InputRequired
-                    && (step is null || stored.Producer == step))
-                {
-                    latest = stored;
-                }
+                break;
             }
 
-            if (page.Count < 1000)
+            if (stored.Kind == EventRecordKind.Streamed
+                && workflow.FindEvent(stored.Type)?.Kind == EventKind.InputRequired
+                && (step is null || stored.Producer == step))
             {
-                return latest;
+                latest = stored;
             }
-
-            after = page[^1].Sequence;
         }
+
+        return latest;
     }
 }

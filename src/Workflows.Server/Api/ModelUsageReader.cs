@@ -20,22 +20,13 @@ internal static class ModelUsageReader
         }
 
         var calls = new List<ModelUsage>();
-        long after = 0;
-        IReadOnlyList<StoredEvent> page;
-        do
+        await foreach (StoredEvent stored in runtime.ReadAllEventsAsync(run.RunId, 0, cancellationToken).ConfigureAwait(false))
         {
-            page = await runtime.ReadEventsAsync(run.RunId, after, 1000, cancellationToken).ConfigureAwait(false);
-            foreach (StoredEvent stored in page)
+            if (stored.Kind == EventRecordKind.Streamed && stored.Type == UsageType)
             {
-                if (stored.Kind == EventRecordKind.Streamed && stored.Type == UsageType)
-                {
-                    calls.Add(Read(stored.Payload));
-                }
+                calls.Add(Read(stored.Payload));
             }
-
-            after = page.Count > 0 ? page[^1].Sequence : after;
         }
-        while (page.Count == 1000);
 
         return ModelUsageTotals.Of(calls);
     }

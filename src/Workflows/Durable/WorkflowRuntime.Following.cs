@@ -54,6 +54,34 @@ public sealed partial class WorkflowRuntime
         return (TStop)RegistrationFor(run).Serializer.Deserialize(run.ResultType!, run.ResultPayload!);
     }
 
+    /// <summary>
+    /// Every entry of a run's journal after a position, in order, read a page at a time as the caller
+    /// goes: for scanning a whole journal without holding it in memory.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="afterSequence">The last position already read; 0 for the whole journal.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <returns>The stored events.</returns>
+    public async IAsyncEnumerable<StoredEvent> ReadAllEventsAsync(string runId, long afterSequence = 0, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        const int Page = 1000;
+        while (true)
+        {
+            IReadOnlyList<StoredEvent> page = await ReadEventsAsync(runId, afterSequence, Page, cancellationToken).ConfigureAwait(false);
+            foreach (StoredEvent stored in page)
+            {
+                yield return stored;
+            }
+
+            if (page.Count < Page)
+            {
+                yield break;
+            }
+
+            afterSequence = page[^1].Sequence;
+        }
+    }
+
     /// <summary>Reads a run's journal after a position: its stream (and routing) as stored, in order.</summary>
     /// <param name="runId">The run.</param>
     /// <param name="afterSequence">The last position already read.</param>
