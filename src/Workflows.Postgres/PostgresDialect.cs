@@ -84,6 +84,10 @@ internal sealed class PostgresDialect : SqlDialect
             // Results of ctx.OnceAsync, per delivery: what a step gets back instead of doing the work again.
             "ALTER TABLE wf_deliveries ADD COLUMN recorded TEXT NULL",
         ],
+        [
+            // A title for people, shown in run lists and searched.
+            "ALTER TABLE wf_runs ADD COLUMN title TEXT NULL",
+        ],
     ];
 
     public override string BigInt => "BIGINT";

@@ -45,6 +45,44 @@ public abstract class DurableRunTests
     }
 
     [Fact]
+    public async Task Runs_are_found_by_text_in_their_title_in_any_case_or_by_the_start_of_their_id()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+        RunRecord acme = await runtime.StartRunAsync<SupportFlow>(new Ticket("a"), new DurableRunOptions { Title = "  Invoice 1042 for ACME  " });
+        RunRecord sale = await runtime.StartRunAsync<SupportFlow>(new Ticket("b"), new DurableRunOptions { Title = "Discount 50% off_season" });
+        RunRecord untitled = await runtime.StartRunAsync<SupportFlow>(new Ticket("c"), new DurableRunOptions { RunId = "ticket-7781" });
+        RunRecord again = await runtime.StartRunAsync<SupportFlow>(new Ticket("b"), new DurableRunOptions { RunId = sale.RunId });
+
+        async Task<IEnumerable<string>> SearchAsync(string text) => (await runtime.ListRunsAsync(new RunQuery { Search = text })).Runs.Select(r => r.RunId);
+
+        Assert.Equal(("Invoice 1042 for ACME", "Invoice 1042 for ACME"), (acme.Title, (await runtime.GetRunAsync(acme.RunId))!.Title));
+        Assert.Equal(("Discount 50% off_season", null), (again.Title, untitled.Title));
+        Assert.Equal([acme.RunId], await SearchAsync("acme"));
+        Assert.Equal([acme.RunId], await SearchAsync(" 1042 FOR "));
+        Assert.Equal([sale.RunId], await SearchAsync("50%"));
+        Assert.Equal([sale.RunId], await SearchAsync("f_s"));
+        Assert.Empty(await SearchAsync("5_%"));
+        Assert.Equal(["ticket-7781"], await SearchAsync("ticket-77"));
+        Assert.Equal(3, (await runtime.ListRunsAsync(new RunQuery { Search = "  " })).Total);
+        Assert.Equal("Discount 50% off_season", (await runtime.ListRunsAsync(new RunQuery())).Runs.Single(r => r.RunId == sale.RunId).Title);
+    }
+
+    [Fact]
+    public async Task A_title_too_long_or_with_a_line_break_is_refused_and_no_run_starts()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+
+        var broken = await Assert.ThrowsAsync<ArgumentException>(() => runtime.StartRunAsync<SupportFlow>(new Ticket("a"), new DurableRunOptions { Title = "two\nlines" }));
+        var tooLong = await Assert.ThrowsAsync<ArgumentException>(() => runtime.StartRunAsync<SupportFlow>(new Ticket("a"), new DurableRunOptions { Title = new string('x', 201) }));
+
+        Assert.StartsWith("A run's title must not hold control characters (line breaks, tabs); 'two\nlines' does.", broken.Message, StringComparison.Ordinal);
+        Assert.StartsWith("A run's title must be at most 200 characters; '" + new string('x', 40) + "…' is 201.", tooLong.Message, StringComparison.Ordinal);
+        Assert.Equal(0, (await runtime.ListRunsAsync(new RunQuery())).Total);
+    }
+
+    [Fact]
     public async Task Answers_reach_steps_that_consume_human_responses()
     {
         using TempStore store = await NewStoreAsync();

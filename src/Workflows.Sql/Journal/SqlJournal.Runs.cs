@@ -19,11 +19,11 @@ internal sealed partial class SqlJournal
         long at = Millis(now);
         int inserted = await ExecuteAsync(
             connection, transaction,
-            "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms, priority, partition_key) " +
-            "VALUES (@id, @w, @f, @s, @status, @k, 2, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition) ON CONFLICT DO NOTHING",
+            "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms, priority, partition_key, title) " +
+            "VALUES (@id, @w, @f, @s, @status, @k, 2, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition, @title) ON CONFLICT DO NOTHING",
             cancellationToken,
             ("status", (int)(run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running)),
-            ("priority", run.Priority), ("partition", run.PartitionKey),
+            ("priority", run.Priority), ("partition", run.PartitionKey), ("title", run.Title),
             ("id", run.RunId), ("w", run.Workflow), ("f", run.Fingerprint), ("s", run.Shape), ("k", run.IdempotencyKey), ("t", at),
             ("parent", run.ParentRunId), ("pd", run.ParentDeliveryId), ("trace", run.TraceParent),
             ("deadline", run.Timeout is { } timeout ? Millis(now + timeout) : null), ("timeout", run.Timeout is { } limit ? (long)limit.TotalMilliseconds : null)).ConfigureAwait(false);
@@ -35,7 +35,7 @@ internal sealed partial class SqlJournal
         // Its StartEvent is its first event: sequence 1 (the row says 2 comes next).
         await InsertEventsAsync(connection, transaction, run.RunId, 1, [run.Start], now, cancellationToken).ConfigureAwait(false);
         await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
-        RunRecord created = (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!;
+        RunRecord created = (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))! with { Title = run.Title };
         if (run.Tags is { Count: > 0 } tags)
         {
             await WriteTagsAsync(connection, transaction, run.RunId, tags, cancellationToken).ConfigureAwait(false);
@@ -46,9 +46,9 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>The run that took a new run's id or idempotency key first.</summary>
-    private async Task<RunRecord> ExistingRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, CancellationToken cancellationToken)
+    private static async Task<RunRecord> ExistingRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, CancellationToken cancellationToken)
     {
-        if (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false) is { } existing)
+        if (await ReadRunAsync(connection, transaction, run.RunId, string.Empty, cancellationToken, withTitle: true).ConfigureAwait(false) is { } existing)
         {
             return existing.Workflow == run.Workflow
                 ? await WithTagsAsync(connection, transaction, existing, cancellationToken).ConfigureAwait(false)
@@ -57,13 +57,13 @@ internal sealed partial class SqlJournal
 
         using DbCommand find = Command(connection, transaction, "SELECT run_id FROM wf_runs WHERE workflow = @w AND idempotency_key = @k", ("w", run.Workflow), ("k", run.IdempotencyKey));
         return await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id
-            ? await WithTagsAsync(connection, transaction, (await GetRunAsync(connection, transaction, id, cancellationToken).ConfigureAwait(false))!, cancellationToken).ConfigureAwait(false)
+            ? await WithTagsAsync(connection, transaction, (await ReadRunAsync(connection, transaction, id, string.Empty, cancellationToken, withTitle: true).ConfigureAwait(false))!, cancellationToken).ConfigureAwait(false)
             : throw new WorkflowStoreException($"Run '{run.RunId}' of workflow '{run.Workflow}' could not be stored and no run holds its id or idempotency key.");
     }
 
     /// <summary>A run with its tags, for callers (the journal's own reads skip the tags).</summary>
     public static async Task<RunRecord?> GetRunWithTagsAsync(DbConnection connection, string runId, CancellationToken cancellationToken) =>
-        await ReadRunAsync(connection, null, runId, string.Empty, cancellationToken).ConfigureAwait(false) is { } run
+        await ReadRunAsync(connection, null, runId, string.Empty, cancellationToken, withTitle: true).ConfigureAwait(false) is { } run
             ? await WithTagsAsync(connection, null, run, cancellationToken).ConfigureAwait(false)
             : null;
 
@@ -78,11 +78,12 @@ internal sealed partial class SqlJournal
     public Task<RunRecord?> GetRunAsync(DbConnection connection, DbTransaction? transaction, string runId, CancellationToken cancellationToken, bool forUpdate = false) =>
         ReadRunAsync(connection, transaction, runId, forUpdate ? " " + Dialect.RunLock : string.Empty, cancellationToken);
 
-    private static async Task<RunRecord?> ReadRunAsync(DbConnection connection, DbTransaction? transaction, string runId, string suffix, CancellationToken cancellationToken)
+    /// <summary>One run; <paramref name="withTitle"/> reads its title too, for callers (the journal's own reads leave it out).</summary>
+    private static async Task<RunRecord?> ReadRunAsync(DbConnection connection, DbTransaction? transaction, string runId, string suffix, CancellationToken cancellationToken, bool withTitle = false)
     {
-        using DbCommand command = Command(connection, transaction, RunColumns + " WHERE run_id = @id" + suffix, ("id", runId));
+        using DbCommand command = Command(connection, transaction, (withTitle ? TitledRunColumns : RunColumns) + " WHERE run_id = @id" + suffix, ("id", runId));
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) : null;
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (withTitle ? ReadTitledRun(reader) : ReadRun(reader)) : null;
     }
 
     public static async Task<RunPage> ListRunsAsync(DbConnection connection, RunQuery query, CancellationToken cancellationToken)
@@ -109,6 +110,16 @@ internal sealed partial class SqlJournal
             parameters.Add(("before", Millis(before)));
         }
 
+        if (!string.IsNullOrWhiteSpace(query.Search))
+        {
+            // LIKE with the pattern's own wildcards escaped, so '%' and '_' in a search are found as written.
+            string text = query.Search.Trim();
+            string escaped = text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+            filters.Add("(LOWER(title) LIKE @search ESCAPE '\\' OR run_id LIKE @idprefix ESCAPE '\\')");
+            parameters.Add(("search", "%" + escaped.ToLowerInvariant() + "%"));
+            parameters.Add(("idprefix", escaped + "%"));
+        }
+
         int tag = 0;
         foreach ((string key, string value) in query.Tags ?? Enumerable.Empty<KeyValuePair<string, string>>())
         {
@@ -127,13 +138,13 @@ internal sealed partial class SqlJournal
 
         parameters.Add(("limit", Math.Clamp(query.Limit, 1, 1000)));
         parameters.Add(("offset", Math.Max(query.Offset, 0)));
-        using DbCommand command = Command(connection, null, RunColumns + where + " ORDER BY created_at DESC, run_id DESC LIMIT @limit OFFSET @offset", [.. parameters]);
+        using DbCommand command = Command(connection, null, TitledRunColumns + where + " ORDER BY created_at DESC, run_id DESC LIMIT @limit OFFSET @offset", [.. parameters]);
         var runs = new List<RunRecord>();
         using (DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                runs.Add(ReadRun(reader));
+                runs.Add(ReadTitledRun(reader));
             }
         }
 

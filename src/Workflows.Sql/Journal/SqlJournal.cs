@@ -34,6 +34,11 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
 
     private const string RunColumns = RunColumnList + " FROM wf_runs";
 
+    /// <summary>The run columns and the title (column 15), for what callers read: lists and single runs.</summary>
+    private const string TitledRunColumns = RunColumnList + ", title FROM wf_runs";
+
+    private static RunRecord ReadTitledRun(DbDataReader reader) => ReadRun(reader) with { Title = reader.IsDBNull(15) ? null : reader.GetString(15) };
+
     private static RunRecord ReadRun(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),

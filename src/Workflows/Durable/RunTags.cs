@@ -35,5 +35,30 @@ internal static class RunTags
         }
     }
 
+    /// <summary>A run's title: trimmed, 1 to <see cref="MaxLength"/> characters, no control characters; empty means none.</summary>
+    public static string? CheckedTitle(string? title, string parameter)
+    {
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            return null;
+        }
+
+        string trimmed = title.Trim();
+        if (trimmed.Length > MaxLength)
+        {
+            throw new ArgumentException($"A run's title must be at most {MaxLength} characters; '{Shorten(trimmed)}' is {trimmed.Length}.", parameter);
+        }
+
+        foreach (char c in trimmed)
+        {
+            if (char.IsControl(c))
+            {
+                throw new ArgumentException($"A run's title must not hold control characters (line breaks, tabs); '{Shorten(trimmed)}' does.", parameter);
+            }
+        }
+
+        return trimmed;
+    }
+
     private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 40 ? text : text[..40] + "…";
 }

@@ -89,6 +89,9 @@ public sealed record RunRecord(
     /// <summary>Its custom attributes (<see cref="DurableRunOptions.Tags"/>, and those its steps added with <c>ctx.SetTag</c>).</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = EmptyTags;
 
+    /// <summary>Its title for people (<see cref="DurableRunOptions.Title"/>), if it was given one.</summary>
+    public string? Title { get; init; }
+
     private static readonly IReadOnlyDictionary<string, string> EmptyTags = new Dictionary<string, string>();
 
     /// <summary>Whether the run has ended (completed, failed, cancelled or timed out).</summary>
@@ -124,6 +127,9 @@ public sealed record NewRun(string RunId, string Workflow, string Fingerprint, s
 
     /// <summary>Its partition in partitioned queues.</summary>
     public string? PartitionKey { get; init; }
+
+    /// <summary>Its title for people, searched by <see cref="RunQuery.Search"/>.</summary>
+    public string? Title { get; init; }
 
     /// <summary>
     /// Whether it starts <see cref="WorkflowRunStatus.Queued"/>: its workflow has a limit of runs in progress,
@@ -462,6 +468,9 @@ public sealed record RunQuery(string? Workflow = null, WorkflowRunStatus? Status
 
     /// <summary>Only runs started before this time.</summary>
     public DateTimeOffset? CreatedBefore { get; init; }
+
+    /// <summary>Only runs whose title contains this text (ignoring case), or whose id starts with it.</summary>
+    public string? Search { get; init; }
 }
 
 /// <summary>

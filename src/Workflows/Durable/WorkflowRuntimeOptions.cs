@@ -105,4 +105,10 @@ public sealed class DurableRunOptions
 
     /// <summary>The run's partition in queues with <see cref="QueueOptions.Partitioned"/> limits (a customer or tenant id, say).</summary>
     public string? PartitionKey { get; set; }
+
+    /// <summary>
+    /// A readable title for people (<c>"Invoice 1042 for Acme"</c>): run lists show it, and
+    /// <see cref="RunQuery.Search"/> finds runs by it. At most 200 characters, no control characters.
+    /// </summary>
+    public string? Title { get; set; }
 }
