@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
@@ -106,6 +107,32 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
 
         await Expect(page.Locator("[data-test='graph'] svg")).ToContainTextAsync("Decide");
         await Expect(page.Locator("[data-test='graph'] svg")).Not.ToContainTextAsync("Finish");
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task The_runs_list_shows_titles_and_finds_a_run_by_a_word_of_its_title()
+    {
+        await using var server = new ServerHost(kestrel: true);
+        HttpClient api = server.Client();
+        HttpResponseMessage started = await api.PostAsJsonAsync("/api/workflows/ReviewFlow/runs?title=" + Uri.EscapeDataString("Invoice 1042 for Acme"), new { title = "Q3", text = Api.CleanReport });
+        string titled = (string)(await started.ReadAsync())["runId"]!;
+        string other = await api.StartAsync();
+        (IPage page, List<string> errors) = await browser.OpenAsync();
+        await page.GotoAsync(new Uri(server.Address, $"/dashboard/#key={ServerHost.Key}").ToString());
+        await Expect(page.Locator("#who")).ToHaveTextAsync("signed in as tester");
+        await page.GotoAsync(new Uri(server.Address, "/dashboard/#/runs").ToString());
+        await Expect(page.Locator($"[data-test='run-row'][data-run='{titled}'] [data-test='run-title']")).ToHaveTextAsync("Invoice 1042 for Acme");
+        await Expect(page.Locator($"[data-test='run-row'][data-run='{other}']")).ToBeVisibleAsync();
+
+        await page.Locator("[data-test='run-search']").FillAsync("ACME");
+        await page.Locator("[data-test='run-search']").PressAsync("Enter");
+
+        await Expect(page.Locator("[data-test='run-row']")).ToHaveCountAsync(1);
+        await Expect(page.Locator($"[data-test='run-row'][data-run='{titled}']")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "runs-search.png"), FullPage = true });
+        await page.Locator("[data-test='run-title']").First.ClickAsync();
+        await Expect(page.Locator(".head [data-test='run-title']")).ToHaveTextAsync("Invoice 1042 for Acme");
         Assert.Empty(errors);
     }
 

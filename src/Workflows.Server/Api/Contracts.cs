@@ -57,6 +57,9 @@ public sealed record RunInfo(
 
     /// <summary>The version of its workflow it goes on under: the one it started under; <see langword="null"/> when no registered version can resume it.</summary>
     public int? Version { get; init; }
+
+    /// <summary>Its title for people, if it was started with one.</summary>
+    public string? Title { get; init; }
 }
 
 /// <summary>A run with where each of its steps stands and the human task it waits on, if any.</summary>
@@ -92,6 +95,9 @@ public sealed record RunDetail(
 
     /// <summary>The version of its workflow it goes on under: the one it started under; <see langword="null"/> when no registered version can resume it.</summary>
     public int? Version { get; init; }
+
+    /// <summary>Its title for people, if it was started with one.</summary>
+    public string? Title { get; init; }
 
     /// <summary>What its steps' model calls used (calls, tokens, estimated cost), for a workflow whose steps call models (Workflows.AI).</summary>
     public Workflows.AI.ModelUsageTotals? ModelUsage { get; init; }

@@ -21,7 +21,7 @@ internal static class RunEndpoints
         runs.MapGet("/", ListAsync)
             .Requires(WorkflowPermission.Read, "read runs")
             .WithName("ListRuns")
-            .WithSummary("Runs, newest first, filtered by workflow, status, parent run, tags (tag=key:value, repeatable: all must match) and start time (createdAfter, createdBefore: ISO 8601), a page at a time.")
+            .WithSummary("Runs, newest first, filtered by workflow, status, parent run, tags (tag=key:value, repeatable: all must match), start time (createdAfter, createdBefore: ISO 8601) and search (text in the title, ignoring case, or the start of the run id), a page at a time.")
             .Produces<RunList>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
         runs.MapGet("/{runId}", GetAsync)
@@ -76,8 +76,14 @@ internal static class RunEndpoints
         string? parent,
         string? createdAfter,
         string? createdBefore,
+        string? search,
         CancellationToken cancellationToken)
     {
+        if (search is { Length: > 200 })
+        {
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, "bad_query", $"'search' must be at most 200 characters; it has {search.Length}.");
+        }
+
         var query = new RunQuery(
             workflow,
             status is null ? null : Query.Status(status),
@@ -88,6 +94,7 @@ internal static class RunEndpoints
             Tags = Query.Tags(request.Query["tag"]),
             CreatedAfter = Query.Time("createdAfter", createdAfter),
             CreatedBefore = Query.Time("createdBefore", createdBefore),
+            Search = search,
         };
         RunPage page = await runtime.ListRunsAsync(query, cancellationToken).ConfigureAwait(false);
         return TypedResults.Json(new RunList([.. page.Runs.Select(r => RunViews.Info(r, catalog))], page.Total, query.Offset, query.Limit), ServerJson.Default.RunList);

@@ -19,6 +19,7 @@ internal static class RunViews
         Tags = run.Tags.Count == 0 ? null : run.Tags,
         ParentRunId = run.ParentRunId,
         Version = catalog.VersionOf(run),
+        Title = run.Title,
     };
 
     public static RunDetail Detail(RunRecord run, IReadOnlyList<StepProgress> steps, HumanTask? task, WorkflowCatalog catalog) => new(
@@ -37,6 +38,7 @@ internal static class RunViews
         Tags = run.Tags.Count == 0 ? null : run.Tags,
         ParentRunId = run.ParentRunId,
         Version = catalog.VersionOf(run),
+        Title = run.Title,
     };
 
     public static JournalEntry Entry(StoredEvent stored, RegisteredWorkflow? workflow) => new(

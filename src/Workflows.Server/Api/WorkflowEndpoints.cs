@@ -34,7 +34,7 @@ internal static class WorkflowEndpoints
         workflows.MapPost("/{name}/runs", StartAsync)
             .Requires(WorkflowPermission.Start, "start runs")
             .WithName("StartRun")
-            .WithSummary("Starts a run; the body is the workflow's StartEvent. With an Idempotency-Key header, repeating the request returns the first run. Tag the run with tag=key:value in the query (repeatable).")
+            .WithSummary("Starts a run; the body is the workflow's StartEvent. With an Idempotency-Key header, repeating the request returns the first run. Tag the run with tag=key:value in the query (repeatable), and give it a title for people with title=….")
             .Accepts<JsonElement>("application/json")
             .Produces<RunInfo>(StatusCodes.Status201Created)
             .Produces<RunInfo>(StatusCodes.Status200OK)
@@ -89,15 +89,17 @@ internal static class WorkflowEndpoints
         }
 
         IReadOnlyDictionary<string, string>? tags = Query.Tags(request.Query["tag"]);
+        string? title = request.Query["title"] is { Count: > 0 } titles ? titles.ToString() : null;
         RunRecord run;
         bool created;
         try
         {
-            (run, created) = await runtime.StartRunAsync(workflow.Name, start, new DurableRunOptions { IdempotencyKey = key, Tags = tags }, cancellationToken).ConfigureAwait(false);
+            (run, created) = await runtime.StartRunAsync(workflow.Name, start, new DurableRunOptions { IdempotencyKey = key, Tags = tags, Title = title }, cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException error) when (error.ParamName == "options")
         {
-            throw new ApiProblemException(StatusCodes.Status400BadRequest, "bad_tag", error.Message.Split(" (Parameter", 2)[0]);
+            string code = error.Message.StartsWith("A run's title", StringComparison.Ordinal) ? "bad_title" : "bad_tag";
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, code, error.Message.Split(" (Parameter", 2)[0]);
         }
 
         string location = $"{options.Value.ApiPath}/runs/{Uri.EscapeDataString(run.RunId)}";

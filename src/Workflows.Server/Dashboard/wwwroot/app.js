@@ -491,7 +491,7 @@
   // ---- pages ----------------------------------------------------------------------------------
 
   async function renderRuns(query) {
-    const filters = { workflow: query.get('workflow') || '', status: query.get('status') || '', offset: Number(query.get('offset') || 0) };
+    const filters = { workflow: query.get('workflow') || '', status: query.get('status') || '', search: query.get('search') || '', offset: Number(query.get('offset') || 0) };
     const limit = 25;
     const body = h('tbody');
     const summary = h('span', { class: 'sub' });
@@ -500,9 +500,12 @@
     const statusSelect = h('select', { 'aria-label': 'Status', onchange: () => go({ ...filters, status: statusSelect.value, offset: 0 }) },
       [['', 'Any status'], ['running', 'Running'], ['waitingForInput', 'Waiting for input'], ['suspended', 'Suspended'], ['queued', 'Queued'], ['completed', 'Completed'], ['failed', 'Failed'], ['cancelled', 'Cancelled'], ['timedOut', 'Timed out']]
         .map(([value, text]) => h('option', { value, selected: value === filters.status }, text)));
+    // Searches a run's title (any case) or the start of its id; Enter or leaving the box applies it.
+    const searchBox = h('input', { type: 'search', 'aria-label': 'Search runs', placeholder: 'Search title or run id', value: filters.search, 'data-test': 'run-search', maxlength: 200,
+      onchange: () => go({ ...filters, search: searchBox.value.trim(), offset: 0 }) });
     show(
       h('div', { class: 'head' }, h('h1', {}, 'Runs'), h('span', { class: 'sub' }, 'live: updates every two seconds')),
-      h('div', { class: 'filters' }, workflowSelect, statusSelect),
+      h('div', { class: 'filters' }, searchBox, workflowSelect, statusSelect),
       h('div', { class: 'card' }, h('table', { class: 'runs' },
         h('thead', {}, h('tr', {}, h('th', {}, 'Run'), h('th', {}, 'Workflow'), h('th', {}, 'Status'), h('th', {}, 'Started'), h('th', {}, 'Updated'))),
         body), pager));
@@ -515,12 +518,16 @@
       const params = new URLSearchParams({ offset: filters.offset, limit });
       if (filters.workflow) params.set('workflow', filters.workflow);
       if (filters.status) params.set('status', filters.status);
+      if (filters.search) params.set('search', filters.search);
       try {
         const list = await api('/runs?' + params, { signal });
         body.replaceChildren(...(list.runs.length === 0
-          ? [h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No runs yet. Start one from Workflows.'))]
+          ? [h('tr', {}, h('td', { colspan: 5, class: 'empty' }, filters.search ? `No run matches “${filters.search}”.` : 'No runs yet. Start one from Workflows.'))]
           : list.runs.map(run => h('tr', { 'data-test': 'run-row', 'data-run': run.runId },
-            h('td', {}, h('a', { class: 'mono', title: run.runId, href: '#/runs/' + encodeURIComponent(run.runId) }, shortId(run.runId)), ' ', copyButton(run.runId)),
+            h('td', {},
+              run.title ? h('a', { class: 'run-title', 'data-test': 'run-title', href: '#/runs/' + encodeURIComponent(run.runId) }, run.title) : null,
+              run.title ? h('br') : null,
+              h('a', { class: 'mono', title: run.runId, href: '#/runs/' + encodeURIComponent(run.runId) }, shortId(run.runId)), ' ', copyButton(run.runId)),
             h('td', {}, versioned(run)),
             h('td', {}, statusBadge(run.status)),
             h('td', { class: 'when' }, ago(run.createdAt)),
@@ -582,7 +589,7 @@
       // A run goes on under the version it started under, which may be older than the one new runs start on.
       workflow = workflow || (await workflows()).find(w => w.name === run.workflow && (run.version == null || w.version === run.version))
         || (run.version != null ? await api('/workflows/' + encodeURIComponent(run.workflow) + '?version=' + run.version).catch(() => undefined) : undefined);
-      meta.replaceChildren(versioned(run), ' · started ', ago(run.createdAt), ' · updated ', ago(run.updatedAt));
+      meta.replaceChildren(...(run.title ? [h('strong', { 'data-test': 'run-title' }, run.title), ' · '] : []), versioned(run), ' · started ', ago(run.createdAt), ' · updated ', ago(run.updatedAt));
       badge.replaceChildren(statusBadge(run.status));
       const operates = may('operate');
       cancel.hidden = !operates || ['completed', 'failed', 'cancelled', 'timedOut'].includes(run.status);
