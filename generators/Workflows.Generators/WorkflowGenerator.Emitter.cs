@@ -203,20 +203,36 @@ public sealed partial class WorkflowGenerator
             EventRef[] streamedOnly = StreamedOnly(workflow, graph);
             if (streamedOnly.Length == 0)
             {
-                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape){VersionInitializer(workflow)};");
+                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape){Initializers(workflow, graph)};");
             }
             else
             {
                 // Written to the stream and never routed: not part of the graph or the shape, but a durable run stores and reads them.
                 writer.Line($"var streamed = new global::System.Type[] {{ {string.Join(", ", streamedOnly.Select(static e => $"typeof({e.TypeName})"))} }};");
-                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape, streamed){VersionInitializer(workflow)};");
+                writer.Line($"return new {Infrastructure}.WorkflowDefinition(graph, steps, {fingerprint}, shape, streamed){Initializers(workflow, graph)};");
             }
             writer.Close();
         }
 
-        /// <summary>Nothing for version 1 (most workflows), so their generated code stays as it was.</summary>
-        private static string VersionInitializer(WorkflowModel workflow) =>
-            workflow.Version == 1 ? string.Empty : " { Version = " + workflow.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) + " }";
+        /// <summary>
+        /// The definition's optional members: its version above 1, and how a durable run's title is read
+        /// from the StartEvent's <c>[RunTitle]</c> member. Nothing for most workflows, whose code stays as it was.
+        /// </summary>
+        private static string Initializers(WorkflowModel workflow, GraphAnalysis graph)
+        {
+            var members = new List<string>();
+            if (workflow.Version != 1)
+            {
+                members.Add("Version = " + workflow.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            if (graph.Start is { TitleMember: { } title } start)
+            {
+                members.Add($"TitleOf = static start => {Infrastructure}.WorkflowDefinition.TitleText((({start.TypeName})start).{title})");
+            }
+
+            return members.Count == 0 ? string.Empty : " { " + string.Join(", ", members) + " }";
+        }
 
         private static void WriteDispatcher(SourceWriter writer, WorkflowModel workflow, GraphAnalysis graph)
         {

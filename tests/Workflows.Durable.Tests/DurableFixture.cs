@@ -60,7 +60,8 @@ internal sealed class TempStore : IDisposable
             .Register(() => new Worker.ChargeFlow(), Worker.OnceJson.Default)
             .Register(() => new Worker.OnceMisuseFlow(), Worker.OnceJson.Default)
             .Register(() => new Worker.SummaryFlow(), Worker.ModelJson.Default)
-            .Register(() => new TickingFlow(), TickingJson.Default);
+            .Register(() => new TickingFlow(), TickingJson.Default)
+            .Register(() => new InvoiceFlow(), InvoiceJson.Default);
         if (start)
         {
             await runtime.StartAsync();

@@ -69,6 +69,24 @@ public abstract class DurableRunTests
     }
 
     [Fact]
+    public async Task A_run_is_titled_by_its_StartEvents_RunTitle_member_unless_given_a_title_and_a_long_one_is_cut()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+
+        RunRecord marked = await runtime.StartRunAsync<InvoiceFlow>(new InvoiceReceived("Invoice 1042\tfor Acme", 99m));
+        RunRecord given = await runtime.StartRunAsync<InvoiceFlow>(new InvoiceReceived("Invoice 1043", 5m), new DurableRunOptions { Title = "Acme, March" });
+        RunRecord longOne = await runtime.StartRunAsync<InvoiceFlow>(new InvoiceReceived(new string('é', 300), 1m));
+        RunRecord blank = await runtime.StartRunAsync<InvoiceFlow>(new InvoiceReceived("  ", 1m));
+
+        Assert.Equal("Invoice 1042 for Acme", (await runtime.GetRunAsync(marked.RunId))!.Title);
+        Assert.Equal("Acme, March", given.Title);
+        Assert.Equal(new string('é', 199) + "…", (await runtime.GetRunAsync(longOne.RunId))!.Title);
+        Assert.Null(blank.Title);
+        Assert.Equal([marked.RunId], (await runtime.ListRunsAsync(new RunQuery { Search = "1042 FOR" })).Runs.Select(r => r.RunId));
+    }
+
+    [Fact]
     public async Task A_title_too_long_or_with_a_line_break_is_refused_and_no_run_starts()
     {
         using TempStore store = await NewStoreAsync();

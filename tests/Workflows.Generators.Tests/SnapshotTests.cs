@@ -25,12 +25,12 @@ public class SnapshotTests
         """]);
 
     [Fact]
-    public Task A_named_and_versioned_workflow_is_stored_under_its_name_with_its_version_in_the_shape() => GeneratorTest.VerifyAsync(["""
+    public Task A_named_and_versioned_workflow_is_stored_under_its_name_with_its_version_in_the_shape_and_titled_by_its_start() => GeneratorTest.VerifyAsync(["""
         using Workflows;
 
         namespace Versions;
 
-        public sealed record Request(string Id) : StartEvent;
+        public sealed record Request([RunTitle] string Id) : StartEvent;
         public sealed record Decided(bool Ok) : StopEvent;
 
         [Workflow(Name = "Approval", Version = 2)]

@@ -11,7 +11,8 @@ namespace Workflows.Generators.Model;
 /// <param name="Role">Start, Stop, InputRequired, HumanResponse or a plain event.</param>
 /// <param name="Bases">Fully qualified base types, nearest first, ending with <c>global::Workflows.Event</c>.</param>
 /// <param name="Members">Its public instance properties as <c>Type Name</c>, base types' first: what a stored event's JSON holds.</param>
-internal sealed record EventRef(string TypeName, string DisplayName, EventRole Role, EquatableArray<string> Bases, string Members)
+/// <param name="TitleMember">The property marked <c>[RunTitle]</c> (on it, or on its positional record parameter), if any.</param>
+internal sealed record EventRef(string TypeName, string DisplayName, EventRole Role, EquatableArray<string> Bases, string Members, string? TitleMember = null)
 {
     /// <summary>How far the type is from <c>Workflows.Event</c>; more derived types route first.</summary>
     public int Depth => Bases.Count;

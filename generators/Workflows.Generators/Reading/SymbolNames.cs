@@ -28,7 +28,54 @@ internal static class SymbolNames
             bases.Add(FullyQualified(current));
         }
 
-        return new EventRef(FullyQualified(type), ForDisplay(type), RoleOf(type), bases.ToEquatableArray(), MembersOf(type));
+        return new EventRef(FullyQualified(type), ForDisplay(type), RoleOf(type), bases.ToEquatableArray(), MembersOf(type), TitleMemberOf(type));
+    }
+
+    /// <summary>The first public instance property marked <c>[RunTitle]</c>, on itself or on the constructor parameter it comes from (a positional record's).</summary>
+    private static string? TitleMemberOf(ITypeSymbol type)
+    {
+        for (ITypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (ISymbol member in current.GetMembers())
+            {
+                if (member is IPropertySymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, IsIndexer: false } property
+                    && (IsRunTitle(property.GetAttributes()) || FromMarkedParameter(current, property.Name)))
+                {
+                    return property.Name;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool FromMarkedParameter(ITypeSymbol type, string name)
+    {
+        foreach (IMethodSymbol constructor in ((INamedTypeSymbol)type).InstanceConstructors)
+        {
+            foreach (IParameterSymbol parameter in constructor.Parameters)
+            {
+                if (parameter.Name == name && IsRunTitle(parameter.GetAttributes()))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsRunTitle(System.Collections.Immutable.ImmutableArray<AttributeData> attributes)
+    {
+        foreach (AttributeData attribute in attributes)
+        {
+            if (attribute.AttributeClass is { Name: "RunTitleAttribute", ContainingNamespace: { Name: "Workflows", ContainingNamespace.IsGlobalNamespace: true } })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Public instance properties, base types' first, as <c>int Count, string Text</c>: the event's stored shape.</summary>

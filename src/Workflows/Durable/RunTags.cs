@@ -60,5 +60,33 @@ internal static class RunTags
         return trimmed;
     }
 
+    /// <summary>
+    /// A title read from a StartEvent's <c>[RunTitle]</c> member: the caller did not choose it, so
+    /// instead of refusing the run, control characters become spaces and a long one is cut at
+    /// <see cref="MaxLength"/> characters (ending with '…').
+    /// </summary>
+    public static string? TitleFrom(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var title = new System.Text.StringBuilder(text.Length);
+        foreach (char c in text.Trim())
+        {
+            title.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        if (title.Length <= MaxLength)
+        {
+            return title.ToString();
+        }
+
+        // Never cut a surrogate pair in half: half a character cannot be stored.
+        int cut = char.IsHighSurrogate(title[MaxLength - 2]) ? MaxLength - 2 : MaxLength - 1;
+        return title.ToString(0, cut) + "…";
+    }
+
     private static string Shorten(string? text) => text is null ? string.Empty : text.Length <= 40 ? text : text[..40] + "…";
 }

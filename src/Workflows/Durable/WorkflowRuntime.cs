@@ -250,7 +250,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             Tags = RunTags.Checked(options?.Tags, nameof(options)),
             Priority = options?.Priority ?? 0,
             PartitionKey = options?.PartitionKey,
-            Title = RunTags.CheckedTitle(options?.Title, nameof(options)),
+            Title = RunTags.CheckedTitle(options?.Title, nameof(options)) ?? RunTags.TitleFrom(registration.Definition.TitleOf?.Invoke(start)),
             Queued = _runLimits.ContainsKey(registration.Name),
             TraceParent = Diagnostics.DurableTelemetry.TraceParentOfNewRun(registration.Name, runId),
         };

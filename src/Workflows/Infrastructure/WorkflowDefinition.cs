@@ -53,6 +53,15 @@ public sealed class WorkflowDefinition
     /// <summary>The workflow's version under <see cref="Name"/>: <c>[Workflow(Version = …)]</c>, else 1.</summary>
     public int Version { get; init; } = 1;
 
+    /// <summary>A durable run's title from its StartEvent's <c>[RunTitle]</c> member, when the StartEvent has one.</summary>
+    public Func<StartEvent, string?>? TitleOf { get; init; }
+
+    /// <summary>A <c>[RunTitle]</c> member's value as text, for generated code.</summary>
+    /// <typeparam name="T">The member's type.</typeparam>
+    /// <param name="value">The member's value.</param>
+    /// <returns>Its text, or <see langword="null"/>.</returns>
+    public static string? TitleText<T>(T value) => value?.ToString();
+
     /// <summary>The workflow's graph.</summary>
     public WorkflowGraph Graph { get; }
 

@@ -85,7 +85,7 @@ namespace Versions
                 "step 0 Decide(global::Versions.Request) -> [global::Versions.Decided] workers=1 attempts=1\n" +
                 "event global::Versions.Decided { bool Ok }\n" +
                 "event global::Versions.Request { string Id }";
-            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "c201fa09386382e2", shape) { Version = 2 };
+            return new global::Workflows.Infrastructure.WorkflowDefinition(graph, steps, "c201fa09386382e2", shape) { Version = 2, TitleOf = static start => global::Workflows.Infrastructure.WorkflowDefinition.TitleText(((global::Versions.Request)start).Id) };
         }
 
         /// <summary>Routes events to the steps of this workflow and calls them directly: no reflection, no delegates.</summary>
