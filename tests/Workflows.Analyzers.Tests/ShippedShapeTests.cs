@@ -266,30 +266,16 @@ public class ShippedShapeTests
     }
 
     [Fact]
-    public async Task The_fix_records_the_new_shape_in_the_baseline_after_which_the_build_is_clean()
+    public async Task The_fix_records_the_new_shape_in_the_baseline_keeping_comments_and_other_workflows_sorted()
     {
         string edited = Shipped.Replace("int Amount", "decimal Amount", StringComparison.Ordinal);
         string baseline = "# our shipped workflows\n" + (await ShipAsync()).GetText().ToString().Split('\n', 3)[2] + "OtherFlow: step 0 Go(global::Go) -> [global::Gone] workers=1 attempts=1\n";
 
-        using var workspace = new AdhocWorkspace();
-        Project project = workspace.CurrentSolution
-            .AddProject("UserProject", "UserProject", LanguageNames.CSharp)
-            .WithParseOptions(TestCompilation.ParseOptions)
-            .WithCompilationOptions(TestCompilation.Options)
-            .WithMetadataReferences(TestCompilation.References);
-        Document document = project.AddDocument("Flow.cs", edited);
-        TextDocument file = document.Project.AddAdditionalDocument(ShippedBaseline.FileName, baseline, filePath: "/project/" + ShippedBaseline.FileName);
-        document = file.Project.GetDocument(document.Id)!;
+        (Solution changed, _, IReadOnlyList<DocumentId> files, string title) = await CodeFixTest.ApplyInSolutionAsync(
+            edited, "WF0024", new UpdateShippedBaselineCodeFix(), [("/project/" + ShippedBaseline.FileName, baseline)]);
+        string updated = (await changed.GetAdditionalDocument(files[0])!.GetTextAsync()).ToString();
 
-        Diagnostic breaking = Assert.Single(await AnalyzeAsync(edited, baseline), d => d.Id != "WF0026");
-        var actions = new List<CodeAction>();
-        await new UpdateShippedBaselineCodeFix().RegisterCodeFixesAsync(new CodeFixContext(document, breaking, (action, _) => actions.Add(action), CancellationToken.None));
-        CodeAction only = Assert.Single(actions);
-        ImmutableArray<CodeActionOperation> operations = await only.GetOperationsAsync(CancellationToken.None);
-        Solution changed = Assert.IsType<ApplyChangesOperation>(Assert.Single(operations)).ChangedSolution;
-        string updated = (await changed.GetAdditionalDocument(file.Id)!.GetTextAsync()).ToString();
-
-        Assert.Equal("Record 'ShipFlow' as shipped in Workflows.Shipped.txt", only.Title);
+        Assert.Equal("Record 'ShipFlow' as shipped in Workflows.Shipped.txt", title);
         Assert.Equal(
             """
             # our shipped workflows
@@ -360,26 +346,11 @@ public class ShippedShapeTests
         CodeFixTest.AssertCompilesClean(restored);
     }
 
-    /// <summary>Applies <paramref name="fix"/> to the first diagnostic <paramref name="id"/> with the baseline beside the source, as the IDE does; returns the new source.</summary>
+    /// <summary>Applies <paramref name="fix"/> to the first diagnostic <paramref name="id"/> with the baseline beside the source; returns the new source.</summary>
     private static async Task<(string Source, string Title)> ApplyFixAsync(string source, string baseline, CodeFixProvider fix, string id)
     {
-        using var workspace = new AdhocWorkspace();
-        Document document = workspace.CurrentSolution
-            .AddProject("UserProject", "UserProject", LanguageNames.CSharp)
-            .WithParseOptions(TestCompilation.ParseOptions)
-            .WithCompilationOptions(TestCompilation.Options)
-            .WithMetadataReferences(TestCompilation.References)
-            .AddDocument("Flow.cs", source);
-        TextDocument file = document.Project.AddAdditionalDocument(ShippedBaseline.FileName, baseline, filePath: "/project/" + ShippedBaseline.FileName);
-        document = file.Project.GetDocument(document.Id)!;
-
-        Diagnostic diagnostic = (await AnalyzeAsync(source, baseline)).Where(d => d.Id == id).OrderBy(d => d.Location.SourceSpan.Start).First();
-        var actions = new List<CodeAction>();
-        await fix.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None));
-        CodeAction only = Assert.Single(actions);
-        ImmutableArray<CodeActionOperation> operations = await only.GetOperationsAsync(CancellationToken.None);
-        Solution changed = Assert.IsType<ApplyChangesOperation>(Assert.Single(operations)).ChangedSolution;
-        return ((await changed.GetDocument(document.Id)!.GetTextAsync()).ToString().ReplaceLineEndings("\n"), only.Title);
+        (Solution changed, Document document, _, string title) = await CodeFixTest.ApplyInSolutionAsync(source, id, fix, [("/project/" + ShippedBaseline.FileName, baseline)]);
+        return ((await changed.GetDocument(document.Id)!.GetTextAsync()).ToString().ReplaceLineEndings("\n"), title);
     }
 
     /// <summary>Ships <see cref="Shipped"/>: its shape as the fix would record it in an empty baseline.</summary>
