@@ -26,4 +26,7 @@ internal static class DiagnosticProperties
 
     /// <summary>The version a changed durable workflow becomes when the shipped one is kept beside it (WF0024).</summary>
     public const string NextVersion = nameof(NextVersion);
+
+    /// <summary>The type of a value a durable step takes before a wait (the clock, a Guid, a random number), fully qualified, for the fix that records it once (WF0020).</summary>
+    public const string RecordedType = nameof(RecordedType);
 }

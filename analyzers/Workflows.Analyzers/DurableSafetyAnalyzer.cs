@@ -80,7 +80,11 @@ public sealed class DurableSafetyAnalyzer : DiagnosticAnalyzer
         {
             if (Describe(operation) is ({ } what, { } consequence, { } advice))
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.RepeatedBeforeWait, operation.Syntax.GetLocation(), method.Name, what, workflow.Name, consequence, advice));
+                // A value (the clock, a new Guid, a random number) can be recorded once: the code fix wraps it in ctx.OnceAsync.
+                ImmutableDictionary<string, string?> fix = advice == ValueAdvice && operation.Type is { } valueType
+                    ? ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.RecordedType, valueType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+                    : ImmutableDictionary<string, string?>.Empty;
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.RepeatedBeforeWait, operation.Syntax.GetLocation(), fix, method.Name, what, workflow.Name, consequence, advice));
             }
         }
     }

@@ -86,6 +86,36 @@ public class DurableSafetyTests
             Repeated("reads the clock (DateTime.UtcNow)", "the value is different the second time", Value),
             Repeated("takes a random number (Random.Next)", "the value is different the second time", Value));
 
+    [Theory]
+    [InlineData("DateTime asked = DateTime.UtcNow;", "DateTime asked = await ctx.OnceAsync(\"asked\", _ => ValueTask.FromResult(DateTime.UtcNow), ct);", "Record it once with ctx.OnceAsync(\"asked\", …)")]
+    [InlineData("DateTime asked = DateTime.UtcNow.AddDays(1);", "DateTime asked = (await ctx.OnceAsync(\"utcNow\", _ => ValueTask.FromResult(DateTime.UtcNow), ct)).AddDays(1);", "Record it once with ctx.OnceAsync(\"utcNow\", …)")]
+    [InlineData("int asked = await ctx.OnceAsync(\"newGuid\", _ => ValueTask.FromResult(1), ct) + Guid.NewGuid().GetHashCode();", "int asked = await ctx.OnceAsync(\"newGuid\", _ => ValueTask.FromResult(1), ct) + (await ctx.OnceAsync(\"newGuid2\", _ => ValueTask.FromResult(Guid.NewGuid()), ct)).GetHashCode();", "Record it once with ctx.OnceAsync(\"newGuid2\", …)")]
+    public async Task WF0020_on_a_value_is_fixed_by_recording_it_once_under_a_key_no_other_call_uses(string before, string after, string title)
+    {
+        string Source(string line) => Events + $$"""
+            [Workflow]
+            public partial class Flow(HttpClient http)
+            {
+                public HttpClient Http => http;
+
+                [Step]
+                public async Task<Shipped> Ask(Order order, WorkflowContext ctx, CancellationToken ct)
+                {
+                    {{line}}
+                    Answer answer = await ctx.WaitForAsync<Answer>(new Asked($"Ship {order.Id}? {asked}"), ct);
+                    return new(order.Id);
+                }
+            }
+            """ + Durable;
+
+        (string fixedSource, string fixTitle) = await CodeFixTest.ApplyAsync(Source(before), "WF0020", new CodeFixes.RecordOnceCodeFix());
+
+        Assert.Equal(title, fixTitle);
+        Assert.Equal(Source(after).ReplaceLineEndings("\n"), fixedSource);
+        Assert.DoesNotContain(await AnalyzerTest.AnalyzeAsync(fixedSource), d => d.Id == "WF0020");
+        CodeFixTest.AssertCompilesClean(fixedSource);
+    }
+
     [Fact]
     public Task WF0020_is_silent_for_the_same_code_in_a_workflow_that_runs_in_memory() =>
         AnalyzerTest.VerifyCleanAsync(Events + """
