@@ -101,6 +101,25 @@ public abstract class DurableRunTests
     }
 
     [Fact]
+    public async Task An_answer_sent_acting_as_someone_names_them_in_the_journal_and_one_sent_plainly_names_no_one()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+        RunRecord named = await runtime.StartRunAsync<SupportFlow>(new Ticket("printer"));
+        RunRecord plain = await runtime.StartRunAsync<SupportFlow>(new Ticket("screen"));
+        await WaitForStatusAsync(runtime, named.RunId, WorkflowRunStatus.WaitingForInput);
+        await WaitForStatusAsync(runtime, plain.RunId, WorkflowRunStatus.WaitingForInput);
+
+        await runtime.ActingAs("ana@example.com").SendEventAsync(named.RunId, new AgentReply("restart it"));
+        await runtime.SendEventAsync(plain.RunId, new AgentReply("unplug it"));
+        await runtime.WaitForResultAsync<Answered>(named.RunId).WaitAsync(TempStore.Limit);
+        await runtime.WaitForResultAsync<Answered>(plain.RunId).WaitAsync(TempStore.Limit);
+
+        Assert.Equal("ana@example.com", Assert.Single(await runtime.ReadEventsAsync(named.RunId), e => e.Kind == EventRecordKind.External).Producer);
+        Assert.Null(Assert.Single(await runtime.ReadEventsAsync(plain.RunId), e => e.Kind == EventRecordKind.External).Producer);
+    }
+
+    [Fact]
     public async Task Answers_reach_steps_that_consume_human_responses()
     {
         using TempStore store = await NewStoreAsync();

@@ -166,7 +166,8 @@ internal static class RunEndpoints
 
         try
         {
-            await runtime.SendEventAsync(runId, ev, cancellationToken).ConfigureAwait(false);
+            // The journal names who answered: the signed-in person or the API key, not what the form says.
+            await runtime.ActingAs(CallerIdentity.Of(request.HttpContext).Actor).SendEventAsync(runId, ev, cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException error)
         {

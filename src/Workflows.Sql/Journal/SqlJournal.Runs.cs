@@ -206,7 +206,7 @@ internal sealed partial class SqlJournal
             }
         }
 
-        var journal = new NewEvent(EventRecordKind.External, ev.Type, ev.Payload, null, waiting is null ? ev.Deliveries : []);
+        var journal = new NewEvent(EventRecordKind.External, ev.Type, ev.Payload, ev.SentBy, waiting is null ? ev.Deliveries : []);
         if (waiting is null && ev.Deliveries.Count == 0)
         {
             return ExternalResult.NotAccepted;

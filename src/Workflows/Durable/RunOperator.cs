@@ -18,6 +18,16 @@ public sealed class RunOperator
     /// <summary>Who or what asks.</summary>
     public string RequestedBy { get; }
 
+    /// <summary>
+    /// Sends an event into a run (an answer, say), as <see cref="WorkflowRuntime.SendEventAsync"/>, its
+    /// journal entry naming <see cref="RequestedBy"/> as who sent it, and when.
+    /// </summary>
+    /// <param name="runId">The run.</param>
+    /// <param name="ev">The event.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public Task SendEventAsync(string runId, Event ev, CancellationToken cancellationToken = default) => _runtime.SendAsAsync(runId, ev, RequestedBy, cancellationToken);
+
     /// <summary>Suspends a run, as <see cref="WorkflowRuntime.SuspendAsync"/>.</summary>
     /// <param name="runId">The run.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -429,7 +429,11 @@ public enum CommitResult
 /// <param name="Payload">Its JSON.</param>
 /// <param name="AcceptedTypes">The event type and its base types' full names: a step waiting for any of them gets it.</param>
 /// <param name="Deliveries">The steps it goes to when no step waits for it.</param>
-public sealed record ExternalEvent(string RunId, string Type, string Payload, IReadOnlyList<string> AcceptedTypes, IReadOnlyList<NewDelivery> Deliveries);
+public sealed record ExternalEvent(string RunId, string Type, string Payload, IReadOnlyList<string> AcceptedTypes, IReadOnlyList<NewDelivery> Deliveries)
+{
+    /// <summary>Who sent it (a person or a service, as <see cref="WorkflowRuntime.ActingAs"/> names them): its journal entry's producer.</summary>
+    public string? SentBy { get; init; }
+}
 
 /// <summary>What became of an event sent from outside.</summary>
 public enum ExternalResult

@@ -300,16 +300,19 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <exception cref="ArgumentException">The run neither waits for nor takes that event type.</exception>
     /// <exception cref="InvalidOperationException">The run has ended, or its workflow is not registered here.</exception>
     /// <exception cref="WorkflowVersionMismatchException">The run started under another shape of its workflow.</exception>
-    public async Task SendEventAsync(string runId, Event ev, CancellationToken cancellationToken = default)
+    public Task SendEventAsync(string runId, Event ev, CancellationToken cancellationToken = default) => SendAsAsync(runId, ev, null, cancellationToken);
+
+    /// <summary>Sends an event into a run, its journal entry naming who sent it (<see cref="RunOperator.SendEventAsync"/>).</summary>
+    internal async Task SendAsAsync(string runId, Event ev, string? sentBy, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(ev);
         RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
         DurableRegistration registration = RegistrationFor(run);
-        ExternalResult result = await OfferAsync(run, registration, ev, cancellationToken).ConfigureAwait(false);
+        ExternalResult result = await OfferAsync(run, registration, ev, sentBy, cancellationToken).ConfigureAwait(false);
 
         // Nothing in the run takes it: a child run (started by one of its steps) waiting for it may, as in memory.
-        if (result == ExternalResult.NotAccepted && await OfferToChildrenAsync(runId, ev, cancellationToken).ConfigureAwait(false))
+        if (result == ExternalResult.NotAccepted && await OfferToChildrenAsync(runId, ev, sentBy, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -327,7 +330,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     }
 
     /// <summary>Records an event from outside for one run: to its step waiting for the type, else to its steps that take it.</summary>
-    private async Task<ExternalResult> OfferAsync(RunRecord run, DurableRegistration registration, Event ev, CancellationToken cancellationToken)
+    private async Task<ExternalResult> OfferAsync(RunRecord run, DurableRegistration registration, Event ev, string? sentBy, CancellationToken cancellationToken)
     {
         if (!registration.Serializer.TryGetType(DurableSerializer.Name(ev.GetType()), out _))
         {
@@ -341,7 +344,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         }
 
         ExternalResult result = await _store.AddExternalEventAsync(
-            new ExternalEvent(run.RunId, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), accepted, registration.DeliveriesOf(ev, _options.TimeProvider.GetUtcNow())),
+            new ExternalEvent(run.RunId, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), accepted, registration.DeliveriesOf(ev, _options.TimeProvider.GetUtcNow())) { SentBy = sentBy },
             cancellationToken).ConfigureAwait(false);
         if (result is ExternalResult.Answered or ExternalResult.Routed)
         {
@@ -354,7 +357,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     }
 
     /// <summary>Offers an event to a run's active child runs, depth first; whether one took it.</summary>
-    private async Task<bool> OfferToChildrenAsync(string parentRunId, Event ev, CancellationToken cancellationToken)
+    private async Task<bool> OfferToChildrenAsync(string parentRunId, Event ev, string? sentBy, CancellationToken cancellationToken)
     {
         RunPage children = await _store.ListRunsAsync(new RunQuery(Limit: 1000) { ParentRunId = parentRunId }, cancellationToken).ConfigureAwait(false);
         foreach (RunRecord child in children.Runs)
@@ -364,8 +367,8 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 continue;
             }
 
-            if (await OfferAsync(child, registration, ev, cancellationToken).ConfigureAwait(false) is ExternalResult.Answered or ExternalResult.Routed ||
-                await OfferToChildrenAsync(child.RunId, ev, cancellationToken).ConfigureAwait(false))
+            if (await OfferAsync(child, registration, ev, sentBy, cancellationToken).ConfigureAwait(false) is ExternalResult.Answered or ExternalResult.Routed ||
+                await OfferToChildrenAsync(child.RunId, ev, sentBy, cancellationToken).ConfigureAwait(false))
             {
                 return true;
             }
