@@ -52,6 +52,30 @@ public abstract class ShapeVersionContract
         Assert.Equal(WorkflowRunStatus.WaitingForInput, (await runtime.GetRunAsync(runId))!.Status);
     }
 
+    [Fact]
+    public async Task Without_failing_on_incompatible_runs_a_compatible_one_still_goes_on_and_an_incompatible_one_is_left_alone()
+    {
+        using TempStore store = await NewStoreAsync();
+        string incompatible = await StartWaitingRunAsync(store);
+        string compatible;
+        await using (WorkflowRuntime idle = await store.StartRuntimeAsync(options => options.RunWorkers = false))
+        {
+            // Stored with its first step still to run: nothing touches it but the workers' claims.
+            compatible = (await idle.StartRunAsync<SupportFlow>(new Ticket("no sound"))).RunId;
+        }
+
+        await RewriteShapeAsync(store, compatible, shape => shape.Replace("Answered { string Text }", "Answered {  }", StringComparison.Ordinal));
+        await RewriteShapeAsync(store, incompatible, shape => shape.Replace("Answered { string Text }", "Answered { string Text, int Priority }", StringComparison.Ordinal), "00000000000000e2");
+
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync(options => options.FailOnIncompatibleRuns = false);
+        await DurableRunTests.WaitForStatusAsync(runtime, compatible, WorkflowRunStatus.WaitingForInput);
+        await runtime.SendEventAsync(compatible, new AgentReply("reboot"));
+
+        Assert.Equal("reboot", (await runtime.WaitForResultAsync<Answered>(compatible).WaitAsync(TempStore.Limit)).Text);
+        await Assert.ThrowsAsync<WorkflowVersionMismatchException>(() => runtime.SendEventAsync(incompatible, new AgentReply("reboot")));
+        Assert.Equal(WorkflowRunStatus.WaitingForInput, (await runtime.GetRunAsync(incompatible))!.Status);
+    }
+
     private static async Task<string> StartWaitingRunAsync(TempStore store)
     {
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
@@ -60,7 +84,8 @@ public abstract class ShapeVersionContract
         return runId;
     }
 
-    private static async Task RewriteShapeAsync(TempStore store, string runId, Func<string, string> earlier)
+    /// <summary>Writes an earlier shape into a stored run, under <paramref name="fingerprint"/> (each earlier shape has its own, as real builds do).</summary>
+    private static async Task RewriteShapeAsync(TempStore store, string runId, Func<string, string> earlier, string fingerprint = EarlierFingerprint)
     {
         await using var sql = (SqlWorkflowStore)store.NewStore();
         await sql.InitializeAsync(CancellationToken.None);
@@ -73,7 +98,7 @@ public abstract class ShapeVersionContract
                 using DbCommand update = connection.CreateCommand();
                 update.Transaction = transaction;
                 update.CommandText = "UPDATE wf_runs SET fingerprint = @f, shape = @s WHERE run_id = @id";
-                AddParameter(update, "f", EarlierFingerprint);
+                AddParameter(update, "f", fingerprint);
                 AddParameter(update, "s", rewritten);
                 AddParameter(update, "id", runId);
                 Assert.Equal(1, await update.ExecuteNonQueryAsync(ct));

@@ -173,10 +173,9 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         _queueLimits = CheckQueues();
         _runLimits = CheckRunLimits();
         await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        if (_options.FailOnIncompatibleRuns)
-        {
-            await CheckUnfinishedRunsAsync(cancellationToken).ConfigureAwait(false);
-        }
+
+        // Always looked over: runs stored under an earlier, compatible shape are claimed only once judged.
+        await CheckUnfinishedRunsAsync(cancellationToken).ConfigureAwait(false);
 
         if (_options.RunWorkers)
         {
@@ -489,7 +488,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             }
         }
 
-        if (problems.Count > 0)
+        if (problems.Count > 0 && _options.FailOnIncompatibleRuns)
         {
             throw new WorkflowVersionMismatchException(
                 $"{problems.Count} unfinished run(s) started under another shape of their workflow; they were not resumed and nothing was changed. " +

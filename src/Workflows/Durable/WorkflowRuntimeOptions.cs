@@ -27,8 +27,10 @@ public sealed class WorkflowRuntimeOptions
 
     /// <summary>
     /// Whether <see cref="WorkflowRuntime.StartAsync"/> refuses to start when stored unfinished runs
-    /// were started under another shape of their workflow (default <see langword="true"/>). When
-    /// <see langword="false"/>, such runs are left alone and reported only when touched.
+    /// were started under a shape of their workflow that no registered version can resume (default
+    /// <see langword="true"/>). When <see langword="false"/>, such runs are left alone and reported
+    /// only when touched. Runs stored under an earlier shape a registered version reads fine are
+    /// resumed either way.
     /// </summary>
     public bool FailOnIncompatibleRuns { get; set; } = true;
 
