@@ -12,62 +12,35 @@ namespace Workflows.Server.Api;
 internal sealed class WorkflowCatalog
 {
     private static readonly JsonSchemaExporterOptions SchemaOptions = new() { TreatNullObliviousAsNonNullable = true };
-    private readonly FrozenDictionary<string, Entry> _entries;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Entry> _olderVersions = new();
+    private readonly FrozenDictionary<Type, Entry> _entries;
     private readonly WorkflowRuntime _runtime;
 
     public WorkflowCatalog(WorkflowRuntime runtime)
     {
         _runtime = runtime;
-        _entries = runtime.Workflows.ToFrozenDictionary(w => w.Name, Describe, StringComparer.Ordinal);
-        All = [.. runtime.Workflows.Select(w => _entries[w.Name].Info)];
+
+        // Every registered version: runs stored under an older one are read and drawn with it.
+        _entries = runtime.AllVersions.ToFrozenDictionary(w => w.Type, Describe);
+        All = [.. runtime.Workflows.Select(w => _entries[w.Type].Info)];
     }
 
-    /// <summary>Every workflow, in registration order.</summary>
+    /// <summary>Every workflow new runs start on (the newest version of each name), in registration order.</summary>
     public IReadOnlyList<WorkflowInfo> All { get; }
 
-    public bool TryGet(string name, out RegisteredWorkflow workflow, out WorkflowInfo info)
-    {
-        if (_entries.TryGetValue(name, out Entry? entry))
-        {
-            (workflow, info) = (entry.Workflow, entry.Info);
-            return true;
-        }
-
-        (workflow, info) = (null!, null!);
-        return false;
-    }
+    /// <summary>A workflow by name: the version new runs start on.</summary>
+    public bool TryGet(string name, out RegisteredWorkflow workflow, out WorkflowInfo info) =>
+        Found(_runtime.FindWorkflow(name), out workflow, out info);
 
     /// <summary>
     /// The registered version a stored run goes on under (the one it started under, which may be older
     /// than the one new runs start on): what reads its events and draws its graph.
     /// </summary>
-    public bool TryGetFor(RunRecord run, out RegisteredWorkflow workflow, out WorkflowInfo info)
-    {
-        if (_runtime.FindWorkflow(run) is { } version)
-        {
-            return TryGetVersion(version.Name, version.Version, out workflow, out info);
-        }
-
-        (workflow, info) = (null!, null!);
-        return false;
-    }
+    public bool TryGetFor(RunRecord run, out RegisteredWorkflow workflow, out WorkflowInfo info) =>
+        Found(_runtime.FindWorkflow(run), out workflow, out info);
 
     /// <summary>A registered version of a workflow, the newest or one kept to finish its stored runs.</summary>
-    public bool TryGetVersion(string name, int version, out RegisteredWorkflow workflow, out WorkflowInfo info)
-    {
-        if (_runtime.AllVersions.FirstOrDefault(w => w.Name == name && w.Version == version) is { } found)
-        {
-            Entry entry = _entries.TryGetValue(name, out Entry? newest) && newest.Workflow.Type == found.Type
-                ? newest
-                : _olderVersions.GetOrAdd(found.Type, _ => Describe(found));
-            (workflow, info) = (entry.Workflow, entry.Info);
-            return true;
-        }
-
-        (workflow, info) = (null!, null!);
-        return false;
-    }
+    public bool TryGetVersion(string name, int version, out RegisteredWorkflow workflow, out WorkflowInfo info) =>
+        Found(_runtime.AllVersions.FirstOrDefault(w => w.Name == name && w.Version == version), out workflow, out info);
 
     /// <summary>The registered versions of a workflow, newest first.</summary>
     public IEnumerable<int> VersionsOf(string name) =>
@@ -76,9 +49,17 @@ internal sealed class WorkflowCatalog
     /// <summary>The version of its workflow a stored run goes on under, or <see langword="null"/> when no registered version can resume it.</summary>
     public int? VersionOf(RunRecord run) => _runtime.FindWorkflow(run)?.Version;
 
-    /// <summary>The schema of one of a workflow's input events.</summary>
-    public EventInfo Input(string workflow, GraphEvent ev) =>
-        _entries[workflow].Info.InputEvents.First(e => e.Type == ev.Type.FullName);
+    private bool Found(RegisteredWorkflow? found, out RegisteredWorkflow workflow, out WorkflowInfo info)
+    {
+        if (found is not null && _entries.TryGetValue(found.Type, out Entry? entry))
+        {
+            (workflow, info) = (entry.Workflow, entry.Info);
+            return true;
+        }
+
+        (workflow, info) = (null!, null!);
+        return false;
+    }
 
     private static Entry Describe(RegisteredWorkflow workflow)
     {

@@ -18,6 +18,9 @@ internal sealed class DurableRegistration
     /// <summary>The <c>[Workflow]</c> class.</summary>
     public Type Type { get; }
 
+    /// <summary>This registration as code outside the runtime sees it.</summary>
+    public RegisteredWorkflow Public => field ??= new RegisteredWorkflow(this);
+
     /// <summary>Makes a workflow instance and its dispatcher for one delivery, with the scope to dispose after it.</summary>
     public Func<(WorkflowDispatcher Dispatcher, IAsyncDisposable? Scope)> Dispatchers { get; }
 

@@ -126,7 +126,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         var registration = new DurableRegistration(definition, workflowType, dispatchers, serializer);
         _versions.Add(registration, workflowType);
         _byType.Add(workflowType, registration);
-        _allVersions.Add(new RegisteredWorkflow(registration));
+        _allVersions.Add(registration.Public);
         return this;
     }
 
@@ -135,7 +135,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// their names were first registered. Older versions, kept to finish their stored runs, are in
     /// <see cref="AllVersions"/>.
     /// </summary>
-    public IReadOnlyList<RegisteredWorkflow> Workflows => [.. _allVersions.Where(w => _versions.Newest[w.Name].Type == w.Type)];
+    public IReadOnlyList<RegisteredWorkflow> Workflows => [.. _versions.Newest.Values.Select(static r => r.Public)];
 
     /// <summary>Every registered workflow class, each version of a name included, in the order they were registered.</summary>
     public IReadOnlyList<RegisteredWorkflow> AllVersions => _allVersions;
@@ -143,8 +143,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     /// <summary>A registered workflow by name: its newest version, which new runs start on.</summary>
     /// <param name="name">The workflow's name.</param>
     /// <returns>The workflow, or <see langword="null"/>.</returns>
-    public RegisteredWorkflow? FindWorkflow(string name) =>
-        _versions.Newest.TryGetValue(name, out DurableRegistration? newest) ? _allVersions.Find(w => w.Type == newest.Type) : null;
+    public RegisteredWorkflow? FindWorkflow(string name) => _versions.Newest.GetValueOrDefault(name)?.Public;
 
     /// <summary>
     /// The registered version a stored run goes on under: the one it started under, else the newest
@@ -155,7 +154,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public RegisteredWorkflow? FindWorkflow(RunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        return _versions.Resolve(run) is { } registration ? _allVersions.Find(w => w.Type == registration.Type) : null;
+        return _versions.Resolve(run)?.Public;
     }
 
     /// <summary>
