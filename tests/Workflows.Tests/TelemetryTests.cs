@@ -7,9 +7,16 @@ using Workflows.Tests.Support;
 
 namespace Workflows.Tests;
 
-/// <summary>Spans and metrics of the "Workflows" source and meter. Tests run in parallel, so each filters by its run id.</summary>
+/// <summary>
+/// Spans and metrics of the "Workflows" source and meter. Spans carry the run id, so each test keeps
+/// its own; metrics carry only the workflow's name, and other test classes run the same workflows, so
+/// these tests run alone (a CI run once counted another test's retry of BackoffFlow here).
+/// </summary>
+[Collection(TelemetryTests.Alone)]
 public class TelemetryTests
 {
+    public const string Alone = "Telemetry, run alone";
+
     [Fact]
     public async Task A_run_has_a_span_with_a_child_span_per_step_attempt_and_records_exceptions()
     {
@@ -85,3 +92,7 @@ public class TelemetryTests
             base.CreateTimer(callback, state, dueTime == Timeout.InfiniteTimeSpan ? dueTime : TimeSpan.Zero, period);
     }
 }
+
+/// <summary>Tests whose process-wide listeners must not see runs of other tests: run after the parallel ones, one at a time.</summary>
+[CollectionDefinition(TelemetryTests.Alone, DisableParallelization = true)]
+public sealed class TelemetryCollection;
