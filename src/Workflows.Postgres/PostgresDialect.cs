@@ -88,6 +88,13 @@ internal sealed class PostgresDialect : SqlDialect
             // A title for people, shown in run lists and searched.
             "ALTER TABLE wf_runs ADD COLUMN title TEXT NULL",
         ],
+        [
+            // Claims take due deliveries in this index's order and stop at their limit, instead of sorting every active delivery
+            // by its run's priority: each delivery keeps a copy of its run's priority (fixed when the run starts).
+            "ALTER TABLE wf_deliveries ADD COLUMN priority INTEGER NOT NULL DEFAULT 0",
+            "UPDATE wf_deliveries SET priority = (SELECT r.priority FROM wf_runs r WHERE r.run_id = wf_deliveries.run_id) WHERE status IN (0, 1, 2)",
+            "CREATE INDEX wf_deliveries_due ON wf_deliveries (priority DESC, available_at, delivery_id) WHERE status IN (0, 1)",
+        ],
     ];
 
     public override string BigInt => "BIGINT";

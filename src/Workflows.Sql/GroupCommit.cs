@@ -91,7 +91,12 @@ public sealed class GroupCommit : IAsyncDisposable
 
                 try
                 {
-                    connection ??= await _hooks.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                    if (connection is null)
+                    {
+                        connection = await _hooks.OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                        StatementCache.Attach(connection);
+                    }
+
                     await CommitBatchAsync(connection, batch, retry).ConfigureAwait(false);
                 }
                 catch (Exception error)
@@ -107,6 +112,7 @@ public sealed class GroupCommit : IAsyncDisposable
                     if (connection is not null && connection.State != System.Data.ConnectionState.Open)
                     {
                         // A broken connection: the next batch opens a fresh one.
+                        await StatementCache.DetachAsync(connection).ConfigureAwait(false);
                         await connection.DisposeAsync().ConfigureAwait(false);
                         connection = null;
                     }
@@ -129,9 +135,17 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             if (connection is not null)
             {
+                await StatementCache.DetachAsync(connection).ConfigureAwait(false);
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>A savepoint statement, kept prepared (the transaction's own savepoint methods prepare it each time).</summary>
+    private static async Task RunAsync(DbConnection connection, DbTransaction transaction, string sql)
+    {
+        using CachedCommand command = StatementCache.Rent(connection, transaction, sql);
+        await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     private async Task CommitBatchAsync(DbConnection connection, List<GroupWrite> batch, List<GroupWrite> retry)
@@ -141,12 +155,15 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             bool single = batch.Count == 1;
             bool anyKept = false, durable = false, announces = false;
-            foreach (GroupWrite write in batch)
+            for (int i = 0; i < batch.Count; i++)
             {
                 // One write alone needs no savepoint: declining or failing rolls back the whole transaction.
+                // The previous write's savepoint is released with the same round trip that sets the next one,
+                // and the last one by the COMMIT.
+                GroupWrite write = batch[i];
                 if (!single)
                 {
-                    await transaction.SaveAsync("w").ConfigureAwait(false);
+                    await RunAsync(connection, transaction, i == 0 ? "SAVEPOINT w" : "RELEASE SAVEPOINT w; SAVEPOINT w").ConfigureAwait(false);
                 }
 
                 WriteOutcome outcome = await write.RunAsync(connection, transaction, _hooks.IsLockTimeout).ConfigureAwait(false);
@@ -161,14 +178,9 @@ public sealed class GroupCommit : IAsyncDisposable
                     retry.Add(write);
                 }
 
-                if (!single)
+                if (!single && outcome != WriteOutcome.Kept)
                 {
-                    if (outcome != WriteOutcome.Kept)
-                    {
-                        await transaction.RollbackAsync("w").ConfigureAwait(false);
-                    }
-
-                    await transaction.ReleaseAsync("w").ConfigureAwait(false);
+                    await RunAsync(connection, transaction, "ROLLBACK TO SAVEPOINT w").ConfigureAwait(false);
                 }
             }
 

@@ -9,4 +9,6 @@ namespace Workflows.Sql.Journal;
 /// <param name="Partition">The run's partition key, if any.</param>
 /// <param name="Workflow">The run's workflow.</param>
 /// <param name="Queued">Whether the run waits for a slot under its workflow's limit of runs in progress.</param>
-internal readonly record struct PickedDelivery(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition, string Workflow, bool Queued);
+/// <param name="Priority">Its run's priority.</param>
+/// <param name="AvailableAt">When it fell due (Unix milliseconds).</param>
+internal readonly record struct PickedDelivery(long Id, string RunId, int Step, int Workers, string? Queue, string? Partition, string Workflow, bool Queued, int Priority, long AvailableAt);

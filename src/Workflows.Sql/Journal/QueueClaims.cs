@@ -82,7 +82,7 @@ internal sealed class QueueClaims(ClaimRequest request)
     {
         if (journal.Dialect.QueueLock is { } queueLock)
         {
-            using DbCommand take = SqlCommands.Create(connection, transaction, queueLock, ("lock", "wf_queue:" + queue + "\u001f" + partition));
+            using CachedCommand take = StatementCache.Rent(connection, transaction, queueLock, ("lock", "wf_queue:" + queue + "\u001f" + partition));
             if (await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
             {
                 return null;
@@ -91,7 +91,7 @@ internal sealed class QueueClaims(ClaimRequest request)
 
         long now = SqlCommands.Millis(request.Now);
         string inPartition = partition is null ? string.Empty : " AND COALESCE(r.partition_key, '') = @p";
-        using DbCommand count = SqlCommands.Create(
+        using CachedCommand count = StatementCache.Rent(
             connection, transaction,
             $"SELECT COALESCE(SUM(CASE WHEN d.status = {(int)DeliveryStatus.Claimed} AND d.lease_expires > @now THEN 1 ELSE 0 END), 0), " +
             $"COALESCE(SUM(CASE WHEN d.status = {(int)DeliveryStatus.Claimed} AND d.lease_expires > @now AND d.lease_owner = @me THEN 1 ELSE 0 END), 0), " +

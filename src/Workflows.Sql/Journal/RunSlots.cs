@@ -11,7 +11,10 @@ namespace Workflows.Sql.Journal;
 /// or suspended after they started — counted once per claim under the workflow's lock, then kept up to date as this
 /// claim starts more.
 /// </summary>
-internal sealed class RunSlots(ClaimRequest request)
+/// <param name="request">The claim.</param>
+/// <param name="filter">The claim's condition on the runs this worker can run (alias <c>r</c>).</param>
+/// <param name="filterParameters">Its parameters, with <c>@now</c>.</param>
+internal sealed class RunSlots(ClaimRequest request, string filter, List<(string, object?)> filterParameters)
 {
     private const int Queued = (int)WorkflowRunStatus.Queued;
 
@@ -29,8 +32,9 @@ internal sealed class RunSlots(ClaimRequest request)
     /// Whether the queued run may start now; if so it is started (status running, its timeout counted
     /// from now) and counted. A workflow without a limit here starts its queued runs at once.
     /// </summary>
-    public async Task<bool> TryStartAsync(SqlJournal journal, DbConnection connection, DbTransaction transaction, string runId, string workflow, CancellationToken cancellationToken)
+    public async Task<bool> TryStartAsync(SqlJournal journal, DbConnection connection, DbTransaction transaction, PickedDelivery delivery, CancellationToken cancellationToken)
     {
+        string runId = delivery.RunId, workflow = delivery.Workflow;
         if (request.RunLimits.TryGetValue(workflow, out int limit))
         {
             if (!_inProgress.TryGetValue(workflow, out long? running))
@@ -39,7 +43,8 @@ internal sealed class RunSlots(ClaimRequest request)
                 _inProgress[workflow] = running;
             }
 
-            if (running is not { } count || count >= limit)
+            if (running is not { } count || count >= limit
+                || (journal.Dialect.QueueLock is not null && await OlderQueuedRunAsync(connection, transaction, delivery, cancellationToken).ConfigureAwait(false)))
             {
                 Blocked.Add(workflow);
                 return false;
@@ -49,7 +54,7 @@ internal sealed class RunSlots(ClaimRequest request)
         }
 
         long now = SqlCommands.Millis(request.Now);
-        using DbCommand start = SqlCommands.Create(
+        using CachedCommand start = StatementCache.Rent(
             connection, transaction,
             $"UPDATE wf_runs SET status = 0, deadline_at = CASE WHEN timeout_ms IS NULL THEN NULL ELSE @now + timeout_ms END, updated_at = @now WHERE run_id = @id AND status = {Queued}",
             ("now", now), ("id", runId));
@@ -58,19 +63,36 @@ internal sealed class RunSlots(ClaimRequest request)
         return true;
     }
 
+    /// <summary>
+    /// Whether a queued run of the workflow that should start before this one (higher priority, or due
+    /// earlier) is due and claimable here. Claims skip rows another claim holds, so the pick may have
+    /// passed over an older run that a claim which could not take the workflow's lock still held: under
+    /// the lock, this look sees it, and the slot waits for it (the next claim takes it) — runs start in order.
+    /// </summary>
+    private async Task<bool> OlderQueuedRunAsync(DbConnection connection, DbTransaction transaction, PickedDelivery delivery, CancellationToken cancellationToken)
+    {
+        using CachedCommand older = StatementCache.Rent(
+            connection, transaction,
+            $"SELECT 1 FROM wf_deliveries d CROSS JOIN wf_runs r WHERE r.run_id = d.run_id AND d.status = {(int)DeliveryStatus.Pending} AND d.available_at <= @now " +
+            $"AND r.status = {Queued} AND r.parent_run_id IS NULL AND r.workflow = @ow AND ({filter}) " +
+            "AND (d.priority > @op OR (d.priority = @op AND (d.available_at < @oa OR (d.available_at = @oa AND d.delivery_id < @oid)))) LIMIT 1",
+            [.. filterParameters, ("ow", delivery.Workflow), ("op", delivery.Priority), ("oa", delivery.AvailableAt), ("oid", delivery.Id)]);
+        return await older.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
     /// <summary>The workflow's runs in progress; <see langword="null"/> when another process is starting its runs right now (it gets its turn at the next look).</summary>
     private static async Task<long?> CountAsync(SqlJournal journal, DbConnection connection, DbTransaction transaction, string workflow, CancellationToken cancellationToken)
     {
         if (journal.Dialect.QueueLock is { } runLock)
         {
-            using DbCommand take = SqlCommands.Create(connection, transaction, runLock, ("lock", "wf_runs:" + workflow));
+            using CachedCommand take = StatementCache.Rent(connection, transaction, runLock, ("lock", "wf_runs:" + workflow));
             if (await take.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true)
             {
                 return null;
             }
         }
 
-        using DbCommand count = SqlCommands.Create(
+        using CachedCommand count = StatementCache.Rent(
             connection, transaction,
             $"SELECT COUNT(*) FROM wf_runs r WHERE r.workflow = @w AND r.parent_run_id IS NULL AND {InProgress}",
             ("w", workflow));

@@ -62,7 +62,7 @@ internal sealed partial class SqlJournal
     /// <summary>Whether any delivery of the run was ever claimed: a run suspended while queued has none.</summary>
     private static async Task<bool> HasStartedAsync(DbConnection connection, DbTransaction transaction, RunRecord run, CancellationToken cancellationToken)
     {
-        using DbCommand find = Command(connection, transaction, "SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @id AND executions > 0", ("id", run.RunId));
+        using CachedCommand find = Command(connection, transaction, "SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @id AND executions > 0", ("id", run.RunId));
         return Convert.ToInt64(await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
@@ -73,7 +73,7 @@ internal sealed partial class SqlJournal
     /// </summary>
     private static async Task<(long Id, string Step)?> FailedDeliveryAsync(DbConnection connection, DbTransaction transaction, RunRecord run, CancellationToken cancellationToken)
     {
-        using DbCommand find = Command(
+        using CachedCommand find = Command(
             connection, transaction,
             $"SELECT d.delivery_id, d.step_name FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
             $"WHERE d.run_id = @id AND d.status = {(int)DeliveryStatus.Failed} AND (d.delivery_id = r.failed_delivery_id OR (r.failed_delivery_id IS NULL AND d.step_name = @step)) " +

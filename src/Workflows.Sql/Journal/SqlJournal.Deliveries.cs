@@ -32,7 +32,7 @@ internal sealed partial class SqlJournal
         if (picked.Count == 0)
         {
             // The soonest pending delivery to fall due, or lease to run out (a dead worker's delivery is then taken over).
-            using DbCommand next = Command(
+            using CachedCommand next = Command(
                 connection, transaction,
                 $"SELECT MIN(CASE WHEN d.status = {Pending} THEN d.available_at ELSE d.lease_expires END) FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
                 $"WHERE d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at > @now) OR (d.status = {Claimed} AND d.lease_expires > @now)) " +
@@ -48,7 +48,7 @@ internal sealed partial class SqlJournal
             return new ClaimResult([], nextDue is { } at ? FromMillis(at) : null) { Ended = ended };
         }
 
-        var limits = new ClaimLimits(new QueueClaims(request), new RunSlots(request), new Dictionary<(string RunId, int Step), long>());
+        var limits = new ClaimLimits(new QueueClaims(request), new RunSlots(request, filter, parameters), new Dictionary<(string RunId, int Step), long>());
         var chosen = new List<long>();
         await TakeWithinLimitsAsync(connection, transaction, request, picked, limits, chosen, cancellationToken).ConfigureAwait(false);
 
@@ -66,23 +66,27 @@ internal sealed partial class SqlJournal
         return new ClaimResult(deliveries, deliveries.Count == 0 ? request.Now + TimeSpan.FromMilliseconds(20) : null) { Ended = ended };
     }
 
-    /// <summary>Due deliveries of runs this worker can run: higher-priority runs first, then oldest due.</summary>
+    /// <summary>
+    /// Due deliveries of runs this worker can run: higher-priority runs first, then oldest due. Read in the order of
+    /// <c>wf_deliveries_due</c> (deliveries first: SQLite keeps a CROSS JOIN's order; PostgreSQL plans it as any join),
+    /// so a claim reads about as many rows as it takes however many runs are active, instead of sorting all of them.
+    /// </summary>
     private async Task<List<PickedDelivery>> PickAsync(
         DbConnection connection, DbTransaction transaction, string filter, List<(string, object?)> parameters, string extra, CancellationToken cancellationToken)
     {
         var picked = new List<PickedDelivery>();
-        using DbCommand find = Command(
+        using CachedCommand find = Command(
             connection, transaction,
-            $"SELECT d.delivery_id, d.run_id, d.step, d.workers, d.queue, r.partition_key, r.workflow, r.status FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
-            $"WHERE d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
-            $"AND r.status IN {ClaimableRun} AND ({filter}){extra} ORDER BY r.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}",
+            $"SELECT d.delivery_id, d.run_id, d.step, d.workers, d.queue, r.partition_key, r.workflow, r.status, d.priority, d.available_at FROM wf_deliveries d CROSS JOIN wf_runs r " +
+            $"WHERE r.run_id = d.run_id AND d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
+            $"AND r.status IN {ClaimableRun} AND ({filter}){extra} ORDER BY d.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}",
             [.. parameters]);
         using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             picked.Add(new PickedDelivery(
                 reader.GetInt64(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetString(6), reader.GetInt32(7) == (int)WorkflowRunStatus.Queued));
+                reader.GetString(6), reader.GetInt32(7) == (int)WorkflowRunStatus.Queued, reader.GetInt32(8), reader.GetInt64(9)));
         }
 
         return picked;
@@ -118,7 +122,7 @@ internal sealed partial class SqlJournal
 
             // A queued run starts when its workflow has a slot, even if its step's queue then holds the delivery back.
             if (delivery.Queued && limits.Started.Add(delivery.RunId)
-                && !await limits.Runs.TryStartAsync(this, connection, transaction, delivery.RunId, delivery.Workflow, cancellationToken).ConfigureAwait(false))
+                && !await limits.Runs.TryStartAsync(this, connection, transaction, delivery, cancellationToken).ConfigureAwait(false))
             {
                 limits.Started.Remove(delivery.RunId);
                 continue;
@@ -260,7 +264,7 @@ internal sealed partial class SqlJournal
         }
 
         long sequence;
-        using (DbCommand next = Command(connection, transaction, "SELECT next_seq FROM wf_runs WHERE run_id = @r", ("r", runId)))
+        using (CachedCommand next = Command(connection, transaction, "SELECT next_seq FROM wf_runs WHERE run_id = @r", ("r", runId)))
         {
             sequence = Convert.ToInt64(await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
@@ -284,7 +288,7 @@ internal sealed partial class SqlJournal
         foreach (NewEvent ev in events)
         {
             long eventId;
-            using (DbCommand insert = Command(
+            using (CachedCommand insert = Command(
                 connection, transaction,
                 "INSERT INTO wf_events (run_id, seq, kind, type, payload, producer, created_at) VALUES (@r, @seq, @kind, @type, @payload, @producer, @t) RETURNING event_id",
                 ("r", runId), ("seq", sequence++), ("kind", (int)ev.Kind), ("type", ev.Type), ("payload", ev.Payload), ("producer", ev.Producer), ("t", at)))
@@ -296,8 +300,8 @@ internal sealed partial class SqlJournal
             {
                 await ExecuteAsync(
                     connection, transaction,
-                    $"INSERT INTO wf_deliveries (run_id, step, step_name, workers, event_id, status, attempt, executions, available_at, prompted, created_at, queue) " +
-                    $"VALUES (@r, @step, @name, @workers, @e, {Pending}, 1, 0, @due, 0, @t, @q)",
+                    $"INSERT INTO wf_deliveries (run_id, step, step_name, workers, event_id, status, attempt, executions, available_at, prompted, created_at, queue, priority) " +
+                    $"VALUES (@r, @step, @name, @workers, @e, {Pending}, 1, 0, @due, 0, @t, @q, (SELECT priority FROM wf_runs WHERE run_id = @r))",
                     cancellationToken,
                     ("r", runId), ("step", delivery.Step), ("name", delivery.StepName), ("workers", delivery.Workers), ("e", eventId), ("due", Millis(delivery.AvailableAt)), ("t", at), ("q", delivery.Queue)).ConfigureAwait(false);
             }
@@ -309,7 +313,7 @@ internal sealed partial class SqlJournal
     /// <summary>A state value's version now: 0 when the key does not exist.</summary>
     private static async Task<long> StateVersionAsync(DbConnection connection, DbTransaction transaction, string runId, string key, CancellationToken cancellationToken)
     {
-        using DbCommand version = Command(connection, transaction, "SELECT version FROM wf_state WHERE run_id = @r AND key = @k", ("r", runId), ("k", key));
+        using CachedCommand version = Command(connection, transaction, "SELECT version FROM wf_state WHERE run_id = @r AND key = @k", ("r", runId), ("k", key));
         object? found = await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return found is null or DBNull ? 0 : Convert.ToInt64(found, CultureInfo.InvariantCulture);
     }

@@ -30,7 +30,7 @@ internal sealed partial class SqlJournal
 
     public static async Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(DbConnection connection, int max, CancellationToken cancellationToken)
     {
-        using DbCommand command = Command(
+        using CachedCommand command = Command(
             connection, null,
             "SELECT change_id, run_id, workflow, from_status, to_status, at, seq FROM wf_run_changes ORDER BY change_id LIMIT @max",
             ("max", Math.Clamp(max, 1, 1000)));

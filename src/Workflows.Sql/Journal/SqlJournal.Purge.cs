@@ -29,7 +29,7 @@ internal sealed partial class SqlJournal
         }
 
         var ids = new List<string>();
-        using (DbCommand find = Command(
+        using (CachedCommand find = Command(
             connection, transaction,
             $"SELECT run_id FROM wf_runs WHERE {string.Join(" AND ", filters)} ORDER BY updated_at, run_id LIMIT @max {Dialect.SkipLocked}",
             [.. parameters]))

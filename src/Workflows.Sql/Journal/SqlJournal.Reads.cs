@@ -9,7 +9,7 @@ internal sealed partial class SqlJournal
 {
     public static async Task<IReadOnlyList<StoredEvent>> ReadEventsAsync(DbConnection connection, string runId, long afterSequence, int max, CancellationToken cancellationToken)
     {
-        using DbCommand command = Command(
+        using CachedCommand command = Command(
             connection, null,
             "SELECT event_id, seq, kind, type, payload, producer, created_at FROM wf_events WHERE run_id = @r AND seq > @after ORDER BY seq LIMIT @max",
             ("r", runId), ("after", afterSequence), ("max", Math.Clamp(max, 1, 10_000)));
@@ -28,7 +28,7 @@ internal sealed partial class SqlJournal
 
     public static async Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(DbConnection connection, DbTransaction? transaction, string runId, CancellationToken cancellationToken)
     {
-        using DbCommand command = Command(connection, transaction, "SELECT key, version, type, value FROM wf_state WHERE run_id = @r", ("r", runId));
+        using CachedCommand command = Command(connection, transaction, "SELECT key, version, type, value FROM wf_state WHERE run_id = @r", ("r", runId));
         var state = new Dictionary<string, StoredValue>(StringComparer.Ordinal);
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -41,7 +41,7 @@ internal sealed partial class SqlJournal
 
     public static async Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(DbConnection connection, string runId, CancellationToken cancellationToken)
     {
-        using DbCommand command = Command(
+        using CachedCommand command = Command(
             connection, null,
             "SELECT delivery_id, step, step_name, event_id, status, attempt, executions, worker, waiting_for, error FROM wf_deliveries WHERE run_id = @r ORDER BY delivery_id",
             ("r", runId));

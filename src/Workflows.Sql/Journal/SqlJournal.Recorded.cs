@@ -20,7 +20,7 @@ internal sealed partial class SqlJournal
         }
 
         string? json;
-        using (DbCommand read = Command(connection, transaction, $"SELECT recorded FROM wf_deliveries WHERE {HeldBy}", ("id", result.DeliveryId), ("me", result.WorkerId)))
+        using (CachedCommand read = Command(connection, transaction, $"SELECT recorded FROM wf_deliveries WHERE {HeldBy}", ("id", result.DeliveryId), ("me", result.WorkerId)))
         {
             using DbDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

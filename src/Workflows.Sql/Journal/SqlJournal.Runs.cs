@@ -55,7 +55,7 @@ internal sealed partial class SqlJournal
                 : throw new InvalidOperationException($"Run id '{run.RunId}' is already used by a run of workflow '{existing.Workflow}'.");
         }
 
-        using DbCommand find = Command(connection, transaction, "SELECT run_id FROM wf_runs WHERE workflow = @w AND idempotency_key = @k", ("w", run.Workflow), ("k", run.IdempotencyKey));
+        using CachedCommand find = Command(connection, transaction, "SELECT run_id FROM wf_runs WHERE workflow = @w AND idempotency_key = @k", ("w", run.Workflow), ("k", run.IdempotencyKey));
         return await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string id
             ? await WithTagsAsync(connection, transaction, (await ReadRunAsync(connection, transaction, id, string.Empty, cancellationToken, withTitle: true).ConfigureAwait(false))!, cancellationToken).ConfigureAwait(false)
             : throw new WorkflowStoreException($"Run '{run.RunId}' of workflow '{run.Workflow}' could not be stored and no run holds its id or idempotency key.");
@@ -70,7 +70,7 @@ internal sealed partial class SqlJournal
     /// <summary>Locks a run's row for a commit; returns the run and the sequence its next event takes.</summary>
     private async Task<(RunRecord? Run, long NextSequence)> LockRunAsync(DbConnection connection, DbTransaction transaction, string runId, CancellationToken cancellationToken)
     {
-        using DbCommand command = Command(connection, transaction, RunColumnList + ", next_seq FROM wf_runs WHERE run_id = @id " + Dialect.RunLock, ("id", runId));
+        using CachedCommand command = Command(connection, transaction, RunColumnList + ", next_seq FROM wf_runs WHERE run_id = @id " + Dialect.RunLock, ("id", runId));
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (ReadRun(reader), reader.GetInt64(15)) : (null, 0);
     }
@@ -81,7 +81,7 @@ internal sealed partial class SqlJournal
     /// <summary>One run; <paramref name="withTitle"/> reads its title too, for callers (the journal's own reads leave it out).</summary>
     private static async Task<RunRecord?> ReadRunAsync(DbConnection connection, DbTransaction? transaction, string runId, string suffix, CancellationToken cancellationToken, bool withTitle = false)
     {
-        using DbCommand command = Command(connection, transaction, (withTitle ? TitledRunColumns : RunColumns) + " WHERE run_id = @id" + suffix, ("id", runId));
+        using CachedCommand command = Command(connection, transaction, (withTitle ? TitledRunColumns : RunColumns) + " WHERE run_id = @id" + suffix, ("id", runId));
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (withTitle ? ReadTitledRun(reader) : ReadRun(reader)) : null;
     }
@@ -131,14 +131,14 @@ internal sealed partial class SqlJournal
 
         string where = filters.Count == 0 ? string.Empty : " WHERE " + string.Join(" AND ", filters);
         int total;
-        using (DbCommand count = Command(connection, null, "SELECT COUNT(*) FROM wf_runs" + where, [.. parameters]))
+        using (CachedCommand count = Command(connection, null, "SELECT COUNT(*) FROM wf_runs" + where, [.. parameters]))
         {
             total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
         }
 
         parameters.Add(("limit", Math.Clamp(query.Limit, 1, 1000)));
         parameters.Add(("offset", Math.Max(query.Offset, 0)));
-        using DbCommand command = Command(connection, null, TitledRunColumns + where + " ORDER BY created_at DESC, run_id DESC LIMIT @limit OFFSET @offset", [.. parameters]);
+        using CachedCommand command = Command(connection, null, TitledRunColumns + where + " ORDER BY created_at DESC, run_id DESC LIMIT @limit OFFSET @offset", [.. parameters]);
         var runs = new List<RunRecord>();
         using (DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -193,7 +193,7 @@ internal sealed partial class SqlJournal
 
         long? waiting = null;
         string? answers = null;
-        using (DbCommand find = Command(
+        using (CachedCommand find = Command(
             connection, transaction,
             $"SELECT delivery_id, answers FROM wf_deliveries WHERE run_id = @run AND status = {Waiting} AND waiting_for IN ({string.Join(", ", names)}) ORDER BY delivery_id LIMIT 1",
             [.. parameters]))
@@ -268,14 +268,14 @@ internal sealed partial class SqlJournal
     private static async Task AnswerParentAsync(DbConnection connection, DbTransaction transaction, RunRecord child, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
     {
         long? deliveryId;
-        using (DbCommand find = Command(connection, transaction, "SELECT parent_delivery_id FROM wf_runs WHERE run_id = @id", ("id", child.RunId)))
+        using (CachedCommand find = Command(connection, transaction, "SELECT parent_delivery_id FROM wf_runs WHERE run_id = @id", ("id", child.RunId)))
         {
             object? found = await find.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             deliveryId = found is null or DBNull ? null : Convert.ToInt64(found, CultureInfo.InvariantCulture);
         }
 
         string? answers;
-        using (DbCommand waiting = Command(
+        using (CachedCommand waiting = Command(
             connection, transaction,
             $"SELECT answers FROM wf_deliveries WHERE delivery_id = @id AND status = {Waiting} AND waiting_for = @w",
             ("id", deliveryId), ("w", StoredAnswer.ChildPrefix + child.RunId)))
@@ -332,7 +332,7 @@ internal sealed partial class SqlJournal
         DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken, bool resuming = false, long? nextSequence = null)
     {
         long active, waiting, questions;
-        using (DbCommand count = Command(
+        using (CachedCommand count = Command(
             connection, transaction,
             // A step waiting for its child run is running, through the child; one waiting for an answer waits for a person.
             $"SELECT COALESCE(SUM(CASE WHEN status IN ({Pending}, {Claimed}) OR (status = {Waiting} AND waiting_for LIKE @child) THEN 1 ELSE 0 END), 0), " +

@@ -57,7 +57,7 @@ internal sealed partial class SqlJournal
 
     public static async Task<ScheduleRecord?> GetScheduleAsync(DbConnection connection, DbTransaction? transaction, string scheduleId, CancellationToken cancellationToken)
     {
-        using DbCommand read = Command(connection, transaction, ScheduleColumns + " WHERE schedule_id = @id", ("id", scheduleId));
+        using CachedCommand read = Command(connection, transaction, ScheduleColumns + " WHERE schedule_id = @id", ("id", scheduleId));
         using DbDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSchedule(reader) : null;
     }
@@ -65,7 +65,7 @@ internal sealed partial class SqlJournal
     public static async Task<IReadOnlyList<ScheduleRecord>> ListSchedulesAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         var schedules = new List<ScheduleRecord>();
-        using DbCommand read = Command(connection, null, ScheduleColumns + " ORDER BY schedule_id");
+        using CachedCommand read = Command(connection, null, ScheduleColumns + " ORDER BY schedule_id");
         using DbDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -96,7 +96,7 @@ internal sealed partial class SqlJournal
 
         (string names, (string, object?)[] workflowParameters) = InList("w", [.. workflows.Order(StringComparer.Ordinal)]);
         var due = new List<ScheduleRecord>();
-        using (DbCommand find = Command(
+        using (CachedCommand find = Command(
             connection, transaction,
             ScheduleColumns + $" WHERE paused = 0 AND workflow IN ({names}) AND (next_due <= @now OR buffered_at IS NOT NULL) ORDER BY next_due LIMIT @max {Dialect.SkipLocked}",
             [.. workflowParameters, ("now", Millis(request.Now)), ("max", Math.Clamp(request.Max, 1, 100))]))
@@ -148,7 +148,7 @@ internal sealed partial class SqlJournal
         }
 
         (string names, (string, object?)[] parameters) = InList("w", [.. workflows.Order(StringComparer.Ordinal)]);
-        using DbCommand look = Command(
+        using CachedCommand look = Command(
             connection, transaction,
             $"SELECT MIN(next_due), COALESCE(SUM(CASE WHEN next_due <= @now OR buffered_at IS NOT NULL THEN 1 ELSE 0 END), 0) FROM wf_schedules WHERE paused = 0 AND workflow IN ({names})",
             [.. parameters, ("now", Millis(now))]);

@@ -94,7 +94,7 @@ internal sealed partial class SqlJournal
 
         string key = $"module:{module}:version";
         int version = 0;
-        using (DbCommand read = Command(connection, transaction, "SELECT value FROM wf_meta WHERE key = @k", ("k", key)))
+        using (CachedCommand read = Command(connection, transaction, "SELECT value FROM wf_meta WHERE key = @k", ("k", key)))
         {
             if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is string text &&
                 !int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out version))
@@ -129,7 +129,7 @@ internal sealed partial class SqlJournal
     {
         string? schema = null;
         string? version = null;
-        using DbCommand command = Command(connection, transaction, "SELECT key, value FROM wf_meta");
+        using CachedCommand command = Command(connection, transaction, "SELECT key, value FROM wf_meta");
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

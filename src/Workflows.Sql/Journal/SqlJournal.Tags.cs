@@ -27,7 +27,7 @@ internal sealed partial class SqlJournal
         }
 
         (string list, (string, object?)[] parameters) = InList("r", runIds);
-        using DbCommand read = Command(connection, transaction, $"SELECT run_id, key, value FROM wf_run_tags WHERE run_id IN ({list})", parameters);
+        using CachedCommand read = Command(connection, transaction, $"SELECT run_id, key, value FROM wf_run_tags WHERE run_id IN ({list})", parameters);
         using DbDataReader reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -31,7 +31,7 @@ internal sealed partial class SqlJournal
 
         List<string> runs = [.. missing.Select(pair => pair.RunId).Distinct(StringComparer.Ordinal)];
         (string list, (string, object?)[] parameters) = InList("r", runs);
-        using DbCommand count = Command(
+        using CachedCommand count = Command(
             connection, transaction,
             $"SELECT run_id, step, COUNT(*) FROM wf_deliveries WHERE run_id IN ({list}) AND status = {Claimed} AND lease_expires > @now GROUP BY run_id, step",
             [.. parameters, ("now", now)]);
@@ -62,7 +62,7 @@ internal sealed partial class SqlJournal
             [.. idParameters, ("me", request.WorkerId), ("until", Millis(request.Now + request.Lease)), ("now", Millis(request.Now))]).ConfigureAwait(false);
 
         var loaded = new Dictionary<long, ClaimedDelivery>(chosen.Count);
-        using (DbCommand load = Command(
+        using (CachedCommand load = Command(
             connection, transaction,
             $"SELECT {QualifiedRunColumns}, d.delivery_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at, d.recorded " +
             $"FROM wf_deliveries d JOIN wf_events e ON e.event_id = d.event_id JOIN wf_runs r ON r.run_id = d.run_id WHERE d.delivery_id IN ({ids})",
@@ -100,7 +100,7 @@ internal sealed partial class SqlJournal
     {
         var states = new Dictionary<string, Dictionary<string, StoredValue>>(StringComparer.Ordinal);
         (string list, (string, object?)[] parameters) = InList("r", runs);
-        using DbCommand command = Command(connection, transaction, $"SELECT run_id, key, version, type, value FROM wf_state WHERE run_id IN ({list})", parameters);
+        using CachedCommand command = Command(connection, transaction, $"SELECT run_id, key, version, type, value FROM wf_state WHERE run_id IN ({list})", parameters);
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -61,11 +61,14 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
     private static List<StoredAnswer> ParseAnswers(string? json) =>
         json is null ? [] : JsonSerializer.Deserialize(json, SqlJson.Default.ListStoredAnswer) ?? [];
 
-    private static Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        SqlCommands.ExecuteAsync(connection, transaction, sql, cancellationToken, parameters);
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        using CachedCommand command = StatementCache.Rent(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
-    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
-        SqlCommands.Create(connection, transaction, sql, parameters);
+    private static CachedCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        StatementCache.Rent(connection, transaction, sql, parameters);
 }
 
 /// <summary>The JSON the journal keeps in its own columns: recorded answers and run failures.</summary>

@@ -1,0 +1,84 @@
+using System.Data.Common;
+using Workflows.Sql;
+
+namespace Workflows.Durable.Tests;
+
+/// <summary>
+/// Writes that share a group commit are isolated from each other: one that fails or declines is undone
+/// alone, its caller learns why, and the others in the same transaction are kept.
+/// </summary>
+public abstract class BatchIsolationContract
+{
+    private protected abstract Task<TempStore> NewStoreAsync();
+
+    [Fact]
+    public async Task A_write_that_fails_or_declines_is_undone_alone_and_the_rest_of_its_batch_is_kept()
+    {
+        using TempStore temp = await NewStoreAsync();
+        await using var store = (SqlWorkflowStore)temp.NewStore();
+        await store.InitializeAsync(CancellationToken.None);
+        await store.WriteAsync(async (c, t, ct) => { await ExecuteAsync(c, t, "CREATE TABLE batch_rows (name TEXT NOT NULL)"); return (0, true); }, SqlWriteKind.None, CancellationToken.None);
+
+        // The first write holds the writer, so the next ones queue up and go into one batch together.
+        var holding = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        Task<int> first = store.WriteAsync(async (c, t, ct) => { started.SetResult(); await holding.Task; await InsertAsync(c, t, "first"); return (1, true); }, SqlWriteKind.None, CancellationToken.None);
+        await started.Task.WaitAsync(TempStore.Limit);
+        var (commitsBefore, _) = Statistics(store);
+
+        Task<int> kept = store.WriteAsync(async (c, t, ct) => { await InsertAsync(c, t, "kept"); return (2, true); }, SqlWriteKind.None, CancellationToken.None);
+        Task<int> failed = store.WriteAsync<int>(async (c, t, ct) => { await InsertAsync(c, t, "failed"); throw new InvalidOperationException("this write failed"); }, SqlWriteKind.None, CancellationToken.None);
+        Task<int> declined = store.WriteAsync(async (c, t, ct) => { await InsertAsync(c, t, "declined"); return (3, false); }, SqlWriteKind.None, CancellationToken.None);
+        Task<int> failedStatement = store.WriteAsync(async (c, t, ct) => { await InsertAsync(c, t, "bad statement"); await ExecuteAsync(c, t, "INSERT INTO batch_rows (name) VALUES (NULL)"); return (4, true); }, SqlWriteKind.None, CancellationToken.None);
+        Task<int> alsoKept = store.WriteAsync(async (c, t, ct) => { await InsertAsync(c, t, "also kept"); return (5, true); }, SqlWriteKind.None, CancellationToken.None);
+        holding.SetResult();
+
+        Assert.Equal(1, await first.WaitAsync(TempStore.Limit));
+        Assert.Equal(2, await kept.WaitAsync(TempStore.Limit));
+        InvalidOperationException error = await Assert.ThrowsAsync<InvalidOperationException>(() => failed.WaitAsync(TempStore.Limit));
+        Assert.Equal("this write failed", error.Message);
+        Assert.Equal(3, await declined.WaitAsync(TempStore.Limit));
+        await Assert.ThrowsAnyAsync<DbException>(() => failedStatement.WaitAsync(TempStore.Limit));
+        Assert.Equal(5, await alsoKept.WaitAsync(TempStore.Limit));
+
+        // The five queued writes shared one transaction (the first one's, and one more).
+        Assert.Equal(1, Statistics(store).Commits - commitsBefore - 1);
+        List<string> rows = await store.ReadAsync(async (c, ct) =>
+        {
+            var names = new List<string>();
+            using DbCommand read = SqlCommands.Create(c, null, "SELECT name FROM batch_rows ORDER BY name");
+            using DbDataReader reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                names.Add(reader.GetString(0));
+            }
+
+            return names;
+        }, CancellationToken.None);
+        Assert.Equal(["also kept", "first", "kept"], rows);
+    }
+
+    private static (long Commits, long Writes) Statistics(SqlWorkflowStore store) => store switch
+    {
+        Workflows.Sqlite.SqliteWorkflowStore sqlite => sqlite.GroupCommitStatistics,
+        Workflows.Postgres.PostgresWorkflowStore postgres => postgres.GroupCommitStatistics,
+        _ => throw new InvalidOperationException("Unknown store"),
+    };
+
+    private static Task<int> InsertAsync(DbConnection connection, DbTransaction transaction, string name) =>
+        SqlCommands.ExecuteAsync(connection, transaction, "INSERT INTO batch_rows (name) VALUES (@n)", CancellationToken.None, ("n", name));
+
+    private static Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql) =>
+        SqlCommands.ExecuteAsync(connection, transaction, sql, CancellationToken.None);
+}
+
+public sealed class SqliteBatchIsolationTests : BatchIsolationContract
+{
+    private protected override Task<TempStore> NewStoreAsync() => Task.FromResult(new TempStore());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresBatchIsolationTests(PostgresServer server) : BatchIsolationContract
+{
+    private protected override async Task<TempStore> NewStoreAsync() => new(await server.CreateDatabaseAsync());
+}
