@@ -201,8 +201,7 @@ internal sealed partial class SqlJournal
 
         if (commit.Completion is { } completion)
         {
-            await SetNextSequenceAsync(connection, transaction, run.RunId, sequence, next, cancellationToken).ConfigureAwait(false);
-            await EndRunAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
+            await EndRunAsync(connection, transaction, run, completion, now, cancellationToken, nextSequence: next == sequence ? null : next).ConfigureAwait(false);
             if (completion.Status == WorkflowRunStatus.Failed && commit.Outcome == DeliveryOutcome.Failed)
             {
                 // What RetryAsync runs again.
@@ -287,28 +286,54 @@ internal sealed partial class SqlJournal
         long at = Millis(now);
         foreach (NewEvent ev in events)
         {
-            long eventId;
-            using (CachedCommand insert = Command(
-                connection, transaction,
-                "INSERT INTO wf_events (run_id, seq, kind, type, payload, producer, created_at) VALUES (@r, @seq, @kind, @type, @payload, @producer, @t) RETURNING event_id",
-                ("r", runId), ("seq", sequence++), ("kind", (int)ev.Kind), ("type", ev.Type), ("payload", ev.Payload), ("producer", ev.Producer), ("t", at)))
+            // The event and its deliveries in one round trip: a delivery finds its event by (run, sequence).
+            var parameters = new (string, object?)[7 + (5 * ev.Deliveries.Count)];
+            parameters[0] = ("r", runId);
+            parameters[1] = ("seq", sequence++);
+            parameters[2] = ("kind", (int)ev.Kind);
+            parameters[3] = ("type", ev.Type);
+            parameters[4] = ("payload", ev.Payload);
+            parameters[5] = ("producer", ev.Producer);
+            parameters[6] = ("t", at);
+            for (int i = 0; i < ev.Deliveries.Count; i++)
             {
-                eventId = Convert.ToInt64(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                NewDelivery delivery = ev.Deliveries[i];
+                string n = DeliveryNumber(i);
+                int p = 7 + (5 * i);
+                parameters[p] = ("step" + n, delivery.Step);
+                parameters[p + 1] = ("name" + n, delivery.StepName);
+                parameters[p + 2] = ("workers" + n, delivery.Workers);
+                parameters[p + 3] = ("due" + n, Millis(delivery.AvailableAt));
+                parameters[p + 4] = ("q" + n, delivery.Queue);
             }
 
-            foreach (NewDelivery delivery in ev.Deliveries)
-            {
-                await ExecuteAsync(
-                    connection, transaction,
-                    $"INSERT INTO wf_deliveries (run_id, step, step_name, workers, event_id, status, attempt, executions, available_at, prompted, created_at, queue, priority) " +
-                    $"VALUES (@r, @step, @name, @workers, @e, {Pending}, 1, 0, @due, 0, @t, @q, (SELECT priority FROM wf_runs WHERE run_id = @r))",
-                    cancellationToken,
-                    ("r", runId), ("step", delivery.Step), ("name", delivery.StepName), ("workers", delivery.Workers), ("e", eventId), ("due", Millis(delivery.AvailableAt)), ("t", at), ("q", delivery.Queue)).ConfigureAwait(false);
-            }
+            await ExecuteAsync(connection, transaction, EventInsert(ev.Deliveries.Count), cancellationToken, parameters).ConfigureAwait(false);
         }
 
         return sequence;
     }
+
+    private static readonly string[] s_eventInserts = [.. Enumerable.Range(0, 8).Select(BuildEventInsert)];
+
+    /// <summary>The statements that insert an event and its <paramref name="deliveries"/> deliveries (parameters as <see cref="InsertEventsAsync"/> names them).</summary>
+    private static string EventInsert(int deliveries) => deliveries < s_eventInserts.Length ? s_eventInserts[deliveries] : BuildEventInsert(deliveries);
+
+    private static string BuildEventInsert(int deliveries)
+    {
+        var sql = new System.Text.StringBuilder("INSERT INTO wf_events (run_id, seq, kind, type, payload, producer, created_at) VALUES (@r, @seq, @kind, @type, @payload, @producer, @t)");
+        for (int i = 0; i < deliveries; i++)
+        {
+            string n = DeliveryNumber(i);
+            sql.Append(
+                $"; INSERT INTO wf_deliveries (run_id, step, step_name, workers, event_id, status, attempt, executions, available_at, prompted, created_at, queue, priority) " +
+                $"VALUES (@r, @step{n}, @name{n}, @workers{n}, (SELECT event_id FROM wf_events WHERE run_id = @r AND seq = @seq), {Pending}, 1, 0, @due{n}, 0, @t, @q{n}, " +
+                "(SELECT priority FROM wf_runs WHERE run_id = @r))");
+        }
+
+        return sql.ToString();
+    }
+
+    private static string DeliveryNumber(int i) => i.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A state value's version now: 0 when the key does not exist.</summary>
     private static async Task<long> StateVersionAsync(DbConnection connection, DbTransaction transaction, string runId, string key, CancellationToken cancellationToken)

@@ -23,10 +23,19 @@ internal sealed partial class SqlJournal
     internal static Task<int> RecordChangeAsync(DbConnection connection, DbTransaction transaction, string runId, string workflow, WorkflowRunStatus? from, WorkflowRunStatus to, DateTimeOffset now, CancellationToken cancellationToken) =>
         ExecuteAsync(
             connection, transaction,
-            "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq) SELECT @r, @w, @f, @s, @t, r.next_seq - 1 FROM wf_runs r " +
-            $"WHERE r.run_id = @r AND EXISTS (SELECT 1 FROM wf_meta WHERE key = '{FeedKey}')",
+            RecordChange,
             cancellationToken,
-            ("r", runId), ("w", workflow), ("f", from is { } status ? (int)status : -1), ("s", (int)to), ("t", Millis(now)));
+            ("r", runId), ("w", workflow), ("from", from is { } status ? (int)status : -1), ("s", (int)to), ("t", Millis(now)));
+
+    private static readonly string RecordChange = RecordChangeStatement("@r");
+
+    /// <summary>
+    /// The statement that records a run's change of status in the feed (when the feed is on), for a run whose id
+    /// is the parameter <paramref name="runParameter"/>; the others are <c>@w</c> (workflow), <c>@from</c>, <c>@s</c> (to) and <c>@t</c>.
+    /// </summary>
+    private static string RecordChangeStatement(string runParameter) =>
+        $"INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq) SELECT {runParameter}, @w, @from, @s, @t, r.next_seq - 1 FROM wf_runs r " +
+        $"WHERE r.run_id = {runParameter} AND EXISTS (SELECT 1 FROM wf_meta WHERE key = '{FeedKey}')";
 
     public static async Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(DbConnection connection, int max, CancellationToken cancellationToken)
     {

@@ -252,9 +252,10 @@ internal sealed partial class SqlJournal
         return true;
     }
 
-    private static async Task EndRunAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Ends the run; <paramref name="nextSequence"/>, when given, is the sequence its next event would take (the commit's events are in).</summary>
+    private static async Task EndRunAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken, long? nextSequence = null)
     {
-        await EndRunOnlyAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
+        await EndRunOnlyAsync(connection, transaction, run, completion, now, nextSequence, cancellationToken).ConfigureAwait(false);
         if (run.ParentRunId is not null)
         {
             await AnswerParentAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
@@ -308,20 +309,20 @@ internal sealed partial class SqlJournal
         }
     }
 
-    private static async Task EndRunOnlyAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>The run's end, its deliveries left cancelled and the change in the feed: one round trip (the change reads the sequence the end saved).</summary>
+    private static readonly string EndRunStatements =
+        "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, failure = @f, updated_at = @t, next_seq = COALESCE(@n, next_seq) WHERE run_id = @id; " +
+        $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Cancelled}, lease_owner = NULL, lease_expires = NULL WHERE run_id = @id AND status IN ({Pending}, {Claimed}, {Waiting}); " +
+        RecordChangeStatement("@id");
+
+    private static async Task EndRunOnlyAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, long? nextSequence, CancellationToken cancellationToken)
     {
         await ExecuteAsync(
             connection, transaction,
-            "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, failure = @f, updated_at = @t WHERE run_id = @id",
+            EndRunStatements,
             cancellationToken,
             ("s", (int)completion.Status), ("rt", completion.ResultType), ("rp", completion.ResultPayload), ("e", completion.Error), ("f", WriteFailure(completion.Failure)),
-            ("t", Millis(now)), ("id", run.RunId)).ConfigureAwait(false);
-        await ExecuteAsync(
-            connection, transaction,
-            $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Cancelled}, lease_owner = NULL, lease_expires = NULL WHERE run_id = @id AND status IN ({Pending}, {Claimed}, {Waiting})",
-            cancellationToken,
-            ("id", run.RunId)).ConfigureAwait(false);
-        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, completion.Status, now, cancellationToken).ConfigureAwait(false);
+            ("t", Millis(now)), ("n", nextSequence), ("id", run.RunId), ("w", run.Workflow), ("from", (int)run.Status)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -349,12 +350,7 @@ internal sealed partial class SqlJournal
 
         if (active == 0 && waiting == 0 && questions == 0)
         {
-            if (nextSequence is { } stalledAt)
-            {
-                await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET next_seq = @n WHERE run_id = @id", cancellationToken, ("n", stalledAt), ("id", run.RunId)).ConfigureAwait(false);
-            }
-
-            await EndRunAsync(connection, transaction, run, StallCompletion(stalled?.Invoke()), now, cancellationToken).ConfigureAwait(false);
+            await EndRunAsync(connection, transaction, run, StallCompletion(stalled?.Invoke()), now, cancellationToken, nextSequence).ConfigureAwait(false);
             return;
         }
 
