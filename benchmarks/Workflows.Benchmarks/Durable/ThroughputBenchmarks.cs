@@ -6,6 +6,15 @@ using Hangfire.Storage.SQLite;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using JasperFx.Resources;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using IHost = Microsoft.Extensions.Hosting.IHost;
+using Microsoft.Extensions.Logging;
+using Weasel.Sqlite;
+using Wolverine;
+using Wolverine.Postgresql;
+using Wolverine.Sqlite;
 using Workflows.Benchmarks.Flows;
 using Workflows.Durable;
 using Workflows.Postgres;
@@ -19,6 +28,7 @@ namespace Workflows.Benchmarks.Durable;
 /// to 32 steps at a time, every commit synchronous on disk; on SQLite (one file), on PostgreSQL with
 /// one worker, and on PostgreSQL with three workers ("PostgreSQL x3") (three runtimes, each with its own connections and
 /// listener, as three processes would have). Beside the time: CPU, transactions and fsyncs per run.
+/// Baselines in the same run: Hangfire and Wolverine, each running the same 3-step run as its users write it.
 /// </summary>
 [Config(typeof(Costs))]
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
@@ -33,6 +43,7 @@ public class ThroughputBenchmarks
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "workflows-bench", Guid.NewGuid().ToString("N"));
     private readonly List<WorkflowRuntime> _runtimes = [];
     private readonly List<BackgroundJobServer> _hangfire = [];
+    private readonly List<IHost> _wolverine = [];
     private PostgresScript? _server;
     private StoreCounters _counters = null!;
     private static MeterListener? s_completions;
@@ -79,10 +90,7 @@ public class ThroughputBenchmarks
             _counters = StoreCounters.ForPostgres(connectionString);
         }
 
-        string costs = StoreCounters.FileFor(CostColumn.Key(nameof(Workflows), Store));
-        Directory.CreateDirectory(Path.GetDirectoryName(costs)!);
-        File.Delete(costs);
-        await _counters.StartAsync();
+        await StartCountingAsync(nameof(Workflows));
     }
 
     [GlobalCleanup(Target = nameof(Workflows))]
@@ -93,11 +101,7 @@ public class ThroughputBenchmarks
             await runtime.DisposeAsync();
         }
 
-        await _counters.WriteAsync(CostColumn.Key(nameof(Workflows), Store), _started);
-        if (_server is not null)
-        {
-            await _server.StopAsync();
-        }
+        await StopCountingAsync(nameof(Workflows));
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Runs, Description = "Workflows")]
@@ -140,10 +144,7 @@ public class ThroughputBenchmarks
             _counters = StoreCounters.ForPostgres(connectionString);
         }
 
-        string costs = StoreCounters.FileFor(CostColumn.Key(nameof(Hangfire), Store));
-        Directory.CreateDirectory(Path.GetDirectoryName(costs)!);
-        File.Delete(costs);
-        await _counters.StartAsync();
+        await StartCountingAsync(nameof(Hangfire));
     }
 
     [GlobalCleanup(Target = nameof(Hangfire))]
@@ -159,11 +160,7 @@ public class ThroughputBenchmarks
             server.Dispose();
         }
 
-        await _counters.WriteAsync(CostColumn.Key(nameof(Hangfire), Store), _started);
-        if (_server is not null)
-        {
-            await _server.StopAsync();
-        }
+        await StopCountingAsync(nameof(Hangfire));
     }
 
     [Benchmark(OperationsPerInvoke = HangfireRuns, Description = "Hangfire 1.8 (a job enqueues the next)")]
@@ -183,12 +180,103 @@ public class ThroughputBenchmarks
         }
     }
 
+    [GlobalSetup(Target = nameof(Wolverine))]
+    public async Task SetupWolverineAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        if (Store == "SQLite")
+        {
+            // Every commit synchronous on disk, as the other engines' are (Wolverine's SQLite default is NORMAL).
+            var pragmas = new SqlitePragmaSettings { Synchronous = SynchronousMode.FULL };
+            string connectionString = "Data Source=" + Path.Combine(_directory, "wolverine.db");
+            _wolverine.Add(await StartWolverineAsync(options => options.PersistMessagesWithSqlite(new SqliteDataSource(connectionString, pragmas)), solo: true));
+            _counters = StoreCounters.CpuOnly();
+        }
+        else
+        {
+            _server = new PostgresScript(Path.Combine(_directory, "pg"));
+            string connectionString = await _server.StartAsync();
+            int nodes = Store == "PostgreSQL" ? 1 : 3;
+            for (int i = 0; i < nodes; i++)
+            {
+                _wolverine.Add(await StartWolverineAsync(options => options.PersistMessagesWithPostgresql(connectionString, "wolverine"), solo: nodes == 1));
+            }
+
+            _counters = StoreCounters.ForPostgres(connectionString);
+        }
+
+        await StartCountingAsync(nameof(Wolverine));
+    }
+
+    [GlobalCleanup(Target = nameof(Wolverine))]
+    public async Task CleanupWolverineAsync()
+    {
+        foreach (IHost host in _wolverine)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+
+        await StopCountingAsync(nameof(Wolverine));
+    }
+
+    [Benchmark(OperationsPerInvoke = Runs, Description = "Wolverine 6.64 (durable local queues)")]
+    public async Task Wolverine()
+    {
+        // The same 2,000 callers, each publishing a run's first message (kept in the durable inbox before it returns).
+        long target = WolverineChain.Completed + Runs;
+        IMessageBus[] buses = [.. _wolverine.Select(host => host.Services.GetRequiredService<IMessageBus>())];
+        await Task.WhenAll(Enumerable.Range(0, Runs).Select(i => buses[i % buses.Length].PublishAsync(new WolverineBegin(i)).AsTask()));
+        Interlocked.Add(ref _started, Runs);
+        while (WolverineChain.Completed < target)
+        {
+            await Task.Delay(2);
+        }
+    }
+
+    /// <summary>A Wolverine node as its user sets it up for durable local messaging: one (Solo) or several sharing the database (Balanced).</summary>
+    private static async Task<IHost> StartWolverineAsync(Action<WolverineOptions> persistence, bool solo)
+    {
+        HostApplicationBuilder builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseWolverine(options =>
+        {
+            options.Durability.Mode = solo ? DurabilityMode.Solo : DurabilityMode.Balanced;
+            persistence(options);
+            options.Policies.UseDurableLocalQueues();
+            options.Discovery.DisableConventionalDiscovery().IncludeType(typeof(WolverineChain));
+        });
+        builder.Services.AddResourceSetupOnStartup();
+        IHost host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
     private static async Task<WorkflowRuntime> StartAsync(IWorkflowStore store)
     {
         var runtime = new WorkflowRuntime(store, new WorkflowRuntimeOptions { MaxConcurrentDeliveries = PerWorker })
             .Register(() => new DurableLinearFlow(), BenchmarkJson.Default);
         await runtime.StartAsync();
         return runtime;
+    }
+
+    /// <summary>Starts counting a case's costs (after its setup), in a file of its own.</summary>
+    private async Task StartCountingAsync(string method)
+    {
+        string costs = StoreCounters.FileFor(CostColumn.Key(method, Store));
+        Directory.CreateDirectory(Path.GetDirectoryName(costs)!);
+        File.Delete(costs);
+        await _counters.StartAsync();
+    }
+
+    /// <summary>Writes a case's costs (once its engine is stopped) and stops its PostgreSQL server, if any.</summary>
+    private async Task StopCountingAsync(string method)
+    {
+        await _counters.WriteAsync(CostColumn.Key(method, Store), _started);
+        if (_server is not null)
+        {
+            await _server.StopAsync();
+        }
     }
 
     /// <summary>Adds the cost columns.</summary>
