@@ -142,7 +142,7 @@ public sealed class GroupCommit : IAsyncDisposable
     }
 
     /// <summary>A savepoint statement, kept prepared (the transaction's own savepoint methods prepare it each time).</summary>
-    private static async Task RunAsync(DbConnection connection, DbTransaction transaction, string sql)
+    private static async Task SavepointAsync(DbConnection connection, DbTransaction transaction, string sql)
     {
         using CachedCommand command = StatementCache.Rent(connection, transaction, sql);
         await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
@@ -163,7 +163,7 @@ public sealed class GroupCommit : IAsyncDisposable
                 GroupWrite write = batch[i];
                 if (!single)
                 {
-                    await RunAsync(connection, transaction, i == 0 ? "SAVEPOINT w" : "RELEASE SAVEPOINT w; SAVEPOINT w").ConfigureAwait(false);
+                    await SavepointAsync(connection, transaction, i == 0 ? "SAVEPOINT w" : "RELEASE SAVEPOINT w; SAVEPOINT w").ConfigureAwait(false);
                 }
 
                 WriteOutcome outcome = await write.RunAsync(connection, transaction, _hooks.IsLockTimeout).ConfigureAwait(false);
@@ -180,7 +180,7 @@ public sealed class GroupCommit : IAsyncDisposable
 
                 if (!single && outcome != WriteOutcome.Kept)
                 {
-                    await RunAsync(connection, transaction, "ROLLBACK TO SAVEPOINT w").ConfigureAwait(false);
+                    await SavepointAsync(connection, transaction, "ROLLBACK TO SAVEPOINT w").ConfigureAwait(false);
                 }
             }
 

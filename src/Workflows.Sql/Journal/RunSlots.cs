@@ -43,6 +43,8 @@ internal sealed class RunSlots(ClaimRequest request, string filter, List<(string
                 _inProgress[workflow] = running;
             }
 
+            // Only where claims run side by side (the dialect has a named lock for them): with one writer (SQLite)
+            // every claim sees every row, so the pick is already in order.
             if (running is not { } count || count >= limit
                 || (journal.Dialect.QueueLock is not null && await OlderQueuedRunAsync(connection, transaction, delivery, cancellationToken).ConfigureAwait(false)))
             {
