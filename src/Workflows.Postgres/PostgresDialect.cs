@@ -110,9 +110,6 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string RunLock => "FOR UPDATE";
 
-    // One round trip per commit send, not one per statement.
-    public override bool BatchesStatements => true;
-
     // Never waits: a claim that finds another claiming the same queue leaves that queue for its next look.
     public override string? QueueLock => "SELECT pg_try_advisory_xact_lock(hashtext(@lock))";
 

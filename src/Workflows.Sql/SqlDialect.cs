@@ -60,13 +60,6 @@ public abstract class SqlDialect
     /// <returns>The clause, with a leading space, or an empty string.</returns>
     public virtual string IndexedBy(string index) => string.Empty;
 
-    /// <summary>
-    /// Whether statements the journal sends together (a commit's writes, say) go to the database as one command:
-    /// one round trip to a server (PostgreSQL), where each round trip costs a wake-up on both sides; one by one in
-    /// process (SQLite), where a single prepared statement runs fastest and there is no trip to save.
-    /// </summary>
-    public virtual bool BatchesStatements => false;
-
     /// <summary>A statement that makes schema changes of concurrent processes take turns, run first in their transaction (none where writers already take turns).</summary>
     public virtual string? SchemaLock => null;
 }
