@@ -7,7 +7,7 @@ namespace Workflows.Sql;
 public abstract class SqlDialect
 {
     /// <summary>The schema version this build reads and writes.</summary>
-    public const int SchemaVersion = 11;
+    public const int SchemaVersion = 12;
 
     /// <summary>The tables each schema version adds: what a store of that version must have.</summary>
     internal static readonly IReadOnlyList<IReadOnlyList<string>> TablesByVersion =
@@ -21,6 +21,9 @@ public abstract class SqlDialect
         [],
         [],
         [],
+        [],
+        [],
+        ["wf_tasks", "wf_task_assignees"],
     ];
 
     /// <summary>

@@ -247,6 +247,31 @@ public abstract class SqlWorkflowStore : IWorkflowStore
         ReadAsync((c, ct) => SqlJournal.ReadDeliveriesAsync(c, runId, ct), cancellationToken);
 
     /// <inheritdoc/>
+    public Task<HumanTaskPage> ListTasksAsync(HumanTaskQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return ReadAsync((c, ct) => SqlJournal.ListTasksAsync(c, query, Time.GetUtcNow(), ct), cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<HumanTaskRecord?> GetTaskAsync(long taskId, CancellationToken cancellationToken) =>
+        ReadAsync((c, ct) => SqlJournal.GetTaskAsync(c, taskId, ct), cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<TaskChangeResult> ChangeTaskAsync(TaskChangeRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return WriteAsync(
+            async (c, t, ct) =>
+            {
+                TaskChangeResult result = await _journal.ChangeTaskAsync(c, t, request, Time.GetUtcNow(), ct).ConfigureAwait(false);
+                return (result, Keep: result.Refusal is null && result.Task is not null);
+            },
+            SqlWriteKind.None,
+            cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task SetRunChangeFeedAsync(bool enabled, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t, ct) => { await SqlJournal.SetRunChangeFeedAsync(c, t, enabled, ct).ConfigureAwait(false); return (true, Keep: true); }, SqlWriteKind.None, cancellationToken);
 

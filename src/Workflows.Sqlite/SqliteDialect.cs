@@ -95,6 +95,22 @@ internal sealed class SqliteDialect : SqlDialect
             "UPDATE wf_deliveries SET priority = (SELECT r.priority FROM wf_runs r WHERE r.run_id = wf_deliveries.run_id) WHERE status IN (0, 1, 2)",
             "CREATE INDEX wf_deliveries_due ON wf_deliveries (priority DESC, available_at, delivery_id) WHERE status IN (0, 1)",
         ],
+        [
+            // Questions as tasks people work from: who may answer, who is on it, by when, and how it ended.
+            """
+            CREATE TABLE wf_tasks (
+                task_id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, workflow TEXT NOT NULL, step TEXT NOT NULL, delivery_id INTEGER NOT NULL,
+                prompt_seq INTEGER NOT NULL, prompt_type TEXT NOT NULL, title TEXT NOT NULL, priority INTEGER NOT NULL, due_at INTEGER NULL,
+                status INTEGER NOT NULL, claimed_by TEXT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, closed_at INTEGER NULL,
+                completed_by TEXT NULL, escalated_at INTEGER NULL, overdue_type TEXT NULL, overdue_payload TEXT NULL, overdue_deliveries TEXT NULL)
+            """,
+            "CREATE INDEX wf_tasks_run ON wf_tasks (run_id, task_id)",
+            "CREATE INDEX wf_tasks_open ON wf_tasks (created_at) WHERE status = 0",
+            "CREATE INDEX wf_tasks_due ON wf_tasks (due_at) WHERE status = 0 AND escalated_at IS NULL AND due_at IS NOT NULL",
+            // Who may answer: users (kind 0) and roles (kind 1), so an inbox finds a person's tasks through an index.
+            "CREATE TABLE wf_task_assignees (task_id INTEGER NOT NULL, kind INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (task_id, kind, name))",
+            "CREATE INDEX wf_task_assignees_name ON wf_task_assignees (kind, name)",
+        ],
     ];
 
     public override string BigInt => "INTEGER";

@@ -30,7 +30,15 @@ public abstract record StopEvent : Event;
 /// <see cref="WorkflowHandler.StreamEvents"/>); the answer comes back as a
 /// <see cref="HumanResponseEvent"/> sent with <see cref="WorkflowHandler.SendEventAsync"/>.
 /// </summary>
-public abstract record InputRequiredEvent : Event;
+public abstract record InputRequiredEvent : Event
+{
+    /// <summary>
+    /// Who may answer and by when, in a durable run (the question becomes a task with this assignment);
+    /// not part of the event's JSON. None: anyone allowed to answer may, with no due time.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public TaskAssignment? Assignment { get; init; }
+}
 
 /// <summary>
 /// A human's answer, sent into a running workflow from outside with

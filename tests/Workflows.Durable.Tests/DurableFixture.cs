@@ -61,7 +61,9 @@ internal sealed class TempStore : IDisposable
             .Register(() => new Worker.OnceMisuseFlow(), Worker.OnceJson.Default)
             .Register(() => new Worker.SummaryFlow(), Worker.ModelJson.Default)
             .Register(() => new TickingFlow(), TickingJson.Default)
-            .Register(() => new InvoiceFlow(), InvoiceJson.Default);
+            .Register(() => new InvoiceFlow(), InvoiceJson.Default)
+            .Register(() => new ContractFlow(), TaskJson.Default)
+            .Register(() => new SignOffFlow(), TaskJson.Default);
         if (start)
         {
             await runtime.StartAsync();

@@ -67,6 +67,12 @@ internal sealed class FaultyStore(IWorkflowStore inner) : IWorkflowStore
 
     public Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(string runId, CancellationToken cancellationToken) => inner.ReadDeliveriesAsync(runId, cancellationToken);
 
+    public Task<HumanTaskPage> ListTasksAsync(HumanTaskQuery query, CancellationToken cancellationToken) => inner.ListTasksAsync(query, cancellationToken);
+
+    public Task<HumanTaskRecord?> GetTaskAsync(long taskId, CancellationToken cancellationToken) => inner.GetTaskAsync(taskId, cancellationToken);
+
+    public Task<TaskChangeResult> ChangeTaskAsync(TaskChangeRequest request, CancellationToken cancellationToken) => inner.ChangeTaskAsync(request, cancellationToken);
+
     public Task SetRunChangeFeedAsync(bool enabled, CancellationToken cancellationToken) => inner.SetRunChangeFeedAsync(enabled, cancellationToken);
 
     public Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(int max, CancellationToken cancellationToken) => inner.ReadRunChangesAsync(max, cancellationToken);

@@ -50,6 +50,7 @@ internal sealed partial class SqlJournal
                 }
 
                 await RetryAsync(connection, transaction, run, failed.Id, now, cancellationToken).ConfigureAwait(false);
+                await ReopenTasksAsync(connection, transaction, run, cancellationToken).ConfigureAwait(false);
                 await JournalControlAsync(connection, transaction, run, RunControlEntry.Retried, new RunControlEntry(request.RequestedBy, run.Status, failed.Step, failed.Id), now, cancellationToken).ConfigureAwait(false);
                 break;
             default:

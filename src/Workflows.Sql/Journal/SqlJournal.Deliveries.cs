@@ -255,7 +255,7 @@ internal sealed partial class SqlJournal
 
 
     /// <summary>Appends events in order with consecutive sequence numbers, and their deliveries.</summary>
-    private static async Task AppendEventsAsync(DbConnection connection, DbTransaction transaction, string runId, IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task AppendEventsAsync(DbConnection connection, DbTransaction transaction, string runId, List<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
@@ -308,6 +308,10 @@ internal sealed partial class SqlJournal
             }
 
             await ExecuteAsync(connection, transaction, EventInsert(ev.Deliveries.Count), cancellationToken, parameters).ConfigureAwait(false);
+            if (ev.Question is { } question)
+            {
+                sequence = await OpenTaskAsync(connection, transaction, runId, sequence - 1, ev, question, sequence, now, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return sequence;

@@ -41,6 +41,7 @@ internal sealed partial class SqlJournal
         }
 
         await ExpireWaitsAsync(connection, transaction, now, cancellationToken).ConfigureAwait(false);
+        await ExpireTasksAsync(connection, transaction, now, cancellationToken).ConfigureAwait(false);
         return ended;
     }
 
@@ -104,14 +105,15 @@ internal sealed partial class SqlJournal
         }
     }
 
-    /// <summary>When time next ends something: the soonest deadline of an active run or of a waiting step.</summary>
+    /// <summary>When time next ends something: the soonest deadline of an active run or of a waiting step, or due time of an open task.</summary>
     private static async Task<long?> NextExpiryAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
         using CachedCommand next = Command(
             connection, transaction,
             $"SELECT MIN(due) FROM (SELECT MIN(deadline_at) AS due FROM wf_runs WHERE deadline_at IS NOT NULL AND status IN {ActiveRun} " +
             // A suspended run's waits come due only once it is resumed.
-            $"UNION ALL SELECT MIN(d.wait_until) AS due FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id WHERE d.status = {Waiting} AND d.wait_until IS NOT NULL AND r.status IN {ActiveRun}) due_times");
+            $"UNION ALL SELECT MIN(d.wait_until) AS due FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id WHERE d.status = {Waiting} AND d.wait_until IS NOT NULL AND r.status IN {ActiveRun} " +
+            $"UNION ALL SELECT MIN(t.due_at) AS due FROM wf_tasks t JOIN wf_runs r ON r.run_id = t.run_id WHERE t.status = {OpenTask} AND t.escalated_at IS NULL AND t.due_at IS NOT NULL AND r.status IN {ActiveRun}) due_times");
         object? soonest = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return soonest is null or DBNull ? null : Convert.ToInt64(soonest, CultureInfo.InvariantCulture);
     }

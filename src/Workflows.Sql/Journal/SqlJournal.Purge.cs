@@ -47,7 +47,8 @@ internal sealed partial class SqlJournal
         }
 
         (string list, (string, object?)[] runs) = InList("r", ids);
-        foreach (string table in (string[])["wf_deliveries", "wf_events", "wf_state", "wf_run_tags", "wf_runs"])
+        await ExecuteAsync(connection, transaction, $"DELETE FROM wf_task_assignees WHERE task_id IN (SELECT task_id FROM wf_tasks WHERE run_id IN ({list}))", cancellationToken, runs).ConfigureAwait(false);
+        foreach (string table in (string[])["wf_deliveries", "wf_events", "wf_state", "wf_run_tags", "wf_tasks", "wf_runs"])
         {
             if (table == "wf_runs")
             {

@@ -212,7 +212,19 @@ internal sealed partial class SqlJournal
             return ExternalResult.NotAccepted;
         }
 
-        await AppendEventsAsync(connection, transaction, ev.RunId, [journal], now, cancellationToken).ConfigureAwait(false);
+        (HumanTaskRecord? task, ExternalResult? refused) = await TaskAnsweredAsync(connection, transaction, ev, waiting, cancellationToken).ConfigureAwait(false);
+        if (refused is { } notAllowed)
+        {
+            return notAllowed;
+        }
+
+        List<NewEvent> entries = [journal];
+        if (task is not null)
+        {
+            entries.Add(await CompleteTaskAsync(connection, transaction, task, ev.Answerer?.UserId ?? ev.SentBy, now, cancellationToken).ConfigureAwait(false));
+        }
+
+        await AppendEventsAsync(connection, transaction, ev.RunId, entries, now, cancellationToken).ConfigureAwait(false);
         if (waiting is { } id)
         {
             List<StoredAnswer> recorded = [.. ParseAnswers(answers), new StoredAnswer(ev.Type, ev.Payload)];
@@ -313,6 +325,7 @@ internal sealed partial class SqlJournal
     private static readonly string EndRunStatements =
         "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, failure = @f, updated_at = @t, next_seq = COALESCE(@n, next_seq) WHERE run_id = @id; " +
         $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Cancelled}, lease_owner = NULL, lease_expires = NULL WHERE run_id = @id AND status IN ({Pending}, {Claimed}, {Waiting}); " +
+        CancelTasksStatement + "; " +
         RecordChangeStatement("@id");
 
     private static async Task EndRunOnlyAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, long? nextSequence, CancellationToken cancellationToken)

@@ -76,12 +76,14 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
 [JsonSerializable(typeof(Dictionary<string, StoredAnswer>))]
 [JsonSerializable(typeof(RunFailure))]
 [JsonSerializable(typeof(ChildRunEnded))]
+[JsonSerializable(typeof(List<NewDelivery>))]
 internal sealed partial class SqlJson : JsonSerializerContext;
 
 /// <summary>The journal entries of operators' controls and schedules' specs, in the casing JSON readers (the HTTP API, the CLI) expect.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(CamelCaseStatus)])]
 [JsonSerializable(typeof(RunControlEntry))]
 [JsonSerializable(typeof(ScheduleSpec))]
+[JsonSerializable(typeof(TaskHistoryEntry))]
 internal sealed partial class ControlJson : JsonSerializerContext;
 
 /// <summary>A run status as the HTTP API writes it: <c>waitingForInput</c>.</summary>

@@ -64,6 +64,11 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         {
             return new BuiltCommit(EndRun(claim, registration, result.Host, error), error);
         }
+        catch (InvalidTaskAssignmentException error) when (result.End != ExecutionEnd.Threw)
+        {
+            // The step asked in a way no task can follow: that attempt failed, and the rules say what follows.
+            return FailOrEnd(claim, registration, result.Host, result.Event, error);
+        }
     }
 
     private BuiltCommit FailOrEnd(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? ev, Exception error)
@@ -85,7 +90,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         WaitUntil = host.WaitUntil,
         ChildRun = host.ChildRun,
         PromptedWaits = host.PromptedWaits,
-        Events = [.. host.Outputs.Where(o => o.IsPrompt).Select(o => registration.Record(o.Event, EventRecordKind.Streamed, StepName(registration, claim), []))],
+        Events = [.. host.Outputs.Where(o => o.IsPrompt).Select(o => QuestionRecorder.Record(registration, claim, StepName(registration, claim), o.Event, options.TimeProvider.GetUtcNow()))],
     };
 
     private BuiltCommit Completed(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, Event? output)
@@ -111,6 +116,13 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         foreach (DurableOutput produced in host.Outputs.Where(o => o.IsPrompt).Concat(outputs))
         {
             Event ev = produced.Event;
+            if (produced.IsPrompt)
+            {
+                events.Add(QuestionRecorder.Record(registration, claim, producer, ev, now));
+                observed?.Add((ev, true));
+                continue;
+            }
+
             if (produced.Kind == EventRecordKind.Streamed)
             {
                 events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
@@ -138,7 +150,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
 
             if (RunRules.IsStreamed(fate))
             {
-                events.Add(registration.Record(ev, EventRecordKind.Streamed, producer, []));
+                events.Add(QuestionRecorder.Record(registration, claim, producer, ev, now));
                 observed?.Add((ev, true));
                 questions++;
             }

@@ -118,6 +118,27 @@ public interface IWorkflowStore : IAsyncDisposable
     /// <returns>The deliveries.</returns>
     Task<IReadOnlyList<DeliveryRecord>> ReadDeliveriesAsync(string runId, CancellationToken cancellationToken);
 
+    /// <summary>Tasks (questions runs asked of people) matching a query, in its order.</summary>
+    /// <param name="query">Which tasks.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A page of them and how many match.</returns>
+    Task<HumanTaskPage> ListTasksAsync(HumanTaskQuery query, CancellationToken cancellationToken);
+
+    /// <summary>A task by id.</summary>
+    /// <param name="taskId">The task.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The task, or <see langword="null"/>.</returns>
+    Task<HumanTaskRecord?> GetTaskAsync(long taskId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims, releases, delegates or reassigns a task, if the actor may (<see cref="HumanTaskRecord.Refusal"/>,
+    /// decided in the transaction that makes the change), journaling it in the task's run.
+    /// </summary>
+    /// <param name="request">The change.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The task after the change, or why nothing changed.</returns>
+    Task<TaskChangeResult> ChangeTaskAsync(TaskChangeRequest request, CancellationToken cancellationToken);
+
     /// <summary>
     /// Switches the run-change feed on or off for every process sharing the store. While it is on,
     /// every change of a run's status is recorded as a <see cref="RunChange"/> in the transaction

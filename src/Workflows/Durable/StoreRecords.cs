@@ -37,6 +37,12 @@ public enum EventRecordKind
     /// (its id and sequence are 0).
     /// </summary>
     Live,
+
+    /// <summary>
+    /// A change of a task (a question a person answers): its type is one of <see cref="TaskHistoryEntry"/>'s
+    /// names, its payload a <see cref="TaskHistoryEntry"/> as JSON.
+    /// </summary>
+    Task,
 }
 
 /// <summary>A stored event: its journal position, its type discriminator and its JSON.</summary>
@@ -144,7 +150,11 @@ public sealed record NewRun(string RunId, string Workflow, string Fingerprint, s
 /// <param name="Payload">Its JSON.</param>
 /// <param name="Producer">The step that produced it, if one did.</param>
 /// <param name="Deliveries">The steps it goes to (none for a streamed event).</param>
-public sealed record NewEvent(EventRecordKind Kind, string Type, string Payload, string? Producer, IReadOnlyList<NewDelivery> Deliveries);
+public sealed record NewEvent(EventRecordKind Kind, string Type, string Payload, string? Producer, IReadOnlyList<NewDelivery> Deliveries)
+{
+    /// <summary>For a question (an <see cref="InputRequiredEvent"/>): the task it opens.</summary>
+    public NewTask? Question { get; init; }
+}
 
 /// <summary>A delivery of an event to a step.</summary>
 /// <param name="Step">The step's index.</param>
@@ -433,6 +443,12 @@ public sealed record ExternalEvent(string RunId, string Type, string Payload, IR
 {
     /// <summary>Who sent it (a person or a service, as <see cref="WorkflowRuntime.ActingAs"/> names them): its journal entry's producer.</summary>
     public string? SentBy { get; init; }
+
+    /// <summary>The task it answers; the store picks the run's oldest open one that it can answer when none is given.</summary>
+    public long? TaskId { get; init; }
+
+    /// <summary>The person answering: the store refuses (changing nothing) unless they may answer the task (<see cref="HumanTaskRecord.Refusal"/>).</summary>
+    public TaskActor? Answerer { get; init; }
 }
 
 /// <summary>What became of an event sent from outside.</summary>
@@ -452,6 +468,12 @@ public enum ExternalResult
 
     /// <summary>The run has ended.</summary>
     RunEnded,
+
+    /// <summary>The task named is not the run's, or does not exist: nothing was recorded.</summary>
+    TaskNotFound,
+
+    /// <summary>The answerer may not answer the task (or it is closed): nothing was recorded.</summary>
+    TaskRefused,
 }
 
 /// <summary>Which runs to list.</summary>

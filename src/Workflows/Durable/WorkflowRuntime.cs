@@ -30,6 +30,7 @@ namespace Workflows.Durable;
 public sealed partial class WorkflowRuntime : IAsyncDisposable
 {
     private readonly IWorkflowStore _store;
+    private TaskInbox? _tasks;
     private readonly WorkflowRuntimeOptions _options;
     private readonly WorkflowVersions _versions = new();
     private readonly Dictionary<Type, DurableRegistration> _byType = [];
@@ -60,6 +61,9 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
 
     /// <summary>The store.</summary>
     public IWorkflowStore Store => _store;
+
+    /// <summary>The questions runs asked of people, as tasks to list, claim, hand on and answer.</summary>
+    public TaskInbox Tasks => _tasks ??= new TaskInbox(this);
 
     /// <summary>
     /// Registers a workflow, stored with the given source-generated JSON context (trimming- and
@@ -301,22 +305,29 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public Task SendEventAsync(string runId, Event ev, CancellationToken cancellationToken = default) => SendAsAsync(runId, ev, null, cancellationToken);
 
     /// <summary>Sends an event into a run, its journal entry naming who sent it (<see cref="RunOperator.SendEventAsync"/>).</summary>
-    internal async Task SendAsAsync(string runId, Event ev, string? sentBy, CancellationToken cancellationToken)
+    internal Task SendAsAsync(string runId, Event ev, string? sentBy, CancellationToken cancellationToken) => SendAsAsync(runId, ev, new Answering(sentBy, null, null), cancellationToken);
+
+    /// <summary>Sends an event into a run; as an answer, <paramref name="answering"/> names the task it answers and who answers.</summary>
+    internal async Task SendAsAsync(string runId, Event ev, Answering answering, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(ev);
         RunRecord run = await _store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) ?? throw new WorkflowRunNotFoundException(runId);
         DurableRegistration registration = RegistrationFor(run);
-        ExternalResult result = await OfferAsync(run, registration, ev, sentBy, cancellationToken).ConfigureAwait(false);
+        ExternalResult result = await OfferAsync(run, registration, ev, answering, cancellationToken).ConfigureAwait(false);
 
         // Nothing in the run takes it: a child run (started by one of its steps) waiting for it may, as in memory.
-        if (result == ExternalResult.NotAccepted && await OfferToChildrenAsync(runId, ev, sentBy, cancellationToken).ConfigureAwait(false))
+        if (result == ExternalResult.NotAccepted && answering.TaskId is null && await OfferToChildrenAsync(runId, ev, answering, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
 
         switch (result)
         {
+            case ExternalResult.TaskNotFound:
+                throw new TaskNotFoundException(answering.TaskId ?? 0, runId);
+            case ExternalResult.TaskRefused:
+                throw await RefusedAsync(runId, ev, answering, cancellationToken).ConfigureAwait(false);
             case ExternalResult.RunNotFound:
                 throw new WorkflowRunNotFoundException(runId);
             case ExternalResult.RunEnded:
@@ -327,8 +338,21 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         }
     }
 
+    /// <summary>Why an answer was refused: the task it named, or else the run's task it would have answered, as the store judged it.</summary>
+    private async Task<TaskRefusedException> RefusedAsync(string runId, Event ev, Answering answering, CancellationToken cancellationToken)
+    {
+        HumanTaskPage open = await _store.ListTasksAsync(new HumanTaskQuery { RunId = runId, Sort = HumanTaskSort.Oldest }, cancellationToken).ConfigureAwait(false);
+        HumanTaskRecord? task = answering.TaskId is { } id
+            ? await _store.GetTaskAsync(id, cancellationToken).ConfigureAwait(false)
+            : open.Tasks.FirstOrDefault(t => answering.Answerer is not { } who || t.Refusal(who, TaskAction.Answer) is not null);
+        string reason = task is null
+            ? $"The answer '{ev.GetType().Name}' to run '{runId}' was refused."
+            : answering.Answerer is { } answerer && task.Refusal(answerer, TaskAction.Answer) is { } refusal ? refusal : task.Refusal(new TaskActor(string.Empty, []), TaskAction.Answer) ?? $"Task {task.TaskId} cannot take the answer now.";
+        return new TaskRefusedException(task?.TaskId ?? 0, reason);
+    }
+
     /// <summary>Records an event from outside for one run: to its step waiting for the type, else to its steps that take it.</summary>
-    private async Task<ExternalResult> OfferAsync(RunRecord run, DurableRegistration registration, Event ev, string? sentBy, CancellationToken cancellationToken)
+    private async Task<ExternalResult> OfferAsync(RunRecord run, DurableRegistration registration, Event ev, Answering answering, CancellationToken cancellationToken)
     {
         if (!registration.Serializer.TryGetType(DurableSerializer.Name(ev.GetType()), out _))
         {
@@ -342,7 +366,12 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         }
 
         ExternalResult result = await _store.AddExternalEventAsync(
-            new ExternalEvent(run.RunId, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), accepted, registration.DeliveriesOf(ev, _options.TimeProvider.GetUtcNow())) { SentBy = sentBy },
+            new ExternalEvent(run.RunId, DurableSerializer.Name(ev.GetType()), registration.Serializer.Serialize(ev), accepted, registration.DeliveriesOf(ev, _options.TimeProvider.GetUtcNow()))
+            {
+                SentBy = answering.SentBy,
+                TaskId = answering.TaskId,
+                Answerer = answering.Answerer,
+            },
             cancellationToken).ConfigureAwait(false);
         if (result is ExternalResult.Answered or ExternalResult.Routed)
         {
@@ -355,7 +384,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     }
 
     /// <summary>Offers an event to a run's active child runs, depth first; whether one took it.</summary>
-    private async Task<bool> OfferToChildrenAsync(string parentRunId, Event ev, string? sentBy, CancellationToken cancellationToken)
+    private async Task<bool> OfferToChildrenAsync(string parentRunId, Event ev, Answering answering, CancellationToken cancellationToken)
     {
         RunPage children = await _store.ListRunsAsync(new RunQuery(Limit: 1000) { ParentRunId = parentRunId }, cancellationToken).ConfigureAwait(false);
         foreach (RunRecord child in children.Runs)
@@ -365,8 +394,8 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
                 continue;
             }
 
-            if (await OfferAsync(child, registration, ev, sentBy, cancellationToken).ConfigureAwait(false) is ExternalResult.Answered or ExternalResult.Routed ||
-                await OfferToChildrenAsync(child.RunId, ev, sentBy, cancellationToken).ConfigureAwait(false))
+            if (await OfferAsync(child, registration, ev, answering, cancellationToken).ConfigureAwait(false) is ExternalResult.Answered or ExternalResult.Routed ||
+                await OfferToChildrenAsync(child.RunId, ev, answering, cancellationToken).ConfigureAwait(false))
             {
                 return true;
             }
