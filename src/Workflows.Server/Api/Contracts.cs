@@ -133,18 +133,69 @@ public sealed record JournalEntry(long Sequence, string Kind, string Name, strin
 /// <param name="Next">The <c>after</c> to ask for the next page with, or <see langword="null"/> at the end.</param>
 public sealed record JournalPage(IReadOnlyList<JournalEntry> Events, long? Next);
 
-/// <summary>A run waiting for a person.</summary>
+/// <summary>A question a run asked a person: the task, who may answer it, and the answers it takes.</summary>
 /// <param name="RunId">The run.</param>
 /// <param name="Workflow">Its workflow.</param>
-/// <param name="Step">The step waiting for the answer, when a step waits (WaitForAsync).</param>
+/// <param name="Step">The step that asked (and, with WaitForAsync, waits for the answer).</param>
 /// <param name="Prompt">The question: the InputRequiredEvent the run streamed.</param>
 /// <param name="Responses">The answers it takes, with their schemas.</param>
-/// <param name="WaitingSince">When it started waiting.</param>
-public sealed record HumanTask(string RunId, string Workflow, string? Step, JournalEntry? Prompt, IReadOnlyList<EventInfo> Responses, DateTimeOffset WaitingSince);
+/// <param name="WaitingSince">When it was asked.</param>
+public sealed record HumanTask(string RunId, string Workflow, string? Step, JournalEntry? Prompt, IReadOnlyList<EventInfo> Responses, DateTimeOffset WaitingSince)
+{
+    /// <summary>The task's id (answer it with <c>POST /tasks/{taskId}/answer</c>); none for a question asked before the store kept tasks.</summary>
+    public long? TaskId { get; init; }
 
-/// <summary>A page of human tasks, newest first.</summary>
+    /// <summary>What it is, for people.</summary>
+    public string? Title { get; init; }
+
+    /// <summary><c>open</c>, <c>completed</c> or <c>cancelled</c>.</summary>
+    public string Status { get; init; } = "open";
+
+    /// <summary>The users who may answer (none, and no roles: anyone who may answer runs).</summary>
+    public IReadOnlyList<string> Users { get; init; } = [];
+
+    /// <summary>The roles whose members may answer.</summary>
+    public IReadOnlyList<string> Roles { get; init; } = [];
+
+    /// <summary>Higher first.</summary>
+    public int Priority { get; init; }
+
+    /// <summary>When the answer is due.</summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>Whether it is open and past its due time.</summary>
+    public bool Overdue { get; init; }
+
+    /// <summary>The user working on it: only they may answer until they release it.</summary>
+    public string? ClaimedBy { get; init; }
+
+    /// <summary>Who answered it.</summary>
+    public string? CompletedBy { get; init; }
+
+    /// <summary>When it was answered or cancelled.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    /// <summary>What the caller may do to it: <c>answer</c>, <c>claim</c>, <c>release</c>, <c>delegate</c>, <c>reassign</c>.</summary>
+    public IReadOnlyList<string>? Allowed { get; init; }
+
+    /// <summary>Its history: the journal's entries for it, oldest first (only for a single task).</summary>
+    public IReadOnlyList<JournalEntry>? History { get; init; }
+}
+
+/// <summary>Hands a task to one user.</summary>
+/// <param name="To">The user's id.</param>
+/// <param name="Reason">Why, for the history.</param>
+public sealed record DelegateTaskRequest(string? To, string? Reason);
+
+/// <summary>Changes who may answer a task.</summary>
+/// <param name="Users">The users who may answer from now on.</param>
+/// <param name="Roles">The roles whose members may answer from now on.</param>
+/// <param name="Reason">Why, for the history.</param>
+public sealed record ReassignTaskRequest(IReadOnlyList<string>? Users, IReadOnlyList<string>? Roles, string? Reason);
+
+/// <summary>A page of human tasks, in the order asked for.</summary>
 /// <param name="Tasks">The tasks.</param>
-/// <param name="Total">How many runs wait in all.</param>
+/// <param name="Total">How many match in all.</param>
 /// <param name="Offset">How many were skipped.</param>
 /// <param name="Limit">The page size.</param>
 public sealed record TaskList(IReadOnlyList<HumanTask> Tasks, int Total, int Offset, int Limit);

@@ -1,18 +1,49 @@
+using System.Text.Json;
 using Workflows.Durable;
+using Workflows.Server.Security;
 
 namespace Workflows.Server.Api;
 
 /// <summary>
-/// What a waiting run asks of a person: the question it streamed (its latest InputRequiredEvent) and
-/// the answers it takes — the type its waiting step waits for, or else the human responses its steps take.
+/// What a run asks of a person, as the API shows it: its task (who may answer, who is on it, by when),
+/// the question it streamed, and the answers it takes — the type its waiting step waits for, or else
+/// the human responses its steps take. A run waiting on a question asked before the store kept tasks
+/// shows the question without a task.
 /// </summary>
-internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalog)
+internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalog, TimeProvider time)
 {
+    /// <summary>A task record as the API shows it, with what <paramref name="caller"/> may do to it.</summary>
+    public async Task<HumanTask> FromRecordAsync(HumanTaskRecord task, CallerIdentity? caller, bool withHistory, CancellationToken cancellationToken)
+    {
+        RunRecord? run = await runtime.GetRunAsync(task.RunId, cancellationToken).ConfigureAwait(false);
+        RegisteredWorkflow? workflow = null;
+        IReadOnlyList<EventInfo> responses = [];
+        if (run is not null && catalog.TryGetFor(run, out RegisteredWorkflow found, out WorkflowInfo info))
+        {
+            workflow = found;
+            DeliveryRecord? waiting = task.Status == HumanTaskStatus.Open
+                ? (await runtime.Store.ReadDeliveriesAsync(run.RunId, cancellationToken).ConfigureAwait(false)).FirstOrDefault(d => d.Id == task.DeliveryId && d.Status == DeliveryStatus.Waiting)
+                : null;
+            responses = Responses(waiting, found, info);
+        }
+
+        IReadOnlyList<StoredEvent> prompt = await runtime.Store.ReadEventsAsync(task.RunId, task.PromptSequence - 1, 1, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<JournalEntry>? history = withHistory ? await HistoryAsync(task, workflow, cancellationToken).ConfigureAwait(false) : null;
+        return View(task, prompt.Count == 1 ? RunViews.Entry(prompt[0], workflow) : null, responses, caller) with { History = history };
+    }
+
+    /// <summary>What a run in <see cref="WorkflowRunStatus.WaitingForInput"/> asks: its oldest open task, or the question it streamed.</summary>
     public async Task<HumanTask?> ForAsync(RunRecord run, IReadOnlyList<DeliveryRecord> deliveries, CancellationToken cancellationToken)
     {
         if (run.Status != WorkflowRunStatus.WaitingForInput)
         {
             return null;
+        }
+
+        HumanTaskPage open = await runtime.Tasks.ListAsync(new HumanTaskQuery(Limit: 1) { RunId = run.RunId, Sort = HumanTaskSort.Oldest }, cancellationToken).ConfigureAwait(false);
+        if (open.Tasks.Count == 1)
+        {
+            return await FromRecordAsync(open.Tasks[0], null, withHistory: false, cancellationToken).ConfigureAwait(false);
         }
 
         if (!catalog.TryGetFor(run, out RegisteredWorkflow workflow, out WorkflowInfo info))
@@ -21,11 +52,8 @@ internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalo
         }
 
         DeliveryRecord? waiting = deliveries.FirstOrDefault(d => d.Status == DeliveryStatus.Waiting);
-        IReadOnlyList<EventInfo> responses = waiting?.WaitingFor is { } type
-            ? [.. info.InputEvents.Where(e => e.Type == type)]
-            : [.. info.InputEvents.Where(e => workflow.Graph.Steps.Any(s => s.Accepts.Type.FullName == e.Type))];
         StoredEvent? prompt = await LatestPromptAsync(run.RunId, workflow, waiting?.StepName, long.MaxValue, cancellationToken).ConfigureAwait(false);
-        return new HumanTask(run.RunId, run.Workflow, waiting?.StepName, prompt is null ? null : RunViews.Entry(prompt, workflow), responses, run.UpdatedAt);
+        return new HumanTask(run.RunId, run.Workflow, waiting?.StepName, prompt is null ? null : RunViews.Entry(prompt, workflow), Responses(waiting, workflow, info), run.UpdatedAt);
     }
 
     public async Task<HumanTask?> ForAsync(RunRecord run, CancellationToken cancellationToken) =>
@@ -45,7 +73,85 @@ internal sealed class HumanTasks(WorkflowRuntime runtime, WorkflowCatalog catalo
         }
 
         StoredEvent? prompt = await LatestPromptAsync(change.RunId, workflow, null, change.Sequence, cancellationToken).ConfigureAwait(false);
-        return new HumanTask(change.RunId, change.Workflow, prompt?.Producer, prompt is null ? null : RunViews.Entry(prompt, workflow), info.InputEvents, change.At);
+        HumanTaskPage asked = await runtime.Tasks.ListAsync(new HumanTaskQuery(Status: null, Limit: 1) { RunId = run.RunId, Sort = HumanTaskSort.Newest }, cancellationToken).ConfigureAwait(false);
+        HumanTask view = new(change.RunId, change.Workflow, prompt?.Producer, prompt is null ? null : RunViews.Entry(prompt, workflow), info.InputEvents, change.At);
+        return asked.Tasks.Count == 1 && prompt is not null && asked.Tasks[0].PromptSequence == prompt.Sequence
+            ? View(asked.Tasks[0], view.Prompt, view.Responses, null) with { WaitingSince = change.At }
+            : view;
+    }
+
+    /// <summary>The person (or service) a caller acts as on tasks: an API key is a service; operate lets a person manage others' tasks.</summary>
+    public static TaskActor Actor(CallerIdentity caller) => new(caller.IsKey ? caller.Actor : caller.Id, caller.Roles)
+    {
+        MayManage = caller.Permissions.Contains(WorkflowPermission.Operate),
+        IsService = caller.IsKey,
+    };
+
+    private HumanTask View(HumanTaskRecord task, JournalEntry? prompt, IReadOnlyList<EventInfo> responses, CallerIdentity? caller) =>
+        new(task.RunId, task.Workflow, task.Step, prompt, responses, task.CreatedAt)
+        {
+            TaskId = task.TaskId,
+            Title = task.Title,
+            Status = JsonNamingPolicy.CamelCase.ConvertName(task.Status.ToString()),
+            Users = task.Users,
+            Roles = task.Roles,
+            Priority = task.Priority,
+            DueAt = task.DueAt,
+            Overdue = task.IsOverdue(time.GetUtcNow()),
+            ClaimedBy = task.ClaimedBy,
+            CompletedBy = task.CompletedBy,
+            ClosedAt = task.ClosedAt,
+            Allowed = caller is null ? null : Allowed(task, caller),
+        };
+
+    private static List<string> Allowed(HumanTaskRecord task, CallerIdentity caller)
+    {
+        var allowed = new List<string>();
+        TaskActor actor = Actor(caller);
+        foreach ((TaskAction action, WorkflowPermission permission, string name) in s_actions)
+        {
+            if (caller.Permissions.Contains(permission) && task.Refusal(actor, action) is null)
+            {
+                allowed.Add(name);
+            }
+        }
+
+        return allowed;
+    }
+
+    private static readonly (TaskAction, WorkflowPermission, string)[] s_actions =
+    [
+        (TaskAction.Answer, WorkflowPermission.Answer, "answer"),
+        (TaskAction.Claim, WorkflowPermission.Answer, "claim"),
+        (TaskAction.Release, WorkflowPermission.Answer, "release"),
+        (TaskAction.Delegate, WorkflowPermission.Answer, "delegate"),
+        (TaskAction.Reassign, WorkflowPermission.Operate, "reassign"),
+    ];
+
+    private static IReadOnlyList<EventInfo> Responses(DeliveryRecord? waiting, RegisteredWorkflow workflow, WorkflowInfo info) =>
+        waiting?.WaitingFor is { } type
+            ? [.. info.InputEvents.Where(e => e.Type == type)]
+            : [.. info.InputEvents.Where(e => workflow.Graph.Steps.Any(s => s.Accepts.Type.FullName == e.Type))];
+
+    /// <summary>The task's entries in its run's journal, oldest first.</summary>
+    private async Task<IReadOnlyList<JournalEntry>> HistoryAsync(HumanTaskRecord task, RegisteredWorkflow? workflow, CancellationToken cancellationToken)
+    {
+        var history = new List<JournalEntry>();
+        await foreach (StoredEvent stored in runtime.ReadAllEventsAsync(task.RunId, task.PromptSequence, cancellationToken).ConfigureAwait(false))
+        {
+            if (stored.Kind == EventRecordKind.Task && TaskIdOf(stored.Payload) == task.TaskId)
+            {
+                history.Add(RunViews.Entry(stored, workflow));
+            }
+        }
+
+        return history;
+    }
+
+    private static long? TaskIdOf(string payload)
+    {
+        using JsonDocument entry = JsonDocument.Parse(payload);
+        return entry.RootElement.TryGetProperty("taskId", out JsonElement id) && id.TryGetInt64(out long value) ? value : null;
     }
 
     private async Task<StoredEvent?> LatestPromptAsync(string runId, RegisteredWorkflow workflow, string? step, long upTo, CancellationToken cancellationToken)

@@ -53,6 +53,7 @@ internal static class RunEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         runs.MapPost("/{runId}/cancel", CancelAsync)
@@ -152,28 +153,18 @@ internal static class RunEndpoints
             throw new ApiProblemException(StatusCodes.Status409Conflict, "workflow_not_registered", $"Run '{run.RunId}' belongs to workflow '{run.Workflow}', which this server does not run.");
         }
 
-        ReadOnlyMemory<byte> body = await RequestBody.ReadJsonAsync(request, options.Value.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
-        (GraphEvent type, ReadOnlyMemory<byte> data) = ReadEnvelope(body, workflow);
-        Event ev;
+        (GraphEvent type, Event ev) = await ReadEventAsync(request, workflow, options.Value, cancellationToken).ConfigureAwait(false);
         try
         {
-            ev = workflow.ReadEvent(type.Type, data.Span);
-        }
-        catch (JsonException error)
-        {
-            throw RequestBody.Malformed(error, "'data'", $"'{type.Name}'", workflow.GetJsonTypeInfo(type.Type));
-        }
-
-        try
-        {
-            // The journal names who answered: the signed-in person or the API key, not what the form says.
-            await runtime.ActingAs(CallerIdentity.Of(request.HttpContext).Actor).SendEventAsync(runId, ev, cancellationToken).ConfigureAwait(false);
+            // The journal names who answered: the signed-in person or the API key, not what the form says;
+            // a person may answer only a task they are among those who may (a 403 otherwise, and nothing changes).
+            await runtime.Tasks.AnswerRunAsync(runId, HumanTasks.Actor(CallerIdentity.Of(request.HttpContext)), ev, cancellationToken).ConfigureAwait(false);
         }
         catch (ArgumentException error)
         {
-            throw new ApiProblemException(StatusCodes.Status422UnprocessableEntity, "event_not_accepted", error.Message.Split(" (Parameter", 2)[0]);
+            throw NotAccepted(error);
         }
-        catch (InvalidOperationException)
+        catch (InvalidOperationException error) when (error is not TaskRefusedException)
         {
             // It ended between the check above and the send.
             RunRecord now = await FindAsync(runtime, runId, cancellationToken).ConfigureAwait(false);
@@ -202,12 +193,31 @@ internal static class RunEndpoints
         return TypedResults.Json(RunViews.Info(cancelled, catalog), ServerJson.Default.RunInfo);
     }
 
+    /// <summary>An event from a request's body (<c>{"type": ..., "data": {...}}</c>), one the workflow takes from outside; 400 or 422 otherwise.</summary>
+    public static async Task<(GraphEvent Type, Event Event)> ReadEventAsync(HttpRequest request, RegisteredWorkflow workflow, WorkflowServerOptions options, CancellationToken cancellationToken)
+    {
+        ReadOnlyMemory<byte> body = await RequestBody.ReadJsonAsync(request, options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        (GraphEvent type, ReadOnlyMemory<byte> data) = ReadEnvelope(body, workflow);
+        try
+        {
+            return (type, workflow.ReadEvent(type.Type, data.Span));
+        }
+        catch (JsonException error)
+        {
+            throw RequestBody.Malformed(error, "'data'", $"'{type.Name}'", workflow.GetJsonTypeInfo(type.Type));
+        }
+    }
+
+    /// <summary>The run takes no event of that type now: 422 with the runtime's reason.</summary>
+    public static ApiProblemException NotAccepted(ArgumentException error) =>
+        new(StatusCodes.Status422UnprocessableEntity, "event_not_accepted", error.Message.Split(" (Parameter", 2)[0]);
+
     /// <summary>A run by id, or a 404.</summary>
     public static async Task<RunRecord> FindAsync(WorkflowRuntime runtime, string runId, CancellationToken cancellationToken) =>
         await runtime.GetRunAsync(runId, cancellationToken).ConfigureAwait(false)
             ?? throw new ApiProblemException(StatusCodes.Status404NotFound, "run_not_found", $"No run has the id '{runId}'.");
 
-    private static ApiProblemException Finished(RunRecord run) => new(
+    public static ApiProblemException Finished(RunRecord run) => new(
         StatusCodes.Status409Conflict,
         "run_finished",
         $"Run '{run.RunId}' has already ended ({Status(run.Status)}); it takes no more events and cannot be cancelled.",

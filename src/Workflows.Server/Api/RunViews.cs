@@ -59,6 +59,7 @@ internal static class RunViews
         EventRecordKind.Control => "control",
         EventRecordKind.Recorded => "recorded",
         EventRecordKind.Live => "live",
+        EventRecordKind.Task => "task",
         _ => "timer",
     };
 

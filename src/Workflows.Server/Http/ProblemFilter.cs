@@ -37,6 +37,10 @@ internal sealed partial class ProblemFilter(IHostEnvironment environment, ILogge
                 return problem.ToResult();
             case WorkflowRunNotFoundException notFound:
                 return Problems.Result(StatusCodes.Status404NotFound, "run_not_found", notFound.Message);
+            case TaskNotFoundException notFound:
+                return Problems.Result(StatusCodes.Status404NotFound, "task_not_found", notFound.Message);
+            case TaskRefusedException refused:
+                return Problems.Result(StatusCodes.Status403Forbidden, "task_refused", refused.Message, new Dictionary<string, object?> { ["taskId"] = refused.TaskId });
             case WorkflowVersionMismatchException mismatch:
                 return Problems.Result(StatusCodes.Status409Conflict, "version_mismatch", mismatch.Message);
             case BadHttpRequestException bad:

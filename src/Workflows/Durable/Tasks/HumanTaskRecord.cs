@@ -95,6 +95,11 @@ public sealed record HumanTaskRecord(
             return $"Task {TaskId} is {(Status == HumanTaskStatus.Completed ? "answered" : "cancelled: its run ended")}; nothing can change it.";
         }
 
+        if (actor.IsService && action == TaskAction.Answer)
+        {
+            return null;
+        }
+
         bool claimedByOther = ClaimedBy is not null && ClaimedBy != actor.UserId;
         return action switch
         {
@@ -148,4 +153,10 @@ public sealed record TaskActor(string UserId, IReadOnlyCollection<string> Roles)
 {
     /// <summary>May reassign any task, release anyone's claim and delegate any task (the server grants it with the operate permission).</summary>
     public bool MayManage { get; init; }
+
+    /// <summary>
+    /// A service (the server's API keys), not a person: it may answer any open task, on someone's
+    /// behalf; who may answer limits people. Its other changes follow the rules for people.
+    /// </summary>
+    public bool IsService { get; init; }
 }
