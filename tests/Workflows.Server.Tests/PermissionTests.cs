@@ -21,9 +21,7 @@ namespace Workflows.Server.Tests;
 /// </summary>
 public sealed class PermissionTests : IAsyncLifetime
 {
-    private const string Issuer = "https://id.example.com";
-    private const string Audience = "workflows";
-    private readonly SymmetricSecurityKey _signing = new(RandomNumberGenerator.GetBytes(32));
+    private readonly TokenIssuer _tokens = new();
     private readonly LogCollector _logs = new();
     private readonly ServerHost _server;
 
@@ -32,6 +30,7 @@ public sealed class PermissionTests : IAsyncLifetime
         _server = new ServerHost(
             settings =>
             {
+                TokenIssuer.Name(settings);
                 int i = 3;
                 foreach (WorkflowPermission permission in Permissions.All)
                 {
@@ -41,7 +40,6 @@ public sealed class PermissionTests : IAsyncLifetime
                     i++;
                 }
 
-                settings["Workflows:Server:AuthenticationSchemes:0"] = JwtBearerDefaults.AuthenticationScheme;
                 settings["Workflows:Server:Roles:approvers:0"] = "Read";
                 settings["Workflows:Server:Roles:approvers:1"] = "Answer";
                 settings["Workflows:Server:Roles:ops:0"] = "Read";
@@ -50,12 +48,7 @@ public sealed class PermissionTests : IAsyncLifetime
             services =>
             {
                 services.AddSingleton<ILoggerProvider>(_logs);
-                services.AddAuthentication().AddJwtBearer(jwt => jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = Issuer,
-                    ValidAudience = Audience,
-                    IssuerSigningKey = _signing,
-                });
+                _tokens.Accept(services);
             });
     }
 
@@ -83,6 +76,8 @@ public sealed class PermissionTests : IAsyncLifetime
         string webhook = (string)(await (await tester.PostAsJsonAsync("/api/webhooks", new { url = "http://127.0.0.1:9/h" })).ReadAsync())["id"]!;
         await _server.Runtime.ScheduleWorkflowAsync("weekly", "ReviewFlow", new DocumentReview.DocumentSubmitted("Weekly", Api.CleanReport), new Durable.ScheduleSpec { Cron = "0 9 * * 1" });
 
+        long task = (long)(await (await tester.GetAsync($"/api/tasks?run={waiting}")).ReadAsync())["tasks"]![0]!["taskId"]!;
+
         (HttpMethod Method, string Path, string? Body, WorkflowPermission Permission)[] endpoints =
         [
             (HttpMethod.Get, "/api/workflows", null, WorkflowPermission.Read),
@@ -103,6 +98,12 @@ public sealed class PermissionTests : IAsyncLifetime
             (HttpMethod.Post, "/api/schedules/weekly/resume", null, WorkflowPermission.Administer),
             (HttpMethod.Delete, "/api/schedules/nothing-here", null, WorkflowPermission.Administer),
             (HttpMethod.Get, "/api/tasks", null, WorkflowPermission.Read),
+            (HttpMethod.Get, $"/api/tasks/{task}", null, WorkflowPermission.Read),
+            (HttpMethod.Post, $"/api/tasks/{task}/claim", null, WorkflowPermission.Answer),
+            (HttpMethod.Post, $"/api/tasks/{task}/release", null, WorkflowPermission.Answer),
+            (HttpMethod.Post, $"/api/tasks/{task}/reassign", """{"users": [], "roles": []}""", WorkflowPermission.Operate),
+            (HttpMethod.Post, $"/api/tasks/{task}/delegate", """{"to": ""}""", WorkflowPermission.Answer),
+            (HttpMethod.Post, $"/api/tasks/{task}/answer", """{"type": "ReviewerDecision", "data": {"approve": "?"}}""", WorkflowPermission.Answer),
             (HttpMethod.Get, "/api/webhooks", null, WorkflowPermission.Administer),
             (HttpMethod.Post, "/api/webhooks", """{"url": 5}""", WorkflowPermission.Administer),
             (HttpMethod.Get, $"/api/webhooks/{webhook}", null, WorkflowPermission.Administer),
@@ -188,26 +189,8 @@ public sealed class PermissionTests : IAsyncLifetime
         Assert.DoesNotContain(_logs.Messages, m => m.Contains("'only-read'", StringComparison.Ordinal));
     }
 
-    private string Token(string id, string name, string? role = null, SymmetricSecurityKey? signing = null, DateTime? expires = null)
-    {
-        var claims = new Dictionary<string, object> { ["sub"] = id, ["name"] = name };
-        if (role is not null)
-        {
-            claims["roles"] = new[] { role };
-        }
-
-        DateTime until = expires ?? DateTime.UtcNow.AddMinutes(5);
-        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = Issuer,
-            Audience = Audience,
-            Claims = claims,
-            NotBefore = until.AddMinutes(-30),
-            IssuedAt = until.AddMinutes(-30),
-            Expires = until,
-            SigningCredentials = new SigningCredentials(signing ?? _signing, SecurityAlgorithms.HmacSha256),
-        });
-    }
+    private string Token(string id, string name, string? role = null, SymmetricSecurityKey? signing = null, DateTime? expires = null) =>
+        _tokens.Token(id, name, role is null ? [] : [role], signing, expires);
 
     public Task InitializeAsync() => Task.CompletedTask;
 

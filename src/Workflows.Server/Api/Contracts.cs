@@ -120,7 +120,7 @@ public sealed record RunList(IReadOnlyList<RunInfo> Runs, int Total, int Offset,
 
 /// <summary>An event in a run's journal.</summary>
 /// <param name="Sequence">Its position, from 1, without gaps (the server-sent event id).</param>
-/// <param name="Kind"><c>start</c>, <c>routed</c> (between steps), <c>streamed</c> (to the caller), <c>external</c> (sent in), <c>timer</c>, <c>control</c> (an operator's) or <c>recorded</c> (a <c>ctx.OnceAsync</c> result; the name is its key) or, on the event stream only, <c>live</c> (written with <c>ctx.WriteLive</c>, never stored; sequence 0).</param>
+/// <param name="Kind"><c>start</c>, <c>routed</c> (between steps), <c>streamed</c> (to the caller), <c>external</c> (sent in), <c>timer</c>, <c>control</c> (an operator's), <c>task</c> (a task's change: created, claimed, delegated, reassigned, overdue, completed) or <c>recorded</c> (a <c>ctx.OnceAsync</c> result; the name is its key) or, on the event stream only, <c>live</c> (written with <c>ctx.WriteLive</c>, never stored; sequence 0).</param>
 /// <param name="Name">The event type's name.</param>
 /// <param name="Type">The event type's full name.</param>
 /// <param name="Producer">The step that produced it, if one did.</param>
