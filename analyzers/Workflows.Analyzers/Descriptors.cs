@@ -64,7 +64,7 @@ internal static class Descriptors
     public static readonly DiagnosticDescriptor UndeclaredSend = Error(
         "WF0011",
         "ctx.Send of an event the step does not declare",
-        "'{0}' sends '{1}' with ctx.Send but does not declare it; add [Emits(typeof({1}))]");
+        "'{0}' sends '{1}' {2} but does not declare it; add [Emits(typeof({1}))]");
 
     public static readonly DiagnosticDescriptor UnusedEmits = Create(
         "WF0012",

@@ -224,7 +224,8 @@ internal sealed class WorkflowChecks
                     send.Location,
                     ImmutableDictionary<string, string?>.Empty.Add(DiagnosticProperties.EventType, ev.TypeName),
                     method.Name,
-                    ev.DisplayName));
+                    ev.DisplayName,
+                    send.IsOverdue ? "as a task's Overdue event" : "with ctx.Send"));
             }
         }
 

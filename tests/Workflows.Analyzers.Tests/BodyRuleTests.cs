@@ -61,6 +61,42 @@ public class BodyRuleTests
             new Expected("WF0011", "'Split' sends 'Approved' with ctx.Send but does not declare it; add [Emits(typeof(Approved))]"));
 
     [Fact]
+    public Task WF0011_fires_on_a_task_s_Overdue_event_the_step_does_not_declare() =>
+        AnalyzerTest.VerifyAsync(
+            Events + """
+            public sealed record Asked : InputRequiredEvent;
+            public sealed record Answer : HumanResponseEvent;
+
+            [Workflow]
+            public partial class Flow
+            {
+                [Step]
+                public static Asked Ask(Submitted submitted) => new() { Assignment = new() { DueIn = System.TimeSpan.FromHours(1), Overdue = [|new Approved()|] } };
+
+                [Step] public static Published Decide(Answer answer) => new();
+                [Step] public static Published Default(Approved approved) => new();
+            }
+            """,
+            new Expected("WF0011", "'Ask' sends 'Approved' as a task's Overdue event but does not declare it; add [Emits(typeof(Approved))]"));
+
+    [Fact]
+    public Task WF0011_and_WF0012_accept_a_declared_Overdue_event_as_sent() =>
+        AnalyzerTest.VerifyCleanAsync(Events + """
+            public sealed record Asked : InputRequiredEvent;
+            public sealed record Answer : HumanResponseEvent;
+
+            [Workflow]
+            public partial class Flow
+            {
+                [Step, Emits(typeof(Approved))]
+                public static Asked Ask(Submitted submitted) => new() { Assignment = new() { DueIn = System.TimeSpan.FromHours(1), Overdue = new Approved() } };
+
+                [Step] public static Published Decide(Answer answer) => new();
+                [Step] public static Published Default(Approved approved) => new();
+            }
+            """);
+
+    [Fact]
     public Task WF0011_accepts_a_subtype_of_a_declared_type() =>
         AnalyzerTest.VerifyCleanAsync(Events + """
             [Workflow]

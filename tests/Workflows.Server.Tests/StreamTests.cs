@@ -37,7 +37,7 @@ public sealed class StreamTests() : ServerTest(s => s["Workflows:Server:StreamHe
         string[] ids = [.. before.Concat(after).Where(m => m.Event != "end").Select(m => m.Id!)];
         IReadOnlyList<StoredEvent> journal = await Server.Runtime.ReadEventsAsync(runId);
         Assert.Equal(journal.Select(e => e.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)), ids);
-        Assert.Equal(["external", "routed", "start", "streamed"], before.Concat(after).Where(m => m.Event != "end").Select(m => m.Event).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(["external", "routed", "start", "streamed", "task"], before.Concat(after).Where(m => m.Event != "end").Select(m => m.Event).Distinct().Order(StringComparer.Ordinal));
         Assert.Equal(5, before.Count);
         Assert.Equal("end", after[^1].Event);
     }

@@ -4,7 +4,11 @@ using Microsoft.CodeAnalysis;
 namespace Workflows.Generators.Reading;
 
 /// <summary>A call in a step body that matters to the graph, with the type involved and where it is written.</summary>
-internal readonly record struct BodyCall(ITypeSymbol Type, Location Location);
+internal readonly record struct BodyCall(ITypeSymbol Type, Location Location)
+{
+    /// <summary>For a send: set as a question's <c>TaskAssignment.Overdue</c>, sent when the task is past due (not by <c>ctx.Send</c>).</summary>
+    public bool IsOverdue { get; init; }
+}
 
 /// <summary>A <c>ctx.WaitForAsync&lt;TResponse&gt;(prompt)</c> call.</summary>
 internal readonly record struct BodyWait(ITypeSymbol Response, ITypeSymbol? Prompt, Location Location);
@@ -39,7 +43,7 @@ internal sealed class StepBody
         ContextEscapes = contextEscapes;
     }
 
-    /// <summary><c>ctx.Send(x)</c>, <c>ctx.SendAfter(x, …)</c>, <c>ctx.SendAt(x, …)</c>: the static type of <c>x</c>.</summary>
+    /// <summary><c>ctx.Send(x)</c>, <c>ctx.SendAfter(x, …)</c>, <c>ctx.SendAt(x, …)</c>, and a task's <c>Overdue = x</c>: the static type of <c>x</c>.</summary>
     public ImmutableArray<BodyCall> Sends { get; }
 
     /// <summary><c>ctx.WriteToStream(x)</c>: the static type of <c>x</c>.</summary>

@@ -33,6 +33,11 @@ internal static class StepBodyReader
                 case IInvocationOperation invocation:
                     ReadInvocation(invocation, sends, collects, waits, blocking, runs, streams);
                     break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property: { Name: "Overdue" } overdue } } assignment
+                    when WellKnownTypes.IsTaskAssignment(overdue.ContainingType) && WrittenType(assignment.Value) is { } late && late.SpecialType == SpecialType.None:
+                    // The event a task sends into its run when it is past due: the step sends it, later.
+                    sends.Add(new BodyCall(late, assignment.Value.Syntax.GetLocation()) { IsOverdue = true });
+                    break;
                 case IInvalidOperation invalid when UnboundChildRun(invalid) is { } child:
                     runs.Add(child);
                     break;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Workflows.Generators.Model;
 
@@ -78,7 +79,7 @@ internal static class SymbolNames
         return false;
     }
 
-    /// <summary>Public instance properties, base types' first, as <c>int Count, string Text</c>: the event's stored shape.</summary>
+    /// <summary>Public instance properties, base types' first, as <c>int Count, string Text</c>: the event's stored shape (members JSON never writes, <c>[JsonIgnore]</c>, are not in it).</summary>
     private static string MembersOf(ITypeSymbol type)
     {
         var chain = new List<ITypeSymbol>();
@@ -92,7 +93,7 @@ internal static class SymbolNames
         {
             foreach (ISymbol member in declared.GetMembers())
             {
-                if (member is IPropertySymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, IsIndexer: false } property && property.Name != "EqualityContract")
+                if (member is IPropertySymbol { IsStatic: false, DeclaredAccessibility: Accessibility.Public, IsIndexer: false } property && property.Name != "EqualityContract" && !IsNeverStored(property))
                 {
                     members.Add(ForDisplay(property.Type) + " " + property.Name);
                 }
@@ -100,6 +101,21 @@ internal static class SymbolNames
         }
 
         return string.Join(", ", members);
+    }
+
+    /// <summary><c>[JsonIgnore]</c> (its condition <c>Always</c>, the default): JSON never reads or writes it.</summary>
+    private static bool IsNeverStored(IPropertySymbol property)
+    {
+        foreach (AttributeData attribute in property.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "JsonIgnoreAttribute", ContainingNamespace: { Name: "Serialization", ContainingNamespace: { Name: "Json", ContainingNamespace.Name: "Text" } } })
+            {
+                // JsonIgnoreCondition.Always is 1; other conditions still write the member at times.
+                return attribute.NamedArguments.All(static named => named.Key != "Condition" || named.Value.Value is 1);
+            }
+        }
+
+        return false;
     }
 
     private static EventRole RoleOf(ITypeSymbol type)

@@ -23,6 +23,9 @@ internal static class WellKnownTypes
 
     public static bool IsWorkflowContext(ITypeSymbol? type) => IsWorkflowsType(type, "WorkflowContext");
 
+    /// <summary>Whether <paramref name="type"/> is <c>Workflows.TaskAssignment</c>, who may answer a question and by when.</summary>
+    public static bool IsTaskAssignment(ITypeSymbol? type) => IsWorkflowsType(type, "TaskAssignment");
+
     /// <summary>Whether <paramref name="type"/> is <c>Workflows.StateStore</c>, what <c>ctx.Store</c> is.</summary>
     public static bool IsStateStore(ITypeSymbol? type) => IsWorkflowsType(type, "StateStore");
 

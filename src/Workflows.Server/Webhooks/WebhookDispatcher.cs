@@ -167,11 +167,14 @@ internal sealed partial class WebhookDispatcher(
             retryAt = time.GetUtcNow() + Backoff(delivery.Attempts);
         }
 
-        await store.RecordWebhookAttemptAsync(new WebhookAttemptOutcome(delivery.Id, _id, attempt, status, retryAt), CancellationToken.None).ConfigureAwait(false);
+        // The subscription is disabled before the delivery is seen to fail, so whoever sees the failure sees it
+        // disabled too; a crash between the two leaves the delivery to be tried again, and refused as gone.
         if (result.Gone && subscription is not null)
         {
             await store.DisableSubscriptionAsync(subscription.Id, $"disabled: {result.Error}", CancellationToken.None).ConfigureAwait(false);
         }
+
+        await store.RecordWebhookAttemptAsync(new WebhookAttemptOutcome(delivery.Id, _id, attempt, status, retryAt), CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Base × 2^(attempt − 1), capped, with ±20% jitter so failed receivers are not hit in step.</summary>
