@@ -110,6 +110,9 @@ internal sealed class PostgresDialect : SqlDialect
             // Who may answer: users (kind 0) and roles (kind 1), so an inbox finds a person's tasks through an index.
             "CREATE TABLE wf_task_assignees (task_id BIGINT NOT NULL, kind INTEGER NOT NULL, name TEXT NOT NULL, PRIMARY KEY (task_id, kind, name))",
             "CREATE INDEX wf_task_assignees_name ON wf_task_assignees (kind, name)",
+            // A task's changes go to the run-change feed too (for webhooks): which task, and what happened to it.
+            "ALTER TABLE wf_run_changes ADD COLUMN task_id BIGINT NULL",
+            "ALTER TABLE wf_run_changes ADD COLUMN task_change TEXT NULL",
         ],
     ];
 

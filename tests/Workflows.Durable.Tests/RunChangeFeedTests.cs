@@ -35,7 +35,17 @@ public abstract class RunChangeFeedContract
         await runtime.SendEventAsync(run.RunId, new AgentReply("restart it"));
         await runtime.WaitForCompletionAsync(run.RunId).WaitAsync(TempStore.Limit);
 
-        IReadOnlyList<RunChange> changes = await runtime.Store.ReadRunChangesAsync(100, default);
+        IReadOnlyList<RunChange> recorded = await runtime.Store.ReadRunChangesAsync(100, default);
+        List<RunChange> changes = [.. recorded.Where(c => c.TaskChange is null)];
+
+        // The question's task changes are in the feed too, in order among the status changes: asked before the run waits, answered before it runs on.
+        Assert.Equal(
+            [null, TaskHistoryEntry.Created, null, TaskHistoryEntry.Completed, null, null],
+            recorded.Select(c => c.TaskChange));
+        RunChange created = recorded[1];
+        Assert.Equal((WorkflowRunStatus.Running, WorkflowRunStatus.Running), (created.From, created.To));
+        Assert.Equal((await runtime.Tasks.ListAsync(new HumanTaskQuery(Status: null) { RunId = run.RunId })).Tasks[0].TaskId, created.TaskId);
+        Assert.Equal(recorded.Select(c => c.Sequence).Order(), recorded.Select(c => c.Sequence));
 
         Assert.Equal(
             [

@@ -143,6 +143,32 @@ public sealed class TaskApiTests : IAsyncLifetime
         await _server.Client().WaitForAsync(runId, "completed");
     }
 
+    [Fact]
+    public async Task Task_changes_are_webhook_topics_in_the_order_they_happened()
+    {
+        await using WebhookReceiver receiver = await WebhookReceiver.StartAsync();
+        HttpClient ana = Person("u-ana", "approvers");
+        HttpResponseMessage subscribed = await _server.Client().PostAsJsonAsync("/api/webhooks", new { url = receiver.Url.ToString(), events = new[] { "task.*" } });
+        Assert.Equal(HttpStatusCode.Created, subscribed.StatusCode);
+
+        (string runId, long taskId) = await StartAsync("SOW", dueMilliseconds: 1_000, escalate: false);
+        Assert.Equal(HttpStatusCode.OK, (await ana.PostAsync($"/api/tasks/{taskId}/claim", null)).StatusCode);
+        DateTime deadline = DateTime.UtcNow + Api.Limit;
+        while (!(bool)(await (await ana.GetAsync("/api/tasks/" + taskId)).ReadAsync())["overdue"]! || (await _server.Runtime.ReadEventsAsync(runId)).All(e => e.Type != Durable.TaskHistoryEntry.Overdue))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The task never became overdue.");
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await ana.PostAsJsonAsync($"/api/tasks/{taskId}/answer", new { type = "ContractDecision", data = new { approve = true } })).StatusCode);
+        List<WebhookReceiver.Received> deliveries = await receiver.UntilAsync("task.completed");
+
+        Assert.Equal(["task.created", "task.assigned", "task.overdue", "task.completed"], deliveries.Select(d => (string?)JsonNode.Parse(d.Body)!["type"]));
+        Assert.All(deliveries, d => Assert.Equal(taskId, (long)JsonNode.Parse(d.Body)!["data"]!["task"]!["taskId"]!));
+        JsonNode completed = JsonNode.Parse(deliveries[^1].Body)!["data"]!;
+        Assert.Equal((runId, "completed", "u-ana"), ((string?)completed["runId"], (string?)completed["task"]!["status"], (string?)completed["task"]!["completedBy"]));
+    }
+
     /// <summary>Starts a contract review and waits for its task.</summary>
     private async Task<(string RunId, long TaskId)> StartAsync(string name, int dueMilliseconds, bool escalate = true)
     {

@@ -127,23 +127,34 @@ public abstract class WebhookOutboxContract
     }
 
     [Fact]
-    public async Task A_disabled_subscription_fails_its_pending_deliveries_and_a_removed_one_takes_its_log()
+    public async Task A_gone_receiver_s_subscription_is_disabled_with_the_attempt_failing_its_pending_deliveries_and_a_removed_one_takes_its_log()
     {
         using OutboxStore store = await NewStoreAsync();
         await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
         IWebhookStore webhooks = OutboxStore.Webhooks(runtime);
         await webhooks.AddSubscriptionAsync(Subscription("wh-1"), default);
         await webhooks.AddSubscriptionAsync(Subscription("wh-2"), default);
-        await webhooks.FanOutAsync([], [new NewWebhookDelivery("wh-1", "m1", "run.failed", "r", "{}"), new NewWebhookDelivery("wh-2", "m1", "run.failed", "r", "{}")], Now, default);
+        await webhooks.FanOutAsync(
+            [],
+            [new NewWebhookDelivery("wh-1", "m1", "run.failed", "r", "{}"), new NewWebhookDelivery("wh-1", "m2", "run.failed", "r", "{}"), new NewWebhookDelivery("wh-2", "m1", "run.failed", "r", "{}")],
+            Now,
+            default);
 
-        await webhooks.DisableSubscriptionAsync("wh-1", "the receiver answered 410 Gone", default);
+        // The attempt that heard 410 Gone and the unsubscription are one write: the delivery is never seen failed with its subscription still on.
+        WebhookDelivery attempted = Assert.Single(await webhooks.ClaimWebhookDeliveriesAsync("d1", Now, TimeSpan.FromMinutes(5), 1, default));
+        var gone = new WebhookAttempt(attempted.Id, 1, Now, 410, "the receiver answered 410 Gone", TimeSpan.FromMilliseconds(3));
+        Assert.True(await webhooks.RecordWebhookAttemptAsync(
+            new WebhookAttemptOutcome(attempted.Id, "d1", gone, WebhookDeliveryStatus.Failed, null) { Unsubscribe = "disabled: the receiver answered 410 Gone", SubscriptionId = "wh-1" },
+            default));
         Assert.True(await webhooks.RemoveSubscriptionAsync("wh-2", default));
         Assert.False(await webhooks.RemoveSubscriptionAsync("wh-2", default));
 
         WebhookSubscription disabled = (await webhooks.GetSubscriptionAsync("wh-1", default))!;
         Assert.False(disabled.Enabled);
-        WebhookDelivery failed = Assert.Single(await webhooks.ListWebhookDeliveriesAsync("wh-1", null, 10, default));
-        Assert.Equal((WebhookDeliveryStatus.Failed, "the receiver answered 410 Gone"), (failed.Status, failed.LastError));
+        IReadOnlyList<WebhookDelivery> failed = await webhooks.ListWebhookDeliveriesAsync("wh-1", null, 10, default);
+        Assert.Equal(
+            [(WebhookDeliveryStatus.Failed, "disabled: the receiver answered 410 Gone"), (WebhookDeliveryStatus.Failed, "the receiver answered 410 Gone")],
+            failed.Select(d => (d.Status, d.LastError)));
         Assert.Null(await webhooks.GetSubscriptionAsync("wh-2", default));
         Assert.Empty(await webhooks.ListWebhookDeliveriesAsync("wh-2", null, 10, default));
         Assert.Empty(await webhooks.ClaimWebhookDeliveriesAsync("d", Now.AddHours(1), TimeSpan.FromSeconds(30), 10, default));

@@ -167,7 +167,7 @@ public sealed class WebhookTests
         HttpClient client = server.Client();
 
         await (await client.PostAsJsonAsync("/api/webhooks", new { url = "http://127.0.0.1:9/h", events = new[] { "run.exploded" } }))
-            .AssertProblemAsync(422, "unknown_topic", "'run.exploded' is not a topic. Topics: run.queued, run.started, run.waiting, run.suspended, run.resumed, run.completed, run.failed, run.cancelled, run.timed_out, or run.* and * for all.");
+            .AssertProblemAsync(422, "unknown_topic", "'run.exploded' is not a topic. Topics: run.queued, run.started, run.waiting, run.suspended, run.resumed, run.completed, run.failed, run.cancelled, run.timed_out, task.created, task.assigned, task.overdue, task.completed, or run.*, task.* and * for all.");
         await (await client.PostAsJsonAsync("/api/webhooks", new { url = "http://127.0.0.1:9/h", workflow = "Other" }))
             .AssertProblemAsync(422, "unknown_workflow", "No workflow named 'Other' is registered here.");
         await (await client.PostAsJsonAsync("/api/webhooks", new { url = "http://127.0.0.1:9/h", secret = "hunter2" }))

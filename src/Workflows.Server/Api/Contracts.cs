@@ -224,7 +224,7 @@ public sealed record WebhookInfo(string Id, string Url, IReadOnlyList<string> Ev
 
 /// <summary>A new webhook subscription.</summary>
 /// <param name="Url">An absolute https URL (http only for allow-listed networks).</param>
-/// <param name="Events">The topics to receive: <c>run.started</c>, <c>run.waiting</c>, <c>run.suspended</c>, <c>run.resumed</c>, <c>run.completed</c>, <c>run.failed</c>, <c>run.cancelled</c>, <c>run.timed_out</c>, <c>run.*</c> or <c>*</c>.</param>
+/// <param name="Events">The topics to receive: <c>run.started</c>, <c>run.waiting</c>, <c>run.suspended</c>, <c>run.resumed</c>, <c>run.completed</c>, <c>run.failed</c>, <c>run.cancelled</c>, <c>run.timed_out</c>, <c>task.created</c>, <c>task.assigned</c>, <c>task.overdue</c>, <c>task.completed</c>, <c>run.*</c>, <c>task.*</c> or <c>*</c>.</param>
 /// <param name="Workflow">Only this workflow's runs; all when left out.</param>
 /// <param name="Description">What it is for.</param>
 /// <param name="Secret">A signing secret (<c>whsec_</c> and 24 to 64 random bytes in base64); one is made when left out.</param>
@@ -287,7 +287,7 @@ public sealed record WebhookMessage(string Type, DateTimeOffset Timestamp, Webho
 /// <param name="ResultType">For <c>run.completed</c>: the StopEvent's type.</param>
 /// <param name="Result">For <c>run.completed</c>: the StopEvent.</param>
 /// <param name="Error">For failed, cancelled and timed out runs: why.</param>
-/// <param name="Task">For <c>run.waiting</c>: what it asked of a person when it started waiting.</param>
+/// <param name="Task">For <c>run.waiting</c>: what it asked of a person when it started waiting; for <c>task.*</c>: the task, as it was when the change was fanned out (moments after it).</param>
 public sealed record WebhookRunData(
     string RunId,
     string Workflow,

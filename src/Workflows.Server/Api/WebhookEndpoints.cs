@@ -64,7 +64,7 @@ internal static class WebhookEndpoints
         IReadOnlyList<string> events = create.Events is { Count: > 0 } asked ? asked : ["*"];
         if (events.FirstOrDefault(e => !WebhookTopics.IsValidFilter(e)) is { } unknown)
         {
-            throw Unprocessable("unknown_topic", $"'{unknown}' is not a topic. Topics: {string.Join(", ", WebhookTopics.All)}, or run.* and * for all.");
+            throw Unprocessable("unknown_topic", $"'{unknown}' is not a topic. Topics: {string.Join(", ", WebhookTopics.All)}, or run.*, task.* and * for all.");
         }
 
         if (create.Workflow is { } workflow && !catalog.TryGet(workflow, out _, out _))

@@ -167,14 +167,13 @@ internal sealed partial class WebhookDispatcher(
             retryAt = time.GetUtcNow() + Backoff(delivery.Attempts);
         }
 
-        // The subscription is disabled before the delivery is seen to fail, so whoever sees the failure sees it
-        // disabled too; a crash between the two leaves the delivery to be tried again, and refused as gone.
-        if (result.Gone && subscription is not null)
-        {
-            await store.DisableSubscriptionAsync(subscription.Id, $"disabled: {result.Error}", CancellationToken.None).ConfigureAwait(false);
-        }
-
-        await store.RecordWebhookAttemptAsync(new WebhookAttemptOutcome(delivery.Id, _id, attempt, status, retryAt), CancellationToken.None).ConfigureAwait(false);
+        await store.RecordWebhookAttemptAsync(
+            new WebhookAttemptOutcome(delivery.Id, _id, attempt, status, retryAt)
+            {
+                Unsubscribe = result.Gone && subscription is not null ? $"disabled: {result.Error}" : null,
+                SubscriptionId = subscription?.Id,
+            },
+            CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Base × 2^(attempt − 1), capped, with ±20% jitter so failed receivers are not hit in step.</summary>
@@ -187,7 +186,9 @@ internal sealed partial class WebhookDispatcher(
     private async Task<string> PayloadAsync(RunChange change, string topic, CancellationToken cancellationToken)
     {
         RunRecord? run = await runtime.GetRunAsync(change.RunId, cancellationToken).ConfigureAwait(false);
-        HumanTask? task = await tasks.AtAsync(change, cancellationToken).ConfigureAwait(false);
+        HumanTask? task = change.TaskId is { } taskId
+            ? await runtime.Tasks.GetAsync(taskId, cancellationToken).ConfigureAwait(false) is { } record ? await tasks.FromRecordAsync(record, null, withHistory: false, cancellationToken).ConfigureAwait(false) : null
+            : await tasks.AtAsync(change, cancellationToken).ConfigureAwait(false);
         var data = new WebhookRunData(
             change.RunId,
             change.Workflow,

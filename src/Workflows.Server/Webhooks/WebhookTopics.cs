@@ -3,7 +3,7 @@ using Workflows.Server.Webhooks.Store;
 
 namespace Workflows.Server.Webhooks;
 
-/// <summary>The topics a run change is delivered as, and which subscriptions want which.</summary>
+/// <summary>The topics a run change (or a change of one of its tasks) is delivered as, and which subscriptions want which.</summary>
 internal static class WebhookTopics
 {
     public const string Started = "run.started";
@@ -15,14 +15,27 @@ internal static class WebhookTopics
     public const string TimedOut = "run.timed_out";
     public const string Suspended = "run.suspended";
     public const string Queued = "run.queued";
+    public const string TaskCreated = "task.created";
+    public const string TaskAssigned = "task.assigned";
+    public const string TaskOverdue = "task.overdue";
+    public const string TaskCompleted = "task.completed";
 
-    /// <summary>Every topic, in the order a run goes through them.</summary>
-    public static readonly IReadOnlyList<string> All = [Queued, Started, Waiting, Suspended, Resumed, Completed, Failed, Cancelled, TimedOut];
+    /// <summary>Every topic, in the order a run goes through them, then its tasks'.</summary>
+    public static readonly IReadOnlyList<string> All = [Queued, Started, Waiting, Suspended, Resumed, Completed, Failed, Cancelled, TimedOut, TaskCreated, TaskAssigned, TaskOverdue, TaskCompleted];
 
-    /// <summary>What a subscription may ask for: a topic, <c>run.*</c> or <c>*</c>.</summary>
-    public static bool IsValidFilter(string filter) => filter is "*" or "run.*" || All.Contains(filter);
+    /// <summary>What a subscription may ask for: a topic, <c>run.*</c>, <c>task.*</c> or <c>*</c>.</summary>
+    public static bool IsValidFilter(string filter) => filter is "*" or "run.*" or "task.*" || All.Contains(filter);
 
-    public static string Of(RunChange change) => change.To switch
+    public static string Of(RunChange change) => change.TaskChange switch
+    {
+        null => OfStatus(change),
+        TaskHistoryEntry.Created => TaskCreated,
+        TaskHistoryEntry.Overdue => TaskOverdue,
+        TaskHistoryEntry.Completed => TaskCompleted,
+        _ => TaskAssigned, // claimed, released, delegated, reassigned: who is on it changed
+    };
+
+    private static string OfStatus(RunChange change) => change.To switch
     {
         WorkflowRunStatus.Queued => Queued,
         WorkflowRunStatus.Running when change.From is null or WorkflowRunStatus.Queued => Started,
@@ -39,5 +52,5 @@ internal static class WebhookTopics
         subscription.Enabled
         && subscription.CreatedAt <= change.At
         && (subscription.Workflow is null || subscription.Workflow == change.Workflow)
-        && subscription.Events.Any(filter => filter is "*" or "run.*" || filter == topic);
+        && subscription.Events.Any(filter => filter == "*" || filter == topic || (filter.EndsWith(".*", StringComparison.Ordinal) && topic.StartsWith(filter[..^1], StringComparison.Ordinal)));
 }

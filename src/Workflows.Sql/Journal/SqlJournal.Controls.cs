@@ -120,7 +120,7 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>Records who controlled the run, and how, in its journal.</summary>
-    private static Task JournalControlAsync(DbConnection connection, DbTransaction transaction, RunRecord run, string type, RunControlEntry entry, DateTimeOffset now, CancellationToken cancellationToken) =>
+    private static Task<long> JournalControlAsync(DbConnection connection, DbTransaction transaction, RunRecord run, string type, RunControlEntry entry, DateTimeOffset now, CancellationToken cancellationToken) =>
         AppendEventsAsync(
             connection, transaction, run.RunId,
             [new NewEvent(EventRecordKind.Control, type, JsonSerializer.Serialize(entry, ControlJson.Default.RunControlEntry), null, [])],

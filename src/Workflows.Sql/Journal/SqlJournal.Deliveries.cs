@@ -254,12 +254,12 @@ internal sealed partial class SqlJournal
     }
 
 
-    /// <summary>Appends events in order with consecutive sequence numbers, and their deliveries.</summary>
-    private static async Task AppendEventsAsync(DbConnection connection, DbTransaction transaction, string runId, List<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Appends events in order with consecutive sequence numbers, and their deliveries; returns the first one's sequence.</summary>
+    private static async Task<long> AppendEventsAsync(DbConnection connection, DbTransaction transaction, string runId, List<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (events.Count == 0)
         {
-            return;
+            return 0;
         }
 
         long sequence;
@@ -270,6 +270,7 @@ internal sealed partial class SqlJournal
 
         long after = await InsertEventsAsync(connection, transaction, runId, sequence, events, now, cancellationToken).ConfigureAwait(false);
         await SetNextSequenceAsync(connection, transaction, runId, sequence, after, cancellationToken).ConfigureAwait(false);
+        return sequence;
     }
 
     private static Task SetNextSequenceAsync(DbConnection connection, DbTransaction transaction, string runId, long before, long after, CancellationToken cancellationToken) =>

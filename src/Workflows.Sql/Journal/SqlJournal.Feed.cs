@@ -37,11 +37,23 @@ internal sealed partial class SqlJournal
         $"INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq) SELECT {runParameter}, @w, @from, @s, @t, r.next_seq - 1 FROM wf_runs r " +
         $"WHERE r.run_id = {runParameter} AND EXISTS (SELECT 1 FROM wf_meta WHERE key = '{FeedKey}')";
 
+    /// <summary>
+    /// Adds a task's change to the feed (only while it is on), at journal position <paramref name="sequence"/>
+    /// (the task's entry), with the run's status as both before and after.
+    /// </summary>
+    private static Task<int> RecordTaskChangeAsync(DbConnection connection, DbTransaction transaction, string runId, long taskId, string change, long sequence, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ExecuteAsync(
+            connection, transaction,
+            "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq, task_id, task_change) SELECT r.run_id, r.workflow, r.status, r.status, @t, @seq, @task, @change FROM wf_runs r " +
+            $"WHERE r.run_id = @r AND EXISTS (SELECT 1 FROM wf_meta WHERE key = '{FeedKey}')",
+            cancellationToken,
+            ("r", runId), ("t", Millis(now)), ("seq", sequence), ("task", taskId), ("change", change));
+
     public static async Task<IReadOnlyList<RunChange>> ReadRunChangesAsync(DbConnection connection, int max, CancellationToken cancellationToken)
     {
         using CachedCommand command = Command(
             connection, null,
-            "SELECT change_id, run_id, workflow, from_status, to_status, at, seq FROM wf_run_changes ORDER BY change_id LIMIT @max",
+            "SELECT change_id, run_id, workflow, from_status, to_status, at, seq, task_id, task_change FROM wf_run_changes ORDER BY change_id LIMIT @max",
             ("max", Math.Clamp(max, 1, 1000)));
         var changes = new List<RunChange>();
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -55,7 +67,11 @@ internal sealed partial class SqlJournal
                 from < 0 ? null : (WorkflowRunStatus)from,
                 (WorkflowRunStatus)reader.GetInt32(4),
                 FromMillis(reader.GetInt64(5)),
-                reader.GetInt64(6)));
+                reader.GetInt64(6))
+            {
+                TaskId = reader.IsDBNull(7) ? null : reader.GetInt64(7),
+                TaskChange = reader.IsDBNull(8) ? null : reader.GetString(8),
+            });
         }
 
         return changes;

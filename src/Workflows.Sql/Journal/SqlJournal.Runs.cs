@@ -224,7 +224,11 @@ internal sealed partial class SqlJournal
             entries.Add(await CompleteTaskAsync(connection, transaction, task, ev.Answerer?.UserId ?? ev.SentBy, now, cancellationToken).ConfigureAwait(false));
         }
 
-        await AppendEventsAsync(connection, transaction, ev.RunId, entries, now, cancellationToken).ConfigureAwait(false);
+        long journaled = await AppendEventsAsync(connection, transaction, ev.RunId, entries, now, cancellationToken).ConfigureAwait(false);
+        if (task is not null)
+        {
+            await RecordTaskChangeAsync(connection, transaction, ev.RunId, task.TaskId, TaskHistoryEntry.Completed, journaled + 1, now, cancellationToken).ConfigureAwait(false);
+        }
         if (waiting is { } id)
         {
             List<StoredAnswer> recorded = [.. ParseAnswers(answers), new StoredAnswer(ev.Type, ev.Payload)];

@@ -45,6 +45,7 @@ internal sealed partial class SqlJournal
 
         await WriteAssigneesAsync(connection, transaction, taskId, task.Users, task.Roles, cancellationToken).ConfigureAwait(false);
         var entry = new TaskHistoryEntry(taskId, null) { Users = task.Users.Count == 0 ? null : task.Users, Roles = task.Roles.Count == 0 ? null : task.Roles };
+        await RecordTaskChangeAsync(connection, transaction, runId, taskId, TaskHistoryEntry.Created, sequence, now, cancellationToken).ConfigureAwait(false);
         return await InsertEventsAsync(connection, transaction, runId, sequence, [TaskEntry(TaskHistoryEntry.Created, entry)], now, cancellationToken).ConfigureAwait(false);
     }
 
@@ -157,7 +158,8 @@ internal sealed partial class SqlJournal
             await WriteAssigneesAsync(connection, transaction, task.TaskId, users, roles, cancellationToken).ConfigureAwait(false);
         }
 
-        await AppendEventsAsync(connection, transaction, task.RunId, [TaskEntry(type, entry)], now, cancellationToken).ConfigureAwait(false);
+        long journaled = await AppendEventsAsync(connection, transaction, task.RunId, [TaskEntry(type, entry)], now, cancellationToken).ConfigureAwait(false);
+        await RecordTaskChangeAsync(connection, transaction, task.RunId, task.TaskId, type, journaled, now, cancellationToken).ConfigureAwait(false);
         return new TaskChangeResult(await GetTaskAsync(connection, transaction, task.TaskId, cancellationToken).ConfigureAwait(false), null);
     }
 
@@ -199,7 +201,8 @@ internal sealed partial class SqlJournal
                 entries.Add(new NewEvent(EventRecordKind.Routed, type, payload, null, [.. routes.Select(d => d with { AvailableAt = at })]));
             }
 
-            await AppendEventsAsync(connection, transaction, runId, entries, at, cancellationToken).ConfigureAwait(false);
+            long journaled = await AppendEventsAsync(connection, transaction, runId, entries, at, cancellationToken).ConfigureAwait(false);
+            await RecordTaskChangeAsync(connection, transaction, runId, taskId, TaskHistoryEntry.Overdue, journaled, at, cancellationToken).ConfigureAwait(false);
             if (entries.Count > 1 && run.Status != WorkflowRunStatus.Running)
             {
                 await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET status = 0, updated_at = @t WHERE run_id = @id", cancellationToken, ("t", now), ("id", runId)).ConfigureAwait(false);

@@ -38,13 +38,6 @@ internal interface IWebhookStore
     /// <returns>Whether it existed.</returns>
     Task<bool> RemoveSubscriptionAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Stops delivering to a subscription (the receiver said it is gone): its pending deliveries fail.</summary>
-    /// <param name="id">Its id.</param>
-    /// <param name="reason">Why, recorded on the dropped deliveries.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task.</returns>
-    Task DisableSubscriptionAsync(string id, string reason, CancellationToken cancellationToken);
-
     /// <summary>
     /// Queues deliveries for run changes and removes the changes, atomically. Returns
     /// <see langword="false"/> and changes nothing if another dispatcher fanned any of them out first.

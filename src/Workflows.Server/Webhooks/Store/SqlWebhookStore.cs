@@ -63,12 +63,6 @@ internal sealed class SqlWebhookStore(SqlWorkflowStore store, TimeProvider time)
         return await WriteAsync((c, t, ct) => WebhookSql.RemoveSubscriptionAsync(c, t, id, ct), cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task DisableSubscriptionAsync(string id, string reason, CancellationToken cancellationToken)
-    {
-        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
-        await WriteAsync(async (c, t, ct) => { await WebhookSql.DisableSubscriptionAsync(c, t, id, reason, time.GetUtcNow(), ct).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
-    }
-
     public async Task<bool> FanOutAsync(IReadOnlyList<RunChange> changes, IReadOnlyList<NewWebhookDelivery> deliveries, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);

@@ -87,4 +87,11 @@ internal sealed record WebhookAttempt(long DeliveryId, int Attempt, DateTimeOffs
 /// <param name="Attempt">The attempt.</param>
 /// <param name="Status">Delivered, Pending (to retry at <paramref name="RetryAt"/>) or Failed.</param>
 /// <param name="RetryAt">When to try again.</param>
-internal sealed record WebhookAttemptOutcome(long DeliveryId, string DispatcherId, WebhookAttempt Attempt, WebhookDeliveryStatus Status, DateTimeOffset? RetryAt);
+internal sealed record WebhookAttemptOutcome(long DeliveryId, string DispatcherId, WebhookAttempt Attempt, WebhookDeliveryStatus Status, DateTimeOffset? RetryAt)
+{
+    /// <summary>The receiver said 410 Gone: its subscription is disabled, in the same transaction, with this reason.</summary>
+    public string? Unsubscribe { get; init; }
+
+    /// <summary>The subscription to disable with <see cref="Unsubscribe"/>.</summary>
+    public string? SubscriptionId { get; init; }
+}

@@ -68,7 +68,8 @@ internal static class WebhookSql
         return await ExecuteAsync(connection, transaction, "DELETE FROM wf_webhooks WHERE webhook_id = @id", cancellationToken, ("id", id)).ConfigureAwait(false) == 1;
     }
 
-    public static async Task DisableSubscriptionAsync(DbConnection connection, DbTransaction transaction, string id, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Stops delivering to a subscription (the receiver said it is gone): its pending deliveries fail with <paramref name="reason"/>.</summary>
+    private static async Task DisableSubscriptionAsync(DbConnection connection, DbTransaction transaction, string id, string reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction, "UPDATE wf_webhooks SET enabled = 0 WHERE webhook_id = @id", cancellationToken, ("id", id)).ConfigureAwait(false);
         await ExecuteAsync(
@@ -172,6 +173,12 @@ internal static class WebhookSql
             "INSERT INTO wf_webhook_attempts (delivery_id, attempt, at, status_code, error, duration_ms) VALUES (@id, @n, @t, @code, @e, @ms)",
             cancellationToken,
             ("id", outcome.DeliveryId), ("n", attempt.Attempt), ("t", Millis(attempt.At)), ("code", attempt.StatusCode), ("e", attempt.Error), ("ms", (long)attempt.Duration.TotalMilliseconds)).ConfigureAwait(false);
+        if (outcome is { Unsubscribe: { } reason, SubscriptionId: { } subscription })
+        {
+            // One transaction: whoever sees the delivery failed sees its subscription disabled.
+            await DisableSubscriptionAsync(connection, transaction, subscription, reason, now, cancellationToken).ConfigureAwait(false);
+        }
+
         return true;
     }
 
