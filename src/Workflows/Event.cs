@@ -38,6 +38,21 @@ public abstract record InputRequiredEvent : Event
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public TaskAssignment? Assignment { get; init; }
+
+    /// <summary>Prints the assignment only when there is one, so a question reads in logs and test failures as its members.</summary>
+    /// <param name="builder">What the record's <c>ToString</c> writes into.</param>
+    /// <returns>Whether anything was printed.</returns>
+    protected override bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        if (Assignment is null)
+        {
+            return false;
+        }
+
+        builder.Append("Assignment = ").Append(Assignment);
+        return true;
+    }
 }
 
 /// <summary>

@@ -197,6 +197,9 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
         await Expect(task).ToContainTextAsync("Approval Requested");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "inbox.png"), FullPage = true });
         await task.Locator("[data-test='reject']").ClickAsync();
+        await Expect(task.Locator("[data-test='approve']")).ToBeVisibleAsync();
+        await Expect(page.Locator("[data-test='inbox']")).Not.ToContainTextAsync("Nothing is waiting for you.");
+        await task.Locator("[data-test='confirm-reject']").ClickAsync();
         await Expect(page.Locator("[data-test='inbox']")).ToContainTextAsync("Nothing is waiting for you.");
         await Expect(page.Locator("#task-count")).ToBeHiddenAsync();
 

@@ -334,7 +334,7 @@
 
   // A form for one event type. When the event has a single yes/no field (approve, approved, ok),
   // it becomes two buttons: one click answers.
-  function eventForm(schema, { submitLabel, onSubmit, prefill, testId }) {
+  function eventForm(schema, { submitLabel, onSubmit, prefill, testId, confirmNo }) {
     const built = objectFields(schema, 'f' + (++graphCounter) + '-', prefill);
     const booleans = built.fields.filter(field => field.type === 'boolean');
     const errors = h('div', { role: 'alert' });
@@ -367,9 +367,16 @@
       form.querySelector(`[name="${choice.name}"]`).closest('label').remove();
       const yes = /approv|accept|allow|publish/i.test(choice.name) ? 'Approve' : 'Yes';
       const no = yes === 'Approve' ? 'Reject' : 'No';
+      // A rejection is asked twice where it is final for someone else's work: the first click only arms it.
+      const reject = h('button', { type: 'button', class: 'reject', 'data-test': 'reject', onclick: () => {
+        if (!confirmNo) { send({ [choice.name]: false }); return; }
+        reject.replaceWith(
+          h('button', { type: 'button', class: 'reject armed', 'data-test': 'confirm-reject', onclick: () => send({ [choice.name]: false }) }, 'Confirm: ' + no.toLowerCase()),
+          h('button', { type: 'button', 'data-test': 'cancel-reject', onclick: event => { event.currentTarget.previousSibling.replaceWith(reject); event.currentTarget.remove(); } }, 'Cancel'));
+      } }, no);
       actions.append(
         h('button', { type: 'button', class: 'approve', 'data-test': 'approve', onclick: () => send({ [choice.name]: true }) }, yes),
-        h('button', { type: 'button', class: 'reject', 'data-test': 'reject', onclick: () => send({ [choice.name]: false }) }, no));
+        reject);
       form.addEventListener('submit', event => { event.preventDefault(); });
     } else {
       actions.append(h('button', { type: 'submit', class: 'primary' }, submitLabel));
@@ -394,38 +401,102 @@
     ]));
   }
 
-  function taskCard(task, onAnswered) {
-    const container = h('section', { class: 'card task', 'data-test': 'task', 'data-run': task.runId });
-    const heading = h('div', { class: 'head' },
+  // Who may answer a task, in words: "claimed by ana", "ana, role legal", "anyone who may answer".
+  function assignees(task) {
+    if (task.claimedBy) return 'claimed by ' + task.claimedBy;
+    const named = [...(task.users || []), ...(task.roles || []).map(role => 'role ' + role)];
+    return named.length === 0 ? 'anyone who may answer' : named.join(', ');
+  }
+
+  const dueText = task => (!task.dueAt ? null : task.overdue ? 'overdue' : 'due ' + until(task.dueAt));
+
+  // The task pane: the question, who may answer and by when, claim / release / hand on, the answer
+  // form, and the task's history. Answers go to the task (the server records who answered).
+  function taskCard(task, onChanged) {
+    const allowed = new Set(task.allowed || (may('answer') ? ['answer'] : []));
+    const container = h('section', { class: 'card task' + (task.overdue ? ' overdue' : ''), 'data-test': 'task', 'data-run': task.runId, 'data-task': task.taskId ?? '' });
+    const due = dueText(task);
+    container.append(h('div', { class: 'head' },
       h('div', {},
-        h('h2', {}, task.prompt ? humanize(task.prompt.name) : 'Waiting for input'),
-        h('div', { class: 'sub' }, task.workflow, ' · ', h('a', { href: '#/runs/' + encodeURIComponent(task.runId) }, 'run ' + shortId(task.runId)), ' · waiting ', ago(task.waitingSince), task.step ? ' · step ' + task.step : null)));
-    container.append(heading);
+        h('h2', {}, task.title || (task.prompt ? humanize(task.prompt.name) : 'Waiting for input')),
+        h('div', { class: 'sub' }, task.workflow, ' · ', h('a', { href: '#/runs/' + encodeURIComponent(task.runId) }, 'run ' + shortId(task.runId)), ' · asked ', ago(task.waitingSince), task.step ? ' · step ' + task.step : null),
+        task.taskId == null ? null : h('div', { class: 'sub', 'data-test': 'assignees' }, assignees(task),
+          due ? [' · ', h('span', { class: task.overdue ? 'badge overdue' : 'badge' }, due)] : null,
+          task.priority > 0 ? [' · ', h('span', { class: 'badge' }, 'priority ' + task.priority)] : null))));
     if (task.prompt) container.append(h('div', { class: 'prompt' }, describe(task.prompt.payload)));
+
+    const act = async (verb, body, done) => {
+      try {
+        await api('/tasks/' + task.taskId + '/' + verb, { method: 'POST', body });
+        toast(done);
+        if (onChanged) onChanged();
+      } catch (error) {
+        toast(error.message);
+      }
+    };
+    if (task.taskId != null) {
+      const controls = h('div', { class: 'actions task-controls' });
+      if (allowed.has('claim') && task.claimedBy !== (session.me && (session.me.kind === 'key' ? session.me.name : session.me.id))) {
+        controls.append(h('button', { type: 'button', 'data-test': 'claim', onclick: () => act('claim', undefined, 'Claimed: only you may answer it now') }, 'Claim'));
+      }
+      if (allowed.has('release')) controls.append(h('button', { type: 'button', 'data-test': 'release', onclick: () => act('release', undefined, 'Released') }, 'Release'));
+      if (allowed.has('delegate')) {
+        const to = h('input', { type: 'text', name: 'delegate-to', placeholder: 'user id', 'aria-label': 'Delegate to user' });
+        controls.append(h('form', { class: 'inline', 'data-test': 'delegate', onsubmit: event => {
+          event.preventDefault();
+          if (to.value.trim()) act('delegate', { to: to.value.trim() }, 'Delegated to ' + to.value.trim());
+        } }, to, h('button', { type: 'submit' }, 'Delegate')));
+      }
+      if (allowed.has('reassign')) {
+        const roles = h('input', { type: 'text', name: 'reassign-roles', placeholder: 'roles, comma separated', 'aria-label': 'Reassign to roles' });
+        controls.append(h('form', { class: 'inline', 'data-test': 'reassign', onsubmit: event => {
+          event.preventDefault();
+          const list = roles.value.split(',').map(role => role.trim()).filter(role => role);
+          act('reassign', { users: [], roles: list }, list.length ? 'Reassigned to ' + list.join(', ') : 'Open to anyone who may answer');
+        } }, roles, h('button', { type: 'submit' }, 'Reassign')));
+      }
+      if (controls.childElementCount > 0) container.append(controls);
+    }
+
     if (task.responses.length === 0) {
       container.append(h('p', { class: 'empty' }, 'This server does not run the workflow, so it cannot answer here.'));
     } else if (!may('answer')) {
       container.append(h('p', { class: 'empty', 'data-test': 'may-not-answer' }, 'You may read this task but not answer it (that takes the answer permission).'));
-      return container;
+    } else if (!allowed.has('answer')) {
+      container.append(h('p', { class: 'empty', 'data-test': 'may-not-answer' }, task.claimedBy ? `${task.claimedBy} is on this task.` : 'This task is assigned to ' + assignees(task) + '.'));
+    } else {
+      for (const response of task.responses) {
+        if (task.responses.length > 1) container.append(h('h2', {}, 'Answer with ' + humanize(response.name)));
+        container.append(eventForm(response.schema, {
+          submitLabel: 'Send ' + humanize(response.name),
+          testId: 'answer',
+          confirmNo: true,
+          prefill: { ...questionPrefill(response.schema, task.prompt && task.prompt.payload), ...reviewerPrefill(response.schema) },
+          onSubmit: async data => {
+            const path = task.taskId != null ? '/tasks/' + task.taskId + '/answer' : '/runs/' + encodeURIComponent(task.runId) + '/events';
+            await api(path, { method: 'POST', body: { type: response.name, data } });
+            container.replaceChildren(h('p', { class: 'sent' }, `Sent ${humanize(response.name)} to run ${shortId(task.runId)}.`));
+            toast('Answer sent');
+            countTasks();
+            if (onChanged) onChanged();
+          },
+        }));
+      }
     }
 
-    for (const response of task.responses) {
-      if (task.responses.length > 1) container.append(h('h2', {}, 'Answer with ' + humanize(response.name)));
-      container.append(eventForm(response.schema, {
-        submitLabel: 'Send ' + humanize(response.name),
-        testId: 'answer',
-        prefill: { ...questionPrefill(response.schema, task.prompt && task.prompt.payload), ...reviewerPrefill(response.schema) },
-        onSubmit: async data => {
-          await api('/runs/' + encodeURIComponent(task.runId) + '/events', { method: 'POST', body: { type: response.name, data } });
-          container.replaceChildren(h('p', { class: 'sent' }, `Sent ${humanize(response.name)} to run ${shortId(task.runId)}.`));
-          toast('Answer sent');
-          countTasks();
-          if (onAnswered) onAnswered();
-        },
-      }));
+    if (task.history && task.history.length > 0) {
+      container.append(h('details', { class: 'history', 'data-test': 'history' }, h('summary', {}, 'History'),
+        h('ol', {}, task.history.map(entry => h('li', {}, historyLine(entry))))));
     }
 
     return container;
+  }
+
+  function historyLine(entry) {
+    const what = { '$task-created': 'asked', '$task-claimed': 'claimed', '$task-released': 'released', '$task-delegated': 'delegated', '$task-reassigned': 'reassigned', '$task-overdue': 'overdue', '$task-completed': 'answered' }[entry.type] || entry.type;
+    const detail = entry.payload || {};
+    return [new Date(entry.createdAt).toLocaleString(), ' · ', what, entry.producer ? ' by ' + entry.producer : null,
+      detail.to ? ' to ' + detail.to : null, detail.roles ? ' (roles ' + detail.roles.join(', ') + ')' : null, detail.reason ? ': ' + detail.reason : null];
   }
 
   // An answer's text field named like a member of the question starts with the question's value, to edit
@@ -675,22 +746,100 @@
       h('span', { class: 'when' }, new Date(event.createdAt).toLocaleTimeString()));
   }
 
-  async function renderTasks() {
-    const list = h('div', { 'data-test': 'inbox' });
-    show(h('div', { class: 'head' }, h('h1', {}, 'Inbox'), h('span', { class: 'sub' }, 'runs waiting for a person')), list);
+  // The inbox: a compact list of tasks with filters and sorting, and the selected task in a pane
+  // beside it (below it on a phone). j / k or the arrow keys move through the list; Enter opens the answer.
+  async function renderTasks(params) {
+    const filters = [['all', 'All'], ['mine', 'Mine'], ['roles', 'My roles'], ['unassigned', 'Unassigned'], ['overdue', 'Overdue']];
+    const state = { show: params.get('show') || 'all', sort: params.get('sort') || 'newest', selected: params.get('task'), tasks: [], shown: null, pane: null };
+    const list = h('ul', { class: 'task-list', 'data-test': 'task-list', role: 'listbox', tabindex: '0', 'aria-label': 'Tasks' });
+    const pane = h('div', { class: 'task-pane' });
+    const chips = h('div', { class: 'chips', role: 'group', 'aria-label': 'Show' }, filters.map(([value, label]) => h('button', {
+      type: 'button', 'data-test': 'show-' + value, 'aria-pressed': String(state.show === value), onclick: () => navigate({ show: value }),
+    }, label)));
+    const sort = h('select', { 'data-test': 'sort', 'aria-label': 'Sort', onchange: () => navigate({ sort: sort.value }) },
+      [['newest', 'Newest'], ['oldest', 'Oldest'], ['due', 'Due first'], ['priority', 'Priority']].map(([value, label]) => h('option', { value, selected: state.sort === value }, label)));
+    show(h('div', { class: 'head' }, h('h1', {}, 'Inbox'), h('span', { class: 'sub' }, 'questions runs asked of people')),
+      h('div', { class: 'inbox-bar' }, chips, sort),
+      h('div', { class: 'inbox', 'data-test': 'inbox' }, h('section', { class: 'card list-card' }, list), pane));
     const signal = abortable();
-    let shown = null; // what the list shows (run ids and since when); null: render on the next load
+
+    function navigate(change) {
+      const next = new URLSearchParams({ show: state.show, sort: state.sort, ...change });
+      location.hash = '#/tasks?' + next.toString();
+    }
+
+    function select(taskId, focusAnswer) {
+      state.selected = taskId == null ? null : String(taskId);
+      list.querySelectorAll('[data-test="task-row"]').forEach(row => {
+        const on = row.dataset.task === state.selected;
+        row.setAttribute('aria-selected', String(on));
+        if (on) row.scrollIntoView({ block: 'nearest' });
+      });
+      renderPane(focusAnswer);
+    }
+
+    async function renderPane(focusAnswer) {
+      const task = state.tasks.find(t => String(t.taskId ?? t.runId) === state.selected);
+      if (!task) {
+        state.pane = null;
+        pane.replaceChildren();
+        return;
+      }
+
+      // The pane is drawn again only when the task changed, so a half-filled form is left alone.
+      const signature = JSON.stringify([task.taskId, task.runId, task.status, task.claimedBy, task.users, task.roles, task.overdue, task.allowed]);
+      if (signature !== state.pane) {
+        state.pane = signature;
+        let full = task;
+        if (task.taskId != null) {
+          try { full = await api('/tasks/' + task.taskId, { signal }); } catch (error) { if (signal.aborted) return; }
+        }
+        pane.replaceChildren(taskCard(full, () => { state.shown = null; state.pane = null; setTimeout(load, 300); }));
+      }
+
+      if (focusAnswer) {
+        const first = pane.querySelector('form input, form textarea, form button');
+        if (first) first.focus();
+      }
+    }
+
+    list.addEventListener('keydown', event => {
+      const ids = state.tasks.map(t => String(t.taskId ?? t.runId));
+      const at = ids.indexOf(state.selected);
+      if (event.key === 'ArrowDown' || event.key === 'j') { event.preventDefault(); select(ids[Math.min(ids.length - 1, at + 1)]); }
+      else if (event.key === 'ArrowUp' || event.key === 'k') { event.preventDefault(); select(ids[Math.max(0, at - 1)]); }
+      else if (event.key === 'Enter') { event.preventDefault(); select(state.selected, true); }
+    });
+
+    const row = task => {
+      const id = String(task.taskId ?? task.runId);
+      const due = dueText(task);
+      return h('li', {
+        class: 'task-row' + (task.overdue ? ' overdue' : ''), role: 'option', 'data-test': 'task-row', 'data-task': id, 'data-run': task.runId,
+        'aria-selected': String(id === state.selected), onclick: () => select(id),
+      },
+      h('div', { class: 'title' }, task.title || (task.prompt ? humanize(task.prompt.name) : 'Waiting for input'), task.priority > 0 ? h('span', { class: 'badge' }, 'P' + task.priority) : null),
+      h('div', { class: 'meta' }, task.workflow, ' · ', assignees(task), ' · ', ago(task.waitingSince),
+        due ? [' · ', h('span', { class: task.overdue ? 'badge overdue' : 'badge', 'data-test': 'due' }, due)] : null));
+    };
+
     const load = async () => {
       try {
-        const tasks = await api('/tasks?limit=50', { signal });
-        const signature = tasks.tasks.map(t => t.runId + t.waitingSince).join();
-        if (signature === shown) return;
-        shown = signature;
+        const query = new URLSearchParams({ show: state.show, sort: state.sort, limit: '100' });
+        const tasks = await api('/tasks?' + query.toString(), { signal });
+        const signature = JSON.stringify(tasks.tasks.map(t => [t.taskId, t.runId, t.claimedBy, t.users, t.roles, t.overdue, t.dueAt]));
+        if (signature === state.shown) return;
+        state.shown = signature;
+        state.tasks = tasks.tasks;
         list.replaceChildren(...(tasks.tasks.length === 0
-          ? [h('div', { class: 'card empty' }, 'Nothing is waiting for you.')]
-          : tasks.tasks.map(task => taskCard(task, () => { shown = null; setTimeout(load, 800); }))));
+          ? [h('li', { class: 'empty' }, state.show === 'all' ? 'Nothing is waiting for you.' : 'No tasks here. Try All.')]
+          : tasks.tasks.map(row)));
+        if (!tasks.tasks.some(t => String(t.taskId ?? t.runId) === state.selected)) {
+          state.selected = tasks.tasks.length ? String(tasks.tasks[0].taskId ?? tasks.tasks[0].runId) : null;
+        }
+        select(state.selected);
       } catch (error) {
-        if (!signal.aborted && error.status !== 401) list.replaceChildren(failure(error));
+        if (!signal.aborted && error.status !== 401) list.replaceChildren(h('li', {}, failure(error)));
       }
     };
     every(3000, load);
@@ -779,7 +928,7 @@
     try {
       await whoAmI();
       if (section === 'runs' && parts[1]) await renderRun(decodeURIComponent(parts[1]));
-      else if (section === 'tasks') await renderTasks();
+      else if (section === 'tasks') await renderTasks(new URLSearchParams(search || ''));
       else if (section === 'workflows') await renderWorkflows();
       else if (section === 'schedules') await renderSchedules();
       else await renderRuns(new URLSearchParams(search || ''));
