@@ -15,6 +15,7 @@ public abstract class TaskContract
     private static readonly TaskActor Bo = new("bo", ["legal"]);
     private static readonly TaskActor Cy = new("cy", ["sales"]);
     private static readonly TaskActor Ops = new("ops", []) { MayManage = true };
+    private static readonly TaskActor Bot = new("intake-bot", []) { IsService = true };
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 
     private protected abstract Task<TempStore> NewStoreAsync();
@@ -66,6 +67,7 @@ public abstract class TaskContract
         Assert.Equal($"Task {id} is claimed by bo; only they may answer it until they release it.", held.Message);
         await Assert.ThrowsAsync<TaskRefusedException>(() => inbox.Tasks.ClaimAsync(id, Ana));
         await Assert.ThrowsAsync<TaskRefusedException>(() => inbox.Tasks.ReleaseAsync(id, Ana));
+        Assert.Equal($"Task {id} is claimed by bo; only they may claim it until they release it.", (await Assert.ThrowsAsync<TaskRefusedException>(() => inbox.Tasks.ClaimAsync(id, Bot))).Message);
 
         HumanTaskRecord delegated = await inbox.Tasks.DelegateAsync(id, Bo, "cy", "cy knows this customer");
         Assert.Equal(["cy"], delegated.Users);
@@ -77,13 +79,17 @@ public abstract class TaskContract
         HumanTaskRecord reassigned = await inbox.Tasks.ReassignAsync(id, Ops, ["ana"], [], "back to the owner");
         Assert.Equal(["ana"], reassigned.Users);
 
+        // A service is not assigned, yet may take a task nobody holds (on someone's behalf), and give it back.
+        Assert.Equal("intake-bot", (await inbox.Tasks.ClaimAsync(id, Bot)).ClaimedBy);
+        Assert.Null((await inbox.Tasks.ReleaseAsync(id, Bot)).ClaimedBy);
+
         await Assert.ThrowsAsync<TaskNotFoundException>(() => inbox.Tasks.ClaimAsync(id + 1000, Ana));
         await inbox.Tasks.AnswerRunAsync(run.RunId, Ana, new ReviewDecision(false));
         Assert.False((await inbox.WaitForResultAsync<Reviewed>(run.RunId).WaitAsync(TempStore.Limit)).Approved);
 
         List<StoredEvent> history = [.. (await inbox.ReadEventsAsync(run.RunId)).Where(e => e.Kind == EventRecordKind.Task)];
         Assert.Equal(
-            [TaskHistoryEntry.Created, TaskHistoryEntry.Claimed, TaskHistoryEntry.Delegated, TaskHistoryEntry.Reassigned, TaskHistoryEntry.Completed],
+            [TaskHistoryEntry.Created, TaskHistoryEntry.Claimed, TaskHistoryEntry.Delegated, TaskHistoryEntry.Reassigned, TaskHistoryEntry.Claimed, TaskHistoryEntry.Released, TaskHistoryEntry.Completed],
             history.Select(e => e.Type));
         TaskHistoryEntry delegation = JsonSerializer.Deserialize<TaskHistoryEntry>(history[2].Payload, JsonOptions)!;
         Assert.Equal(("bo", "bo", "cy", "cy knows this customer"), (delegation.By, delegation.From, delegation.To, delegation.Reason));

@@ -408,6 +408,9 @@
     return named.length === 0 ? 'anyone who may answer' : named.join(', ');
   }
 
+  // A task's title; one left to default (the question's type name) reads as words.
+  const taskTitle = task => (task.title && !(task.prompt && task.title === task.prompt.name) ? task.title : task.prompt ? humanize(task.prompt.name) : 'Waiting for input');
+
   const dueText = task => (!task.dueAt ? null : task.overdue ? 'overdue' : 'due ' + until(task.dueAt));
 
   // The task pane: the question, who may answer and by when, claim / release / hand on, the answer
@@ -418,7 +421,7 @@
     const due = dueText(task);
     container.append(h('div', { class: 'head' },
       h('div', {},
-        h('h2', {}, task.title || (task.prompt ? humanize(task.prompt.name) : 'Waiting for input')),
+        h('h2', {}, taskTitle(task)),
         h('div', { class: 'sub' }, task.workflow, ' · ', h('a', { href: '#/runs/' + encodeURIComponent(task.runId) }, 'run ' + shortId(task.runId)), ' · asked ', ago(task.waitingSince), task.step ? ' · step ' + task.step : null),
         task.taskId == null ? null : h('div', { class: 'sub', 'data-test': 'assignees' }, assignees(task),
           due ? [' · ', h('span', { class: task.overdue ? 'badge overdue' : 'badge' }, due)] : null,
@@ -818,7 +821,7 @@
         class: 'task-row' + (task.overdue ? ' overdue' : ''), role: 'option', 'data-test': 'task-row', 'data-task': id, 'data-run': task.runId,
         'aria-selected': String(id === state.selected), onclick: () => select(id),
       },
-      h('div', { class: 'title' }, task.title || (task.prompt ? humanize(task.prompt.name) : 'Waiting for input'), task.priority > 0 ? h('span', { class: 'badge' }, 'P' + task.priority) : null),
+      h('div', { class: 'title' }, taskTitle(task), task.priority > 0 ? h('span', { class: 'badge' }, 'P' + task.priority) : null),
       h('div', { class: 'meta' }, task.workflow, ' · ', assignees(task), ' · ', ago(task.waitingSince),
         due ? [' · ', h('span', { class: task.overdue ? 'badge overdue' : 'badge', 'data-test': 'due' }, due)] : null));
     };

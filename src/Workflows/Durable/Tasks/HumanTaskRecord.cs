@@ -111,7 +111,7 @@ public sealed record HumanTaskRecord(
             TaskAction.Release => null,
             _ when claimedByOther && !(action == TaskAction.Delegate && actor.MayManage) =>
                 $"Task {TaskId} is claimed by {ClaimedBy}; only they may {Verb(action)} it until they release it.",
-            _ when !IsEligible(actor) && !(action == TaskAction.Delegate && actor.MayManage) =>
+            _ when !IsEligible(actor) && !actor.IsService && !(action == TaskAction.Delegate && actor.MayManage) =>
                 $"Task {TaskId} is assigned to {Assignees()}; {actor.UserId} is not one of them{(actor.Roles.Count == 0 ? string.Empty : $" (roles: {string.Join(", ", actor.Roles)})")}.",
             _ => null,
         };
@@ -156,7 +156,8 @@ public sealed record TaskActor(string UserId, IReadOnlyCollection<string> Roles)
 
     /// <summary>
     /// A service (the server's API keys), not a person: it may answer any open task, on someone's
-    /// behalf; who may answer limits people. Its other changes follow the rules for people.
+    /// behalf, and claim or delegate any task nobody else has claimed; who may answer limits people.
+    /// Releasing and reassigning follow the rules for people.
     /// </summary>
     public bool IsService { get; init; }
 }
