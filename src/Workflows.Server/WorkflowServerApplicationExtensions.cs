@@ -103,6 +103,7 @@ public static class WorkflowServerApplicationExtensions
         TaskEndpoints.Map(api);
         WebhookEndpoints.Map(api);
         CallerEndpoints.Map(api);
+        AccessEndpoints.Map(api);
         WorkflowTools.Map(api);
         // Only the one document: another name is no route (a 404 problem), not the OpenAPI package's plain-text 404.
         api.MapOpenApi("/openapi/{documentName:regex(^" + WorkflowServer.DocumentName + "$)}.json").Requires(WorkflowPermission.Read, "read the API's description");

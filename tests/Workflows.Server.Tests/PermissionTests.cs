@@ -110,6 +110,7 @@ public sealed class PermissionTests : IAsyncLifetime
             (HttpMethod.Get, $"/api/webhooks/{webhook}/deliveries", null, WorkflowPermission.Administer),
             (HttpMethod.Delete, "/api/webhooks/nothing-here", null, WorkflowPermission.Administer),
             (HttpMethod.Get, "/api/openapi/workflows.json", null, WorkflowPermission.Read),
+            (HttpMethod.Get, "/api/access", null, WorkflowPermission.Administer),
         ];
 
         foreach ((HttpMethod method, string path, string? body, WorkflowPermission needed) in endpoints)
@@ -131,6 +132,26 @@ public sealed class PermissionTests : IAsyncLifetime
                 }
             }
         }
+    }
+
+    [Fact]
+    public async Task Administrators_see_every_key_with_its_permissions_and_the_role_grants_never_a_secret()
+    {
+        HttpResponseMessage response = await _server.Client().GetAsync("/api/access");
+        string body = await response.Content.ReadAsStringAsync();
+        JsonNode access = JsonNode.Parse(body)!;
+
+        JsonNode[] keys = [.. access["keys"]!.AsArray().Select(k => k!)];
+        Assert.Equal(["tester", "other", "reader", "only-read", "only-start", "only-answer", "only-operate", "only-administer"], keys.Select(k => (string?)k["name"]));
+        Assert.Equal(
+            ["read, start, answer, operate, administer (by default)", "read, start, answer (by default)", "operate"],
+            new[] { keys[0], keys[2], keys[6] }.Select(k => string.Join(", ", k["permissions"]!.AsArray().Select(p => (string?)p)) + ((bool)k["grantedByDefault"]! ? " (by default)" : string.Empty)));
+        Assert.Equal(
+            ["approvers: read, answer", "ops: read, operate"],
+            access["roles"]!.AsArray().Select(r => $"{r!["role"]}: {string.Join(", ", r["permissions"]!.AsArray().Select(p => (string?)p))}"));
+        Assert.Equal(["Bearer"], access["authenticationSchemes"]!.AsArray().Select(s => (string?)s));
+        Assert.DoesNotContain("key-0123456789", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(ServerHost.Key, body, StringComparison.Ordinal);
     }
 
     [Fact]

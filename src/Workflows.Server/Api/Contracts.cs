@@ -319,6 +319,23 @@ public sealed record Caller(string Name)
     public IReadOnlyList<string> Permissions { get; init; } = [];
 }
 
+/// <summary>Who may call the server and what each may do (<c>GET /api/access</c>, for administrators); no secret is ever in it.</summary>
+/// <param name="Keys">The configured API keys.</param>
+/// <param name="Roles">The permissions each role is granted.</param>
+/// <param name="AuthenticationSchemes">The app's authentication schemes people sign in with, beside the API keys.</param>
+public sealed record AccessInfo(IReadOnlyList<ApiKeyInfo> Keys, IReadOnlyList<RoleGrant> Roles, IReadOnlyList<string> AuthenticationSchemes);
+
+/// <summary>A configured API key, without its secret.</summary>
+/// <param name="Name">The name it is known by.</param>
+/// <param name="Permissions">What it may do: <c>read</c>, <c>start</c>, <c>answer</c>, <c>operate</c>, <c>administer</c>.</param>
+/// <param name="GrantedByDefault">Its configuration lists no permissions, so it has those of a key configured before permissions existed (every one, or all but operate and administer with <c>CanOperate: false</c>).</param>
+public sealed record ApiKeyInfo(string Name, IReadOnlyList<string> Permissions, bool GrantedByDefault);
+
+/// <summary>The permissions granted to people with a role.</summary>
+/// <param name="Role">The role, as the authentication's role claims name it.</param>
+/// <param name="Permissions">What its members may do.</param>
+public sealed record RoleGrant(string Role, IReadOnlyList<string> Permissions);
+
 /// <summary>Which finished runs to delete: <c>POST /api/runs/purge</c>. Runs that have not ended are never deleted.</summary>
 /// <param name="Workflow">Only this workflow's runs.</param>
 /// <param name="Status">Only runs that ended so: <c>completed</c>, <c>failed</c>, <c>cancelled</c> or <c>timedOut</c>.</param>

@@ -32,6 +32,7 @@ namespace Workflows.Server.Api;
 [JsonSerializable(typeof(WebhookDeliveryPage))]
 [JsonSerializable(typeof(WebhookMessage))]
 [JsonSerializable(typeof(Caller))]
+[JsonSerializable(typeof(AccessInfo))]
 internal sealed partial class ServerJson : JsonSerializerContext;
 
 /// <summary>Run statuses as camelCase strings: <c>running</c>, <c>waitingForInput</c>, <c>completed</c>.</summary>

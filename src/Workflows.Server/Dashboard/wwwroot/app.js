@@ -225,6 +225,7 @@
 
   function renderSignIn(message) {
     document.getElementById('sign-out').hidden = true;
+    document.querySelectorAll('[data-admin]').forEach(link => { link.hidden = true; });
     document.getElementById('who').hidden = true;
     const input = h('input', { type: 'password', id: 'api-key', autocomplete: 'off', required: true });
     show(h('form', {
@@ -257,6 +258,7 @@
     const who = document.getElementById('who');
     who.textContent = 'signed in as ' + session.me.name;
     who.hidden = false;
+    document.querySelectorAll('[data-admin]').forEach(link => { link.hidden = !may('administer'); });
     document.getElementById('sign-out').hidden = false;
   }
 
@@ -879,6 +881,144 @@
     await load();
   }
 
+  // ---- administration: webhooks and who may call ---------------------------------------------
+
+  // A button that asks twice: the first click arms it, the second acts, Cancel puts it back.
+  function armedButton(label, testId, action) {
+    const button = h('button', { type: 'button', class: 'danger', 'data-test': testId, onclick: () => {
+      const cancel = h('button', { type: 'button', 'data-test': 'cancel-' + testId, onclick: () => { confirmButton.replaceWith(button); cancel.remove(); } }, 'Cancel');
+      const confirmButton = h('button', { type: 'button', class: 'reject armed', 'data-test': 'confirm-' + testId, onclick: action }, 'Confirm: ' + label.toLowerCase());
+      button.replaceWith(confirmButton, cancel);
+    } }, label);
+    return button;
+  }
+
+  const chipList = items => h('span', { class: 'chip-list' }, ...items.map(item => h('span', { class: 'badge' }, item)));
+
+  async function renderWebhooks() {
+    const body = h('tbody', {});
+    const secretBox = h('div', { 'data-test': 'secret-box' });
+    const all = await workflows();
+    const url = h('input', { type: 'text', name: 'url', required: true, placeholder: 'https://example.com/hooks/workflows', 'data-test': 'webhook-url' });
+    const events = h('input', { type: 'text', name: 'events', placeholder: 'run.completed, task.* — every change when empty', 'data-test': 'webhook-events' });
+    const workflow = h('select', { name: 'workflow', 'data-test': 'webhook-workflow' }, h('option', { value: '' }, 'every workflow'), ...all.map(w => h('option', { value: w.name }, w.name)));
+    const description = h('input', { type: 'text', name: 'description', placeholder: 'what it is for', 'data-test': 'webhook-description' });
+    const errors = h('div', {});
+    const form = h('form', { class: 'card', 'data-test': 'add-webhook', onsubmit: async event => {
+      event.preventDefault();
+      errors.replaceChildren();
+      const topics = events.value.split(',').map(t => t.trim()).filter(Boolean);
+      try {
+        const created = await api('/webhooks', { method: 'POST', body: { url: url.value.trim(), events: topics.length ? topics : null, workflow: workflow.value || null, description: description.value.trim() || null } });
+        form.reset();
+        secretBox.replaceChildren(h('div', { class: 'card secret' },
+          h('h2', {}, 'Subscribed ' + created.url),
+          h('p', { class: 'sub' }, 'Its signing secret, shown this once: keep it where the receiver checks signatures.'),
+          h('code', { class: 'mono', 'data-test': 'secret' }, created.secret),
+          h('button', { type: 'button', class: 'copy', onclick: async () => { await navigator.clipboard.writeText(created.secret).catch(() => {}); toast('Secret copied'); } }, 'Copy')));
+        load();
+      } catch (error) {
+        errors.replaceChildren(failure(error));
+      }
+    } },
+    h('h2', {}, 'Add a subscription'),
+    h('label', {}, 'URL', url),
+    h('label', {}, 'Topics ', h('span', { class: 'hint' }, 'run.queued, run.completed, run.failed, task.created, task.overdue… or run.*, task.*'), events),
+    h('label', {}, 'Workflow', workflow),
+    h('label', {}, 'Description', description),
+    errors,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Subscribe')));
+    show(h('div', { class: 'head' }, h('h1', {}, 'Webhooks'), h('span', { class: 'sub' }, 'run and task changes sent, signed, to your URLs')),
+      secretBox,
+      h('section', { class: 'card' }, h('table', { class: 'runs', 'data-test': 'webhooks' },
+        h('thead', {}, h('tr', {}, ...['URL', 'Topics', 'Workflow', 'Since', ''].map(title => h('th', {}, title)))), body)),
+      form);
+    const load = async () => {
+      try {
+        const subscriptions = await api('/webhooks');
+        body.replaceChildren(...(subscriptions.length === 0
+          ? [h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'No subscriptions.'))]
+          : subscriptions.map(subscription => h('tr', { 'data-test': 'webhook', 'data-webhook': subscription.id, 'data-enabled': String(subscription.enabled) },
+            h('td', { class: 'wrap' }, h('a', { href: '#/webhooks/' + encodeURIComponent(subscription.id), class: 'run-title' }, subscription.url),
+              subscription.description ? h('div', { class: 'sub' }, subscription.description) : null,
+              subscription.enabled ? null : h('div', { class: 'sub' }, h('span', { class: 'badge overdue' }, 'disabled: the receiver answered 410 Gone'))),
+            h('td', {}, chipList(subscription.events)),
+            h('td', {}, subscription.workflow || 'every workflow'),
+            h('td', { class: 'when' }, ago(subscription.createdAt)),
+            h('td', { class: 'actions' }, armedButton('Delete', 'delete', async () => {
+              try { await api('/webhooks/' + encodeURIComponent(subscription.id), { method: 'DELETE' }); toast('Unsubscribed ' + subscription.url); load(); } catch (error) { toast(error.message); }
+            }))))));
+      } catch (error) {
+        if (error.status !== 401) body.replaceChildren(h('tr', {}, h('td', { colspan: 5 }, failure(error))));
+      }
+    };
+    await load();
+  }
+
+  // One subscription's delivery log, newest first, a page at a time, each delivery's attempts beneath it.
+  async function renderWebhook(id) {
+    const subscription = await api('/webhooks/' + encodeURIComponent(id));
+    const list = h('tbody', {});
+    const more = h('button', { type: 'button', 'data-test': 'older', hidden: true }, 'Older deliveries');
+    show(h('div', { class: 'head' },
+      h('div', {}, h('h1', {}, 'Deliveries'), h('div', { class: 'sub wrap' }, subscription.url, ' · ', subscription.events.join(', '), ' · ', subscription.workflow || 'every workflow')),
+      h('a', { href: '#/webhooks' }, '← Webhooks')),
+    h('section', { class: 'card' }, h('table', { class: 'runs', 'data-test': 'deliveries' },
+      h('thead', {}, h('tr', {}, ...['Topic', 'Run', 'Status', 'Attempts', 'Created'].map(title => h('th', {}, title)))), list),
+    h('div', { class: 'pager' }, more)));
+    const row = delivery => h('tr', { 'data-test': 'delivery', 'data-status': delivery.status },
+      h('td', {}, h('details', {},
+        h('summary', {}, delivery.topic),
+        h('ol', { class: 'attempts' }, ...delivery.attemptLog.map(a => h('li', {},
+          `#${a.attempt} ${new Date(a.at).toLocaleString()} · `, a.statusCode ? 'HTTP ' + a.statusCode : 'no answer', a.error ? ' · ' + a.error : '', ` · ${a.durationMs} ms`))),
+        h('pre', {}, JSON.stringify(delivery.payload, null, 2)))),
+      h('td', {}, delivery.runId ? h('a', { href: '#/runs/' + encodeURIComponent(delivery.runId), class: 'mono' }, shortId(delivery.runId)) : '-'),
+      h('td', {}, h('span', { class: 'status ' + (delivery.status === 'delivered' ? 'completed' : delivery.status === 'failed' ? 'failed' : 'queued') }, delivery.status),
+        delivery.status === 'pending' && delivery.nextAttemptAt ? h('div', { class: 'sub' }, 'next ' + until(delivery.nextAttemptAt)) : null,
+        delivery.lastError ? h('div', { class: 'sub wrap' }, delivery.lastError) : null),
+      h('td', {}, String(delivery.attempts), delivery.lastStatusCode ? h('div', { class: 'sub' }, 'last HTTP ' + delivery.lastStatusCode) : null),
+      h('td', { class: 'when' }, ago(delivery.createdAt)));
+    const load = async before => {
+      try {
+        const found = await api('/webhooks/' + encodeURIComponent(id) + '/deliveries?limit=50' + (before ? '&before=' + before : ''));
+        if (!before) list.replaceChildren();
+        list.append(...found.deliveries.map(row));
+        if (!before && found.deliveries.length === 0) list.append(h('tr', {}, h('td', { colspan: 5, class: 'empty' }, 'Nothing sent yet.')));
+        more.hidden = found.next == null;
+        more.onclick = () => load(found.next);
+      } catch (error) {
+        if (error.status !== 401) list.replaceChildren(h('tr', {}, h('td', { colspan: 5 }, failure(error))));
+      }
+    };
+    await load(null);
+  }
+
+  // Who may call: the configured keys (never their secrets), the role grants and the sign-in schemes.
+  async function renderAccess() {
+    const access = await api('/access');
+    show(h('div', { class: 'head' }, h('h1', {}, 'Access'), h('span', { class: 'sub' }, 'API keys for machines, roles for people')),
+      h('section', { class: 'card' },
+        h('h2', {}, 'API keys'),
+        h('table', { class: 'runs', 'data-test': 'keys' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Permissions'))),
+          h('tbody', {}, ...(access.keys.length === 0
+            ? [h('tr', {}, h('td', { colspan: 2, class: 'empty' }, 'No API keys are configured.'))]
+            : access.keys.map(key => h('tr', { 'data-test': 'key', 'data-key': key.name },
+              h('td', {}, key.name, key.name === session.me.id && session.me.kind === 'key' ? h('span', { class: 'sub' }, ' (you)') : null),
+              h('td', {}, chipList(key.permissions), key.grantedByDefault ? h('div', { class: 'sub', 'data-test': 'by-default' }, 'none listed: granted as before permissions existed (list them)') : null))))))),
+      h('section', { class: 'card' },
+        h('h2', {}, 'Roles'),
+        h('table', { class: 'runs', 'data-test': 'roles' },
+          h('thead', {}, h('tr', {}, h('th', {}, 'Role'), h('th', {}, 'Permissions'))),
+          h('tbody', {}, ...(access.roles.length === 0
+            ? [h('tr', {}, h('td', { colspan: 2, class: 'empty' }, 'No role is granted anything: people signed in can do nothing.'))]
+            : access.roles.map(role => h('tr', { 'data-test': 'role', 'data-role': role.role }, h('td', {}, role.role), h('td', {}, chipList(role.permissions))))))),
+        h('p', { class: 'sub' }, access.authenticationSchemes.length === 0
+          ? 'People sign in with no scheme: only API keys are accepted.'
+          : 'People sign in with ' + access.authenticationSchemes.join(', ') + '.')),
+      h('p', { class: 'sub' }, 'Keys, roles and schemes are configuration (Workflows:Server:ApiKeys, Roles, AuthenticationSchemes): change them there and restart the server.'));
+  }
+
   async function renderWorkflows() {
     const all = await workflows();
     show(h('div', { class: 'head' }, h('h1', {}, 'Workflows')), ...all.map(workflow => {
@@ -934,6 +1074,9 @@
       else if (section === 'tasks') await renderTasks(new URLSearchParams(search || ''));
       else if (section === 'workflows') await renderWorkflows();
       else if (section === 'schedules') await renderSchedules();
+      else if (section === 'webhooks' && parts[1]) await renderWebhook(decodeURIComponent(parts[1]));
+      else if (section === 'webhooks') await renderWebhooks();
+      else if (section === 'access') await renderAccess();
       else await renderRuns(new URLSearchParams(search || ''));
     } catch (error) {
       if (error.status !== 401) show(failure(error));
