@@ -9,4 +9,9 @@ public static class People
     {
         builder.Services.AddAuthentication().AddJwtBearer(jwt => { jwt.Authority = "https://id.example.com"; jwt.Audience = "workflows"; });
     }
+
+    public static void AddCookieSignIn(WebApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication().AddCookie("Cookies", cookie => cookie.LoginPath = "/account/login");
+    }
 }

@@ -93,6 +93,7 @@ public static class WorkflowServerApplicationExtensions
             .RequireCors(WorkflowServer.CorsPolicy)
             .AddEndpointFilter<ProblemFilter>()
             .AddEndpointFilter<PermissionFilter>()
+            .AddEndpointFilter<CrossSiteRequestFilter>()
             .WithGroupName(WorkflowServer.DocumentName)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);

@@ -57,6 +57,17 @@ public sealed class WorkflowServerOptions
     /// <summary>Where the API is mapped. Default <c>/api</c>.</summary>
     public string ApiPath { get; set; } = "/api";
 
+    /// <summary>
+    /// Where people sign in to the app (a cookie scheme's login page, behind OpenID Connect or not),
+    /// such as <c>/account/login</c>: the dashboard's sign-in offers it beside the API key and sends
+    /// <c>ReturnUrl</c> back to the dashboard. A person signed in with a cookie of a scheme in
+    /// <see cref="AuthenticationSchemes"/> uses the dashboard as themselves. Default none: keys only.
+    /// </summary>
+    public string? SignInPath { get; set; }
+
+    /// <summary>Where people signed in with a cookie sign out (the dashboard's Sign out goes there). Default none.</summary>
+    public string? SignOutPath { get; set; }
+
     /// <summary>Whether to serve the dashboard at <see cref="DashboardPath"/>. Default true.</summary>
     public bool Dashboard { get; set; } = true;
 

@@ -72,6 +72,21 @@ internal sealed class WorkflowServerOptionsValidator : IValidateOptions<Workflow
             }
         }
 
+        foreach ((string? path, string setting) in new[] { (options.SignInPath, "SignInPath"), (options.SignOutPath, "SignOutPath") })
+        {
+            // A path on this app, or the identity provider's https address; never a script or another scheme.
+            if (path is not null && !(path.StartsWith('/') && !path.StartsWith("//", StringComparison.Ordinal))
+                && !(Uri.TryCreate(path, UriKind.Absolute, out Uri? address) && address.Scheme == Uri.UriSchemeHttps))
+            {
+                failures.Add($"{WorkflowServerOptions.Section}:{setting} is '{path}'; it must be a path on this app, like /account/login, or an https address.");
+            }
+        }
+
+        if (options.SignInPath is not null && options.AuthenticationSchemes.Count == 0)
+        {
+            failures.Add($"{WorkflowServerOptions.Section}:SignInPath is set, but AuthenticationSchemes names no scheme people sign in with: add the app's cookie scheme (\"Cookies\", or the one AddCookie names).");
+        }
+
         foreach (string network in options.Webhooks.AllowedNetworks)
         {
             if (!IPNetwork.TryParse(network, out _))

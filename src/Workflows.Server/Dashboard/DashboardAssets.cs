@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Encodings.Web;
 
 namespace Workflows.Server.Dashboard;
 
@@ -12,20 +13,27 @@ internal sealed class DashboardAssets
     private const string Prefix = "dashboard/";
     private readonly FrozenDictionary<string, Lazy<Asset>> _assets;
 
-    public DashboardAssets(string apiPath)
+    public DashboardAssets(WorkflowServerOptions options)
     {
+        // The page learns where the API is, and where people sign in and out, from the server that serves it.
+        (string, string)[] settings =
+        [
+            ("{{API_PATH}}", HtmlEncoder.Default.Encode(options.ApiPath)),
+            ("{{SIGN_IN_PATH}}", HtmlEncoder.Default.Encode(options.SignInPath ?? string.Empty)),
+            ("{{SIGN_OUT_PATH}}", HtmlEncoder.Default.Encode(options.SignOutPath ?? string.Empty)),
+        ];
         Assembly assembly = typeof(DashboardAssets).Assembly;
         _assets = assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(Prefix, StringComparison.Ordinal))
             .ToFrozenDictionary(
                 name => name[Prefix.Length..].Replace('\\', '/'),
-                name => new Lazy<Asset>(() => Load(assembly, name, apiPath)),
+                name => new Lazy<Asset>(() => Load(assembly, name, settings)),
                 StringComparer.Ordinal);
     }
 
     public Asset? Find(string file) => _assets.TryGetValue(file, out Lazy<Asset>? asset) ? asset.Value : null;
 
-    private static Asset Load(Assembly assembly, string name, string apiPath)
+    private static Asset Load(Assembly assembly, string name, (string Marker, string Value)[] settings)
     {
         using Stream stream = assembly.GetManifestResourceStream(name)!;
         using var buffer = new MemoryStream();
@@ -34,8 +42,13 @@ internal sealed class DashboardAssets
         bool page = name.EndsWith(".html", StringComparison.Ordinal);
         if (page)
         {
-            // The page learns where the API is from the server that serves it.
-            content = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(content).Replace("{{API_PATH}}", apiPath, StringComparison.Ordinal));
+            string text = Encoding.UTF8.GetString(content);
+            foreach ((string marker, string value) in settings)
+            {
+                text = text.Replace(marker, value, StringComparison.Ordinal);
+            }
+
+            content = Encoding.UTF8.GetBytes(text);
         }
 
         string etag = "\"" + Convert.ToHexStringLower(SHA256.HashData(content).AsSpan(0, 12)) + "\"";

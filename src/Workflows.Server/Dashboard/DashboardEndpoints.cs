@@ -18,7 +18,7 @@ internal static class DashboardEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints, WorkflowServerOptions options)
     {
-        var assets = new DashboardAssets(options.ApiPath);
+        var assets = new DashboardAssets(options);
         string root = options.DashboardPath;
 
         // Routing sends "/dashboard/" here too: serve the page there, and redirect only the address without the slash

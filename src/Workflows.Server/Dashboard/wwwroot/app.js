@@ -5,9 +5,13 @@
   'use strict';
 
   const apiBase = document.querySelector('meta[name="workflows-api"]').content;
+  const signInPath = document.querySelector('meta[name="workflows-sign-in"]').content;
+  const signOutPath = document.querySelector('meta[name="workflows-sign-out"]').content;
   const view = document.getElementById('view');
   const storageKey = 'workflows.apiKey';
-  const session = { key: sessionStorage.getItem(storageKey), me: null };
+  // A caller is an API key typed in (kept in the tab) or a person signed in to the app with a cookie
+  // (account: true), whom the API knows without a key.
+  const session = { key: sessionStorage.getItem(storageKey), account: false, me: null };
   const page = { timers: [], aborts: [] };
   let workflowsCache = null;
   let graphCounter = 0;
@@ -40,8 +44,11 @@
   }
 
   async function api(path, options = {}) {
-    const headers = { Authorization: 'Bearer ' + session.key, Accept: 'application/json' };
+    const headers = { Accept: 'application/json' };
+    if (session.key) headers.Authorization = 'Bearer ' + session.key;
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    // Changes made with a cookie must say they come from this page: another site cannot send the header.
+    if (options.method && options.method !== 'GET') headers['X-Workflows-Csrf'] = '1';
     const response = await fetch(apiBase + path, {
       method: options.method || 'GET',
       headers,
@@ -69,7 +76,7 @@
     while (!signal.aborted) {
       try {
         const response = await fetch(apiBase + path, {
-          headers: { Authorization: 'Bearer ' + session.key, Accept: 'text/event-stream', 'Last-Event-ID': String(last) },
+          headers: { ...(session.key ? { Authorization: 'Bearer ' + session.key } : {}), Accept: 'text/event-stream', 'Last-Event-ID': String(last) },
           signal,
         });
         if (!response.ok) throw new Error(response.statusText);
@@ -217,6 +224,7 @@
 
   function signOut(message) {
     session.key = null;
+    session.account = false;
     session.me = null;
     sessionStorage.removeItem(storageKey);
     leavePage();
@@ -240,6 +248,13 @@
     h('h1', {}, 'Sign in'),
     h('p', { class: 'sub' }, 'The dashboard reads and acts through the Workflows API with one of its API keys. The key stays in this tab only.'),
     message ? h('div', { class: 'error', role: 'alert' }, message) : null,
+    signInPath ? [
+      h('div', { class: 'actions' }, h('a', {
+        class: 'button primary', 'data-test': 'account-sign-in',
+        href: signInPath + (signInPath.includes('?') ? '&' : '?') + 'ReturnUrl=' + encodeURIComponent(location.pathname + location.search),
+      }, 'Sign in with your account')),
+      h('p', { class: 'sub' }, 'Or with an API key:'),
+    ] : null,
     h('label', { for: 'api-key' }, 'API key'),
     input,
     h('div', { class: 'actions' }, h('button', { class: 'primary', type: 'submit' }, 'Sign in'))));
@@ -258,8 +273,8 @@
     const who = document.getElementById('who');
     who.textContent = 'signed in as ' + session.me.name;
     who.hidden = false;
+    document.getElementById('sign-out').hidden = session.account && !signOutPath;
     document.querySelectorAll('[data-admin]').forEach(link => { link.hidden = !may('administer'); });
-    document.getElementById('sign-out').hidden = false;
   }
 
   // ---- forms from JSON schemas -----------------------------------------------------------------
@@ -1057,9 +1072,21 @@
 
   // ---- routing --------------------------------------------------------------------------------
 
+  // Without a key, a person may already be signed in to the app with a cookie: ask the API who they
+  // are — only where the server says people sign in (SignInPath); elsewhere only keys do.
+  async function signedInWithAccount() {
+    if (session.account) return true;
+    if (!signInPath) return false;
+    const response = await fetch(apiBase + '/me', { headers: { Accept: 'application/json' } }).catch(() => null);
+    if (!response || !response.ok) return false;
+    session.account = true;
+    session.me = null;
+    return true;
+  }
+
   async function route() {
     leavePage();
-    if (!session.key) {
+    if (!session.key && !await signedInWithAccount()) {
       renderSignIn();
       return;
     }
@@ -1084,7 +1111,7 @@
   }
 
   async function countTasks() {
-    if (!session.key) return;
+    if (!session.key && !session.account) return;
     try {
       const tasks = await api('/tasks?limit=1');
       const badge = document.getElementById('task-count');
@@ -1095,7 +1122,11 @@
     }
   }
 
-  document.getElementById('sign-out').addEventListener('click', () => signOut('Signed out.'));
+  // A person signed in with a cookie signs out of the app; a key is forgotten by this tab.
+  document.getElementById('sign-out').addEventListener('click', () => {
+    if (session.account && signOutPath) location.href = signOutPath;
+    else signOut('Signed out.');
+  });
   window.addEventListener('hashchange', () => {
     takeKeyFromAddress();
     route().then(countTasks);
