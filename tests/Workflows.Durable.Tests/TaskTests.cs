@@ -103,11 +103,13 @@ public abstract class TaskContract
         using TempStore store = await NewStoreAsync();
         await using WorkflowRuntime worker = await store.StartRuntimeAsync();
         await using WorkflowRuntime inbox = await store.StartRuntimeAsync(o => o.RunWorkers = false);
+        // Each run's task is awaited before the next run starts: the worker would otherwise ask the three
+        // questions in any order, and the default sort (newest first) follows the order they were asked.
         RunRecord soon = await inbox.StartRunAsync<ContractFlow>(new Contract("soon", DueMilliseconds: 1));
-        RunRecord later = await inbox.StartRunAsync<ContractFlow>(new Contract("later", DueMilliseconds: 3_600_000));
-        RunRecord finance = await inbox.StartRunAsync<SignOffFlow>(new Contract("budget"));
         long soonTask = (await OpenTaskAsync(inbox, soon.RunId)).TaskId;
+        RunRecord later = await inbox.StartRunAsync<ContractFlow>(new Contract("later", DueMilliseconds: 3_600_000));
         long laterTask = (await OpenTaskAsync(inbox, later.RunId)).TaskId;
+        RunRecord finance = await inbox.StartRunAsync<SignOffFlow>(new Contract("budget"));
         long financeTask = (await OpenTaskAsync(inbox, finance.RunId)).TaskId;
         await inbox.Tasks.ClaimAsync(laterTask, Bo);
 

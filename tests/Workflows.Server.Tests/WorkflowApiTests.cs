@@ -141,7 +141,7 @@ public sealed class WorkflowApiTests : ServerTest
                 "/api/workflows", "/api/workflows/{name}", "/api/workflows/{name}/runs", "/api/runs", "/api/runs/{runId}", "/api/runs/{runId}/events",
                 "/api/runs/{runId}/events/stream", "/api/runs/{runId}/cancel", "/api/runs/{runId}/suspend", "/api/runs/{runId}/resume", "/api/runs/{runId}/retry", "/api/runs/purge", "/api/schedules", "/api/schedules/{scheduleId}", "/api/schedules/{scheduleId}/pause", "/api/schedules/{scheduleId}/resume",
                 "/api/tasks", "/api/tasks/{taskId}", "/api/tasks/{taskId}/claim", "/api/tasks/{taskId}/release", "/api/tasks/{taskId}/delegate", "/api/tasks/{taskId}/reassign", "/api/tasks/{taskId}/answer",
-                "/api/webhooks", "/api/webhooks/{id}", "/api/webhooks/{id}/deliveries", "/api/me",
+                "/api/webhooks", "/api/webhooks/{id}", "/api/webhooks/{id}/deliveries", "/api/me", "/api/access",
             ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), paths);
         Assert.Equal("bearer", (string?)document["components"]!["securitySchemes"]!["apiKey"]!["scheme"]);

@@ -512,8 +512,11 @@
     return container;
   }
 
+  // A task's change as words: $task-claimed → claimed.
+  const taskChange = type => ({ '$task-created': 'asked', '$task-claimed': 'claimed', '$task-released': 'released', '$task-delegated': 'delegated', '$task-reassigned': 'reassigned', '$task-overdue': 'overdue', '$task-completed': 'answered' }[type] || type);
+
   function historyLine(entry) {
-    const what = { '$task-created': 'asked', '$task-claimed': 'claimed', '$task-released': 'released', '$task-delegated': 'delegated', '$task-reassigned': 'reassigned', '$task-overdue': 'overdue', '$task-completed': 'answered' }[entry.type] || entry.type;
+    const what = taskChange(entry.type);
     const detail = entry.payload || {};
     return [new Date(entry.createdAt).toLocaleString(), ' · ', what, entry.producer ? ' by ' + entry.producer : null,
       detail.to ? ' to ' + detail.to : null, detail.roles ? ' (roles ' + detail.roles.join(', ') + ')' : null, detail.reason ? ': ' + detail.reason : null];
@@ -761,7 +764,8 @@
       h('span', { class: 'seq mono' }, event.sequence),
       h('span', { class: 'kind ' + event.kind }, event.kind),
       h('div', { class: 'what' },
-        h('details', {}, h('summary', {}, event.name, event.producer ? h('span', { class: 'by' }, ' from ' + event.producer) : null),
+        h('details', {}, h('summary', {}, event.kind === 'task' ? 'Task ' + taskChange(event.name) : event.name,
+          event.producer ? h('span', { class: 'by' }, (event.kind === 'task' ? ' by ' : ' from ') + event.producer) : null),
           h('pre', {}, JSON.stringify(event.payload, null, 2)))),
       h('span', { class: 'when' }, new Date(event.createdAt).toLocaleTimeString()));
   }
