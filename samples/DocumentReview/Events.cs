@@ -20,8 +20,11 @@ public sealed record Progress(string Message) : Event;
 /// <summary>The findings need a person: asks on the stream.</summary>
 public sealed record ApprovalRequested(string Title, IReadOnlyList<string> Findings) : InputRequiredEvent;
 
-/// <summary>The person's answer, sent into the run.</summary>
-public sealed record ReviewerDecision(bool Approve, string Reviewer) : HumanResponseEvent;
+/// <summary>
+/// The person's answer, sent into the run. Who gave it is not a field someone types: the run is told
+/// (<see cref="HumanResponseEvent.AnsweredBy"/>), from the server's sign-in or the code that sends it.
+/// </summary>
+public sealed record ReviewerDecision(bool Approve, string? Comment = null) : HumanResponseEvent;
 
 /// <summary>Cleared for publication, automatically or by a reviewer.</summary>
 public sealed record ReadyToPublish(string Title, string ApprovedBy) : Event;

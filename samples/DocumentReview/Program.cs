@@ -71,7 +71,7 @@ static ReviewerDecision? Ask(bool autoApprove)
     if (autoApprove)
     {
         Console.WriteLine("y (--auto-approve)");
-        return new ReviewerDecision(Approve: true, Reviewer: "--auto-approve");
+        return new ReviewerDecision(Approve: true) { AnsweredBy = "--auto-approve" };
     }
 
     while (true)
@@ -82,9 +82,9 @@ static ReviewerDecision? Ask(bool autoApprove)
             case null:
                 return null;
             case "y" or "yes":
-                return new ReviewerDecision(Approve: true, Reviewer: Environment.UserName);
+                return new ReviewerDecision(Approve: true) { AnsweredBy = Environment.UserName };
             case "n" or "no":
-                return new ReviewerDecision(Approve: false, Reviewer: Environment.UserName);
+                return new ReviewerDecision(Approve: false) { AnsweredBy = Environment.UserName };
             default:
                 Console.Write("Please answer y or n: ");
                 break;

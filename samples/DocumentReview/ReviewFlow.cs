@@ -62,11 +62,15 @@ public partial class ReviewFlow(TimeSpan reviewTime)
             : new ApprovalRequested(gathered.Title, findings);
     }
 
+    /// <summary>The person's call, recorded under the name the run was given for them, never one typed into the form.</summary>
     [Step]
-    public static OneOf<ReadyToPublish, ReviewCompleted> Decide(ReviewerDecision decision, WorkflowContext ctx) =>
-        decision.Approve
-            ? new ReadyToPublish(ctx.Store.Get<string>("title"), decision.Reviewer)
-            : new ReviewCompleted(ctx.Store.Get<string>("title"), Published: false, $"rejected by {decision.Reviewer}");
+    public static OneOf<ReadyToPublish, ReviewCompleted> Decide(ReviewerDecision decision, WorkflowContext ctx)
+    {
+        string reviewer = decision.AnsweredBy ?? "an unnamed reviewer";
+        return decision.Approve
+            ? new ReadyToPublish(ctx.Store.Get<string>("title"), reviewer)
+            : new ReviewCompleted(ctx.Store.Get<string>("title"), Published: false, $"rejected by {reviewer}{(decision.Comment is { Length: > 0 } comment ? $": {comment}" : "")}");
+    }
 
     [Step]
     public static ReviewCompleted Publish(ReadyToPublish ready) =>

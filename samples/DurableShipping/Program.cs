@@ -24,7 +24,8 @@ if (run.Status is not WorkflowRunStatus.Completed)
         if (ev is ApprovalRequested question)
         {
             Console.WriteLine($"Asked: {question.Prompt} Answering yes.");
-            await runtime.SendEventAsync(run.RunId, new Approval(Approved: true, By: "ana"));
+            // Who answered reaches the step as AnsweredBy: here the code says; through the server, the signed-in person.
+            await runtime.SendEventAsync(run.RunId, new Approval(Approved: true) { AnsweredBy = "ana" });
             break;
         }
     }
@@ -35,7 +36,7 @@ Console.WriteLine($"Order {shipped.OrderId}: {shipped.Outcome} (run {run.RunId} 
 
 public sealed record Order(string Id, int Quantity) : StartEvent;
 public sealed record ApprovalRequested(string Prompt) : InputRequiredEvent;
-public sealed record Approval(bool Approved, string By) : HumanResponseEvent;
+public sealed record Approval(bool Approved) : HumanResponseEvent;
 public sealed record Shipped(string OrderId, string Outcome) : StopEvent;
 
 [Workflow]
@@ -50,7 +51,7 @@ public partial class ShippingFlow
 
     [Step]
     public static Shipped Decide(Approval approval, WorkflowContext ctx) =>
-        new(ctx.Store.Get<string>("order"), approval.Approved ? $"shipped, approved by {approval.By}" : $"held by {approval.By}");
+        new(ctx.Store.Get<string>("order"), approval.Approved ? $"shipped, approved by {approval.AnsweredBy}" : $"held by {approval.AnsweredBy}");
 }
 
 // How the run's events and state are stored: generated at compile time, so trimming and Native AOT are safe.

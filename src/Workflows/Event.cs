@@ -60,4 +60,20 @@ public abstract record InputRequiredEvent : Event
 /// <see cref="WorkflowHandler.SendEventAsync"/>. It is routed to the steps that consume it, or
 /// handed to a step waiting in <see cref="WorkflowContext.WaitForAsync{TResponse}(InputRequiredEvent, CancellationToken)"/>.
 /// </summary>
-public abstract record HumanResponseEvent : Event;
+public abstract record HumanResponseEvent : Event
+{
+    /// <summary>
+    /// Who answered, so a step can act on it (record the approver, refuse a self-approval): in a
+    /// durable run, the person or API key the server authenticated (the task's <c>CompletedBy</c>),
+    /// the name given to <see cref="Durable.WorkflowRuntime.ActingAs"/>, or else what the sender set
+    /// here; in memory, what the sender set. <see langword="null"/> when nobody was named.
+    /// </summary>
+    /// <remarks>
+    /// It is not part of the event's JSON: a client cannot claim to be someone else by writing it in
+    /// an answer's body, a form made from the event's schema has no field for it, and adding it
+    /// changes no stored shape. The journal records it beside the answer, and a durable step reads
+    /// it back from there, also when it runs again.
+    /// </remarks>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? AnsweredBy { get; init; }
+}

@@ -42,7 +42,7 @@ public abstract class TaskContract
         Assert.DoesNotContain(await inbox.ReadEventsAsync(run.RunId), e => e.Kind == EventRecordKind.External);
 
         await inbox.Tasks.AnswerAsync(task.TaskId, Bo, new ReviewDecision(true));
-        Assert.Equal(new Reviewed("NDA", true, false), await inbox.WaitForResultAsync<Reviewed>(run.RunId).WaitAsync(TempStore.Limit));
+        Assert.Equal(new Reviewed("NDA", true, false, "bo"), await inbox.WaitForResultAsync<Reviewed>(run.RunId).WaitAsync(TempStore.Limit));
 
         HumanTaskRecord done = (await inbox.Tasks.GetAsync(task.TaskId))!;
         Assert.Equal((HumanTaskStatus.Completed, "bo"), (done.Status, done.CompletedBy));
@@ -84,8 +84,9 @@ public abstract class TaskContract
         Assert.Null((await inbox.Tasks.ReleaseAsync(id, Bot)).ClaimedBy);
 
         await Assert.ThrowsAsync<TaskNotFoundException>(() => inbox.Tasks.ClaimAsync(id + 1000, Ana));
-        await inbox.Tasks.AnswerRunAsync(run.RunId, Ana, new ReviewDecision(false));
-        Assert.False((await inbox.WaitForResultAsync<Reviewed>(run.RunId).WaitAsync(TempStore.Limit)).Approved);
+        // The step is told who answered (the person, not what the body says), from the journal.
+        await inbox.Tasks.AnswerRunAsync(run.RunId, Ana, new ReviewDecision(false) { AnsweredBy = "mallory" });
+        Assert.Equal((false, "ana"), (await inbox.WaitForResultAsync<Reviewed>(run.RunId).WaitAsync(TempStore.Limit)) is var r ? (r.Approved, r.By) : default);
 
         List<StoredEvent> history = [.. (await inbox.ReadEventsAsync(run.RunId)).Where(e => e.Kind == EventRecordKind.Task)];
         Assert.Equal(
@@ -142,7 +143,8 @@ public abstract class TaskContract
         Assert.Equal("ReviewRequested", task.Title);
 
         await inbox.Tasks.AnswerAsync(task.TaskId, new TaskActor("fay", ["finance"]), new ReviewDecision(true));
-        Assert.True((await inbox.WaitForResultAsync<Reviewed>(signed.RunId).WaitAsync(TempStore.Limit)).Approved);
+        // The waiting step runs again from the top with the answer, and reads who gave it.
+        Assert.Equal((true, "fay"), (await inbox.WaitForResultAsync<Reviewed>(signed.RunId).WaitAsync(TempStore.Limit)) is var r ? (r.Approved, r.By) : default);
         Assert.Equal((HumanTaskStatus.Completed, "fay"), ((await inbox.Tasks.GetAsync(task.TaskId))!.Status, (await inbox.Tasks.GetAsync(task.TaskId))!.CompletedBy));
 
         await inbox.CancelAsync(dropped.RunId);
@@ -193,8 +195,34 @@ public abstract class TaskContract
 
         Assert.Equal(WorkflowRunStatus.WaitingForInput, (await runtime.GetRunAsync(run.RunId))!.Status);
         await runtime.Tasks.AnswerAsync(id, Ana, new ReviewDecision(true));
-        Assert.Equal(new Reviewed("late", true, false), await runtime.WaitForResultAsync<Reviewed>(run.RunId).WaitAsync(TempStore.Limit));
+        Assert.Equal(new Reviewed("late", true, false, "ana"), await runtime.WaitForResultAsync<Reviewed>(run.RunId).WaitAsync(TempStore.Limit));
         Assert.Equal([TaskHistoryEntry.Created, TaskHistoryEntry.Overdue, TaskHistoryEntry.Completed], await HistoryTypesAsync(runtime, run.RunId));
+    }
+
+    [Fact]
+    public async Task An_answer_sent_by_code_keeps_the_answerer_it_names_unless_an_operator_is_named_and_its_json_never_holds_it()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime worker = await store.StartRuntimeAsync();
+        await using WorkflowRuntime inbox = await store.StartRuntimeAsync(o => o.RunWorkers = false);
+        RunRecord trusted = await inbox.StartRunAsync<SignOffFlow>(new Contract("trusted"));
+        RunRecord named = await inbox.StartRunAsync<ContractFlow>(new Contract("named"));
+        RunRecord nobody = await inbox.StartRunAsync<ContractFlow>(new Contract("nobody"));
+        await OpenTaskAsync(inbox, trusted.RunId);
+        await OpenTaskAsync(inbox, named.RunId);
+        await OpenTaskAsync(inbox, nobody.RunId);
+
+        await inbox.SendEventAsync(trusted.RunId, new ReviewDecision(true) { AnsweredBy = "erp-sync" });
+        await inbox.ActingAs("ops@example.com").SendEventAsync(named.RunId, new ReviewDecision(true) { AnsweredBy = "mallory" });
+        await inbox.SendEventAsync(nobody.RunId, new ReviewDecision(false));
+
+        Assert.Equal("erp-sync", (await inbox.WaitForResultAsync<Reviewed>(trusted.RunId).WaitAsync(TempStore.Limit)).By);
+        Assert.Equal("ops@example.com", (await inbox.WaitForResultAsync<Reviewed>(named.RunId).WaitAsync(TempStore.Limit)).By);
+        Assert.Null((await inbox.WaitForResultAsync<Reviewed>(nobody.RunId).WaitAsync(TempStore.Limit)).By);
+
+        StoredEvent answer = Assert.Single(await inbox.ReadEventsAsync(named.RunId), e => e.Kind == EventRecordKind.External);
+        Assert.Equal(("ops@example.com", "{\"Approved\":true}"), (answer.Producer, answer.Payload));
+        Assert.Equal("ops@example.com", (await inbox.Tasks.ListAsync(new HumanTaskQuery(Status: null) { RunId = named.RunId })).Tasks.Single().CompletedBy);
     }
 
     private static async Task<HumanTaskRecord> OpenTaskAsync(WorkflowRuntime runtime, string runId)

@@ -18,8 +18,10 @@ public sealed class AnswerApiTests : IAsyncLifetime
         string runId = await api.StartAsync();
         await api.WaitForAsync(runId, "waitingForInput");
 
-        HttpResponseMessage answered = await api.DecideAsync(runId, approve: true, reviewer: "someone typed this");
-        await api.WaitForAsync(runId, "completed");
+        // A body cannot name someone else as the answerer: the field is not part of the event, and the step is told the caller.
+        HttpResponseMessage answered = await api.PostAsync($"/api/runs/{runId}/events", Api.Json("""{"type": "ReviewerDecision", "data": {"approve": true, "answeredBy": "the-ceo"}}"""));
+        JsonNode done = await api.WaitForAsync(runId, "completed");
+        Assert.Equal("published, approved by other", (string?)done["result"]!["outcome"]);
         JsonNode journal = await (await api.GetAsync($"/api/runs/{runId}/events")).ReadAsync();
 
         Assert.Equal(202, (int)answered.StatusCode);

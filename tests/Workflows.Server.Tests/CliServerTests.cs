@@ -42,7 +42,7 @@ public sealed class CliServerTests : IAsyncLifetime
         Assert.Contains("API key 'reader' may not resume runs", error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Ok, (await RunAsync(ServerHost.Key, "runs", "resume", runId)).Code);
 
-        (code, output, _) = await RunAsync(ServerHost.Key, "runs", "send", runId, "--type", "ReviewerDecision", "--data", """{"approve": true, "reviewer": "cli"}""");
+        (code, output, _) = await RunAsync(ServerHost.Key, "runs", "send", runId, "--type", "ReviewerDecision", "--data", """{"approve": true, "comment": "cli"}""");
         Assert.Equal((ExitCodes.Ok, $"sent ReviewerDecision to {runId}"), (code, output.Trim()));
         (code, output, _) = await RunAsync(ServerHost.Key, "runs", "tail", runId);
         Assert.Equal(ExitCodes.Ok, code);

@@ -177,7 +177,7 @@ public sealed partial class FuzzTests(ITestOutputHelper output)
             string valid = path switch
             {
                 _ when path.EndsWith("/runs", StringComparison.Ordinal) => """{"title": "Q3", "text": "## A\nEnough words here to pass the review of this section."}""",
-                _ when path.EndsWith("/events", StringComparison.Ordinal) => """{"type": "ReviewerDecision", "data": {"approve": true, "reviewer": "ana"}}""",
+                _ when path.EndsWith("/events", StringComparison.Ordinal) => """{"type": "ReviewerDecision", "data": {"approve": true, "comment": "ana"}}""",
                 "/api/runs/purge" => """{"workflow": "ReviewFlow", "status": "completed", "finishedBefore": "2020-01-01T00:00:00Z"}""",
                 "/api/webhooks" => """{"url": "https://hooks.example.com/x", "events": ["run.completed"], "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}""",
                 _ => "{}",

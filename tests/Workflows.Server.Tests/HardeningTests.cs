@@ -19,7 +19,7 @@ public sealed class HardeningTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"type":"\uD800","data":{}}""", "line 1, position 9")]
-    [InlineData("""{"type":"ReviewerDecision","data":{"approve":true,"reviewer":"a\uDFFFb"}}""", "line 1, position 62")]
+    [InlineData("""{"type":"ReviewerDecision","data":{"approve":true,"comment":"a\uDFFFb"}}""", "line 1, position 61")]
     [InlineData("""{"type":"ReviewerDecision","data":{"\uD83D":true}}""", "line 1, position 36")]
     public async Task A_lone_surrogate_anywhere_in_an_answer_is_400_invalid_text_and_records_nothing(string body, string where)
     {

@@ -48,7 +48,7 @@ public sealed class LoadTests(ITestOutputHelper output)
         foreach ((string runId, int client) in runs.SelectMany(r => r))
         {
             JsonNode run = await (await check.GetAsync($"/api/runs/{runId}")).ReadAsync();
-            Assert.Equal(("completed", $"published, approved by client-{client}"), ((string?)run["status"], (string?)run["result"]!["outcome"]));
+            Assert.Equal(("completed", $"rejected by tester: client-{client}"), ((string?)run["status"], (string?)run["result"]!["outcome"]));
         }
 
         string report = recorder.Report(clock.Elapsed);
@@ -72,12 +72,12 @@ public sealed class LoadTests(ITestOutputHelper output)
             JsonNode started = await recorder.SendAsync(http, start, HttpStatusCode.Created, "start", cancellationToken);
             string runId = (string)started["runId"]!;
             ids[i] = (runId, client);
-            string reviewer = $"client-{client}";
+            string comment = $"client-{client}";
 
             await PollAsync(http, runId, "waitingForInput", recorder, cancellationToken);
             using var decide = new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{runId}/events")
             {
-                Content = JsonContent.Create(new { type = "ReviewerDecision", data = new { approve = true, reviewer } }),
+                Content = JsonContent.Create(new { type = "ReviewerDecision", data = new { approve = false, comment } }),
             };
             await recorder.SendAsync(http, decide, HttpStatusCode.Accepted, "event", cancellationToken);
             await PollAsync(http, runId, "completed", recorder, cancellationToken);

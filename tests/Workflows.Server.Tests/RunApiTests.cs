@@ -21,12 +21,12 @@ public sealed class RunApiTests : ServerTest
         Assert.Equal("""{"title":"Q3 report","findings":["Results: still says TODO"]}""", task["prompt"]!["payload"]!.ToJsonString());
         Assert.Equal("ReviewerDecision", (string?)task["responses"]![0]!["name"]);
 
-        HttpResponseMessage sent = await Client.DecideAsync(runId, approve: true, reviewer: "ana");
+        HttpResponseMessage sent = await Client.DecideAsync(runId, approve: true);
 
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         Assert.Equal("ReviewerDecision", (string?)(await sent.ReadAsync())["type"]);
         JsonNode done = await Client.WaitForAsync(runId, "completed");
-        Assert.Equal("""{"title":"Q3 report","published":true,"outcome":"published, approved by ana"}""", done["result"]!.ToJsonString());
+        Assert.Equal("""{"title":"Q3 report","published":true,"outcome":"published, approved by tester"}""", done["result"]!.ToJsonString());
         Assert.Equal("DocumentReview.ReviewCompleted", (string?)done["resultType"]);
         Assert.Null(done["task"]);
         Assert.Equal("done", (string?)done["steps"]![5]!["state"]);
@@ -38,11 +38,11 @@ public sealed class RunApiTests : ServerTest
         string runId = await Client.StartAsync();
         await Client.WaitForAsync(runId, "waitingForInput");
 
-        HttpResponseMessage sent = await Client.PostAsync($"/api/runs/{runId}/events", Api.Json("""{"data": {"approve": false, "reviewer": "bo"}}"""));
+        HttpResponseMessage sent = await Client.PostAsync($"/api/runs/{runId}/events", Api.Json("""{"data": {"approve": false, "comment": "needs a rewrite"}}"""));
 
         Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         JsonNode done = await Client.WaitForAsync(runId, "completed");
-        Assert.Equal("rejected by bo", (string?)done["result"]!["outcome"]);
+        Assert.Equal("rejected by tester: needs a rewrite", (string?)done["result"]!["outcome"]);
     }
 
     [Fact]
@@ -61,15 +61,15 @@ public sealed class RunApiTests : ServerTest
     }
 
     [Theory]
-    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": "yes", "reviewer": "ana"}}""", "'data' is not a valid 'ReviewerDecision' at $.approve")]
-    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": "yes", "reviewer": "ana"}}""", "the value is not true or false.")]
-    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": true, "reviewer": 7}}""", "the value is not a string.")]
-    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": true}}""", "it is missing required properties: 'reviewer'.")]
+    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": "yes", "comment": "ok"}}""", "'data' is not a valid 'ReviewerDecision' at $.approve")]
+    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": "yes", "comment": "ok"}}""", "the value is not true or false.")]
+    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": true, "comment": 7}}""", "the value is not a string.")]
+    [InlineData("""{"type": "ReviewerDecision", "data": {"comment": "ok"}}""", "it is missing required properties: 'approve'.")]
     [InlineData("""{"type": "ReviewerDecision"}""", "The body has no 'data': send the 'ReviewerDecision' as {\"type\": \"ReviewerDecision\", \"data\": { ... }}.")]
     [InlineData("""{"type": 7, "data": {}}""", "'type' must be a string: the event type's name.")]
     [InlineData("""{"kind": "ReviewerDecision", "data": {}}""", "Unexpected property 'kind'")]
     [InlineData("""[1, 2]""", "The body must be a JSON object: {\"type\": \"<event type>\", \"data\": { ... }}.")]
-    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": true, "reviewer": "ana"}} trailing""", "The body is not a valid event envelope")]
+    [InlineData("""{"type": "ReviewerDecision", "data": {"approve": true, "comment": "ok"}} trailing""", "The body is not a valid event envelope")]
     public async Task A_malformed_event_is_400_saying_what_is_wrong_and_records_nothing(string body, string detail)
     {
         string runId = await Client.StartAsync();
@@ -191,7 +191,7 @@ public sealed class RunApiTests : ServerTest
         Assert.Equal(1, (int)inbox["total"]!);
         Assert.Equal((waitingRun, "ReviewFlow"), ((string?)task["runId"], (string?)task["workflow"]));
         Assert.Equal("needs a person", (string?)task["prompt"]!["payload"]!["title"]);
-        Assert.Equal(["approve", "reviewer"], task["responses"]![0]!["schema"]!["required"]!.AsArray().Select(r => (string?)r));
+        Assert.Equal(["approve"], task["responses"]![0]!["schema"]!["required"]!.AsArray().Select(r => (string?)r));
         Assert.Equal(0, (int)(await (await Client.GetAsync("/api/tasks?workflow=Other")).ReadAsync())["total"]!);
     }
 

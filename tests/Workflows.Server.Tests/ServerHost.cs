@@ -182,8 +182,8 @@ internal static class Api
         }
     }
 
-    public static Task<HttpResponseMessage> DecideAsync(this HttpClient client, string runId, bool approve, string reviewer = "ana") =>
-        client.PostAsJsonAsync($"/api/runs/{runId}/events", new { type = "ReviewerDecision", data = new { approve, reviewer } });
+    public static Task<HttpResponseMessage> DecideAsync(this HttpClient client, string runId, bool approve, string? comment = null) =>
+        client.PostAsJsonAsync($"/api/runs/{runId}/events", new { type = "ReviewerDecision", data = new { approve, comment } });
 
     /// <summary>Asserts a problem response: its status, content type, machine code, and that its detail contains <paramref name="detail"/>.</summary>
     public static async Task<JsonNode> AssertProblemAsync(this HttpResponseMessage response, int status, string code, string detail)

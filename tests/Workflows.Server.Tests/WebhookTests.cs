@@ -39,7 +39,7 @@ public sealed class WebhookTests
 
         JsonNode completed = JsonNode.Parse(deliveries[^1].Body)!;
         Assert.Equal((runId, "ReviewFlow", "completed", "running"), ((string?)completed["data"]!["runId"], (string?)completed["data"]!["workflow"], (string?)completed["data"]!["status"], (string?)completed["data"]!["previousStatus"]));
-        Assert.Equal("published, approved by ana", (string?)completed["data"]!["result"]!["outcome"]);
+        Assert.Equal("published, approved by tester", (string?)completed["data"]!["result"]!["outcome"]);
         JsonNode waiting = JsonNode.Parse(deliveries[1].Body)!;
         Assert.Equal("Results: still says TODO", (string?)waiting["data"]!["task"]?["prompt"]?["payload"]?["findings"]?[0]);
 

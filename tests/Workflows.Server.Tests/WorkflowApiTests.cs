@@ -18,7 +18,7 @@ public sealed class WorkflowApiTests : ServerTest
         Assert.Equal("""{"type":"object","properties":{"title":{"type":"string"},"text":{"type":"string"}},"required":["title","text"],"additionalProperties":false}""", review["startEvent"]!["schema"]!.ToJsonString());
         Assert.Equal("ReviewCompleted", (string?)review["stopEvent"]!["name"]);
         Assert.Equal(["ReviewerDecision"], review["inputEvents"]!.AsArray().Select(e => (string?)e!["name"]));
-        Assert.Equal("""{"type":"object","properties":{"approve":{"type":"boolean"},"reviewer":{"type":"string"}},"required":["approve","reviewer"],"additionalProperties":false}""", review["inputEvents"]![0]!["schema"]!.ToJsonString());
+        Assert.Equal("""{"type":"object","properties":{"approve":{"type":"boolean"},"comment":{"type":["string","null"],"default":null}},"required":["approve"],"additionalProperties":false}""", review["inputEvents"]![0]!["schema"]!.ToJsonString());
         Assert.Equal(["Split", "Review", "Gather", "Triage", "Decide", "Publish"], review["steps"]!.AsArray().Select(s => (string?)s!["name"]));
         Assert.StartsWith("flowchart TD\n", (string?)review["mermaid"], StringComparison.Ordinal);
         Assert.Equal(review.ToJsonString(), (await (await Client.GetAsync("/api/workflows/ReviewFlow")).ReadAsync()).ToJsonString());

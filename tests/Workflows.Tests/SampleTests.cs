@@ -26,7 +26,7 @@ public class SampleTests
                     break;
                 case ApprovalRequested request:
                     asked = request;
-                    await handler.SendEventAsync(new ReviewerDecision(approve, "ana"));
+                    await handler.SendEventAsync(new ReviewerDecision(approve) { AnsweredBy = "ana" });
                     break;
             }
         }

@@ -15,7 +15,7 @@ public class TestKitTests
         var start = new DocumentSubmitted(SampleDocument.Title, SampleDocument.Text);
 
         var test = new WorkflowTest()
-            .Answer<ApprovalRequested>(request => new ReviewerDecision(Approve: true, Reviewer: "test"));
+            .Answer<ApprovalRequested>(request => new ReviewerDecision(Approve: true) { AnsweredBy = "test" });
 
         var run = await test.RunAsync(options => new ReviewFlow(reviewTime).RunAsync(start, options));
 

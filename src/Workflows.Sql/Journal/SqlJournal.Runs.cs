@@ -231,7 +231,7 @@ internal sealed partial class SqlJournal
         }
         if (waiting is { } id)
         {
-            List<StoredAnswer> recorded = [.. ParseAnswers(answers), new StoredAnswer(ev.Type, ev.Payload)];
+            List<StoredAnswer> recorded = [.. ParseAnswers(answers), new StoredAnswer(ev.Type, ev.Payload) { SentBy = ev.SentBy }];
             await ExecuteAsync(
                 connection, transaction,
                 $"UPDATE wf_deliveries SET status = {Pending}, waiting_for = NULL, wait_until = NULL, answers = @a, available_at = @now WHERE delivery_id = @id",

@@ -51,6 +51,10 @@ internal static class DeliveryExecution
         try
         {
             ev = registration.Serializer.Deserialize(claim.Event.Type, claim.Event.Payload);
+            if (claim.Event.Kind == EventRecordKind.External)
+            {
+                ev = DurableSerializer.Answered(ev, claim.Event.Producer);
+            }
         }
         catch (Exception error) when (error is WorkflowSerializationException or WorkflowStoreException)
         {

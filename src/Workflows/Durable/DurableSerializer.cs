@@ -64,6 +64,13 @@ internal sealed class DurableSerializer
         return SerializeValue(ev, ev.GetType());
     }
 
+    /// <summary>
+    /// An answer as its step sees it: who sent it comes from the journal, since
+    /// <see cref="HumanResponseEvent.AnsweredBy"/> is not in the event's JSON.
+    /// </summary>
+    public static Event Answered(Event ev, string? sentBy) =>
+        ev is HumanResponseEvent answer && sentBy is not null ? answer with { AnsweredBy = sentBy } : ev;
+
     public Event Deserialize(string type, string payload)
     {
         if (type == Name(typeof(StepFailedEvent)))

@@ -173,7 +173,7 @@ internal sealed class DurableStepHost : IStepHost
         {
             // Recorded on an earlier execution of this delivery: return it at once (none, if its time ran out).
             StoredAnswer answer = _claim.Answers[index];
-            return new ValueTask<TResponse?>(answer.Type == StoredAnswer.NoAnswer ? null : (TResponse)_serializer.Deserialize(answer.Type, answer.Payload));
+            return new ValueTask<TResponse?>(answer.Type == StoredAnswer.NoAnswer ? null : (TResponse)DurableSerializer.Answered(_serializer.Deserialize(answer.Type, answer.Payload), answer.SentBy));
         }
 
         lock (_lock)

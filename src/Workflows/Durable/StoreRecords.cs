@@ -208,6 +208,9 @@ public sealed record DeliveryRecord(long Id, string RunId, int Step, string Step
 /// <param name="Payload">Its JSON.</param>
 public sealed record StoredAnswer(string Type, string Payload)
 {
+    /// <summary>Who sent the answer, as its journal entry names them: the step reads it as <see cref="HumanResponseEvent.AnsweredBy"/>.</summary>
+    public string? SentBy { get; init; }
+
     /// <summary>The <see cref="Type"/> of the answer recorded when a wait with a deadline passed it unanswered.</summary>
     public const string NoAnswer = "$no-answer";
 

@@ -305,7 +305,9 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     public Task SendEventAsync(string runId, Event ev, CancellationToken cancellationToken = default) => SendAsAsync(runId, ev, null, cancellationToken);
 
     /// <summary>Sends an event into a run, its journal entry naming who sent it (<see cref="RunOperator.SendEventAsync"/>).</summary>
-    internal Task SendAsAsync(string runId, Event ev, string? sentBy, CancellationToken cancellationToken) => SendAsAsync(runId, ev, new Answering(sentBy, null, null), cancellationToken);
+    /// <remarks>With nobody named, an answer's own <see cref="HumanResponseEvent.AnsweredBy"/> is who sent it: the code sending it is trusted to say.</remarks>
+    internal Task SendAsAsync(string runId, Event ev, string? sentBy, CancellationToken cancellationToken) =>
+        SendAsAsync(runId, ev, new Answering(sentBy ?? (ev as HumanResponseEvent)?.AnsweredBy, null, null), cancellationToken);
 
     /// <summary>Sends an event into a run; as an answer, <paramref name="answering"/> names the task it answers and who answers.</summary>
     internal async Task SendAsAsync(string runId, Event ev, Answering answering, CancellationToken cancellationToken)

@@ -6,7 +6,7 @@ public sealed record Contract(string Name, int DueMilliseconds = 0, bool Escalat
 public sealed record ReviewRequested(string Name) : InputRequiredEvent;
 public sealed record ReviewDecision(bool Approved) : HumanResponseEvent;
 public sealed record ReviewOverdue(string Name) : Event;
-public sealed record Reviewed(string Name, bool Approved, bool ByDefault) : StopEvent;
+public sealed record Reviewed(string Name, bool Approved, bool ByDefault, string? By = null) : StopEvent;
 
 /// <summary>
 /// Asks the legal team (or ana) to review a contract, by a due time; past it, the overdue event decides
@@ -34,7 +34,7 @@ public partial class ContractFlow
     }
 
     [Step]
-    public static Reviewed Decide(ReviewDecision decision, WorkflowContext ctx) => new(ctx.Store.Get<string>("name"), decision.Approved, ByDefault: false);
+    public static Reviewed Decide(ReviewDecision decision, WorkflowContext ctx) => new(ctx.Store.Get<string>("name"), decision.Approved, ByDefault: false, decision.AnsweredBy);
 
     [Step]
     public static Reviewed DecideByDefault(ReviewOverdue overdue) => new(overdue.Name, Approved: false, ByDefault: true);
@@ -49,7 +49,7 @@ public partial class SignOffFlow
     {
         ReviewDecision decision = await ctx.WaitForAsync<ReviewDecision>(
             new ReviewRequested(contract.Name) { Assignment = new() { Roles = ["finance"] } });
-        return new Reviewed(contract.Name, decision.Approved, ByDefault: false);
+        return new Reviewed(contract.Name, decision.Approved, ByDefault: false, decision.AnsweredBy);
     }
 }
 

@@ -491,7 +491,7 @@
           submitLabel: 'Send ' + humanize(response.name),
           testId: 'answer',
           confirmNo: true,
-          prefill: { ...questionPrefill(response.schema, task.prompt && task.prompt.payload), ...reviewerPrefill(response.schema) },
+          prefill: questionPrefill(response.schema, task.prompt && task.prompt.payload),
           onSubmit: async data => {
             const path = task.taskId != null ? '/tasks/' + task.taskId + '/answer' : '/runs/' + encodeURIComponent(task.runId) + '/events';
             await api(path, { method: 'POST', body: { type: response.name, data } });
@@ -532,15 +532,6 @@
       if (typeof asked[name.toLowerCase()] === 'string') prefill[name] = asked[name.toLowerCase()];
     }
 
-    return prefill;
-  }
-
-  // A field naming who answers (reviewer, approvedBy, user) starts with the signed-in key's name.
-  function reviewerPrefill(schema) {
-    const prefill = {};
-    for (const name of Object.keys(schema.properties || {})) {
-      if (/reviewer|approver|by$|^by|user|author/i.test(name) && session.me) prefill[name] = session.me.name;
-    }
     return prefill;
   }
 
