@@ -100,7 +100,7 @@ public static class AgentSteps
             ToolDecision decision = await context.WaitForAsync<ToolDecision>(new ToolApprovalRequested(call.Name, arguments, call.CallId, tool.Description), cancellationToken).ConfigureAwait(false);
             if (!decision.Approved)
             {
-                string refused = $"A person refused this call{(decision.By is null ? string.Empty : $" ({decision.By})")}: {decision.Reason ?? "no reason given"}. Do not call it again with the same arguments.";
+                string refused = $"A person refused this call{(decision.AnsweredBy is null ? string.Empty : $" ({decision.AnsweredBy})")}: {decision.Reason ?? "no reason given"}. Do not call it again with the same arguments.";
                 return (new ToolCallRecord(call.Name, arguments, "refused", refused), refused);
             }
 

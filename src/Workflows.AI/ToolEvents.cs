@@ -15,5 +15,8 @@ public sealed record ToolApprovalRequested(string Tool, string Arguments, string
 /// <param name="Approved">Whether the call may run.</param>
 /// <param name="Arguments">Edited arguments, as a JSON object, to run the call with instead of the model's; <see langword="null"/> keeps them.</param>
 /// <param name="Reason">Why (told to the model when refused).</param>
-/// <param name="By">Who decided.</param>
-public sealed record ToolDecision(bool Approved, string? Arguments = null, string? Reason = null, string? By = null) : HumanResponseEvent;
+/// <remarks>
+/// Who decided is <see cref="HumanResponseEvent.AnsweredBy"/>: on a durable run the person or key the
+/// journal recorded as sending it, never a field of the decision's JSON.
+/// </remarks>
+public sealed record ToolDecision(bool Approved, string? Arguments = null, string? Reason = null) : HumanResponseEvent;

@@ -20,7 +20,7 @@ public class AgentTests
         ToolApprovalRequested asked = await NextApprovalAsync(handler);
         Assert.Equal(new ToolApprovalRequested("refund", """{"order":"A-7","amount":80}""", "call-2", "Refunds an order."), asked);
         Assert.Equal(0, tools.Refunds);
-        await handler.SendEventAsync(new ToolDecision(true, By: "ana"));
+        await handler.SendEventAsync(new ToolDecision(true) { AnsweredBy = "ana" });
         RefundHandled handled = await handler;
 
         Assert.Equal("Done: refunded 80 for A-7", handled.Answer);
@@ -41,7 +41,7 @@ public class AgentTests
         RefundFlow.Handler handler = new RefundFlow(RefundScript(), tools).RunAsync(new RefundRequested("A-7"));
 
         await NextApprovalAsync(handler);
-        await handler.SendEventAsync(new ToolDecision(true, Arguments: """{"order":"A-7","amount":40}""", Reason: "half: the vase was on sale", By: "ana"));
+        await handler.SendEventAsync(new ToolDecision(true, Arguments: """{"order":"A-7","amount":40}""", Reason: "half: the vase was on sale") { AnsweredBy = "ana" });
         RefundHandled handled = await handler;
 
         Assert.Equal(["A-7 40"], tools.Refunded);
@@ -57,7 +57,7 @@ public class AgentTests
         RefundFlow.Handler handler = new RefundFlow(chat, tools).RunAsync(new RefundRequested("A-7"));
 
         await NextApprovalAsync(handler);
-        await handler.SendEventAsync(new ToolDecision(false, Reason: "the photo shows no damage", By: "bo"));
+        await handler.SendEventAsync(new ToolDecision(false, Reason: "the photo shows no damage") { AnsweredBy = "bo" });
         RefundHandled handled = await handler;
 
         Assert.Equal(0, tools.Refunds);

@@ -58,7 +58,7 @@ public abstract class DurableAIContract
         await WaitForStatusAsync(runtime, run.RunId, WorkflowRunStatus.WaitingForInput);
         StoredEvent asked = Assert.Single(await runtime.ReadEventsAsync(run.RunId), e => e.Type == typeof(ToolApprovalRequested).FullName);
         Assert.Equal("refund", JsonSerializer.Deserialize(asked.Payload, AIFlowJson.Default.ToolApprovalRequested)!.Tool);
-        await runtime.SendEventAsync(run.RunId, new ToolDecision(true, Arguments: """{"order":"A-7","amount":60}""", By: "ana"));
+        await runtime.SendEventAsync(run.RunId, new ToolDecision(true, Arguments: """{"order":"A-7","amount":60}""") { AnsweredBy = "ana" });
         RefundHandled handled = await runtime.WaitForResultAsync<RefundHandled>(run.RunId).WaitAsync(Limit);
 
         Assert.Equal("Done: refunded 60 for A-7", handled.Answer);
@@ -81,7 +81,7 @@ public abstract class DurableAIContract
 
         RunRecord run = await runtime.StartRunAsync<RefundFlow>(new RefundRequested("A-7"));
         await WaitForStatusAsync(runtime, run.RunId, WorkflowRunStatus.WaitingForInput);
-        await runtime.SendEventAsync(run.RunId, new ToolDecision(false, Reason: "no damage on the photo", By: "bo"));
+        await runtime.SendEventAsync(run.RunId, new ToolDecision(false, Reason: "no damage on the photo") { AnsweredBy = "bo" });
         RefundHandled handled = await runtime.WaitForResultAsync<RefundHandled>(run.RunId).WaitAsync(Limit);
 
         Assert.Equal((1, 0), (tools.Lookups, tools.Refunds));

@@ -171,6 +171,7 @@ public sealed partial class DashboardTests(Browser browser) : IClassFixture<Brow
         await Expect(arguments).ToHaveValueAsync("{\"order\":\"A-7\",\"amount\":80}");
         await arguments.FillAsync("{\"order\":\"A-7\",\"amount\":50}");
         await task.Locator("[name='Reason']").FillAsync("half: it was on sale");
+        await Expect(task.Locator("[name='By']")).ToHaveCountAsync(0); // who decided comes from the sign-in, not a field
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Browser.Artifacts, "inbox-tool-approval.png"), FullPage = true });
         await task.Locator("[data-test='approve']").ClickAsync();
 
