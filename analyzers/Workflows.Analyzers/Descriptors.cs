@@ -158,6 +158,11 @@ internal static class Descriptors
         "Two workflow classes share a name and version",
         "'{0}' is workflow '{1}' version {2}, like '{3}'; durable runs are stored under a workflow's name and version, so each pair must be unique. Give '{0}' another Version, or another Name.");
 
+    public static readonly DiagnosticDescriptor JoinWithoutFanOut = Error(
+        "WF0028",
+        "A join has no fan-out upstream",
+        "'{0}' joins the '{1}' items of one fan-out, but a '{1}' {2} reaches it outside any fan-out: no step before it returns a list. Return IReadOnlyList<...> from a step upstream, or take a single '{1}'.");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) => Create(id, title, message, DiagnosticSeverity.Error);
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity) =>

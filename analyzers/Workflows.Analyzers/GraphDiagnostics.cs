@@ -41,6 +41,12 @@ internal static class GraphDiagnostics
             GraphRule.SecondStop => Diagnostic.Create(
                 Descriptors.SecondStartOrStop, Produced(), workflow, "StopEvent", method.Name, "produces", problem.EventName, problem.OtherStep, problem.OtherEvent),
             GraphRule.Unreachable => Diagnostic.Create(Descriptors.Unreachable, Parameter(), method.Name, problem.EventName, problem.OtherStep),
+            GraphRule.JoinWithoutFanOut => Diagnostic.Create(
+                Descriptors.JoinWithoutFanOut,
+                Parameter(),
+                method.Name,
+                problem.EventName,
+                problem.OtherStep.Length == 0 ? "from the caller" : $"from '{problem.OtherStep}'"),
             GraphRule.CatchesUnknownStep => Diagnostic.Create(
                 Descriptors.InvalidErrorHandler,
                 SyntaxLocator.CatchErrors(method, problem.SiteIndex, cancellationToken),

@@ -96,6 +96,8 @@ internal static class SyntaxLocator
             ReturnShape.TaskOfEvent or ReturnShape.ValueTaskOfEvent => TypeArgument(returnType, 0),
             ReturnShape.OneOf => TypeArgument(returnType, index),
             ReturnShape.TaskOfOneOf or ReturnShape.ValueTaskOfOneOf => TypeArgument(TypeArgument(returnType, 0), index),
+            ReturnShape.Many => ItemType(returnType),
+            ReturnShape.TaskOfMany or ReturnShape.ValueTaskOfMany => ItemType(TypeArgument(returnType, 0)),
             _ => null,
         };
 
@@ -134,6 +136,13 @@ internal static class SyntaxLocator
 
         return syntax.Identifier.GetLocation();
     }
+
+    /// <summary>The item type of a fan-out's list as written: <c>T</c> of <c>T[]</c> or <c>IReadOnlyList&lt;T&gt;</c>.</summary>
+    private static TypeSyntax? ItemType(TypeSyntax? list) => list is null ? null : Unwrap(list) switch
+    {
+        ArrayTypeSyntax array => array.ElementType,
+        var other => TypeArgument(other, 0),
+    };
 
     private static SyntaxNode? Declaration(IMethodSymbol method, CancellationToken cancellationToken) =>
         method.DeclaringSyntaxReferences.Length > 0 ? method.DeclaringSyntaxReferences[0].GetSyntax(cancellationToken) : null;

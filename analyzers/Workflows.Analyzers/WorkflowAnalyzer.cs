@@ -25,6 +25,7 @@ public sealed class WorkflowAnalyzer : DiagnosticAnalyzer
         Descriptors.NotPartial,
         Descriptors.ConsumesStop,
         Descriptors.Unreachable,
+        Descriptors.JoinWithoutFanOut,
         Descriptors.NeverFinishes,
         Descriptors.UndeclaredSend,
         Descriptors.UnusedEmits,

@@ -184,7 +184,7 @@ public sealed partial class WorkflowGenerator
             writer.Open();
             for (int s = 0; s < workflow.Steps.Count; s++)
             {
-                writer.Line($"new {Infrastructure}.StepDefinition({StepArguments(workflow.Steps[s], graph.ErrorHandlers[s])}),");
+                writer.Line($"new {Infrastructure}.StepDefinition({StepArguments(workflow.Steps[s], graph.ErrorHandlers[s])}){FanOutInitializers(workflow.Steps[s], graph.ClosingJoins[s])},");
             }
 
             writer.Close(";");
@@ -302,7 +302,7 @@ public sealed partial class WorkflowGenerator
 
         private static void WriteCall(SourceWriter writer, string workflowType, StepModel step)
         {
-            var arguments = new List<string> { $"({step.Accepts.TypeName})ev" };
+            var arguments = new List<string> { step.Joins ? $"{Infrastructure}.EventList.ItemsOf<{step.Accepts.TypeName}>(ev)" : $"({step.Accepts.TypeName})ev" };
             if (step.TakesContext)
             {
                 arguments.Add("context");
@@ -340,6 +340,15 @@ public sealed partial class WorkflowGenerator
                     break;
                 case ReturnShape.ValueTaskOfOneOf:
                     writer.Line($"return {result}.OfOneOfValueTask({call});");
+                    break;
+                case ReturnShape.Many:
+                    writer.Line($"return {result}.OfMany({call});");
+                    break;
+                case ReturnShape.TaskOfMany:
+                    writer.Line($"return {result}.OfManyTask({call});");
+                    break;
+                case ReturnShape.ValueTaskOfMany:
+                    writer.Line($"return {result}.OfManyValueTask({call});");
                     break;
             }
         }
@@ -394,6 +403,23 @@ public sealed partial class WorkflowGenerator
             }
 
             return string.Join(", ", arguments);
+        }
+
+        /// <summary>A join says so; a fan-out names the joins that close it. Nothing for other steps, whose code stays as it was.</summary>
+        private static string FanOutInitializers(StepModel step, EquatableArray<int> closingJoins)
+        {
+            var members = new List<string>();
+            if (step.Joins)
+            {
+                members.Add("JoinsItems = true");
+            }
+
+            if (closingJoins.Count > 0)
+            {
+                members.Add("FanOutJoins = new[] { " + string.Join(", ", closingJoins.Select(static j => j.ToString(CultureInfo.InvariantCulture))) + " }");
+            }
+
+            return members.Count == 0 ? string.Empty : " { " + string.Join(", ", members) + " }";
         }
 
         private static string StepLiteral(WorkflowModel workflow, int step) =>

@@ -115,4 +115,61 @@ public class WholeGraphRuleTests
                 public static void Handle(string notAStepEither) { }
             }
             """);
+
+    [Fact]
+    public Task WF0028_fires_at_a_join_whose_items_come_from_no_fan_out() =>
+        AnalyzerTest.VerifyAsync(
+            Events + """
+            [Workflow]
+            public partial class Flow
+            {
+                [Step] public static Drafted Draft(Submitted submitted) => new();
+                [Step] public static Published Merge([|System.Collections.Generic.IReadOnlyList<Drafted>|] all) => new();
+            }
+            """,
+            new Expected("WF0028", "'Merge' joins the 'Drafted' items of one fan-out, but a 'Drafted' from 'Draft' reaches it outside any fan-out: no step before it returns a list. Return IReadOnlyList<...> from a step upstream, or take a single 'Drafted'."));
+
+    [Fact]
+    public Task WF0028_fires_at_a_join_of_the_StartEvent_itself() =>
+        AnalyzerTest.VerifyAsync(
+            Events + """
+            [Workflow]
+            public partial class Flow
+            {
+                [Step] public static Published Merge([|System.Collections.Generic.IReadOnlyList<Submitted>|] all) => new();
+            }
+            """,
+            new Expected("WF0028", "'Merge' joins the 'Submitted' items of one fan-out, but a 'Submitted' from the caller reaches it outside any fan-out: no step before it returns a list. Return IReadOnlyList<...> from a step upstream, or take a single 'Submitted'."));
+
+    [Fact]
+    public Task WF0028_fires_when_one_of_two_paths_to_a_join_skips_the_fan_out() =>
+        AnalyzerTest.VerifyAsync(
+            Events + """
+            [Workflow]
+            public partial class Flow
+            {
+                [Step] public static Drafted[] Start(Submitted submitted) => [];
+                [Step] public static Drafted Shortcut(ReviewAnswer answer) => new();
+                [Step] public static Published Merge([|System.Collections.Generic.IReadOnlyList<Drafted>|] all) => new();
+            }
+            """,
+            new Expected("WF0028", "'Merge' joins the 'Drafted' items of one fan-out, but a 'Drafted' from 'Shortcut' reaches it outside any fan-out: no step before it returns a list. Return IReadOnlyList<...> from a step upstream, or take a single 'Drafted'."));
+
+    [Fact]
+    public Task WF0028_stays_silent_on_nested_fan_outs_each_closed_by_its_join_with_handlers_on_the_branches() =>
+        AnalyzerTest.VerifyCleanAsync(Events + """
+            public sealed record Checked : Event;
+            public sealed record Grouped : Event;
+
+            [Workflow]
+            public partial class Flow
+            {
+                [Step] public static System.Collections.Generic.IReadOnlyList<Drafted> Split(Submitted submitted) => [];
+                [Step] public static Task<Approved[]> Fan(Drafted drafted) => Task.FromResult(new Approved[0]);
+                [Step] public static Checked Check(Approved approved) => new();
+                [Step, CatchErrors(nameof(Check))] public static Checked Recover(StepFailedEvent failed) => new();
+                [Step] public static Grouped Gather(System.Collections.Generic.IReadOnlyList<Checked> all) => new();
+                [Step] public static Published Merge(System.Collections.Generic.IReadOnlyList<Grouped> all) => new();
+            }
+            """);
 }

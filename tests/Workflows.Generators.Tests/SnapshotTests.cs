@@ -219,6 +219,28 @@ public class SnapshotTests
         """]);
 
     [Fact]
+    public Task Fan_out_and_join_in_the_signatures() => GeneratorTest.VerifyAsync(["""
+        using System.Collections.Generic;
+        using System.Threading.Tasks;
+        using Workflows;
+
+        namespace Fans;
+
+        public sealed record Submitted(int Sections) : StartEvent;
+        public sealed record Section(int Number) : Event;
+        public sealed record Checked(int Number) : Event;
+        public sealed record Reviewed(int Count) : StopEvent;
+
+        [Workflow]
+        public partial class SectionFlow
+        {
+            [Step] private static Task<Section[]> Split(Submitted submitted) => Task.FromResult(new Section[submitted.Sections]);
+            [Step(Workers = 4)] private static Checked Check(Section section) => new(section.Number);
+            [Step] private static Reviewed Merge(IReadOnlyList<Checked> all) => new(all.Count);
+        }
+        """]);
+
+    [Fact]
     public Task Events_a_step_only_writes_to_the_stream_are_listed_for_durable_runs() => GeneratorTest.VerifyAsync(["""
         using Workflows;
 

@@ -55,6 +55,9 @@ internal sealed class GraphAnalysis
 
     public ImmutableArray<GraphProblem> Problems { get; }
 
+    /// <summary>For each step that fans out, the joins that close its fan-outs (see <see cref="FanOutRules"/>); empty for the others.</summary>
+    public ImmutableArray<EquatableArray<int>> ClosingJoins { get; init; }
+
     /// <summary>Whether code can be generated: one start, one stop, and no rule broken at error level.</summary>
     public bool IsValid => Start is not null && Stop is not null && !Problems.Any(static p => GraphRules.IsError(p.Rule));
 }

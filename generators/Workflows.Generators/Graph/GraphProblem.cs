@@ -47,6 +47,9 @@ internal enum GraphRule
 
     /// <summary>WF0018: a step is covered by a second error handler.</summary>
     CatchesOverlap,
+
+    /// <summary>WF0028: a join (a step taking <c>IReadOnlyList&lt;T&gt;</c>) can be given an item that descends from no fan-out (<see cref="GraphProblem.OtherStep"/> produced it; empty: the caller).</summary>
+    JoinWithoutFanOut,
 }
 
 /// <summary>Where in a step an event appears, so an analyzer can point at it.</summary>

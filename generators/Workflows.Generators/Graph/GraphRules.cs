@@ -38,6 +38,7 @@ internal static class GraphRules
         CheckConsumed(steps, start, problems);
         CheckProduced(steps, problems);
         CheckReachable(steps, start, handlers, problems);
+        ImmutableArray<EquatableArray<int>> closingJoins = FanOutRules.Check(steps, start, handlers, problems);
         if (stop is not null)
         {
             // Without a StopEvent (WF0002) every step would be "unable to finish": say it once.
@@ -52,7 +53,10 @@ internal static class GraphRules
             BuildEdges(steps, start, handlers),
             CollectInputs(steps),
             handlers,
-            problems.ToImmutable());
+            problems.ToImmutable())
+        {
+            ClosingJoins = closingJoins,
+        };
     }
 
     /// <summary>Whether breaking <paramref name="rule"/> is an error (no code is generated) rather than a warning.</summary>

@@ -27,13 +27,14 @@ internal static class WorkflowShape
         for (int s = 0; s < workflow.Steps.Count; s++)
         {
             StepModel step = workflow.Steps[s];
-            string produces = string.Join(", ", GraphRules.Produced(step).Select(static p => p.Event.TypeName));
+            // A join takes, and a fan-out returns, a list: stored deliveries of a step that joins mean something else.
+            string produces = string.Join(", ", GraphRules.Produced(step).Select(p => p.Site == EventSite.Return && step.FansOut ? p.Event.TypeName + "[]" : p.Event.TypeName));
             lines.Add(string.Format(
                 CultureInfo.InvariantCulture,
                 "step {0} {1}({2}) -> [{3}] workers={4} attempts={5}",
                 s,
                 step.Name,
-                step.Accepts.TypeName,
+                step.Joins ? step.Accepts.TypeName + "[]" : step.Accepts.TypeName,
                 produces,
                 step.Options.Workers,
                 step.Options.MaxAttempts));

@@ -12,4 +12,9 @@ internal enum ReturnShape
     OneOf,
     TaskOfOneOf,
     ValueTaskOfOneOf,
+
+    /// <summary><c>IReadOnlyList&lt;T&gt;</c> or <c>T[]</c>: a fan-out, each item routed on its own.</summary>
+    Many,
+    TaskOfMany,
+    ValueTaskOfMany,
 }

@@ -15,6 +15,7 @@ namespace Workflows.Generators.Model;
 /// <param name="Catches">Its <c>[CatchErrors]</c>, when it is an error handler.</param>
 /// <param name="Calls">The workflows its body runs with <c>ctx.RunAsync</c>.</param>
 /// <param name="Streams">The event types its body writes with <c>ctx.WriteToStream</c> (as written: their static types).</param>
+/// <param name="Joins">Whether it is a join: its parameter is <c>IReadOnlyList&lt;T&gt;</c> of <see cref="Accepts"/>.</param>
 internal sealed record StepModel(
     string Name,
     bool IsStatic,
@@ -29,4 +30,9 @@ internal sealed record StepModel(
     EquatableArray<EventRef> Prompts,
     ErrorHandling? Catches,
     EquatableArray<ChildWorkflow> Calls,
-    EquatableArray<EventRef> Streams);
+    EquatableArray<EventRef> Streams,
+    bool Joins = false)
+{
+    /// <summary>Whether it fans out: it returns a list, each item of which the run routes in a branch of its own.</summary>
+    public bool FansOut => Shape is ReturnShape.Many or ReturnShape.TaskOfMany or ReturnShape.ValueTaskOfMany;
+}

@@ -31,7 +31,7 @@ internal static class StepReader
             issues.Add(new StepIssue(StepIssueKind.Generic));
         }
 
-        EventRef? accepts = ReadEventParameter(method, issues);
+        (EventRef? accepts, bool joins) = ReadEventParameter(method, issues);
         (bool takesContext, bool takesToken) = ReadExtraParameters(method, issues);
         (ReturnShape shape, EquatableArray<EventRef> returns) = ReadReturn(method, issues);
         EquatableArray<EventRef> emits = ReadEmits(method, issues);
@@ -41,24 +41,25 @@ internal static class StepReader
         ErrorHandling? catches = ReadCatches(method, issues);
         EquatableArray<ChildWorkflow> calls = ReadCalls(body, cancellationToken);
         StepModel? model = issues.Count == 0 && accepts is not null
-            ? new StepModel(method.Name, method.IsStatic, accepts, shape, returns, emits, takesContext, takesToken, options, awaits, prompts, catches, calls, ReadStreams(body))
+            ? new StepModel(method.Name, method.IsStatic, accepts, shape, returns, emits, takesContext, takesToken, options, awaits, prompts, catches, calls, ReadStreams(body), joins)
             : null;
         return new StepRead(method, model, issues.ToImmutable());
     }
 
-    private static EventRef? ReadEventParameter(IMethodSymbol method, ImmutableArray<StepIssue>.Builder issues)
+    /// <summary>The event the step takes, and whether it joins a list of them (<c>IReadOnlyList&lt;T&gt;</c>).</summary>
+    private static (EventRef? Accepts, bool Joins) ReadEventParameter(IMethodSymbol method, ImmutableArray<StepIssue>.Builder issues)
     {
         if (method.Parameters.Length == 0)
         {
             issues.Add(new StepIssue(StepIssueKind.MissingEvent));
-            return null;
+            return (null, false);
         }
 
         IParameterSymbol parameter = method.Parameters[0];
         if (parameter.Type.TypeKind == TypeKind.Error)
         {
             issues.Add(new StepIssue(StepIssueKind.Unresolved, 0));
-            return null;
+            return (null, false);
         }
 
         if (parameter.RefKind != RefKind.None)
@@ -66,13 +67,20 @@ internal static class StepReader
             issues.Add(new StepIssue(StepIssueKind.ByRefParameter, 0, SymbolNames.ForDisplay(parameter.Type)));
         }
 
-        if (parameter.Type is not INamedTypeSymbol || !WellKnownTypes.IsEvent(parameter.Type))
+        ITypeSymbol taken = parameter.Type;
+        bool joins = WellKnownTypes.IsList(taken, allowArray: false, out ITypeSymbol item) && IsEventClass(item);
+        if (joins)
         {
-            issues.Add(new StepIssue(StepIssueKind.EventNotAnEvent, 0, SymbolNames.ForDisplay(parameter.Type)));
-            return null;
+            taken = item;
         }
 
-        return SymbolNames.Event(parameter.Type);
+        if (taken is not INamedTypeSymbol || !WellKnownTypes.IsEvent(taken))
+        {
+            issues.Add(new StepIssue(StepIssueKind.EventNotAnEvent, 0, SymbolNames.ForDisplay(parameter.Type)));
+            return (null, false);
+        }
+
+        return (SymbolNames.Event(taken), joins);
     }
 
     /// <summary>After the event: an optional WorkflowContext, then an optional CancellationToken, nothing else.</summary>
@@ -152,6 +160,11 @@ internal static class StepReader
             {
                 return (isValueTask ? ReturnShape.ValueTaskOfEvent : ReturnShape.TaskOfEvent, Single(result));
             }
+
+            if (WellKnownTypes.IsList(result, allowArray: true, out ITypeSymbol item) && IsEventClass(item))
+            {
+                return (isValueTask ? ReturnShape.ValueTaskOfMany : ReturnShape.TaskOfMany, Single(item));
+            }
         }
         else if (WellKnownTypes.IsOneOf(returnType))
         {
@@ -160,6 +173,10 @@ internal static class StepReader
         else if (IsEventClass(returnType))
         {
             return (ReturnShape.Event, Single(returnType));
+        }
+        else if (WellKnownTypes.IsList(returnType, allowArray: true, out ITypeSymbol item) && IsEventClass(item))
+        {
+            return (ReturnShape.Many, Single(item));
         }
 
         issues.Add(new StepIssue(StepIssueKind.UnsupportedReturn, -1, SymbolNames.ForDisplay(returnType)));
@@ -418,15 +435,24 @@ internal static class StepReader
     /// <summary>The event types a step's signature names (its event, what it returns, its [Emits]), as symbols, for analyzers.</summary>
     public static IEnumerable<ITypeSymbol> EventTypesOf(IMethodSymbol method)
     {
-        if (method.Parameters.Length > 0 && IsEventClass(method.Parameters[0].Type))
+        if (method.Parameters.Length > 0)
         {
-            yield return method.Parameters[0].Type;
+            ITypeSymbol taken = WellKnownTypes.IsList(method.Parameters[0].Type, allowArray: false, out ITypeSymbol item) ? item : method.Parameters[0].Type;
+            if (IsEventClass(taken))
+            {
+                yield return taken;
+            }
         }
 
         ITypeSymbol returned = method.ReturnType;
         if (WellKnownTypes.IsTask(returned, out _) && returned is INamedTypeSymbol { IsGenericType: true } task)
         {
             returned = task.TypeArguments[0];
+        }
+
+        if (WellKnownTypes.IsList(returned, allowArray: true, out ITypeSymbol element))
+        {
+            returned = element;
         }
 
         IEnumerable<ITypeSymbol> results = WellKnownTypes.IsOneOf(returned) ? ((INamedTypeSymbol)returned).TypeArguments : new[] { returned };

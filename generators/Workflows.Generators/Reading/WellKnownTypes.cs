@@ -46,6 +46,29 @@ internal static class WellKnownTypes
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="type"/> is a list a step fans out or joins: <c>IReadOnlyList&lt;T&gt;</c>
+    /// (or, returned, <c>T[]</c>); <paramref name="element"/> is its <c>T</c>.
+    /// </summary>
+    public static bool IsList(ITypeSymbol? type, bool allowArray, out ITypeSymbol element)
+    {
+        if (allowArray && type is IArrayTypeSymbol { Rank: 1 } array)
+        {
+            element = array.ElementType;
+            return true;
+        }
+
+        if (type is INamedTypeSymbol { IsGenericType: true, Arity: 1, Name: "IReadOnlyList" } list &&
+            list.ContainingNamespace is { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } })
+        {
+            element = list.TypeArguments[0];
+            return true;
+        }
+
+        element = null!;
+        return false;
+    }
+
     public static bool IsCancellationToken(ITypeSymbol? type) =>
         type is { Name: "CancellationToken", ContainingNamespace: { Name: "Threading", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } };
 

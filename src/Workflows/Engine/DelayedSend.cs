@@ -1,7 +1,7 @@
 namespace Workflows.Engine;
 
 /// <summary>One pending <c>ctx.SendAfter</c>/<c>SendAt</c> of an in-memory run: fires once, or is dropped when the run ends first.</summary>
-internal sealed class DelayedSend(InMemoryRun run, Event ev)
+internal sealed class DelayedSend(InMemoryRun run, Event ev, Rules.Lineage? lineage)
 {
     private ITimer? _timer;
     private CancellationTokenRegistration _cancellation;
@@ -17,7 +17,7 @@ internal sealed class DelayedSend(InMemoryRun run, Event ev)
     {
         if (Interlocked.Exchange(ref _done, 1) == 0)
         {
-            run.TimerFired(ev);
+            run.TimerFired(ev, lineage);
             Dispose();
         }
     }

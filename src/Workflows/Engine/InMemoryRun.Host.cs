@@ -26,6 +26,13 @@ internal abstract partial class InMemoryRun
     // and tagged with its run so a sub-workflow started from a retried step does not see its parent's number.
     private static readonly AsyncLocal<(InMemoryRun Run, int Attempt)> s_attempt = new();
 
+    // The lineage of the branch whose async flow is calling, set only inside a fan-out (elsewhere it costs nothing),
+    // so what a branch sends with ctx.Send off the loop stays in its branch.
+    private static readonly AsyncLocal<(InMemoryRun Run, Lineage Lineage)> s_branch = new();
+
+    /// <summary>The lineage of the step calling from off the loop, if it runs inside a fan-out.</summary>
+    private Lineage? BranchLineage => s_branch.Value is (var run, var lineage) && run == this ? lineage : null;
+
     TimeProvider IStepHost.Time => _time;
 
     int IStepHost.Attempt => s_attempt.Value is (var run, int attempt) && run == this ? attempt : 1;
@@ -54,12 +61,12 @@ internal abstract partial class InMemoryRun
         if (t_inlineRun == this)
         {
             // On the loop's own thread, inside a synchronous step: no hop, no allocation.
-            _local.Enqueue(new PendingEvent(ev, _inlineStep));
+            _local.Enqueue(new PendingEvent(ev, _inlineStep, _inlineLineage));
             return;
         }
 
         // Off the loop: waits while the inbox is full, so a step cannot outrun the loop's memory.
-        _inbox.Send(ev, Producer.UnknownStep, _inboxCapacity, this);
+        _inbox.Send(ev, Producer.UnknownStep, BranchLineage, _inboxCapacity, this);
     }
 
     /// <summary>
@@ -77,7 +84,7 @@ internal abstract partial class InMemoryRun
         }
 
         Interlocked.Increment(ref _pendingTimers);
-        new DelayedSend(this, ev).Start(_time, delay, RunToken);
+        new DelayedSend(this, ev, t_inlineRun == this ? _inlineLineage : BranchLineage).Start(_time, delay, RunToken);
     }
 
     /// <summary>
@@ -85,9 +92,9 @@ internal abstract partial class InMemoryRun
     /// pending" in between; then the loop is woken once more, so a loop already waiting re-checks
     /// whether it has stalled.
     /// </summary>
-    internal void TimerFired(Event ev)
+    internal void TimerFired(Event ev, Lineage? lineage)
     {
-        _inbox.Post(InboxMessage.Routed(ev, Producer.UnknownStep));
+        _inbox.Post(InboxMessage.Routed(ev, Producer.UnknownStep, lineage));
         Interlocked.Decrement(ref _pendingTimers);
         _inbox.Post(InboxMessage.Wake());
     }

@@ -37,7 +37,7 @@ internal abstract partial class InMemoryRun
 
                 if (_local.TryDequeue(out PendingEvent pending))
                 {
-                    Route(pending.Event, pending.Producer);
+                    Route(pending.Event, pending.Producer, pending.Lineage);
                 }
                 else if (_inbox.TryRead(out InboxMessage message))
                 {
@@ -68,7 +68,7 @@ internal abstract partial class InMemoryRun
         {
             string? lastEmpty = _lastEmptyProducer >= 0 ? _definition[_lastEmptyProducer].Name : null;
             IEnumerable<(string, int)> open = Volatile.Read(ref _inputs)?.OpenBatches() ?? [];
-            Fail(new WorkflowStalledException(WorkflowName, RunId, RunMessages.Stalled(RunId, WorkflowName, lastEmpty, open)));
+            Fail(new WorkflowStalledException(WorkflowName, RunId, RunMessages.Stalled(RunId, WorkflowName, lastEmpty, open, OpenJoins())));
             return null;
         }
 
@@ -99,7 +99,7 @@ internal abstract partial class InMemoryRun
         {
             case InboxKind.StepCompleted:
                 _slots.End(message.Step);
-                Produce((Event?)message.Payload, message.Step);
+                Produce((Event?)message.Payload, message.Step, message.Lineage);
                 DeliverWaiting(message.Step);
                 break;
             case InboxKind.StepFailed:
@@ -113,16 +113,16 @@ internal abstract partial class InMemoryRun
                 DeliverWaiting(message.Step);
                 break;
             case InboxKind.Routed:
-                Route((Event)message.Payload!, message.Step);
+                Route((Event)message.Payload!, message.Step, message.Lineage);
                 break;
             case InboxKind.Sent:
                 _inbox.Took();
-                Route((Event)message.Payload!, message.Step);
+                Route((Event)message.Payload!, message.Step, message.Lineage);
                 break;
         }
     }
 
-    private void Route(Event ev, int producer)
+    private void Route(Event ev, int producer, Lineage? lineage)
     {
         _observer?.EventRouted(Handle, ev, producer >= 0 ? _definition[producer].Name : null);
         bool isStop = IsStop(ev);
@@ -150,7 +150,14 @@ internal abstract partial class InMemoryRun
 
         foreach (int step in steps)
         {
-            Deliver(step, ev);
+            if (_definition[step].JoinsItems)
+            {
+                Arrive(step, ev, producer, lineage);
+            }
+            else
+            {
+                Deliver(step, ev, lineage);
+            }
         }
     }
 }

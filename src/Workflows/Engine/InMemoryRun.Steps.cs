@@ -13,13 +13,14 @@ internal abstract partial class InMemoryRun
     private static InMemoryRun? t_inlineRun;
 
     private int _inlineStep = Producer.UnknownStep;
+    private Lineage? _inlineLineage;
 
-    private void Deliver(int step, Event ev, long waitingSince = 0)
+    private void Deliver(int step, Event ev, Lineage? lineage, long waitingSince = 0)
     {
         StepDefinition definition = _definition[step];
         if (_slots.IsFull(step, definition.Workers))
         {
-            _slots.Wait(step, ev, Stopwatch.GetTimestamp());
+            _slots.Wait(step, ev, lineage, Stopwatch.GetTimestamp());
             return;
         }
 
@@ -27,19 +28,28 @@ internal abstract partial class InMemoryRun
         {
             // A step that asked for concurrency runs on the thread pool, so even synchronous bodies overlap.
             _slots.Begin(step, _definition.Steps.Count);
-            _ = RunInvocationAsync(step, ev, attempt: default, onThreadPool: true, waitingSince);
+            _ = RunInvocationAsync(step, ev, lineage, attempt: default, onThreadPool: true, waitingSince);
             return;
         }
 
-        InvokeInline(step, ev, definition, waitingSince);
+        InvokeInline(step, ev, lineage, definition, waitingSince);
     }
 
-    private void InvokeInline(int step, Event ev, StepDefinition definition, long waitingSince)
+    private void InvokeInline(int step, Event ev, Lineage? lineage, StepDefinition definition, long waitingSince)
     {
         InMemoryRun? outerRun = t_inlineRun;
         int outerStep = _inlineStep;
+        Lineage? outerLineage = _inlineLineage;
+        (InMemoryRun, Lineage) outerBranch = lineage is null ? default : s_branch.Value;
         t_inlineRun = this;
         _inlineStep = step;
+        _inlineLineage = lineage;
+        if (lineage is not null)
+        {
+            // A branch that goes asynchronous keeps its lineage for what it sends later.
+            s_branch.Value = (this, lineage);
+        }
+
         ValueTask<Event?> attempt;
         try
         {
@@ -49,16 +59,21 @@ internal abstract partial class InMemoryRun
         {
             t_inlineRun = outerRun;
             _inlineStep = outerStep;
+            _inlineLineage = outerLineage;
+            if (lineage is not null)
+            {
+                s_branch.Value = outerBranch;
+            }
         }
 
         if (attempt.IsCompletedSuccessfully)
         {
-            Produce(attempt.Result, step);
+            Produce(attempt.Result, step, lineage);
             return;
         }
 
         _slots.Begin(step, _definition.Steps.Count);
-        _ = RunInvocationAsync(step, ev, attempt, onThreadPool: false, waitingSince: 0);
+        _ = RunInvocationAsync(step, ev, lineage, attempt, onThreadPool: false, waitingSince: 0);
     }
 
     /// <summary>Starts waiting events of a step that just freed a worker.</summary>
@@ -67,7 +82,7 @@ internal abstract partial class InMemoryRun
         int workers = _definition[step].Workers;
         while (Status == WorkflowRunStatus.Running && _slots.TryTakeWaiting(step, workers, out WaitingEvent next))
         {
-            Deliver(step, next.Event, next.Since);
+            Deliver(step, next.Event, next.Lineage, next.Since);
         }
     }
 
@@ -75,9 +90,15 @@ internal abstract partial class InMemoryRun
     /// Finishes an invocation off the loop: awaits the attempt, retries while the rules say so, and
     /// reports the outcome to the loop through the inbox. Never throws.
     /// </summary>
-    private async Task RunInvocationAsync(int step, Event ev, ValueTask<Event?> attempt, bool onThreadPool, long waitingSince)
+    private async Task RunInvocationAsync(int step, Event ev, Lineage? lineage, ValueTask<Event?> attempt, bool onThreadPool, long waitingSince)
     {
         StepDefinition definition = _definition[step];
+        if (lineage is not null)
+        {
+            // Scoped to this invocation's flow: its retries and what it sends stay in its branch.
+            s_branch.Value = (this, lineage);
+        }
+
         if (onThreadPool)
         {
             await ThreadPoolSwitch.Instance;
@@ -89,7 +110,7 @@ internal abstract partial class InMemoryRun
             try
             {
                 Event? output = await attempt.ConfigureAwait(false);
-                _inbox.Post(InboxMessage.Completed(step, output));
+                _inbox.Post(InboxMessage.Completed(step, output, lineage));
                 return;
             }
             catch (Exception error) when (RunRules.WillRetry(definition, number, IsEnding(error)))
@@ -98,7 +119,7 @@ internal abstract partial class InMemoryRun
             }
             catch (Exception error)
             {
-                _inbox.Post(InboxMessage.Failed(step, new StepFailure(ev, error, number)));
+                _inbox.Post(InboxMessage.Failed(step, new StepFailure(ev, error, number, lineage)));
                 return;
             }
 
@@ -112,7 +133,7 @@ internal abstract partial class InMemoryRun
             }
             catch (OperationCanceledException error)
             {
-                _inbox.Post(InboxMessage.Failed(step, new StepFailure(ev, error, number)));
+                _inbox.Post(InboxMessage.Failed(step, new StepFailure(ev, error, number, lineage)));
                 return;
             }
 
@@ -177,11 +198,12 @@ internal abstract partial class InMemoryRun
         (_recoveries ??= new int[_definition.Steps.Count])[handler]++;
         var failed = new StepFailedEvent(_definition[step].Name, failure.Event, failure.Error, failure.Attempts);
         _observer?.EventRouted(Handle, failed, _definition[step].Name);
-        Deliver(handler, failed);
+        Deliver(handler, failed, failure.Lineage);
         return true;
     }
 
-    private void Produce(Event? output, int producer)
+    /// <summary>What a step returned: nothing, one event (in its input's lineage), or the items of a fan-out.</summary>
+    private void Produce(Event? output, int producer, Lineage? lineage)
     {
         if (output is null)
         {
@@ -189,6 +211,12 @@ internal abstract partial class InMemoryRun
             return;
         }
 
-        _local.Enqueue(new PendingEvent(output, producer));
+        if (output is EventList fanOut)
+        {
+            FanOut(fanOut.Items, producer, lineage);
+            return;
+        }
+
+        _local.Enqueue(new PendingEvent(output, producer, lineage));
     }
 }

@@ -1,3 +1,5 @@
+using Workflows.Rules;
+
 namespace Workflows.Engine;
 
 /// <summary>What reaches a run's loop from other threads through its inbox channel.</summary>
@@ -22,14 +24,15 @@ internal enum InboxKind
     Sent,
 }
 
-/// <summary>One message of a run's inbox: 16 bytes, no boxing.</summary>
+/// <summary>One message of a run's inbox: 24 bytes, no boxing.</summary>
 internal readonly struct InboxMessage
 {
-    private InboxMessage(InboxKind kind, int step, object? payload)
+    private InboxMessage(InboxKind kind, int step, object? payload, Lineage? lineage = null)
     {
         Kind = kind;
         Step = step;
         Payload = payload;
+        Lineage = lineage;
     }
 
     public InboxKind Kind { get; }
@@ -39,19 +42,22 @@ internal readonly struct InboxMessage
 
     public object? Payload { get; }
 
-    public static InboxMessage Completed(int step, Event? output) => new(InboxKind.StepCompleted, step, output);
+    /// <summary>Where the event stands among fan-outs (for a completed step: its input's); null outside any.</summary>
+    public Lineage? Lineage { get; }
+
+    public static InboxMessage Completed(int step, Event? output, Lineage? lineage) => new(InboxKind.StepCompleted, step, output, lineage);
 
     public static InboxMessage Failed(int step, StepFailure failure) => new(InboxKind.StepFailed, step, failure);
 
-    public static InboxMessage Routed(Event ev, int producer) => new(InboxKind.Routed, producer, ev);
+    public static InboxMessage Routed(Event ev, int producer, Lineage? lineage) => new(InboxKind.Routed, producer, ev, lineage);
 
     public static InboxMessage Wake() => new(InboxKind.Wake, 0, null);
 
-    public static InboxMessage Sent(Event ev, int producer) => new(InboxKind.Sent, producer, ev);
+    public static InboxMessage Sent(Event ev, int producer, Lineage? lineage) => new(InboxKind.Sent, producer, ev, lineage);
 }
 
-/// <summary>A step's final failure: what it was handling, its last error, how many attempts it made.</summary>
-internal sealed record StepFailure(Event Event, Exception Error, int Attempts);
+/// <summary>A step's final failure: what it was handling, its last error, how many attempts it made, and its input's lineage.</summary>
+internal sealed record StepFailure(Event Event, Exception Error, int Attempts, Lineage? Lineage);
 
 /// <summary>Who produced an event, when it was not a step (step indexes are 0 and up).</summary>
 internal static class Producer

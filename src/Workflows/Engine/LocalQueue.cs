@@ -1,7 +1,7 @@
 namespace Workflows.Engine;
 
 /// <summary>An event waiting to be routed, with who produced it (for error messages).</summary>
-internal readonly record struct PendingEvent(Event Event, int Producer);
+internal readonly record struct PendingEvent(Event Event, int Producer, Rules.Lineage? Lineage = null);
 
 /// <summary>
 /// The events a run's loop produced itself (synchronous step results, <c>ctx.Send</c> on the loop).

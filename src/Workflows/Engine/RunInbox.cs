@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Workflows.Rules;
 
 namespace Workflows.Engine;
 
@@ -22,7 +23,7 @@ internal struct RunInbox
     public void Post(in InboxMessage message) => Channel().Writer.TryWrite(message);
 
     /// <summary>Posts an event sent in, waiting (blocking the caller) while the inbox is full; throws when the run ends first.</summary>
-    public void Send(Event ev, int producer, int capacity, IRunCancellation run)
+    public void Send(Event ev, int producer, Lineage? lineage, int capacity, IRunCancellation run)
     {
         InboxRoom room = Room(capacity);
         if (!room.TryTake())
@@ -30,7 +31,7 @@ internal struct RunInbox
             room.Wait(run.RunToken);
         }
 
-        Channel().Writer.TryWrite(InboxMessage.Sent(ev, producer));
+        Channel().Writer.TryWrite(InboxMessage.Sent(ev, producer, lineage));
     }
 
     /// <summary>Posts an event sent in, waiting asynchronously while the inbox is full; throws when the run ends first.</summary>
@@ -39,7 +40,7 @@ internal struct RunInbox
         InboxRoom room = Room(capacity);
         if (room.TryTake())
         {
-            Channel().Writer.TryWrite(InboxMessage.Sent(ev, producer));
+            Channel().Writer.TryWrite(InboxMessage.Sent(ev, producer, null));
             return default;
         }
 
@@ -48,7 +49,7 @@ internal struct RunInbox
         static async ValueTask WaitThenSendAsync(InboxRoom room, Channel<InboxMessage> channel, Event ev, int producer, CancellationToken ending)
         {
             await room.WaitAsync(ending).ConfigureAwait(false);
-            channel.Writer.TryWrite(InboxMessage.Sent(ev, producer));
+            channel.Writer.TryWrite(InboxMessage.Sent(ev, producer, null));
         }
     }
 

@@ -16,8 +16,8 @@ internal struct StepSlots
     public readonly bool IsFull(int step, int workers) => _slots is { } slots && slots[step].Active >= workers;
 
     /// <summary>Holds <paramref name="ev"/> until a worker of <paramref name="step"/> is free.</summary>
-    public readonly void Wait(int step, Event ev, long since) =>
-        (_slots![step].Waiting ??= new Queue<WaitingEvent>()).Enqueue(new WaitingEvent(ev, since));
+    public readonly void Wait(int step, Event ev, Rules.Lineage? lineage, long since) =>
+        (_slots![step].Waiting ??= new Queue<WaitingEvent>()).Enqueue(new WaitingEvent(ev, lineage, since));
 
     /// <summary>An invocation of <paramref name="step"/> went asynchronous.</summary>
     public void Begin(int step, int stepCount)
@@ -55,4 +55,4 @@ internal struct StepSlots
 }
 
 /// <summary>An event waiting for a free worker, and since when (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
-internal readonly record struct WaitingEvent(Event Event, long Since);
+internal readonly record struct WaitingEvent(Event Event, Rules.Lineage? Lineage, long Since);

@@ -69,6 +69,18 @@ public sealed class StepDefinition
     /// <summary>The named queue its durable deliveries go through (<see cref="StepAttribute.Queue"/>), or <see langword="null"/>.</summary>
     public string? Queue { get; }
 
+    /// <summary>
+    /// Whether the step is a join: it takes <c>IReadOnlyList&lt;T&gt;</c>, and runs once with the items
+    /// that descend from one fan-out, when every branch has produced its item.
+    /// </summary>
+    public bool JoinsItems { get; init; }
+
+    /// <summary>
+    /// For a step that fans out (returns a list): the joins that close its fan-outs, found by the
+    /// generator in the graph. When the step returns an empty list, each of them runs with an empty list.
+    /// </summary>
+    public IReadOnlyList<int> FanOutJoins { get; init; } = [];
+
     /// <summary>The delay after failed attempt <paramref name="failedAttempt"/> (from 1).</summary>
     /// <param name="failedAttempt">The attempt that just failed.</param>
     /// <returns>How long to wait before the next attempt.</returns>

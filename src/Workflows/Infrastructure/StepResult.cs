@@ -109,6 +109,39 @@ public static class StepResult
         static async ValueTask<Event?> AwaitAsync(ValueTask<T> task) => (await task.ConfigureAwait(false)).Value;
     }
 
+    /// <summary>A fan-out: the list a step returned, each item of which the run routes as an event of its own.</summary>
+    /// <param name="items">The list.</param>
+    /// <returns>The items, as one <see cref="EventList"/>.</returns>
+    public static ValueTask<Event?> OfMany(IReadOnlyList<Event>? items) => new(Many(items));
+
+    /// <summary>A fan-out returned by an asynchronous step.</summary>
+    /// <typeparam name="TList">The list type the step returns (<c>IReadOnlyList&lt;T&gt;</c> or <c>T[]</c>).</typeparam>
+    /// <param name="task">The step's task.</param>
+    /// <returns>The items, as one <see cref="EventList"/>.</returns>
+    public static ValueTask<Event?> OfManyTask<TList>(Task<TList> task)
+        where TList : IReadOnlyList<Event>?
+    {
+        NotNull(task);
+        return task.IsCompletedSuccessfully ? new ValueTask<Event?>(Many(task.Result)) : AwaitAsync(task);
+
+        static async ValueTask<Event?> AwaitAsync(Task<TList> task) => Many(await task.ConfigureAwait(false));
+    }
+
+    /// <summary>A fan-out returned by an asynchronous step as a <see cref="ValueTask{TResult}"/>.</summary>
+    /// <typeparam name="TList">The list type the step returns (<c>IReadOnlyList&lt;T&gt;</c> or <c>T[]</c>).</typeparam>
+    /// <param name="task">The step's task.</param>
+    /// <returns>The items, as one <see cref="EventList"/>.</returns>
+    public static ValueTask<Event?> OfManyValueTask<TList>(ValueTask<TList> task)
+        where TList : IReadOnlyList<Event>?
+    {
+        return task.IsCompletedSuccessfully ? new ValueTask<Event?>(Many(task.Result)) : AwaitAsync(task);
+
+        static async ValueTask<Event?> AwaitAsync(ValueTask<TList> task) => Many(await task.ConfigureAwait(false));
+    }
+
+    private static EventList Many(IReadOnlyList<Event>? items) =>
+        new(items ?? throw new InvalidOperationException("A step that fans out returned a null list. Return an empty list (Array.Empty<T>()) when there is nothing to fan out."));
+
     private static void NotNull(Task task)
     {
         if (task is null)

@@ -38,8 +38,9 @@ internal static class RunMessages
     /// <param name="workflow">The workflow's name.</param>
     /// <param name="lastEmptyStep">The last step that produced no event, if any.</param>
     /// <param name="openBatches">Fan-in batches that never filled: the gathered type's name and how many it holds.</param>
+    /// <param name="openJoins">Joins still waiting for branches of a fan-out.</param>
     /// <returns>The message.</returns>
-    public static string Stalled(string runId, string workflow, string? lastEmptyStep, IEnumerable<(string Type, int Count)> openBatches)
+    public static string Stalled(string runId, string workflow, string? lastEmptyStep, IEnumerable<(string Type, int Count)> openBatches, IEnumerable<OpenJoin>? openJoins = null)
     {
         var text = new StringBuilder($"Run '{runId}' of workflow '{workflow}' stalled: no event is pending, no step is running, and no StopEvent was produced.");
         if (lastEmptyStep is not null)
@@ -55,8 +56,35 @@ internal static class RunMessages
             }
         }
 
+        foreach (OpenJoin join in openJoins ?? [])
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Step '{join.Join}' has {join.Filled} of the {join.Size} item(s) of the fan-out by step '{join.FanOut}'; a branch ended without producing its item.");
+        }
+
         return text.ToString();
     }
+
+    /// <summary>A join (a step taking <c>IReadOnlyList&lt;T&gt;</c>) given an item that descends from no fan-out.</summary>
+    /// <param name="join">The join step's name.</param>
+    /// <param name="producer">Who produced the item (<see cref="Step"/>, <see cref="Caller"/>, …).</param>
+    /// <param name="workflow">The workflow's name.</param>
+    /// <param name="eventType">The item's type.</param>
+    /// <returns>The message.</returns>
+    public static string JoinOutsideFanOut(string join, string producer, string workflow, Type eventType) =>
+        $"{producer} produced '{eventType.Name}' for step '{join}' of workflow '{workflow}', which joins the '{eventType.Name}' items of one fan-out, " +
+        $"but this one descends from no fan-out (no step before it returned a list). Return IReadOnlyList<{eventType.Name}> from a step upstream, or have '{join}' take a single '{eventType.Name}'.";
+
+    /// <summary>A branch of a fan-out that gave a join a second item.</summary>
+    /// <param name="join">The join step's name.</param>
+    /// <param name="fanOut">The step that fanned out.</param>
+    /// <param name="workflow">The workflow's name.</param>
+    /// <param name="eventType">The item's type.</param>
+    /// <param name="index">The branch, from 0.</param>
+    /// <param name="size">How many branches the fan-out made.</param>
+    /// <returns>The message.</returns>
+    public static string JoinRepeated(string join, string fanOut, string workflow, Type eventType, int index, int size) =>
+        $"Branch {index + 1} of {size} of the fan-out by step '{fanOut}' gave step '{join}' of workflow '{workflow}' a second '{eventType.Name}'; " +
+        $"a join takes one item per branch. Make the branch produce one '{eventType.Name}' (use ctx.Send and ctx.Collect to gather a varying number).";
 
     /// <summary>An event sent in from outside that no step takes and no step waits for.</summary>
     /// <param name="workflow">The workflow's name.</param>
@@ -160,3 +188,10 @@ internal static class RunMessages
         _ => "not ended",
     };
 }
+
+/// <summary>A join still waiting for branches of a fan-out, for the stalled message.</summary>
+/// <param name="Join">The join step.</param>
+/// <param name="FanOut">The step that fanned out.</param>
+/// <param name="Filled">How many items it has.</param>
+/// <param name="Size">How many it waits for.</param>
+internal readonly record struct OpenJoin(string Join, string FanOut, int Filled, int Size);

@@ -115,4 +115,49 @@ internal static class RunRules
 
     /// <summary>Removes a complete batch (its first <paramref name="count"/> items) once the caller has taken it.</summary>
     public static void TakeBatch<T>(List<T> batch, int count) => batch.RemoveRange(0, count);
+
+    /// <summary>
+    /// The lineage of a join's output: the join closes the fan-out its items came from, so what it
+    /// produces stands where the fan-out step's own event stood.
+    /// </summary>
+    public static Lineage? AfterJoin(Lineage item) => item.Parent;
+
+    /// <summary>
+    /// Fan-in by lineage: puts <paramref name="item"/>, which descends from item <paramref name="index"/>
+    /// of a fan-out, in its slot of that fan-out's batch. Items are kept in the fan-out's order, not in
+    /// arrival order, so a join sees the same list however its branches interleave.
+    /// </summary>
+    /// <typeparam name="T">What is gathered (an event, or an event as stored).</typeparam>
+    /// <param name="slots">One slot per item of the fan-out; changed in place.</param>
+    /// <param name="filled">How many slots hold an item; updated.</param>
+    /// <param name="index">The item's slot.</param>
+    /// <param name="item">What arrived.</param>
+    /// <returns>Whether the batch is now complete, still waiting, or already had an item in that slot.</returns>
+    public static JoinArrival Join<T>(T?[] slots, ref int filled, int index, T item)
+        where T : class
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, slots.Length);
+        if (slots[index] is not null)
+        {
+            return JoinArrival.Repeated;
+        }
+
+        slots[index] = item;
+        filled++;
+        return filled == slots.Length ? JoinArrival.Complete : JoinArrival.Waiting;
+    }
+}
+
+/// <summary>What an item arriving at a join came to (<see cref="RunRules.Join"/>).</summary>
+internal enum JoinArrival
+{
+    /// <summary>Kept: other branches of the fan-out have not produced theirs yet.</summary>
+    Waiting,
+
+    /// <summary>The last item: the join step runs with all of them.</summary>
+    Complete,
+
+    /// <summary>The branch already produced its item for this join: a second one is the workflow's mistake, and fails the run.</summary>
+    Repeated,
 }
