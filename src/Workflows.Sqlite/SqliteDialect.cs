@@ -114,6 +114,10 @@ internal sealed class SqliteDialect : SqlDialect
             "ALTER TABLE wf_run_changes ADD COLUMN task_id INTEGER NULL",
             "ALTER TABLE wf_run_changes ADD COLUMN task_change TEXT NULL",
         ],
+        [
+            // Where an event stands among fan-outs, so a join gathers the items of one fan-out (see Rules.Lineage).
+            "ALTER TABLE wf_events ADD COLUMN lineage TEXT NULL",
+        ],
     ];
 
     public override string BigInt => "INTEGER";

@@ -13,9 +13,9 @@ public sealed record Rested(int Order, int Total) : Event;
 public sealed record SoakDone(int Order, int Total, int Doubled, string By) : StopEvent;
 
 /// <summary>
-/// The soak test's workflow, every durable feature in one run: a fan-out through a queue limited
-/// across all workers, a step that fails its first attempt on some parts (a retry), a fan-in through
-/// state, a question answered from another process, a durable timer and a child run. Its result is
+/// The soak test's workflow, every durable feature in one run: a fan-out in the signature through a
+/// queue limited across all workers, a step that fails its first attempt on some parts (a retry), the
+/// join of that fan-out, a question answered from another process, a durable timer and a child run. Its result is
 /// determined by its input alone, so a lost, doubled or misrouted delivery shows in the result.
 /// </summary>
 [Workflow]
@@ -35,15 +35,8 @@ public partial class SoakFlow
         return new SoakDone(order, total, total * 2, by);
     }
 
-    [Step, Emits(typeof(Part))]
-    public static void Split(SoakOrder order, WorkflowContext ctx)
-    {
-        ctx.Store.Set("parts", order.Parts);
-        for (int i = 1; i <= order.Parts; i++)
-        {
-            ctx.Send(new Part(order.Id, i));
-        }
-    }
+    [Step]
+    public static IReadOnlyList<Part> Split(SoakOrder order) => [.. Enumerable.Range(1, order.Parts).Select(i => new Part(order.Id, i))];
 
     [Step(Workers = 3, Queue = Queue, MaxAttempts = 3, RetryDelayMs = 30)]
     public static async Task<PartDone> Work(Part part, WorkflowContext ctx, CancellationToken ct)
@@ -58,8 +51,16 @@ public partial class SoakFlow
     }
 
     [Step]
-    public static Gathered? Gather(PartDone done, WorkflowContext ctx) =>
-        ctx.Collect(done, ctx.Store.Get<int>("parts")) is { } all ? new Gathered(done.Order, all.Sum(d => d.Value)) : null;
+    public static Gathered Gather(IReadOnlyList<PartDone> parts)
+    {
+        // The join gets each part once, in the fan-out's order: a lost or doubled branch would show here.
+        if (!parts.Select(p => p.Number).SequenceEqual(Enumerable.Range(1, parts.Count)))
+        {
+            throw new InvalidOperationException($"Order {parts[0].Order} joined parts {string.Join(", ", parts.Select(p => p.Number))}.");
+        }
+
+        return new Gathered(parts[0].Order, parts.Sum(d => d.Value));
+    }
 
     [Step, Emits(typeof(Rested))]
     public static async Task Approve(Gathered gathered, WorkflowContext ctx, CancellationToken ct)

@@ -288,7 +288,7 @@ internal sealed partial class SqlJournal
         foreach (NewEvent ev in events)
         {
             // The event and its deliveries in one round trip: a delivery finds its event by (run, sequence).
-            var parameters = new (string, object?)[7 + (5 * ev.Deliveries.Count)];
+            var parameters = new (string, object?)[8 + (5 * ev.Deliveries.Count)];
             parameters[0] = ("r", runId);
             parameters[1] = ("seq", sequence++);
             parameters[2] = ("kind", (int)ev.Kind);
@@ -296,11 +296,12 @@ internal sealed partial class SqlJournal
             parameters[4] = ("payload", ev.Payload);
             parameters[5] = ("producer", ev.Producer);
             parameters[6] = ("t", at);
+            parameters[7] = ("lineage", ev.Lineage);
             for (int i = 0; i < ev.Deliveries.Count; i++)
             {
                 NewDelivery delivery = ev.Deliveries[i];
                 string n = DeliveryNumber(i);
-                int p = 7 + (5 * i);
+                int p = 8 + (5 * i);
                 parameters[p] = ("step" + n, delivery.Step);
                 parameters[p + 1] = ("name" + n, delivery.StepName);
                 parameters[p + 2] = ("workers" + n, delivery.Workers);
@@ -325,7 +326,7 @@ internal sealed partial class SqlJournal
 
     private static string BuildEventInsert(int deliveries)
     {
-        var sql = new System.Text.StringBuilder("INSERT INTO wf_events (run_id, seq, kind, type, payload, producer, created_at) VALUES (@r, @seq, @kind, @type, @payload, @producer, @t)");
+        var sql = new System.Text.StringBuilder("INSERT INTO wf_events (run_id, seq, kind, type, payload, producer, created_at, lineage) VALUES (@r, @seq, @kind, @type, @payload, @producer, @t, @lineage)");
         for (int i = 0; i < deliveries; i++)
         {
             string n = DeliveryNumber(i);
@@ -388,6 +389,11 @@ internal sealed partial class SqlJournal
     /// <summary>Ends the delivery as its commit says, if its lease still holds; the rows changed (0: the lease was lost).</summary>
     private static Task<int> SettleDeliveryAsync(DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken) => commit.Outcome switch
     {
+        DeliveryOutcome.Done or DeliveryOutcome.Failed when commit.NotExecuted => ExecuteAsync(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = @s, lease_owner = NULL, lease_expires = NULL, executions = 0, worker = @w, error = @e WHERE {HeldBy}",
+            cancellationToken,
+            ("s", (int)(commit.Outcome == DeliveryOutcome.Done ? DeliveryStatus.Done : DeliveryStatus.Failed)), ("w", commit.WorkerId), ("e", commit.Error), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
         DeliveryOutcome.Done => ExecuteAsync(
             connection, transaction,
             $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @p, worker = @w WHERE {HeldBy}",

@@ -64,7 +64,7 @@ internal sealed partial class SqlJournal
         var loaded = new Dictionary<long, ClaimedDelivery>(chosen.Count);
         using (CachedCommand load = Command(
             connection, transaction,
-            $"SELECT {QualifiedRunColumns}, d.delivery_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at, d.recorded " +
+            $"SELECT {QualifiedRunColumns}, d.delivery_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at, d.recorded, e.lineage " +
             $"FROM wf_deliveries d JOIN wf_events e ON e.event_id = d.event_id JOIN wf_runs r ON r.run_id = d.run_id WHERE d.delivery_id IN ({ids})",
             idParameters))
         {
@@ -75,7 +75,10 @@ internal sealed partial class SqlJournal
                 const int D = 15;
                 var ev = new StoredEvent(
                     reader.GetInt64(D + 5), run.RunId, reader.GetInt64(D + 6), (EventRecordKind)reader.GetInt32(D + 7), reader.GetString(D + 8), reader.GetString(D + 9),
-                    reader.IsDBNull(D + 10) ? null : reader.GetString(D + 10), FromMillis(reader.GetInt64(D + 11)));
+                    reader.IsDBNull(D + 10) ? null : reader.GetString(D + 10), FromMillis(reader.GetInt64(D + 11)))
+                {
+                    Lineage = reader.IsDBNull(D + 14) ? null : reader.GetString(D + 14),
+                };
                 long id = reader.GetInt64(D);
                 loaded[id] = new ClaimedDelivery(id, run, reader.GetInt32(D + 1), reader.GetInt32(D + 2), ev, ParseAnswers(reader.IsDBNull(D + 3) ? null : reader.GetString(D + 3)), reader.GetInt32(D + 4))
                 {

@@ -49,6 +49,13 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
                     Observed = options.Observer is null ? [] : [.. result.Host.Outputs.Where(o => o.IsPrompt).Select(o => (o.Event, true))],
                 },
                 ExecutionEnd.Returned => Completed(claim, registration, result.Host, result.Output),
+                ExecutionEnd.Gathered => new BuiltCommit(Commit(claim, registration, DeliveryOutcome.Done, result.Host) with
+                {
+                    NotExecuted = true,
+                    StateWrites = result.Host.StateWrites(),
+                    StateReads = result.Host.StateReads(),
+                }, null),
+                ExecutionEnd.Broken => new BuiltCommit(EndRun(claim, registration, result.Host, result.Error!) with { NotExecuted = true }, result.Error),
                 _ => Fail(claim, registration, result.Host, result.Event, result.Error!),
             };
         }
@@ -108,14 +115,30 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         RunCompletion? completion = null;
         int questions = 0;
         IEnumerable<DurableOutput> outputs = host.Outputs.Where(o => !o.IsPrompt);
-        if (output is not null)
+        if (output is EventList fanOut)
+        {
+            // Each item in a branch of its own: the batch is this delivery (a commit happens once, so its id is unique).
+            Rules.Lineage[] branches = Rules.Lineage.Items(claim.DeliveryId, fanOut.Items.Count, claim.Step, host.Lineage);
+            if (fanOut.Items.Count == 0)
+            {
+                foreach (int join in registration.Definition.Steps[claim.Step].FanOutJoins)
+                {
+                    events.Add(new NewEvent(EventRecordKind.Routed, DurableSerializer.EmptyFanOut, "[]", producer, [registration.DeliveryTo(join, now)]) { Lineage = Rules.Lineage.Format(branches[0]) });
+                }
+            }
+
+            outputs = outputs.Concat(fanOut.Items.Select((item, i) => new DurableOutput(item, EventRecordKind.Routed, default, Lineage: branches[i])));
+        }
+        else if (output is not null)
         {
             outputs = outputs.Append(new DurableOutput(output, EventRecordKind.Routed, default));
         }
 
+        string? inherited = Rules.Lineage.Format(host.Lineage);
         foreach (DurableOutput produced in host.Outputs.Where(o => o.IsPrompt).Concat(outputs))
         {
             Event ev = produced.Event;
+            string? lineage = produced.Lineage is { } branch ? Rules.Lineage.Format(branch) : inherited;
             if (produced.IsPrompt)
             {
                 events.Add(QuestionRecorder.Record(registration, claim, producer, ev, now));
@@ -157,7 +180,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
 
             if (RunRules.IsRouted(fate))
             {
-                events.Add(registration.Record(ev, produced.Kind, producer, deliveries));
+                events.Add(registration.Record(ev, produced.Kind, producer, deliveries) with { Lineage = lineage });
                 observed?.Add((ev, false));
             }
         }
@@ -204,8 +227,8 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
                 commit = Commit(claim, registration, DeliveryOutcome.Failed, host) with
                 {
                     Error = Describe(error),
-                    Events = [registration.Record(failed, EventRecordKind.Routed, definition.Name, [registration.DeliveryTo(decision.Handler, options.TimeProvider.GetUtcNow())])],
-                    StateWrites = [host.IntWrite(recoveriesKey, used + 1)],
+                    Events = [registration.Record(failed, EventRecordKind.Routed, definition.Name, [registration.DeliveryTo(decision.Handler, options.TimeProvider.GetUtcNow())]) with { Lineage = Rules.Lineage.Format(host.Lineage) }],
+                    StateWrites = [host.IntWrite(recoveriesKey, used + 1), .. host.CompletedJoinRemoval()],
                 };
                 observed = options.Observer is null ? [] : [(failed, false)];
                 break;
@@ -243,7 +266,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         PromptedWaits = claim.PromptedWaits,
         StallFailure = () => new RunFailure(
             typeof(WorkflowStalledException).FullName!,
-            RunMessages.Stalled(claim.Run.RunId, registration.Name, lastEmpty ? StepName(registration, claim) : null, host.OpenBatches())),
+            RunMessages.Stalled(claim.Run.RunId, registration.Name, lastEmpty ? StepName(registration, claim) : null, host.OpenBatches(), host.OpenJoins(registration.Definition))),
     };
 
     private static string Describe(Exception error) => $"{ExceptionType(error)}: {error.Message}";

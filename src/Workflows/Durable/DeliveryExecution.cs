@@ -21,6 +21,12 @@ internal enum ExecutionEnd
 
     /// <summary>The runtime is stopping: the delivery goes back, its attempt not counted.</summary>
     Stopping,
+
+    /// <summary>A join kept its item: other branches of the fan-out have not produced theirs; the step did not run.</summary>
+    Gathered,
+
+    /// <summary>The run broke a rule no attempt can fix (a join given an item from no fan-out, or twice from one branch): it fails, as in memory.</summary>
+    Broken,
 }
 
 /// <summary>What running one delivery came to, for <see cref="DeliveryCommits"/> to turn into a commit.</summary>
@@ -59,6 +65,28 @@ internal static class DeliveryExecution
         catch (Exception error) when (error is WorkflowSerializationException or WorkflowStoreException)
         {
             return new ExecutionResult(ExecutionEnd.Threw, host, null, Error: Unreadable(registration, definition, claim, error));
+        }
+
+        if (definition.JoinsItems)
+        {
+            try
+            {
+                if (host.Join(registration.Definition, claim.Step, ev) is not { } joined)
+                {
+                    DurableLog.Gathered(logger, definition.Name, ev.GetType().Name, claim.DeliveryId);
+                    return new ExecutionResult(ExecutionEnd.Gathered, host, ev);
+                }
+
+                ev = joined;
+            }
+            catch (InvalidOperationException error)
+            {
+                return new ExecutionResult(ExecutionEnd.Broken, host, ev, Error: error);
+            }
+            catch (Exception error) when (error is WorkflowSerializationException or WorkflowStoreException)
+            {
+                return new ExecutionResult(ExecutionEnd.Threw, host, ev, Error: Unreadable(registration, definition, claim, error));
+            }
         }
 
         DurableLog.StepStarted(logger, definition.Name, ev.GetType().Name, claim.Attempt, claim.DeliveryId);

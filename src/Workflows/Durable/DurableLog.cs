@@ -26,6 +26,9 @@ internal static partial class DurableLog
     [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "Step {Step} started on {EventType}, attempt {Attempt} (delivery {DeliveryId})")]
     public static partial void StepStarted(ILogger logger, string step, string eventType, int attempt, long deliveryId);
 
+    [LoggerMessage(EventId = 133, Level = LogLevel.Debug, Message = "Step {Step} gathered a {EventType} of a fan-out; it runs once every branch has produced its item (delivery {DeliveryId})")]
+    public static partial void Gathered(ILogger logger, string step, string eventType, long deliveryId);
+
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Step {Step} failed attempt {Attempt} with {ErrorType}: {ErrorMessage}; retrying at {RetryAt:o}")]
     public static partial void StepRetried(ILogger logger, string step, int attempt, string errorType, string errorMessage, DateTimeOffset retryAt);
 

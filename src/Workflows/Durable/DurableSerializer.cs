@@ -51,6 +51,9 @@ internal sealed class DurableSerializer
     /// <summary>The discriminator of an event type: its full name.</summary>
     public static string Name(Type type) => type.FullName ?? type.Name;
 
+    /// <summary>The stored type of what an empty fan-out records for each join that closes it (its payload is <c>[]</c>).</summary>
+    public static readonly string EmptyFanOut = Name(typeof(Infrastructure.EventList));
+
     /// <summary>The type behind a discriminator, if the workflow knows it.</summary>
     public bool TryGetType(string name, [NotNullWhen(true)] out Type? type) => _eventTypes.TryGetValue(name, out type) || TryStepFailed(name, out type);
 
@@ -76,6 +79,12 @@ internal sealed class DurableSerializer
         if (type == Name(typeof(StepFailedEvent)))
         {
             return DeserializeFailure(payload);
+        }
+
+        if (type == EmptyFanOut)
+        {
+            // The one list a journal holds: what an empty fan-out gives its joins.
+            return new Infrastructure.EventList([]);
         }
 
         if (!_eventTypes.TryGetValue(type, out Type? eventType))

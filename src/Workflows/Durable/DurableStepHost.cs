@@ -10,7 +10,7 @@ namespace Workflows.Durable;
 /// the step is abandoned and runs again, from the start, when the answer (or the child's end) arrives;
 /// each such call takes the next recorded outcome, in the order the step makes them.
 /// </summary>
-internal sealed class DurableStepHost : IStepHost
+internal sealed partial class DurableStepHost : IStepHost
 {
     private readonly ClaimedDelivery _claim;
     private readonly DurableSerializer _serializer;
@@ -35,6 +35,7 @@ internal sealed class DurableStepHost : IStepHost
         Store = new StateStore(_state);
         Time = time;
         PromptedWaits = claim.PromptedWaits;
+        Lineage = Rules.Lineage.Parse(claim.Event.Lineage);
     }
 
     public string RunId => _claim.Run.RunId;

@@ -54,7 +54,11 @@ public enum EventRecordKind
 /// <param name="Payload">The event as JSON.</param>
 /// <param name="Producer">The step that produced it, if one did.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
-public sealed record StoredEvent(long Id, string RunId, long Sequence, EventRecordKind Kind, string Type, string Payload, string? Producer, DateTimeOffset CreatedAt);
+public sealed record StoredEvent(long Id, string RunId, long Sequence, EventRecordKind Kind, string Type, string Payload, string? Producer, DateTimeOffset CreatedAt)
+{
+    /// <summary>Where it stands among fan-outs, as recorded with it (<see cref="NewEvent.Lineage"/>); returned with claimed deliveries.</summary>
+    public string? Lineage { get; init; }
+}
 
 /// <summary>A run as stored.</summary>
 /// <param name="RunId">Its id.</param>
@@ -152,6 +156,13 @@ public sealed record NewRun(string RunId, string Workflow, string Fingerprint, s
 /// <param name="Deliveries">The steps it goes to (none for a streamed event).</param>
 public sealed record NewEvent(EventRecordKind Kind, string Type, string Payload, string? Producer, IReadOnlyList<NewDelivery> Deliveries)
 {
+    /// <summary>
+    /// Where it stands among fan-outs: which item of which fan-out it descends from, as the engine
+    /// writes it (<c>batch.index.size.step</c> frames, outermost first, separated by <c>/</c>);
+    /// <see langword="null"/> outside any. A store keeps it as it is and returns it with the event.
+    /// </summary>
+    public string? Lineage { get; init; }
+
     /// <summary>For a question (an <see cref="InputRequiredEvent"/>): the task it opens.</summary>
     public NewTask? Question { get; init; }
 }
@@ -197,7 +208,7 @@ public enum DeliveryStatus
 /// <param name="EventId">The event delivered.</param>
 /// <param name="Status">Where it stands.</param>
 /// <param name="Attempt">The attempt it is at, from 1.</param>
-/// <param name="Executions">How many times a worker started executing it (retries and re-runs after a crash included).</param>
+/// <param name="Executions">How many times a worker started executing it (retries and re-runs after a crash included); 0 for an item a join only kept or refused (its step did not run for it).</param>
 /// <param name="Worker">The worker whose execution was committed, once done.</param>
 /// <param name="WaitingFor">For a waiting delivery: the full name of the answer type its step waits for.</param>
 /// <param name="Error">The last error of its step, if an attempt failed.</param>
@@ -421,6 +432,12 @@ public sealed record DeliveryCommit
 
     /// <summary>Custom attributes the step set on its run (<c>ctx.SetTag</c>), added or replacing those of the same key.</summary>
     public IReadOnlyDictionary<string, string>? Tags { get; init; }
+
+    /// <summary>
+    /// The step did not run for this delivery: a join kept the delivered item for later (other branches
+    /// of its fan-out are still running), or refused it. The delivery ends with no executions counted.
+    /// </summary>
+    public bool NotExecuted { get; init; }
 }
 
 /// <summary>How a commit went.</summary>

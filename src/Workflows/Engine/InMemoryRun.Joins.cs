@@ -54,6 +54,10 @@ internal abstract partial class InMemoryRun
 
         switch (RunRules.Join(batch.Slots, ref batch.Filled, lineage.Index, ev))
         {
+            case JoinArrival.Waiting:
+                // As a durable run sees it: the last thing that happened was the join keeping an item, not a step returning nothing.
+                _lastEmptyProducer = Producer.Start;
+                break;
             case JoinArrival.Complete:
                 _joins.Remove((step, lineage.Batch));
                 Deliver(step, new EventList(batch.Slots!), RunRules.AfterJoin(lineage));

@@ -61,7 +61,8 @@ internal sealed class DurableHost(string name, Func<Task<IWorkflowStore>> newSto
         IReadOnlyList<DeliveryRecord> deliveries = await runtime.Store.ReadDeliveriesAsync(runId, default);
         var delivered = deliveries.Select(d => d.EventId).ToHashSet();
         IReadOnlyList<StoredEvent> journal = await runtime.ReadEventsAsync(runId, 0, 10_000);
-        IEnumerable<Event> routed = journal.Where(e => delivered.Contains(e.Id)).Select(e => runtime.Deserialize(record, e));
+        // Events taken by a step, as in memory: what an empty fan-out records for its joins is the engine's, not an event of the graph.
+        IEnumerable<Event> routed = journal.Where(e => delivered.Contains(e.Id)).Select(e => runtime.Deserialize(record, e)).Where(run.IsTakenByAStep);
 
         // In memory a child's steps are attempts of the same observed run; here they are its child runs'.
         var attempts = new List<(string, int)>();

@@ -93,3 +93,44 @@ public partial class ParallelFanOutFlow
     [Step]
     public BatchDone Join(IReadOnlyList<PartDone> parts) => new([.. parts.Select(static p => p.Index)], Volatile.Read(ref _maxRunning));
 }
+
+/// <summary>One branch returns nothing: the join waits for it, and the run stalls naming the join and its fan-out.</summary>
+[Workflow]
+public partial class SilentBranchFlow
+{
+    [Step]
+    public static Part[] Split(Batch batch) => [.. Enumerable.Range(0, batch.Size).Select(i => new Part(i, i == batch.Silent))];
+
+    [Step]
+    public static PartDone? Check(Part part) => part.Silent ? null : new PartDone(part.Index);
+
+    [Step]
+    public static BatchDone Join(IReadOnlyList<PartDone> parts) => new([.. parts.Select(static p => p.Index)], 1);
+}
+
+/// <summary>The third branch sends its item and returns another while a silent branch keeps the join open: a join takes one item per branch, so the run fails.</summary>
+[Workflow]
+public partial class TwiceBranchFlow
+{
+    [Step]
+    public static Part[] Split(Batch batch) => [.. Enumerable.Range(0, batch.Size).Select(i => new Part(i, i == batch.Silent))];
+
+    [Step, Emits(typeof(PartDone))]
+    public static PartDone? Check(Part part, WorkflowContext ctx)
+    {
+        if (part.Silent)
+        {
+            return null;
+        }
+
+        if (part.Index == 2)
+        {
+            ctx.Send(new PartDone(part.Index));
+        }
+
+        return new PartDone(part.Index);
+    }
+
+    [Step]
+    public static BatchDone Join(IReadOnlyList<PartDone> parts) => new([.. parts.Select(static p => p.Index)], 1);
+}
