@@ -55,4 +55,7 @@ public class FanOutBenchmarks
 
     [Benchmark(Description = "fan-out 100: Workflows")]
     public async Task<Summed> Workflows() => await FanOutFlow.RunAsync(new Spread(Count)).ConfigureAwait(false);
+
+    [Benchmark(Description = "fan-out 100: Workflows, list returned and joined")]
+    public async Task<Summed> WorkflowsJoin() => await JoinFlow.RunAsync(new Spread(Count)).ConfigureAwait(false);
 }

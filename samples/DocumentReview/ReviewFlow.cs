@@ -9,18 +9,14 @@ namespace DocumentReview;
 [Workflow]
 public partial class ReviewFlow(TimeSpan reviewTime)
 {
-    /// <summary>Fan-out: one event per section.</summary>
-    [Step, Emits(typeof(SectionToReview))]
-    public static void Split(DocumentSubmitted document, WorkflowContext ctx)
+    /// <summary>Fan-out: each section is reviewed in a branch of its own.</summary>
+    [Step]
+    public static IReadOnlyList<SectionToReview> Split(DocumentSubmitted document, WorkflowContext ctx)
     {
         IReadOnlyList<(string Heading, string Body)> sections = Sections(document.Text);
         ctx.Store.Set("title", document.Title);
-        ctx.Store.Set("sections", sections.Count);
         ctx.WriteToStream(new Progress($"Reviewing \"{document.Title}\": {Plural(sections.Count, "section")}, three reviewers"));
-        for (int i = 0; i < sections.Count; i++)
-        {
-            ctx.Send(new SectionToReview(i, sections[i].Heading, sections[i].Body));
-        }
+        return [.. sections.Select((section, i) => new SectionToReview(i, section.Heading, section.Body))];
     }
 
     /// <summary>Up to three sections at once; a flaky reviewer is retried.</summary>
@@ -45,18 +41,18 @@ public partial class ReviewFlow(TimeSpan reviewTime)
         return new SectionReviewed(section.Index, section.Heading, score, findings);
     }
 
-    /// <summary>Fan-in: nothing until every section is back.</summary>
+    /// <summary>Fan-in: runs once every section of this document is back, with the reviews in the document's order.</summary>
     [Step]
-    public static ReviewsGathered? Gather(SectionReviewed reviewed, WorkflowContext ctx) =>
-        ctx.Collect(reviewed, ctx.Store.Get<int>("sections")) is { } all
-            ? new ReviewsGathered(ctx.Store.Get<string>("title"), [.. all.OrderBy(s => s.Index)])
-            : null;
+    public static ReviewsGathered Gather(IReadOnlyList<SectionReviewed> reviews, WorkflowContext ctx) =>
+        new(ctx.Store.Get<string>("title"), reviews);
 
-    /// <summary>Branch: a clean document publishes itself; findings go to a person.</summary>
+    /// <summary>Branch: a clean document publishes itself; findings (or an empty document) go to a person.</summary>
     [Step]
     public static OneOf<ReadyToPublish, ApprovalRequested> Triage(ReviewsGathered gathered)
     {
-        string[] findings = [.. gathered.Sections.SelectMany(s => s.Findings)];
+        string[] findings = gathered.Sections.Count == 0
+            ? ["the document has no sections"]
+            : [.. gathered.Sections.SelectMany(s => s.Findings)];
         return findings.Length == 0
             ? new ReadyToPublish(gathered.Title, "the reviewers")
             : new ApprovalRequested(gathered.Title, findings);

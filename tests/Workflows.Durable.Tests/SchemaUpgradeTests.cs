@@ -7,7 +7,7 @@ public sealed class SchemaUpgradeTests
 {
     /// <summary>What versions 3 and later added (up to the current one), taken away again: a store as version 2 left it (webhook tables aside).</summary>
     internal const string AfterVersion2 =
-        "DROP TABLE wf_task_assignees; DROP TABLE wf_tasks; ALTER TABLE wf_run_changes DROP COLUMN task_id; ALTER TABLE wf_run_changes DROP COLUMN task_change; DROP INDEX wf_deliveries_due; ALTER TABLE wf_deliveries DROP COLUMN priority; ALTER TABLE wf_runs DROP COLUMN title; ALTER TABLE wf_deliveries DROP COLUMN recorded; DROP INDEX wf_runs_workflow_status; DROP INDEX wf_deliveries_queue; DROP INDEX wf_deliveries_queue_started; ALTER TABLE wf_deliveries DROP COLUMN queue; ALTER TABLE wf_deliveries DROP COLUMN started_at; " +
+        "ALTER TABLE wf_events DROP COLUMN lineage; DROP TABLE wf_task_assignees; DROP TABLE wf_tasks; ALTER TABLE wf_run_changes DROP COLUMN task_id; ALTER TABLE wf_run_changes DROP COLUMN task_change; DROP INDEX wf_deliveries_due; ALTER TABLE wf_deliveries DROP COLUMN priority; ALTER TABLE wf_runs DROP COLUMN title; ALTER TABLE wf_deliveries DROP COLUMN recorded; DROP INDEX wf_runs_workflow_status; DROP INDEX wf_deliveries_queue; DROP INDEX wf_deliveries_queue_started; ALTER TABLE wf_deliveries DROP COLUMN queue; ALTER TABLE wf_deliveries DROP COLUMN started_at; " +
         "ALTER TABLE wf_runs DROP COLUMN priority; ALTER TABLE wf_runs DROP COLUMN partition_key; " +
         "DROP TABLE wf_schedules; DROP INDEX wf_runs_finished; DROP INDEX wf_runs_created; DROP TABLE wf_run_tags; ALTER TABLE wf_runs DROP COLUMN failed_delivery_id; " +
         "DROP INDEX wf_runs_parent; DROP INDEX wf_runs_deadline; DROP INDEX wf_deliveries_wait_until; " +

@@ -53,13 +53,16 @@ public class SampleTests
     }
 
     [Fact]
-    public async Task An_empty_document_fails_at_once_as_stalled_instead_of_waiting_for_a_reviewer()
+    public async Task An_empty_document_fans_out_to_no_reviews_and_goes_to_a_person_saying_it_has_no_sections()
     {
-        WorkflowHandler<ReviewCompleted> handler = new ReviewFlow(TimeSpan.Zero).RunAsync(new DocumentSubmitted("Empty", string.Empty));
+        var test = new Workflows.Testing.WorkflowTest()
+            .Answer<ApprovalRequested>(request => new ReviewerDecision(Approve: false) { AnsweredBy = "ana" });
 
-        var error = await Assert.ThrowsAsync<WorkflowStalledException>(() => Within.Seconds(handler.Result));
+        var run = await test.RunAsync(options => new ReviewFlow(TimeSpan.Zero).RunAsync(new DocumentSubmitted("Empty", string.Empty), options));
 
-        Assert.Contains("The last step to produce nothing was 'Split'", error.Message, StringComparison.Ordinal);
+        run.AssertDidNotRun("Review").AssertRan("Gather").AssertRan("Decide");
+        Assert.Equal(["the document has no sections"], run.Streamed.OfType<ApprovalRequested>().Single().Findings);
+        Assert.Equal("rejected by ana", run.Result.Outcome);
     }
 
     [Fact]
