@@ -184,7 +184,7 @@ public sealed partial class WorkflowGenerator
             writer.Open();
             for (int s = 0; s < workflow.Steps.Count; s++)
             {
-                writer.Line($"new {Infrastructure}.StepDefinition({StepArguments(workflow.Steps[s], graph.ErrorHandlers[s])}){FanOutInitializers(workflow.Steps[s], graph.ClosingJoins[s])},");
+                writer.Line($"new {Infrastructure}.StepDefinition({StepArguments(workflow.Steps[s], graph.ErrorHandlers[s])}){FanOutInitializers(workflow, workflow.Steps[s], graph.ClosingJoins[s])},");
             }
 
             writer.Close(";");
@@ -405,10 +405,19 @@ public sealed partial class WorkflowGenerator
             return string.Join(", ", arguments);
         }
 
-        /// <summary>A join says so; a fan-out names the joins that close it. Nothing for other steps, whose code stays as it was.</summary>
-        private static string FanOutInitializers(StepModel step, EquatableArray<int> closingJoins)
+        /// <summary>
+        /// A join says so; a fan-out names the joins that close it; in a workflow that fans out, a step
+        /// that sends events says so (its branch is kept for them). Nothing for workflows without fan-outs,
+        /// whose code stays as it was.
+        /// </summary>
+        private static string FanOutInitializers(WorkflowModel workflow, StepModel step, EquatableArray<int> closingJoins)
         {
             var members = new List<string>();
+            if (step.Emits.Count > 0 && workflow.Steps.Any(static s => s.FansOut))
+            {
+                members.Add("SendsEvents = true");
+            }
+
             if (step.Joins)
             {
                 members.Add("JoinsItems = true");

@@ -54,6 +54,22 @@ public class FanOutTests
     }
 
     [Fact]
+    public async Task What_a_branch_sends_with_ctx_Send_after_an_await_stays_in_its_branch()
+    {
+        BatchDone done = await Within.Seconds(new SentBranchFlow().RunAsync(new Batch(6)).Result);
+
+        Assert.Equal(Enumerable.Range(0, 6), done.Order);
+    }
+
+    [Fact]
+    public async Task A_list_holding_a_null_fails_the_run_naming_the_step_and_the_item()
+    {
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Within.Seconds(new NullItemFlow().RunAsync(new Batch(2)).Result));
+
+        Assert.Equal("Step 'Split' of workflow 'NullItemFlow' returned a list whose item 1 is null; every item of a fan-out is an event to route. Leave it out of the list instead.", error.Message);
+    }
+
+    [Fact]
     public void The_graph_shows_the_fan_out_and_the_join_as_steps_of_their_item_type()
     {
         WorkflowGraph graph = NestedFanOutFlow.Graph;

@@ -16,7 +16,14 @@ internal abstract partial class InMemoryRun
         long batch = ++_fanOuts;
         if (items.Count == 0)
         {
-            foreach (int join in _definition[producer].FanOutJoins)
+            IReadOnlyList<int> joins = _definition[producer].FanOutJoins;
+            if (joins.Count == 0)
+            {
+                // Nothing to route and no join to tell: the step produced nothing.
+                _lastEmptyProducer = producer;
+            }
+
+            foreach (int join in joins)
             {
                 Deliver(join, new EventList([]), lineage);
             }
@@ -29,7 +36,7 @@ internal abstract partial class InMemoryRun
         {
             if (items[i] is not { } item)
             {
-                Fail(new InvalidOperationException($"Step '{_definition[producer].Name}' of workflow '{WorkflowName}' returned a list whose item {i} is null; every item of a fan-out is an event to route."));
+                Fail(new InvalidOperationException(RunMessages.NullFanOutItem(_definition[producer].Name, WorkflowName, i)));
                 return;
             }
 

@@ -99,7 +99,7 @@ internal abstract partial class InMemoryRun
         {
             case InboxKind.StepCompleted:
                 _slots.End(message.Step);
-                Produce((Event?)message.Payload, message.Step, message.Lineage);
+                Produce(message.Event, message.Step, message.Lineage);
                 DeliverWaiting(message.Step);
                 break;
             case InboxKind.StepFailed:
@@ -113,11 +113,11 @@ internal abstract partial class InMemoryRun
                 DeliverWaiting(message.Step);
                 break;
             case InboxKind.Routed:
-                Route((Event)message.Payload!, message.Step, message.Lineage);
+                Route(message.Event!, message.Step, message.Lineage);
                 break;
             case InboxKind.Sent:
                 _inbox.Took();
-                Route((Event)message.Payload!, message.Step, message.Lineage);
+                Route(message.Event!, message.Step, message.Lineage);
                 break;
         }
     }

@@ -40,14 +40,15 @@ internal abstract partial class InMemoryRun
         InMemoryRun? outerRun = t_inlineRun;
         int outerStep = _inlineStep;
         Lineage? outerLineage = _inlineLineage;
-        (InMemoryRun, Lineage) outerBranch = lineage is null ? default : s_branch.Value;
+        bool keepsBranch = lineage is not null && definition.SendsEvents;
+        (InMemoryRun, Lineage) outerBranch = keepsBranch ? s_branch.Value : default;
         t_inlineRun = this;
         _inlineStep = step;
         _inlineLineage = lineage;
-        if (lineage is not null)
+        if (keepsBranch)
         {
             // A branch that goes asynchronous keeps its lineage for what it sends later.
-            s_branch.Value = (this, lineage);
+            s_branch.Value = (this, lineage!);
         }
 
         ValueTask<Event?> attempt;
@@ -60,7 +61,7 @@ internal abstract partial class InMemoryRun
             t_inlineRun = outerRun;
             _inlineStep = outerStep;
             _inlineLineage = outerLineage;
-            if (lineage is not null)
+            if (keepsBranch)
             {
                 s_branch.Value = outerBranch;
             }
@@ -93,9 +94,9 @@ internal abstract partial class InMemoryRun
     private async Task RunInvocationAsync(int step, Event ev, Lineage? lineage, ValueTask<Event?> attempt, bool onThreadPool, long waitingSince)
     {
         StepDefinition definition = _definition[step];
-        if (lineage is not null)
+        if (lineage is not null && definition.SendsEvents)
         {
-            // Scoped to this invocation's flow: its retries and what it sends stay in its branch.
+            // Scoped to this invocation's flow: what it sends, on any attempt, stays in its branch.
             s_branch.Value = (this, lineage);
         }
 

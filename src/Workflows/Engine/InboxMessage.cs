@@ -24,15 +24,17 @@ internal enum InboxKind
     Sent,
 }
 
-/// <summary>One message of a run's inbox: 24 bytes, no boxing.</summary>
+/// <summary>
+/// One message of a run's inbox: 16 bytes, no boxing. An event inside a fan-out travels with its
+/// lineage in a <see cref="Branched"/> payload, so runs without fan-outs pay nothing for it.
+/// </summary>
 internal readonly struct InboxMessage
 {
-    private InboxMessage(InboxKind kind, int step, object? payload, Lineage? lineage = null)
+    private InboxMessage(InboxKind kind, int step, object? payload)
     {
         Kind = kind;
         Step = step;
         Payload = payload;
-        Lineage = lineage;
     }
 
     public InboxKind Kind { get; }
@@ -42,18 +44,27 @@ internal readonly struct InboxMessage
 
     public object? Payload { get; }
 
-    /// <summary>Where the event stands among fan-outs (for a completed step: its input's); null outside any.</summary>
-    public Lineage? Lineage { get; }
+    /// <summary>The event to route, or the step's output (null when it produced nothing).</summary>
+    public Event? Event => Payload is Branched branched ? branched.Event : (Event?)Payload;
 
-    public static InboxMessage Completed(int step, Event? output, Lineage? lineage) => new(InboxKind.StepCompleted, step, output, lineage);
+    /// <summary>Where <see cref="Event"/> stands among fan-outs (for a completed step: its input's); null outside any.</summary>
+    public Lineage? Lineage => (Payload as Branched)?.Lineage;
+
+    public static InboxMessage Completed(int step, Event? output, Lineage? lineage) => new(InboxKind.StepCompleted, step, In(output, lineage));
 
     public static InboxMessage Failed(int step, StepFailure failure) => new(InboxKind.StepFailed, step, failure);
 
-    public static InboxMessage Routed(Event ev, int producer, Lineage? lineage) => new(InboxKind.Routed, producer, ev, lineage);
+    public static InboxMessage Routed(Event ev, int producer, Lineage? lineage) => new(InboxKind.Routed, producer, In(ev, lineage));
 
     public static InboxMessage Wake() => new(InboxKind.Wake, 0, null);
 
-    public static InboxMessage Sent(Event ev, int producer, Lineage? lineage) => new(InboxKind.Sent, producer, ev, lineage);
+    public static InboxMessage Sent(Event ev, int producer, Lineage? lineage) => new(InboxKind.Sent, producer, In(ev, lineage));
+
+    // Nothing produced needs no lineage: nothing will be routed.
+    private static object? In(Event? ev, Lineage? lineage) => lineage is null || ev is null ? ev : new Branched(ev, lineage);
+
+    /// <summary>An event inside a fan-out, with its lineage.</summary>
+    private sealed record Branched(Event Event, Lineage Lineage);
 }
 
 /// <summary>A step's final failure: what it was handling, its last error, how many attempts it made, and its input's lineage.</summary>

@@ -81,6 +81,13 @@ public sealed class StepDefinition
     /// </summary>
     public IReadOnlyList<int> FanOutJoins { get; init; } = [];
 
+    /// <summary>
+    /// Whether the step, in a workflow that fans out, sends events of its own (<c>[Emits]</c>, for
+    /// <c>ctx.Send</c> and <c>ctx.SendAt</c>): an in-memory run then keeps the step's branch for what it
+    /// sends after an <c>await</c>. Steps that send nothing skip that bookkeeping.
+    /// </summary>
+    public bool SendsEvents { get; init; }
+
     /// <summary>The delay after failed attempt <paramref name="failedAttempt"/> (from 1).</summary>
     /// <param name="failedAttempt">The attempt that just failed.</param>
     /// <returns>How long to wait before the next attempt.</returns>

@@ -74,6 +74,14 @@ internal static class RunMessages
         $"{producer} produced '{eventType.Name}' for step '{join}' of workflow '{workflow}', which joins the '{eventType.Name}' items of one fan-out, " +
         $"but this one descends from no fan-out (no step before it returned a list). Return IReadOnlyList<{eventType.Name}> from a step upstream, or have '{join}' take a single '{eventType.Name}'.";
 
+    /// <summary>A fan-out whose list holds a null.</summary>
+    /// <param name="step">The step that returned the list.</param>
+    /// <param name="workflow">The workflow's name.</param>
+    /// <param name="index">The null item's position, from 0.</param>
+    /// <returns>The message.</returns>
+    public static string NullFanOutItem(string step, string workflow, int index) =>
+        $"Step '{step}' of workflow '{workflow}' returned a list whose item {index} is null; every item of a fan-out is an event to route. Leave it out of the list instead.";
+
     /// <summary>A branch of a fan-out that gave a join a second item.</summary>
     /// <param name="join">The join step's name.</param>
     /// <param name="fanOut">The step that fanned out.</param>

@@ -134,3 +134,35 @@ public partial class TwiceBranchFlow
     [Step]
     public static BatchDone Join(IReadOnlyList<PartDone> parts) => new([.. parts.Select(static p => p.Index)], 1);
 }
+
+/// <summary>A fan-out whose list holds a null: the run fails, naming the step and the item.</summary>
+[Workflow]
+public partial class NullItemFlow
+{
+    [Step]
+    public static Part[] Split(Batch batch) => [new Part(0, false), null!];
+
+    [Step]
+    public static PartDone Check(Part part) => new(part.Index);
+
+    [Step]
+    public static BatchDone Join(IReadOnlyList<PartDone> parts) => new([.. parts.Select(static p => p.Index)], 1);
+}
+
+/// <summary>Each branch sends its item with ctx.Send after an await, instead of returning it: it stays in its branch.</summary>
+[Workflow]
+public partial class SentBranchFlow
+{
+    [Step]
+    public static Part[] Split(Batch batch) => [.. Enumerable.Range(0, batch.Size).Select(i => new Part(i, false))];
+
+    [Step(Workers = 2), Emits(typeof(PartDone))]
+    public static async Task Check(Part part, WorkflowContext ctx)
+    {
+        await Task.Delay(part.Index % 2 == 0 ? 10 : 1);
+        ctx.Send(new PartDone(part.Index));
+    }
+
+    [Step]
+    public static BatchDone Join(IReadOnlyList<PartDone> parts) => new([.. parts.Select(static p => p.Index)], 1);
+}
