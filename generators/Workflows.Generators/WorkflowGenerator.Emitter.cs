@@ -166,7 +166,8 @@ public sealed partial class WorkflowGenerator
                 string calls = step.Calls.Count == 0
                     ? string.Empty
                     : ", () => new[] { " + string.Join(", ", step.Calls.Select(static c => c.TypeName + ".Graph")) + " }";
-                writer.Line($"new global::Workflows.GraphStep({Identifiers.Literal(step.Name)}, {eventVariables[step.Accepts.TypeName]}, {produces}{calls}),");
+                string shapeOfLists = step.FansOut ? " { FansOut = true }" : step.Joins ? " { Joins = true }" : string.Empty;
+                writer.Line($"new global::Workflows.GraphStep({Identifiers.Literal(step.Name)}, {eventVariables[step.Accepts.TypeName]}, {produces}{calls}){shapeOfLists},");
             }
 
             writer.Close(",");

@@ -70,11 +70,18 @@ public class FanOutTests
     }
 
     [Fact]
-    public void The_graph_shows_the_fan_out_and_the_join_as_steps_of_their_item_type()
+    public void The_graph_shows_the_fan_out_and_the_join_as_steps_of_their_item_type_and_draws_each_and_all()
     {
         WorkflowGraph graph = NestedFanOutFlow.Graph;
 
-        Assert.Equal("Group", graph.Steps.Single(s => s.Name == "Groups").Produces.Single().Name);
-        Assert.Equal("ItemDone", graph.Steps.Single(s => s.Name == "Gather").Accepts.Name);
+        Assert.Equal(("Group", true, false), (graph.Steps.Single(s => s.Name == "Groups").Produces.Single().Name, graph.Steps.Single(s => s.Name == "Groups").FansOut, graph.Steps.Single(s => s.Name == "Groups").Joins));
+        Assert.Equal(("ItemDone", false, true), (graph.Steps.Single(s => s.Name == "Gather").Accepts.Name, graph.Steps.Single(s => s.Name == "Gather").FansOut, graph.Steps.Single(s => s.Name == "Gather").Joins));
+        string mermaid = graph.ToMermaid();
+        Assert.Contains("step_Groups -->|\"each Group\"| step_Split", mermaid, StringComparison.Ordinal);
+        Assert.Contains("step_Split -->|\"each SurveyItem\"| step_Work", mermaid, StringComparison.Ordinal);
+        Assert.Contains("step_Work -->|\"StepFailedEvent\"| step_Fallback", mermaid, StringComparison.Ordinal);
+        Assert.Contains("step_Fallback -->|\"all ItemDone\"| step_Gather", mermaid, StringComparison.Ordinal);
+        Assert.Contains("step_Gather -->|\"all GroupDone\"| step_All", mermaid, StringComparison.Ordinal);
+        Assert.Contains("\"step_Groups\" -> \"step_Split\" [label=\"each Group\"];", graph.ToDot(), StringComparison.Ordinal);
     }
 }

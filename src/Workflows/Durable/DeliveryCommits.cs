@@ -124,17 +124,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         IEnumerable<DurableOutput> outputs = host.Outputs.Where(o => !o.IsPrompt);
         if (output is EventList fanOut)
         {
-            // Each item in a branch of its own: the batch is this delivery (a commit happens once, so its id is unique).
-            Rules.Lineage[] branches = Rules.Lineage.Items(claim.DeliveryId, fanOut.Items.Count, claim.Step, host.Lineage);
-            if (fanOut.Items.Count == 0)
-            {
-                foreach (int join in registration.Definition.Steps[claim.Step].FanOutJoins)
-                {
-                    events.Add(new NewEvent(EventRecordKind.Routed, DurableSerializer.EmptyFanOut, "[]", producer, [registration.DeliveryTo(join, now)]) { Lineage = Rules.Lineage.Format(branches[0]) });
-                }
-            }
-
-            outputs = outputs.Concat(fanOut.Items.Select((item, i) => new DurableOutput(item, EventRecordKind.Routed, default, Lineage: branches[i])));
+            outputs = outputs.Concat(FanOut(claim, registration, host, fanOut, producer, now, events));
         }
         else if (output is not null)
         {
@@ -203,6 +193,24 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
             Completion = completion,
             Tags = host.Tags,
         };
+    }
+
+    /// <summary>
+    /// The items of a fan-out, each in a branch of its own; the batch is this delivery (it commits once,
+    /// so its id is unique). An empty one records, for each join that closes it, the empty list it runs with.
+    /// </summary>
+    private static IEnumerable<DurableOutput> FanOut(ClaimedDelivery claim, DurableRegistration registration, DurableStepHost host, EventList fanOut, string producer, DateTimeOffset now, List<NewEvent> events)
+    {
+        Rules.Lineage[] branches = Rules.Lineage.Items(claim.DeliveryId, fanOut.Items.Count, claim.Step, host.Lineage);
+        if (fanOut.Items.Count == 0)
+        {
+            foreach (int join in registration.Definition.Steps[claim.Step].FanOutJoins)
+            {
+                events.Add(new NewEvent(EventRecordKind.Routed, DurableSerializer.EmptyFanOut, "[]", producer, [registration.DeliveryTo(join, now)]) { Lineage = Rules.Lineage.Format(branches[0]) });
+            }
+        }
+
+        return fanOut.Items.Select((item, i) => new DurableOutput(item, EventRecordKind.Routed, default, Lineage: branches[i]));
     }
 
     /// <summary>A failed attempt: what the run rules decide — retried after its delay, handed to the step's error handler, or the end of the run.</summary>

@@ -66,7 +66,7 @@ internal static class GraphRenderer
         {
             string from = prefix + (edge.From is null ? EventNode(edge.Event) : StepNode(edge.From));
             string to = prefix + (edge.To is null ? EventNode(edge.Event) : StepNode(edge.To));
-            string label = edge.From is not null && edge.To is not null ? $"|\"{edge.Event.Name}\"|" : string.Empty;
+            string label = edge.From is not null && edge.To is not null ? $"|\"{EdgeText(graph, edge)}\"|" : string.Empty;
             text.Append(CultureInfo.InvariantCulture, $"{indent}{from} -->{label} {to}\n");
         }
     }
@@ -99,9 +99,24 @@ internal static class GraphRenderer
         {
             string from = prefix + (edge.From is null ? EventNode(edge.Event) : StepNode(edge.From));
             string to = prefix + (edge.To is null ? EventNode(edge.Event) : StepNode(edge.To));
-            string label = edge.From is not null && edge.To is not null ? $" [label=\"{edge.Event.Name}\"]" : string.Empty;
+            string label = edge.From is not null && edge.To is not null ? $" [label=\"{EdgeText(graph, edge)}\"]" : string.Empty;
             text.Append(CultureInfo.InvariantCulture, $"{indent}\"{from}\" -> \"{to}\"{label};\n");
         }
+    }
+
+    /// <summary>An edge's label: its event, "each" one out of a fan-out, "all" of them into a join.</summary>
+    private static string EdgeText(WorkflowGraph graph, GraphEdge edge)
+    {
+        // A step's failure goes to its handler as one event, whatever the step returns.
+        bool fansOut = edge.Event.Kind != EventKind.StepFailed && graph.Steps.Any(s => s.FansOut && s.Name == edge.From);
+        bool joins = graph.Steps.Any(s => s.Joins && s.Name == edge.To);
+        return (fansOut, joins) switch
+        {
+            (true, true) => $"each {edge.Event.Name}, all joined",
+            (true, false) => $"each {edge.Event.Name}",
+            (false, true) => $"all {edge.Event.Name}",
+            _ => edge.Event.Name,
+        };
     }
 
     /// <summary>The events drawn as nodes of their own: those entering or leaving the workflow.</summary>

@@ -34,6 +34,12 @@ public sealed class GraphStep
     /// <summary>The event types it returns or sends with <see cref="EmitsAttribute">[Emits]</see>.</summary>
     public IReadOnlyList<GraphEvent> Produces { get; }
 
+    /// <summary>Whether the step fans out: it returns a list, each item of which goes on in a branch of its own.</summary>
+    public bool FansOut { get; init; }
+
+    /// <summary>Whether the step is a join: it takes a list, and runs once with the items of one fan-out.</summary>
+    public bool Joins { get; init; }
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

@@ -68,9 +68,9 @@ namespace Fans
                 new[] { submitted, section, @checked, reviewed },
                 new[]
                 {
-                    new global::Workflows.GraphStep("Split", submitted, new[] { section }),
+                    new global::Workflows.GraphStep("Split", submitted, new[] { section }) { FansOut = true },
                     new global::Workflows.GraphStep("Check", section, new[] { @checked }),
-                    new global::Workflows.GraphStep("Merge", @checked, new[] { reviewed }),
+                    new global::Workflows.GraphStep("Merge", @checked, new[] { reviewed }) { Joins = true },
                 },
                 new[]
                 {
