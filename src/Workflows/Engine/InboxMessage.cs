@@ -26,7 +26,7 @@ internal enum InboxKind
 
 /// <summary>
 /// One message of a run's inbox: 16 bytes, no boxing. An event inside a fan-out travels with its
-/// lineage in a <see cref="Branched"/> payload, so runs without fan-outs pay nothing for it.
+/// lineage as a <see cref="Branched"/> payload, so runs without fan-outs pay nothing for it.
 /// </summary>
 internal readonly struct InboxMessage
 {
@@ -45,26 +45,20 @@ internal readonly struct InboxMessage
     public object? Payload { get; }
 
     /// <summary>The event to route, or the step's output (null when it produced nothing).</summary>
-    public Event? Event => Payload is Branched branched ? branched.Event : (Event?)Payload;
+    public Event? Event => Branched.EventOf(Payload);
 
     /// <summary>Where <see cref="Event"/> stands among fan-outs (for a completed step: its input's); null outside any.</summary>
-    public Lineage? Lineage => (Payload as Branched)?.Lineage;
+    public Lineage? Lineage => Branched.LineageOf(Payload);
 
-    public static InboxMessage Completed(int step, Event? output, Lineage? lineage) => new(InboxKind.StepCompleted, step, In(output, lineage));
+    public static InboxMessage Completed(int step, Event? output, Lineage? lineage) => new(InboxKind.StepCompleted, step, Branched.Of(output, lineage));
 
     public static InboxMessage Failed(int step, StepFailure failure) => new(InboxKind.StepFailed, step, failure);
 
-    public static InboxMessage Routed(Event ev, int producer, Lineage? lineage) => new(InboxKind.Routed, producer, In(ev, lineage));
+    public static InboxMessage Routed(Event ev, int producer, Lineage? lineage) => new(InboxKind.Routed, producer, Branched.Of(ev, lineage));
 
     public static InboxMessage Wake() => new(InboxKind.Wake, 0, null);
 
-    public static InboxMessage Sent(Event ev, int producer, Lineage? lineage) => new(InboxKind.Sent, producer, In(ev, lineage));
-
-    // Nothing produced needs no lineage: nothing will be routed.
-    private static object? In(Event? ev, Lineage? lineage) => lineage is null || ev is null ? ev : new Branched(ev, lineage);
-
-    /// <summary>An event inside a fan-out, with its lineage.</summary>
-    private sealed record Branched(Event Event, Lineage Lineage);
+    public static InboxMessage Sent(Event ev, int producer, Lineage? lineage) => new(InboxKind.Sent, producer, Branched.Of(ev, lineage));
 }
 
 /// <summary>A step's final failure: what it was handling, its last error, how many attempts it made, and its input's lineage.</summary>

@@ -1,7 +1,16 @@
 namespace Workflows.Engine;
 
 /// <summary>An event waiting to be routed, with who produced it (for error messages).</summary>
-internal readonly record struct PendingEvent(Event Event, int Producer, Rules.Lineage? Lineage = null);
+internal readonly struct PendingEvent(Event ev, int producer, Rules.Lineage? lineage = null)
+{
+    private readonly object _item = Branched.Of(ev, lineage)!;
+
+    public Event Event => Branched.EventOf(_item)!;
+
+    public int Producer { get; } = producer;
+
+    public Rules.Lineage? Lineage => Branched.LineageOf(_item);
+}
 
 /// <summary>
 /// The events a run's loop produced itself (synchronous step results, <c>ctx.Send</c> on the loop).

@@ -17,7 +17,7 @@ internal struct StepSlots
 
     /// <summary>Holds <paramref name="ev"/> until a worker of <paramref name="step"/> is free.</summary>
     public readonly void Wait(int step, Event ev, Rules.Lineage? lineage, long since) =>
-        (_slots![step].Waiting ??= new Queue<WaitingEvent>()).Enqueue(new WaitingEvent(ev, lineage, since));
+        (_slots![step].Waiting ??= new Queue<WaitingEvent>()).Enqueue(new WaitingEvent(Branched.Of(ev, lineage)!, since));
 
     /// <summary>An invocation of <paramref name="step"/> went asynchronous.</summary>
     public void Begin(int step, int stepCount)
@@ -55,4 +55,9 @@ internal struct StepSlots
 }
 
 /// <summary>An event waiting for a free worker, and since when (a <see cref="System.Diagnostics.Stopwatch"/> timestamp).</summary>
-internal readonly record struct WaitingEvent(Event Event, Rules.Lineage? Lineage, long Since);
+internal readonly record struct WaitingEvent(object Item, long Since)
+{
+    public Event Event => Branched.EventOf(Item)!;
+
+    public Rules.Lineage? Lineage => Branched.LineageOf(Item);
+}
