@@ -206,7 +206,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
         {
             foreach (int join in registration.Definition.Steps[claim.Step].FanOutJoins)
             {
-                events.Add(new NewEvent(EventRecordKind.Routed, DurableSerializer.EmptyFanOut, "[]", producer, [registration.DeliveryTo(join, now)]) { Lineage = Rules.Lineage.Format(branches[0]) });
+                events.Add(new NewEvent(EventRecordKind.Routed, DurableSerializer.EventListType, "[]", producer, [registration.DeliveryTo(join, now)]) { Lineage = Rules.Lineage.Format(branches[0]) });
             }
         }
 

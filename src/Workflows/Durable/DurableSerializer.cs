@@ -51,8 +51,11 @@ internal sealed class DurableSerializer
     /// <summary>The discriminator of an event type: its full name.</summary>
     public static string Name(Type type) => type.FullName ?? type.Name;
 
-    /// <summary>The stored type of what an empty fan-out records for each join that closes it (its payload is <c>[]</c>).</summary>
-    public static readonly string EmptyFanOut = Name(typeof(Infrastructure.EventList));
+    /// <summary>
+    /// The stored type of a list of events: what an empty fan-out records for each join that closes it
+    /// (<c>[]</c>), and the items a failed join hands its error handler; each item with its own type.
+    /// </summary>
+    public static readonly string EventListType = Name(typeof(Infrastructure.EventList));
 
     /// <summary>The type behind a discriminator, if the workflow knows it.</summary>
     public bool TryGetType(string name, [NotNullWhen(true)] out Type? type) => _eventTypes.TryGetValue(name, out type) || TryStepFailed(name, out type);
@@ -62,6 +65,11 @@ internal sealed class DurableSerializer
         if (ev is StepFailedEvent failed)
         {
             return SerializeFailure(failed);
+        }
+
+        if (ev is Infrastructure.EventList list)
+        {
+            return new JsonArray([.. list.Items.Select(item => new JsonObject { ["type"] = Name(item.GetType()), ["event"] = JsonNode.Parse(Serialize(item)) })]).ToJsonString();
         }
 
         return SerializeValue(ev, ev.GetType());
@@ -81,10 +89,10 @@ internal sealed class DurableSerializer
             return DeserializeFailure(payload);
         }
 
-        if (type == EmptyFanOut)
+        if (type == EventListType)
         {
-            // The one list a journal holds: what an empty fan-out gives its joins.
-            return new Infrastructure.EventList([]);
+            JsonArray items = JsonNode.Parse(payload) as JsonArray ?? throw new WorkflowStoreException($"A stored list of events of workflow '{_workflow}' is not a JSON array.");
+            return new Infrastructure.EventList([.. items.Select(item => Deserialize((string)item!["type"]!, item["event"]!.ToJsonString()))]);
         }
 
         if (!_eventTypes.TryGetValue(type, out Type? eventType))

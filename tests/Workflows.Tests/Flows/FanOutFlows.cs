@@ -166,3 +166,21 @@ public partial class SentBranchFlow
     [Step]
     public static BatchDone Join(IReadOnlyList<PartDone> parts) => new([.. parts.Select(static p => p.Index)], 1);
 }
+
+/// <summary>A join that fails goes to its error handler, which gets the joined items in the failure.</summary>
+[Workflow]
+public partial class FailingJoinFlow
+{
+    [Step]
+    public static Part[] Split(Batch batch) => [.. Enumerable.Range(0, batch.Size).Select(i => new Part(i, false))];
+
+    [Step]
+    public static PartDone Check(Part part) => new(part.Index);
+
+    [Step]
+    public static BatchDone Join(IReadOnlyList<PartDone> parts) => throw new InvalidOperationException($"cannot join {parts.Count} parts");
+
+    [Step, CatchErrors(nameof(Join))]
+    public static BatchDone Recover(StepFailedEvent failed) =>
+        new([.. ((Workflows.Infrastructure.EventList)failed.Event).Items.Cast<PartDone>().Select(static p => p.Index)], -1);
+}
