@@ -40,7 +40,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
 
     private BuiltCommit BuildCommit(ClaimedDelivery claim, DurableRegistration registration, ExecutionResult result)
     {
-        if (result.End == ExecutionEnd.Returned && result.Output is EventList list && NullItem(list.Items) is var hole and >= 0)
+        if (result.End == ExecutionEnd.Returned && result.Output is EventList list && RunRules.NullItem(list.Items) is var hole and >= 0)
         {
             // As in memory: a list the run cannot route fails it, naming the item.
             var error = new InvalidOperationException(RunMessages.NullFanOutItem(StepName(registration, claim), registration.Name, hole));
@@ -182,8 +182,7 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
             }
         }
 
-        bool producedNothing = output is null || (output is EventList { Items.Count: 0 } && registration.Definition.Steps[claim.Step].FanOutJoins.Count == 0);
-        return Commit(claim, registration, DeliveryOutcome.Done, host, lastEmpty: producedNothing) with
+        return Commit(claim, registration, DeliveryOutcome.Done, host, lastEmpty: RunRules.ProducedNothing(output, registration.Definition.Steps[claim.Step])) with
         {
             Events = events,
             StateWrites = host.StateWrites(),
@@ -284,19 +283,6 @@ internal sealed class DeliveryCommits(WorkflowRuntimeOptions options)
             typeof(WorkflowStalledException).FullName!,
             RunMessages.Stalled(claim.Run.RunId, registration.Name, lastEmpty ? StepName(registration, claim) : null, host.OpenBatches(), host.OpenJoins(registration.Definition))),
     };
-
-    private static int NullItem(IReadOnlyList<Event?> items)
-    {
-        for (int i = 0; i < items.Count; i++)
-        {
-            if (items[i] is null)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
 
     private static string Describe(Exception error) => $"{ExceptionType(error)}: {error.Message}";
 

@@ -13,17 +13,9 @@ internal abstract partial class InMemoryRun
     /// <summary>Routes each item of a fan-out in its own branch; an empty one gives the joins that close it an empty list.</summary>
     private void FanOut(IReadOnlyList<Event> items, int producer, Lineage? lineage)
     {
-        long batch = ++_fanOuts;
         if (items.Count == 0)
         {
-            IReadOnlyList<int> joins = _definition[producer].FanOutJoins;
-            if (joins.Count == 0)
-            {
-                // Nothing to route and no join to tell: the step produced nothing.
-                _lastEmptyProducer = producer;
-            }
-
-            foreach (int join in joins)
+            foreach (int join in _definition[producer].FanOutJoins)
             {
                 Deliver(join, new EventList([]), lineage);
             }
@@ -31,16 +23,16 @@ internal abstract partial class InMemoryRun
             return;
         }
 
-        Lineage[] branches = Lineage.Items(batch, items.Count, producer, lineage);
+        if (RunRules.NullItem(items) is var hole and >= 0)
+        {
+            Fail(new InvalidOperationException(RunMessages.NullFanOutItem(_definition[producer].Name, WorkflowName, hole)));
+            return;
+        }
+
+        Lineage[] branches = Lineage.Items(++_fanOuts, items.Count, producer, lineage);
         for (int i = 0; i < items.Count; i++)
         {
-            if (items[i] is not { } item)
-            {
-                Fail(new InvalidOperationException(RunMessages.NullFanOutItem(_definition[producer].Name, WorkflowName, i)));
-                return;
-            }
-
-            _local.Enqueue(new PendingEvent(item, producer, branches[i]));
+            _local.Enqueue(new PendingEvent(items[i], producer, branches[i]));
         }
     }
 

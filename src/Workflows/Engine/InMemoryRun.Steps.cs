@@ -206,7 +206,7 @@ internal abstract partial class InMemoryRun
     /// <summary>What a step returned: nothing, one event (in its input's lineage), or the items of a fan-out.</summary>
     private void Produce(Event? output, int producer, Lineage? lineage)
     {
-        if (output is null)
+        if (RunRules.ProducedNothing(output, _definition[producer]))
         {
             _lastEmptyProducer = producer;
             return;
@@ -218,6 +218,6 @@ internal abstract partial class InMemoryRun
             return;
         }
 
-        _local.Enqueue(new PendingEvent(output, producer, lineage));
+        _local.Enqueue(new PendingEvent(output!, producer, lineage));
     }
 }

@@ -117,6 +117,27 @@ internal static class RunRules
     public static void TakeBatch<T>(List<T> batch, int count) => batch.RemoveRange(0, count);
 
     /// <summary>
+    /// Whether a step's output produced nothing (for the stalled message's "last step to produce
+    /// nothing"): no event, or an empty fan-out with no join to give the empty list to.
+    /// </summary>
+    public static bool ProducedNothing(Event? output, StepDefinition step) =>
+        output is null || (output is EventList { Items.Count: 0 } && step.FanOutJoins.Count == 0);
+
+    /// <summary>The position of the first null in a fan-out's list, or -1: a list holding one fails the run before any item is routed.</summary>
+    public static int NullItem(IReadOnlyList<Event?> items)
+    {
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (items[i] is null)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>
     /// The lineage of a join's output: the join closes the fan-out its items came from, so what it
     /// produces stands where the fan-out step's own event stood.
     /// </summary>
