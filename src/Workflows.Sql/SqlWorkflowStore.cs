@@ -123,12 +123,16 @@ public abstract class SqlWorkflowStore : IWorkflowStore
         WriteAsync(async (c, t, ct) => (await SqlJournal.RenewLeaseAsync(c, t, deliveryId, workerId, until, ct).ConfigureAwait(false), Keep: true), SqlWriteKind.Lease, cancellationToken);
 
     /// <inheritdoc/>
-    public Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
+    public async Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
+        (await CommitAndTakeNextAsync(commit with { NextLease = null }, cancellationToken).ConfigureAwait(false)).Result;
+
+    /// <inheritdoc/>
+    public Task<CommitOutcome> CommitAndTakeNextAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
         WriteAsync(
             async (c, t, ct) =>
             {
-                CommitResult result = await _journal.CommitAsync(c, t, commit, Time.GetUtcNow(), ct).ConfigureAwait(false);
-                return (result, Keep: result == CommitResult.Committed);
+                CommitOutcome outcome = await _journal.CommitAsync(c, t, commit, Time.GetUtcNow(), ct).ConfigureAwait(false);
+                return (outcome, Keep: outcome.Result == CommitResult.Committed);
             },
             SqlWriteKind.AnnouncesWork,
             cancellationToken);

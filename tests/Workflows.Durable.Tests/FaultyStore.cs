@@ -24,6 +24,7 @@ internal sealed class FaultyStore(IWorkflowStore inner) : IWorkflowStore
     private async Task<ClaimResult> ClaimWithoutStateAsync(ClaimRequest request, CancellationToken cancellationToken)
     {
         ClaimResult result = await inner.ClaimAsync(request, cancellationToken);
+        Interlocked.Add(ref _claimed, result.Deliveries.Count);
         return Faults.GetValueOrDefault("state") > 0
             ? result with { Deliveries = [.. result.Deliveries.Select(d => d with { State = null })] }
             : result;
@@ -34,6 +35,29 @@ internal sealed class FaultyStore(IWorkflowStore inner) : IWorkflowStore
 
     public Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
         Fault("commit") is { } fault ? FaultOf<CommitResult>(fault) : inner.CommitAsync(commit, cancellationToken);
+
+    /// <summary>How many deliveries claims took, and how many commits handed over.</summary>
+    public int Claimed => _claimed;
+
+    /// <inheritdoc cref="Claimed"/>
+    public int HandedOver => _handedOver;
+
+    private int _claimed;
+    private int _handedOver;
+
+    public Task<CommitOutcome> CommitAndTakeNextAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
+        Fault("commit") is { } fault ? FaultOf<CommitOutcome>(fault) : CountedCommitAsync(commit, cancellationToken);
+
+    private async Task<CommitOutcome> CountedCommitAsync(DeliveryCommit commit, CancellationToken cancellationToken)
+    {
+        CommitOutcome outcome = await inner.CommitAndTakeNextAsync(commit, cancellationToken);
+        if (outcome.Next is not null)
+        {
+            Interlocked.Increment(ref _handedOver);
+        }
+
+        return outcome;
+    }
 
     public Task<bool> RecordResultAsync(RecordedResult result, CancellationToken cancellationToken) =>
         Fault("record") is { } fault ? FaultOf<bool>(fault) : inner.RecordResultAsync(result, cancellationToken);

@@ -157,26 +157,26 @@ internal sealed partial class SqlJournal
     /// The heart of the guarantees: the delivery's outcome, its events and their deliveries, its
     /// state changes and the run's new status, all in the caller's transaction, or none of them.
     /// </summary>
-    public async Task<CommitResult> CommitAsync(DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<CommitOutcome> CommitAsync(DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken)
     {
         (RunRecord? run, long sequence) = await LockRunAsync(connection, transaction, commit.RunId, cancellationToken).ConfigureAwait(false);
         if (run is null || run.IsFinished)
         {
-            return CommitResult.LeaseLost;
+            return new(CommitResult.LeaseLost, null);
         }
 
         // Settled first, on condition that the lease still holds: a lost lease is found by the write
         // that settles, and everything after it is rolled back with it.
         if (await SettleDeliveryAsync(connection, transaction, commit, now, cancellationToken).ConfigureAwait(false) != 1)
         {
-            return CommitResult.LeaseLost;
+            return new(CommitResult.LeaseLost, null);
         }
 
         foreach (StateRead read in commit.StateReads)
         {
             if (await StateVersionAsync(connection, transaction, commit.RunId, read.Key, cancellationToken).ConfigureAwait(false) != read.Version)
             {
-                return CommitResult.StateConflict;
+                return new(CommitResult.StateConflict, null);
             }
         }
 
@@ -184,7 +184,7 @@ internal sealed partial class SqlJournal
         {
             if (!await WriteStateAsync(connection, transaction, commit.RunId, write, cancellationToken).ConfigureAwait(false))
             {
-                return CommitResult.StateConflict;
+                return new(CommitResult.StateConflict, null);
             }
         }
 
@@ -215,10 +215,78 @@ internal sealed partial class SqlJournal
                 await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET open_questions = open_questions + @q WHERE run_id = @id", cancellationToken, ("q", commit.QuestionsAsked), ("id", run.RunId)).ConfigureAwait(false);
             }
 
-            await UpdateRunStatusAsync(connection, transaction, run, commit.StallFailure, now, cancellationToken, nextSequence: next).ConfigureAwait(false);
+            (WorkflowRunStatus status, long active) = await UpdateRunStatusAsync(connection, transaction, run, commit.StallFailure, now, cancellationToken, nextSequence: next).ConfigureAwait(false);
+            if (status == WorkflowRunStatus.Running && active == 1 && HandOverEvent(commit, now) is { } handed)
+            {
+                return new(CommitResult.Committed, await HandOverAsync(connection, transaction, commit, run with { Status = status }, handed, sequence + handed, now, cancellationToken).ConfigureAwait(false));
+            }
         }
 
-        return CommitResult.Committed;
+        return new(CommitResult.Committed, null);
+    }
+
+    /// <summary>
+    /// Which of the commit's events carries the one delivery the worker may take with the commit: the
+    /// worker asked, and the commit makes exactly one delivery, due now, through no queue, with no
+    /// question, child run or run end beside it (the run's status, checked by the caller, says the
+    /// run runs and this delivery is all it has active). <see langword="null"/> when none.
+    /// </summary>
+    private static int? HandOverEvent(DeliveryCommit commit, DateTimeOffset now)
+    {
+        if (commit.NextLease is null || commit.ChildRun is not null || commit.QuestionsAsked > 0)
+        {
+            return null;
+        }
+
+        int? found = null;
+        for (int i = 0; i < commit.Events.Count; i++)
+        {
+            NewEvent ev = commit.Events[i];
+            if (ev.Question is not null)
+            {
+                return null;
+            }
+
+            if (ev.Deliveries.Count == 0)
+            {
+                continue;
+            }
+
+            if (found is not null || ev.Deliveries.Count > 1 || ev.Deliveries[0] is { Queue: not null } || ev.Deliveries[0].AvailableAt > now)
+            {
+                return null;
+            }
+
+            found = i;
+        }
+
+        return found;
+    }
+
+    /// <summary>Puts the run's one new delivery under the committing worker's lease, as a claim would, and returns it as claimed.</summary>
+    private static async Task<ClaimedDelivery> HandOverAsync(
+        DbConnection connection, DbTransaction transaction, DeliveryCommit commit, RunRecord run, int index, long sequence, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        long id, eventId;
+        int step;
+        using (CachedCommand take = Command(
+            connection, transaction,
+            $"UPDATE wf_deliveries SET status = {Claimed}, lease_owner = @me, lease_expires = @until, executions = executions + 1, started_at = @now " +
+            $"WHERE run_id = @r AND status = {Pending} RETURNING delivery_id, event_id, step",
+            ("me", commit.WorkerId), ("until", Millis(now + commit.NextLease!.Value)), ("now", Millis(now)), ("r", run.RunId)))
+        {
+            using DbDataReader reader = await take.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"Run '{run.RunId}' has no pending delivery to hand over, though its commit made one.");
+            }
+
+            (id, eventId, step) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2));
+        }
+
+        NewEvent ev = commit.Events[index];
+        var stored = new StoredEvent(eventId, run.RunId, sequence, ev.Kind, ev.Type, ev.Payload, ev.Producer, FromMillis(Millis(now))) { Lineage = ev.Lineage };
+        return new ClaimedDelivery(id, run, step, 1, stored, [], 0) { AvailableAt = ev.Deliveries[0].AvailableAt };
     }
 
 

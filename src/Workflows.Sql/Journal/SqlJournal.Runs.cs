@@ -346,7 +346,8 @@ internal sealed partial class SqlJournal
     /// Running while deliveries are pending or claimed; waiting for input while only waits remain or a
     /// question is unanswered; stalled otherwise (the run rules' <c>HasStalled</c>, in SQL).
     /// </summary>
-    private static async Task UpdateRunStatusAsync(
+    /// <summary>Sets the run's status from its deliveries (ending it if nothing is left); returns the status and how many deliveries are active (pending or claimed, or waiting for a child).</summary>
+    private static async Task<(WorkflowRunStatus Status, long Active)> UpdateRunStatusAsync(
         DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken, bool resuming = false, long? nextSequence = null)
     {
         long active, waiting, questions;
@@ -367,8 +368,9 @@ internal sealed partial class SqlJournal
 
         if (active == 0 && waiting == 0 && questions == 0)
         {
-            await EndRunAsync(connection, transaction, run, StallCompletion(stalled?.Invoke()), now, cancellationToken, nextSequence).ConfigureAwait(false);
-            return;
+            RunCompletion stall = StallCompletion(stalled?.Invoke());
+            await EndRunAsync(connection, transaction, run, stall, now, cancellationToken, nextSequence).ConfigureAwait(false);
+            return (stall.Status, 0);
         }
 
         // A suspended run stays suspended until an operator resumes it, whatever its steps in flight commit.
@@ -383,6 +385,8 @@ internal sealed partial class SqlJournal
         {
             await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, status, now, cancellationToken).ConfigureAwait(false);
         }
+
+        return (status, active);
     }
 
     private static RunCompletion StallCompletion(RunFailure? stall) =>

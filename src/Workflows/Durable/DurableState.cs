@@ -7,6 +7,34 @@ namespace Workflows.Durable;
 internal sealed class DurableState(IReadOnlyDictionary<string, StoredValue> stored, DurableSerializer serializer)
 {
     private readonly Dictionary<string, Change> _changes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The stored values after a commit of <paramref name="writes"/> to <paramref name="stored"/>, versions as the
+    /// store gives them: what the run's next step, handed over with the commit, starts from without a read.
+    /// Values another delivery changed meanwhile are stale here, and the next commit's version checks catch them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, StoredValue> After(IReadOnlyDictionary<string, StoredValue> stored, IReadOnlyList<StateWrite> writes)
+    {
+        if (writes.Count == 0)
+        {
+            return stored;
+        }
+
+        var after = new Dictionary<string, StoredValue>(stored, StringComparer.Ordinal);
+        foreach (StateWrite write in writes)
+        {
+            if (write.Value is null)
+            {
+                after.Remove(write.Key);
+            }
+            else
+            {
+                after[write.Key] = new StoredValue(write.ExpectedVersion + 1, write.Type, write.Value);
+            }
+        }
+
+        return after;
+    }
     private readonly Dictionary<string, object?> _reads = new(StringComparer.Ordinal);
     private readonly HashSet<string> _absent = new(StringComparer.Ordinal);
 

@@ -52,6 +52,17 @@ public interface IWorkflowStore : IAsyncDisposable
     Task<CommitResult> CommitAsync(DeliveryCommit commit, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Records a delivery as <see cref="CommitAsync"/> does and, when <see cref="DeliveryCommit.NextLease"/>
+    /// is set, hands the run's next delivery to the committing worker in the same transaction (see there
+    /// for when). A store that cannot hands nothing over: the next delivery is then claimed as any other.
+    /// </summary>
+    /// <param name="commit">The changes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it was recorded, and the delivery handed over, if any (its state not read: <see cref="ClaimedDelivery.State"/> is <see langword="null"/>).</returns>
+    async Task<CommitOutcome> CommitAndTakeNextAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
+        new(await CommitAsync(commit, cancellationToken).ConfigureAwait(false), null);
+
+    /// <summary>
     /// Records a result of <c>ctx.OnceAsync</c> for a delivery the worker still holds, with a journal
     /// entry (<see cref="EventRecordKind.Recorded"/>), at once and durably, while its step goes on running;
     /// <see langword="false"/> when the worker no longer holds the delivery (nothing is recorded).

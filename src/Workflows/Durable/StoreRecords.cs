@@ -438,7 +438,21 @@ public sealed record DeliveryCommit
     /// of its fan-out are still running), or refused it. The delivery ends with no executions counted.
     /// </summary>
     public bool NotExecuted { get; init; }
+
+    /// <summary>
+    /// When set, the committing worker asks to run the run's next step itself: if this commit gives
+    /// the run exactly one new delivery, due now, through no queue, and the run has nothing else
+    /// active, the store puts it under the worker's lease (this long) in the same transaction and
+    /// returns it from <see cref="IWorkflowStore.CommitAndTakeNextAsync"/> — no claim needed, as a
+    /// local queue hands its next message to the same process.
+    /// </summary>
+    public TimeSpan? NextLease { get; init; }
 }
+
+/// <summary>How a commit went and, when the worker asked for it, the run's next delivery it now holds.</summary>
+/// <param name="Result">How the commit went.</param>
+/// <param name="Next">The run's next delivery, under the committing worker's lease; <see langword="null"/> when none was handed over.</param>
+public readonly record struct CommitOutcome(CommitResult Result, ClaimedDelivery? Next);
 
 /// <summary>How a commit went.</summary>
 public enum CommitResult

@@ -264,6 +264,24 @@ public sealed partial class WorkflowRuntime
         // Off the claim loop at once: a step whose body blocks (synchronous work) must neither hold up
         // the claims nor keep the other deliveries of its batch from running alongside it.
         await ThreadPoolSwitch.Instance;
+        try
+        {
+            // A commit may hand the run's next delivery to this worker: it runs in the same slot, unclaimed.
+            ClaimedDelivery? next = claim;
+            while (next is not null)
+            {
+                next = await ExecuteOneAsync(next, stopping).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _slots!.Release();
+        }
+    }
+
+    /// <summary>Runs one delivery and commits it; returns the run's next delivery when the commit handed it to this worker.</summary>
+    private async Task<ClaimedDelivery?> ExecuteOneAsync(ClaimedDelivery claim, CancellationToken stopping)
+    {
         // The version the run started under (or the newest whose shape it reads fine): claims take no other runs.
         DurableRegistration registration = _versions.Resolve(claim.Run) ?? _versions.Newest[claim.Run.Workflow];
         string step = registration.Definition.Steps[claim.Step].Name;
@@ -280,22 +298,22 @@ public sealed partial class WorkflowRuntime
                 // Reading the run's state failed: the store is down or busy. Nothing ran; run it again later.
                 DurableLog.LoadFailed(_logger, error, claim.DeliveryId, step);
                 await ReleaseAsync(claim, step).ConfigureAwait(false);
-                return;
+                return null;
             }
 
             switch (result.End)
             {
                 case ExecutionEnd.LeaseLost:
                     DurableLog.LeaseLost(_logger, claim.DeliveryId, step);
-                    return;
+                    return null;
                 case ExecutionEnd.Stopping:
                     DurableLog.ReleasedOnStop(_logger, claim.DeliveryId, step);
                     await ReleaseAsync(claim, step).ConfigureAwait(false);
-                    return;
+                    return null;
             }
 
             BuiltCommit built = _commits.Build(claim, registration, result);
-            await CommitAsync(claim, registration, step, built).ConfigureAwait(false);
+            return await CommitAsync(claim, registration, step, built, stopping).ConfigureAwait(false);
         }
         catch (Exception error) when (stopping.IsCancellationRequested)
         {
@@ -311,25 +329,32 @@ public sealed partial class WorkflowRuntime
             DurableLog.CommitFailed(_logger, error, claim.DeliveryId, step);
             await ReleaseAsync(claim, step).ConfigureAwait(false);
         }
-        finally
-        {
-            _slots!.Release();
-        }
+
+        return null;
     }
 
-    private async Task CommitAsync(ClaimedDelivery claim, DurableRegistration registration, string step, BuiltCommit built)
+    /// <summary>Commits a delivery; unless the worker is stopping, asks for the run's next delivery with it (returned when handed over).</summary>
+    private async Task<ClaimedDelivery?> CommitAsync(ClaimedDelivery claim, DurableRegistration registration, string step, BuiltCommit built, CancellationToken stopping)
     {
-        DeliveryCommit commit = built.Commit;
+        DeliveryCommit commit = stopping.IsCancellationRequested ? built.Commit : built.Commit with { NextLease = _options.Lease };
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        CommitResult committed = await _store.CommitAsync(commit, CancellationToken.None).ConfigureAwait(false);
+        (CommitResult committed, ClaimedDelivery? next) = await _store.CommitAndTakeNextAsync(commit, CancellationToken.None).ConfigureAwait(false);
         Diagnostics.DurableTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
         switch (committed)
         {
             case CommitResult.Committed:
-                SignalWork();
+                if (next is null)
+                {
+                    SignalWork();
+                }
+                else
+                {
+                    Diagnostics.DurableTelemetry.Claimed(1);
+                }
+
                 _signals.Pulse(claim.Run.RunId);
                 LogCommitted(claim, registration, step, built);
-                break;
+                return next is null || claim.State is null ? next : next with { State = DurableState.After(claim.State, commit.StateWrites) };
             case CommitResult.StateConflict:
                 // Another delivery changed state this one read: run it again on fresh state.
                 DurableLog.StateConflict(_logger, claim.DeliveryId, step);
@@ -340,6 +365,8 @@ public sealed partial class WorkflowRuntime
                 DurableLog.LeaseLost(_logger, claim.DeliveryId, step);
                 break;
         }
+
+        return null;
     }
 
     /// <summary>Says what a committed delivery did to its run: a retry, a recovery, the run's end, a question.</summary>

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Npgsql;
+using Workflows.Benchmarks.Flows;
+using Workflows.Durable;
+using Workflows.Postgres;
+using Workflows.Sqlite;
+using Workflows.Testing.Postgres;
+
+namespace Workflows.Benchmarks.Profiling;
+
+/// <summary>
+/// A quick look at durable throughput while working on the store paths, round by round (BenchmarkDotNet's
+/// <c>ThroughputBenchmarks</c> is the measure that counts): rounds of 2,000 3-step runs started at once,
+/// each with its time, this process's CPU and, on PostgreSQL, the server's transactions per run.
+/// <c>dotnet run -c Release --project benchmarks/Workflows.Benchmarks -- --profile PostgreSQL [workers] [rounds]</c>
+/// </summary>
+internal static class DurableProfile
+{
+    private const int Runs = 2000;
+    private static long s_completed;
+
+    public static async Task RunAsync(string[] args)
+    {
+        string store = args.Length > 1 ? args[1] : "PostgreSQL";
+        int workers = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
+        int rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5;
+        string session = Guid.NewGuid().ToString("N")[..8];
+        string directory = Path.Combine(Path.GetTempPath(), "workflows-profile", session);
+        Directory.CreateDirectory(directory);
+        using var completions = new MeterListener
+        {
+            InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Workflows" && instrument.Name == "workflows.runs.completed")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        completions.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref s_completed, value));
+        completions.Start();
+
+        PostgresScript? server = null;
+        string? connectionString = null;
+        var runtimes = new List<WorkflowRuntime>();
+        if (store == "SQLite")
+        {
+            runtimes.Add(await StartAsync(new SqliteWorkflowStore(Path.Combine(directory, "profile.db"))));
+        }
+        else
+        {
+            // WORKFLOWS_PROFILE_POSTGRES names a server of your own (one with pg_stat_statements loaded, say).
+            connectionString = Environment.GetEnvironmentVariable("WORKFLOWS_PROFILE_POSTGRES");
+            if (connectionString is null)
+            {
+                server = new PostgresScript(Path.Combine(directory, "pg"));
+                connectionString = await server.StartAsync();
+            }
+            for (int i = 0; i < workers; i++)
+            {
+                runtimes.Add(await StartAsync(new PostgresWorkflowStore(connectionString)));
+            }
+        }
+
+        try
+        {
+            for (int round = 0; round < rounds; round++)
+            {
+                long before = await PostgresCountsAsync(connectionString);
+                TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                long started = Stopwatch.GetTimestamp();
+                long target = Interlocked.Read(ref s_completed) + Runs;
+                await Task.WhenAll(Enumerable.Range(0, Runs).Select(i =>
+                    runtimes[i % runtimes.Count].StartRunAsync<DurableLinearFlow>(new Begin(i), new DurableRunOptions { RunId = $"{session}-{round}-{i}" })));
+                while (Interlocked.Read(ref s_completed) < target)
+                {
+                    await Task.Delay(2);
+                }
+
+                TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+                double cpuPerRun = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / Runs;
+                long after = await PostgresCountsAsync(connectionString);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"round {round}: {elapsed.TotalMilliseconds / Runs:0.000} ms/run ({Runs / elapsed.TotalSeconds:0} runs/s), CPU {cpuPerRun:0.000} ms/run, transactions {(after - before) / (double)Runs:0.00}/run"));
+            }
+        }
+        finally
+        {
+            foreach (WorkflowRuntime runtime in runtimes)
+            {
+                await runtime.DisposeAsync();
+            }
+
+            if (server is not null)
+            {
+                await server.StopAsync();
+            }
+        }
+    }
+
+    private static async Task<WorkflowRuntime> StartAsync(IWorkflowStore store)
+    {
+        var runtime = new WorkflowRuntime(store, new WorkflowRuntimeOptions { MaxConcurrentDeliveries = 32 })
+            .Register(() => new DurableLinearFlow(), BenchmarkJson.Default);
+        await runtime.StartAsync();
+        return runtime;
+    }
+
+    /// <summary>The server's transactions so far (0 on SQLite).</summary>
+    private static async Task<long> PostgresCountsAsync(string? connectionString)
+    {
+        if (connectionString is null)
+        {
+            return 0;
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT pg_stat_clear_snapshot(); SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()",
+            connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+}
