@@ -188,7 +188,8 @@ internal sealed partial class SqlJournal
             }
         }
 
-        long next = await InsertEventsAsync(connection, transaction, commit.RunId, sequence, commit.Events, now, cancellationToken).ConfigureAwait(false);
+        HandOver? handOver = HandOverEvent(commit, now) is { } index ? new HandOver(index, commit.WorkerId, Millis(now + commit.NextLease!.Value)) : null;
+        long next = await InsertEventsAsync(connection, transaction, commit.RunId, sequence, commit.Events, now, cancellationToken, handOver).ConfigureAwait(false);
         if (commit.ChildRun is { } child)
         {
             // Started with the suspension that waits for it: both happen, or neither. An id already taken is that child.
@@ -216,9 +217,19 @@ internal sealed partial class SqlJournal
             }
 
             (WorkflowRunStatus status, long active) = await UpdateRunStatusAsync(connection, transaction, run, commit.StallFailure, now, cancellationToken, nextSequence: next).ConfigureAwait(false);
-            if (status == WorkflowRunStatus.Running && active == 1 && HandOverEvent(commit, now) is { } handed)
+            if (handOver is not null)
             {
-                return new(CommitResult.Committed, await HandOverAsync(connection, transaction, commit, run with { Status = status }, handed, sequence + handed, now, cancellationToken).ConfigureAwait(false));
+                if (status == WorkflowRunStatus.Running && active == 1)
+                {
+                    return new(CommitResult.Committed, handOver.Claimed(commit, run with { Status = status }, sequence, now));
+                }
+
+                // Not all the run has active (a fan-out's other branches), or the run is suspended: it waits for a claim like any other.
+                await ExecuteAsync(
+                    connection, transaction,
+                    $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, executions = 0, started_at = NULL WHERE delivery_id = @id",
+                    cancellationToken,
+                    ("id", handOver.DeliveryId)).ConfigureAwait(false);
             }
         }
 
@@ -228,12 +239,12 @@ internal sealed partial class SqlJournal
     /// <summary>
     /// Which of the commit's events carries the one delivery the worker may take with the commit: the
     /// worker asked, and the commit makes exactly one delivery, due now, through no queue, with no
-    /// question, child run or run end beside it (the run's status, checked by the caller, says the
-    /// run runs and this delivery is all it has active). <see langword="null"/> when none.
+    /// question, child run or run end beside it. The caller hands it over only if the run's new status
+    /// then says the run runs and this delivery is all it has active. <see langword="null"/> when none.
     /// </summary>
     private static int? HandOverEvent(DeliveryCommit commit, DateTimeOffset now)
     {
-        if (commit.NextLease is null || commit.ChildRun is not null || commit.QuestionsAsked > 0)
+        if (commit.NextLease is null || commit.Completion is not null || commit.ChildRun is not null || commit.QuestionsAsked > 0)
         {
             return null;
         }
@@ -263,32 +274,31 @@ internal sealed partial class SqlJournal
         return found;
     }
 
-    /// <summary>Puts the run's one new delivery under the committing worker's lease, as a claim would, and returns it as claimed.</summary>
-    private static async Task<ClaimedDelivery> HandOverAsync(
-        DbConnection connection, DbTransaction transaction, DeliveryCommit commit, RunRecord run, int index, long sequence, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// The delivery a commit hands to its worker: inserted under the worker's lease (no claim needed),
+    /// its ids read back by the insert itself.
+    /// </summary>
+    private sealed class HandOver(int index, string workerId, long leaseUntil)
     {
-        long id, eventId;
-        int step;
-        using (CachedCommand take = Command(
-            connection, transaction,
-            $"UPDATE wf_deliveries SET status = {Claimed}, lease_owner = @me, lease_expires = @until, executions = executions + 1, started_at = @now " +
-            $"WHERE run_id = @r AND status = {Pending} RETURNING delivery_id, event_id, step",
-            ("me", commit.WorkerId), ("until", Millis(now + commit.NextLease!.Value)), ("now", Millis(now)), ("r", run.RunId)))
+        /// <summary>Which of the commit's events carries it.</summary>
+        public int Index => index;
+
+        public string WorkerId => workerId;
+
+        public long LeaseUntil => leaseUntil;
+
+        public long DeliveryId { get; set; }
+
+        public long EventId { get; set; }
+
+        /// <summary>It, as a claim would have returned it; <paramref name="sequence"/> is the commit's first event's.</summary>
+        public ClaimedDelivery Claimed(DeliveryCommit commit, RunRecord run, long sequence, DateTimeOffset now)
         {
-            using DbDataReader reader = await take.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                throw new InvalidOperationException($"Run '{run.RunId}' has no pending delivery to hand over, though its commit made one.");
-            }
-
-            (id, eventId, step) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2));
+            NewEvent ev = commit.Events[index];
+            var stored = new StoredEvent(EventId, run.RunId, sequence + index, ev.Kind, ev.Type, ev.Payload, ev.Producer, FromMillis(Millis(now))) { Lineage = ev.Lineage };
+            return new ClaimedDelivery(DeliveryId, run, ev.Deliveries[0].Step, 1, stored, [], 0) { AvailableAt = ev.Deliveries[0].AvailableAt };
         }
-
-        NewEvent ev = commit.Events[index];
-        var stored = new StoredEvent(eventId, run.RunId, sequence, ev.Kind, ev.Type, ev.Payload, ev.Producer, FromMillis(Millis(now))) { Lineage = ev.Lineage };
-        return new ClaimedDelivery(id, run, step, 1, stored, [], 0) { AvailableAt = ev.Deliveries[0].AvailableAt };
     }
-
 
     /// <summary>The runs a worker can take: of each workflow, those started under its fingerprint or an earlier compatible one.</summary>
     private static (string Filter, List<(string, object?)> Parameters) WorkflowFilter(IReadOnlyDictionary<string, string> fingerprints, IReadOnlyDictionary<string, IReadOnlyList<string>> compatible)
@@ -350,11 +360,19 @@ internal sealed partial class SqlJournal
     /// Inserts events from <paramref name="sequence"/> on (the caller holds the run's row and saves the
     /// sequence that follows, which this returns), and their deliveries.
     /// </summary>
-    private static async Task<long> InsertEventsAsync(DbConnection connection, DbTransaction transaction, string runId, long sequence, IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<long> InsertEventsAsync(
+        DbConnection connection, DbTransaction transaction, string runId, long sequence, IReadOnlyList<NewEvent> events, DateTimeOffset now, CancellationToken cancellationToken, HandOver? handOver = null)
     {
         long at = Millis(now);
-        foreach (NewEvent ev in events)
+        for (int e = 0; e < events.Count; e++)
         {
+            NewEvent ev = events[e];
+            if (handOver?.Index == e)
+            {
+                await InsertHandedOverAsync(connection, transaction, runId, sequence++, ev, at, handOver, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             // The event and its deliveries in one round trip: a delivery finds its event by (run, sequence).
             var parameters = new (string, object?)[8 + (5 * ev.Deliveries.Count)];
             parameters[0] = ("r", runId);
@@ -386,6 +404,31 @@ internal sealed partial class SqlJournal
 
         return sequence;
     }
+
+    /// <summary>An event and its one delivery, inserted under the committing worker's lease; reads back both ids.</summary>
+    private static async Task InsertHandedOverAsync(DbConnection connection, DbTransaction transaction, string runId, long sequence, NewEvent ev, long at, HandOver handOver, CancellationToken cancellationToken)
+    {
+        NewDelivery delivery = ev.Deliveries[0];
+        using CachedCommand insert = Command(
+            connection, transaction,
+            HandedOverInsert,
+            ("r", runId), ("seq", sequence), ("kind", (int)ev.Kind), ("type", ev.Type), ("payload", ev.Payload), ("producer", ev.Producer), ("t", at), ("lineage", ev.Lineage),
+            ("step0", delivery.Step), ("name0", delivery.StepName), ("workers0", delivery.Workers), ("due0", Millis(delivery.AvailableAt)), ("me", handOver.WorkerId), ("until", handOver.LeaseUntil));
+        using DbDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException($"Inserting the delivery handed over in run '{runId}' returned no row.");
+        }
+
+        handOver.DeliveryId = reader.GetInt64(0);
+        handOver.EventId = reader.GetInt64(1);
+    }
+
+    private static readonly string HandedOverInsert =
+        BuildEventInsert(0) +
+        "; INSERT INTO wf_deliveries (run_id, step, step_name, workers, event_id, status, attempt, executions, available_at, prompted, created_at, queue, priority, lease_owner, lease_expires, started_at) " +
+        $"VALUES (@r, @step0, @name0, @workers0, (SELECT event_id FROM wf_events WHERE run_id = @r AND seq = @seq), {Claimed}, 1, 1, @due0, 0, @t, NULL, " +
+        "(SELECT priority FROM wf_runs WHERE run_id = @r), @me, @until, @t) RETURNING delivery_id, event_id";
 
     private static readonly string[] s_eventInserts = [.. Enumerable.Range(0, 8).Select(BuildEventInsert)];
 

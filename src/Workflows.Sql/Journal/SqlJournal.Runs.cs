@@ -344,22 +344,25 @@ internal sealed partial class SqlJournal
 
     /// <summary>
     /// Running while deliveries are pending or claimed; waiting for input while only waits remain or a
-    /// question is unanswered; stalled otherwise (the run rules' <c>HasStalled</c>, in SQL).
+    /// question is unanswered; stalled otherwise (the run rules' <c>HasStalled</c>, in SQL); a suspended
+    /// run stays suspended until an operator resumes it, whatever its steps in flight commit. Returns the
+    /// status and how many deliveries are active (pending or claimed, or waiting for a child run).
     /// </summary>
-    /// <summary>Sets the run's status from its deliveries (ending it if nothing is left); returns the status and how many deliveries are active (pending or claimed, or waiting for a child).</summary>
+    /// <remarks>
+    /// One round trip while the run goes on: the counts, the status they give (worked out in SQL the same
+    /// way) and the feed entry if it changed. Only a stalled run takes another, to end it.
+    /// </remarks>
     private static async Task<(WorkflowRunStatus Status, long Active)> UpdateRunStatusAsync(
         DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken, bool resuming = false, long? nextSequence = null)
     {
         long active, waiting, questions;
-        using (CachedCommand count = Command(
+        using (CachedCommand update = Command(
             connection, transaction,
-            // A step waiting for its child run is running, through the child; one waiting for an answer waits for a person.
-            $"SELECT COALESCE(SUM(CASE WHEN status IN ({Pending}, {Claimed}) OR (status = {Waiting} AND waiting_for LIKE @child) THEN 1 ELSE 0 END), 0), " +
-            $"COALESCE(SUM(CASE WHEN status = {Waiting} AND waiting_for NOT LIKE @child THEN 1 ELSE 0 END), 0), " +
-            "(SELECT open_questions FROM wf_runs WHERE run_id = @id) FROM wf_deliveries WHERE run_id = @id",
-            ("id", run.RunId), ("child", StoredAnswer.ChildPrefix + "%")))
+            RunStatusStatements,
+            ("id", run.RunId), ("child", StoredAnswer.ChildPrefix + "%"), ("keep", run.Status == WorkflowRunStatus.Suspended && !resuming ? 1 : 0),
+            ("t", Millis(now)), ("n", nextSequence), ("w", run.Workflow), ("from", (int)run.Status)))
         {
-            using DbDataReader reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            using DbDataReader reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             active = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
             waiting = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);
@@ -368,26 +371,33 @@ internal sealed partial class SqlJournal
 
         if (active == 0 && waiting == 0 && questions == 0)
         {
+            // The UPDATE above left the run alone: it stalled, and ends here.
             RunCompletion stall = StallCompletion(stalled?.Invoke());
             await EndRunAsync(connection, transaction, run, stall, now, cancellationToken, nextSequence).ConfigureAwait(false);
             return (stall.Status, 0);
         }
 
-        // A suspended run stays suspended until an operator resumes it, whatever its steps in flight commit.
-        var status = run.Status == WorkflowRunStatus.Suspended && !resuming ? WorkflowRunStatus.Suspended
-            : active > 0 ? WorkflowRunStatus.Running : WorkflowRunStatus.WaitingForInput;
-        await ExecuteAsync(
-            connection, transaction,
-            "UPDATE wf_runs SET status = @s, updated_at = @t, next_seq = COALESCE(@n, next_seq) WHERE run_id = @id",
-            cancellationToken,
-            ("s", (int)status), ("t", Millis(now)), ("n", nextSequence), ("id", run.RunId)).ConfigureAwait(false);
-        if (status != run.Status)
-        {
-            await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, status, now, cancellationToken).ConfigureAwait(false);
-        }
-
-        return (status, active);
+        return (run.Status == WorkflowRunStatus.Suspended && !resuming ? WorkflowRunStatus.Suspended
+            : active > 0 ? WorkflowRunStatus.Running : WorkflowRunStatus.WaitingForInput, active);
     }
+
+    /// <summary>A step waiting for its child run is running, through the child; one waiting for an answer waits for a person.</summary>
+    private static readonly string ActiveDeliveries =
+        $"(SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @id AND (status IN ({Pending}, {Claimed}) OR (status = {Waiting} AND waiting_for LIKE @child)))";
+
+    private static readonly string WaitingDeliveries =
+        $"(SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @id AND status = {Waiting} AND waiting_for NOT LIKE @child)";
+
+    /// <summary>
+    /// The counts; the status they give, set unless the run stalled (<c>@keep</c>: a suspended run stays so);
+    /// the feed entry when the status changed from <c>@from</c>.
+    /// </summary>
+    private static readonly string RunStatusStatements =
+        $"SELECT {ActiveDeliveries}, {WaitingDeliveries}, (SELECT open_questions FROM wf_runs WHERE run_id = @id); " +
+        $"UPDATE wf_runs SET status = CASE WHEN @keep = 1 THEN {(int)WorkflowRunStatus.Suspended} WHEN {ActiveDeliveries} > 0 THEN {(int)WorkflowRunStatus.Running} ELSE {(int)WorkflowRunStatus.WaitingForInput} END, " +
+        $"updated_at = @t, next_seq = COALESCE(@n, next_seq) WHERE run_id = @id AND ({ActiveDeliveries} > 0 OR {WaitingDeliveries} > 0 OR open_questions > 0); " +
+        "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq) SELECT @id, @w, @from, r.status, @t, r.next_seq - 1 FROM wf_runs r " +
+        $"WHERE r.run_id = @id AND r.status <> @from AND EXISTS (SELECT 1 FROM wf_meta WHERE key = '{FeedKey}')";
 
     private static RunCompletion StallCompletion(RunFailure? stall) =>
         new(WorkflowRunStatus.Failed, null, null, stall?.Message ?? "The run stalled: nothing was pending or running, and no StopEvent was produced.", stall);
