@@ -159,15 +159,10 @@ internal sealed partial class SqlJournal
     /// </summary>
     public async Task<CommitOutcome> CommitAsync(DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        (RunRecord? run, long sequence) = await LockRunAsync(connection, transaction, commit.RunId, cancellationToken).ConfigureAwait(false);
-        if (run is null || run.IsFinished)
-        {
-            return new(CommitResult.LeaseLost, null);
-        }
-
-        // Settled first, on condition that the lease still holds: a lost lease is found by the write
-        // that settles, and everything after it is rolled back with it.
-        if (await SettleDeliveryAsync(connection, transaction, commit, now, cancellationToken).ConfigureAwait(false) != 1)
+        // The run locked, and the delivery settled on condition that the lease still holds, in one round trip:
+        // a lost lease (or an ended run) is found here, and the write declines, undoing the settle with it.
+        (RunRecord? run, long sequence, bool settled) = await LockAndSettleAsync(connection, transaction, commit, now, cancellationToken).ConfigureAwait(false);
+        if (run is null || run.IsFinished || !settled)
         {
             return new(CommitResult.LeaseLost, null);
         }
@@ -189,7 +184,12 @@ internal sealed partial class SqlJournal
         }
 
         HandOver? handOver = HandOverEvent(commit, now) is { } index ? new HandOver(index, commit.WorkerId, Millis(now + commit.NextLease!.Value)) : null;
-        long next = await InsertEventsAsync(connection, transaction, commit.RunId, sequence, commit.Events, now, cancellationToken, handOver).ConfigureAwait(false);
+
+        // The usual commit, one event and nothing beside it, sends the event with the run's end or new status.
+        Statement? eventInsert = OnlyEventInsert(commit, sequence, now, handOver);
+        long next = eventInsert is null
+            ? await InsertEventsAsync(connection, transaction, commit.RunId, sequence, commit.Events, now, cancellationToken, handOver).ConfigureAwait(false)
+            : sequence + 1;
         if (commit.ChildRun is { } child)
         {
             // Started with the suspension that waits for it: both happen, or neither. An id already taken is that child.
@@ -202,7 +202,7 @@ internal sealed partial class SqlJournal
 
         if (commit.Completion is { } completion)
         {
-            await EndRunAsync(connection, transaction, run, completion, now, cancellationToken, nextSequence: next == sequence ? null : next).ConfigureAwait(false);
+            await EndRunAsync(connection, transaction, run, completion, now, cancellationToken, nextSequence: next == sequence ? null : next, before: eventInsert).ConfigureAwait(false);
             if (completion.Status == WorkflowRunStatus.Failed && commit.Outcome == DeliveryOutcome.Failed)
             {
                 // What RetryAsync runs again.
@@ -216,7 +216,7 @@ internal sealed partial class SqlJournal
                 await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET open_questions = open_questions + @q WHERE run_id = @id", cancellationToken, ("q", commit.QuestionsAsked), ("id", run.RunId)).ConfigureAwait(false);
             }
 
-            (WorkflowRunStatus status, long active) = await UpdateRunStatusAsync(connection, transaction, run, commit.StallFailure, now, cancellationToken, nextSequence: next).ConfigureAwait(false);
+            (WorkflowRunStatus status, long active) = await UpdateRunStatusAsync(connection, transaction, run, commit.StallFailure, now, cancellationToken, nextSequence: next, before: eventInsert, handOver: handOver).ConfigureAwait(false);
             if (handOver is not null)
             {
                 if (status == WorkflowRunStatus.Running && active == 1)
@@ -278,7 +278,7 @@ internal sealed partial class SqlJournal
     /// The delivery a commit hands to its worker: inserted under the worker's lease (no claim needed),
     /// its ids read back by the insert itself.
     /// </summary>
-    private sealed class HandOver(int index, string workerId, long leaseUntil)
+    internal sealed class HandOver(int index, string workerId, long leaseUntil)
     {
         /// <summary>Which of the commit's events carries it.</summary>
         public int Index => index;
@@ -290,6 +290,18 @@ internal sealed partial class SqlJournal
         public long DeliveryId { get; set; }
 
         public long EventId { get; set; }
+
+        /// <summary>Reads the ids its insert returned, where <paramref name="reader"/> stands.</summary>
+        public async Task ReadIdsAsync(DbDataReader reader, string runId, CancellationToken cancellationToken)
+        {
+            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                throw new InvalidOperationException($"Inserting the delivery handed over in run '{runId}' returned no row.");
+            }
+
+            DeliveryId = reader.GetInt64(0);
+            EventId = reader.GetInt64(1);
+        }
 
         /// <summary>It, as a claim would have returned it; <paramref name="sequence"/> is the commit's first event's.</summary>
         public ClaimedDelivery Claimed(DeliveryCommit commit, RunRecord run, long sequence, DateTimeOffset now)
@@ -374,28 +386,7 @@ internal sealed partial class SqlJournal
             }
 
             // The event and its deliveries in one round trip: a delivery finds its event by (run, sequence).
-            var parameters = new (string, object?)[8 + (5 * ev.Deliveries.Count)];
-            parameters[0] = ("r", runId);
-            parameters[1] = ("seq", sequence++);
-            parameters[2] = ("kind", (int)ev.Kind);
-            parameters[3] = ("type", ev.Type);
-            parameters[4] = ("payload", ev.Payload);
-            parameters[5] = ("producer", ev.Producer);
-            parameters[6] = ("t", at);
-            parameters[7] = ("lineage", ev.Lineage);
-            for (int i = 0; i < ev.Deliveries.Count; i++)
-            {
-                NewDelivery delivery = ev.Deliveries[i];
-                string n = DeliveryNumber(i);
-                int p = 8 + (5 * i);
-                parameters[p] = ("step" + n, delivery.Step);
-                parameters[p + 1] = ("name" + n, delivery.StepName);
-                parameters[p + 2] = ("workers" + n, delivery.Workers);
-                parameters[p + 3] = ("due" + n, Millis(delivery.AvailableAt));
-                parameters[p + 4] = ("q" + n, delivery.Queue);
-            }
-
-            await ExecuteAsync(connection, transaction, EventInsert(ev.Deliveries.Count), cancellationToken, parameters).ConfigureAwait(false);
+            await ExecuteAsync(connection, transaction, EventInsert(ev.Deliveries.Count), cancellationToken, EventParameters(runId, sequence++, ev, at)).ConfigureAwait(false);
             if (ev.Question is { } question)
             {
                 sequence = await OpenTaskAsync(connection, transaction, runId, sequence - 1, ev, question, sequence, now, cancellationToken).ConfigureAwait(false);
@@ -405,29 +396,67 @@ internal sealed partial class SqlJournal
         return sequence;
     }
 
+    /// <summary>
+    /// The statements that insert the commit's only event (and its deliveries, the one handed over among them),
+    /// when nothing else is recorded beside it (no question, child run or tags), to be sent with the run's end or
+    /// new status; <see langword="null"/> otherwise, and the events go in one by one.
+    /// </summary>
+    private static Statement? OnlyEventInsert(DeliveryCommit commit, long sequence, DateTimeOffset now, HandOver? handOver)
+    {
+        if (commit.Events is not [{ Question: null } ev] || ev.Deliveries.Count >= s_eventInserts.Length
+            || commit.ChildRun is not null || commit.Tags is { Count: > 0 } || commit.QuestionsAsked > 0)
+        {
+            return null;
+        }
+
+        (string, object?)[] parameters = EventParameters(commit.RunId, sequence, ev, Millis(now));
+        return handOver is null
+            ? new Statement(EventInsert(ev.Deliveries.Count), parameters)
+            : new Statement(HandedOverInsert, [.. parameters, ("me", handOver.WorkerId), ("until", handOver.LeaseUntil)]);
+    }
+
+    /// <summary>The parameters of <see cref="EventInsert"/>: the event's, then each delivery's.</summary>
+    private static (string, object?)[] EventParameters(string runId, long sequence, NewEvent ev, long at)
+    {
+        var parameters = new (string, object?)[8 + (5 * ev.Deliveries.Count)];
+        parameters[0] = ("r", runId);
+        parameters[1] = ("seq", sequence);
+        parameters[2] = ("kind", (int)ev.Kind);
+        parameters[3] = ("type", ev.Type);
+        parameters[4] = ("payload", ev.Payload);
+        parameters[5] = ("producer", ev.Producer);
+        parameters[6] = ("t", at);
+        parameters[7] = ("lineage", ev.Lineage);
+        for (int i = 0; i < ev.Deliveries.Count; i++)
+        {
+            NewDelivery delivery = ev.Deliveries[i];
+            string n = DeliveryNumber(i);
+            int p = 8 + (5 * i);
+            parameters[p] = ("step" + n, delivery.Step);
+            parameters[p + 1] = ("name" + n, delivery.StepName);
+            parameters[p + 2] = ("workers" + n, delivery.Workers);
+            parameters[p + 3] = ("due" + n, Millis(delivery.AvailableAt));
+            parameters[p + 4] = ("q" + n, delivery.Queue);
+        }
+
+        return parameters;
+    }
+
     /// <summary>An event and its one delivery, inserted under the committing worker's lease; reads back both ids.</summary>
     private static async Task InsertHandedOverAsync(DbConnection connection, DbTransaction transaction, string runId, long sequence, NewEvent ev, long at, HandOver handOver, CancellationToken cancellationToken)
     {
-        NewDelivery delivery = ev.Deliveries[0];
         using CachedCommand insert = Command(
             connection, transaction,
             HandedOverInsert,
-            ("r", runId), ("seq", sequence), ("kind", (int)ev.Kind), ("type", ev.Type), ("payload", ev.Payload), ("producer", ev.Producer), ("t", at), ("lineage", ev.Lineage),
-            ("step0", delivery.Step), ("name0", delivery.StepName), ("workers0", delivery.Workers), ("due0", Millis(delivery.AvailableAt)), ("me", handOver.WorkerId), ("until", handOver.LeaseUntil));
+            [.. EventParameters(runId, sequence, ev, at), ("me", handOver.WorkerId), ("until", handOver.LeaseUntil)]);
         using DbDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            throw new InvalidOperationException($"Inserting the delivery handed over in run '{runId}' returned no row.");
-        }
-
-        handOver.DeliveryId = reader.GetInt64(0);
-        handOver.EventId = reader.GetInt64(1);
+        await handOver.ReadIdsAsync(reader, runId, cancellationToken).ConfigureAwait(false);
     }
 
     private static readonly string HandedOverInsert =
         BuildEventInsert(0) +
         "; INSERT INTO wf_deliveries (run_id, step, step_name, workers, event_id, status, attempt, executions, available_at, prompted, created_at, queue, priority, lease_owner, lease_expires, started_at) " +
-        $"VALUES (@r, @step0, @name0, @workers0, (SELECT event_id FROM wf_events WHERE run_id = @r AND seq = @seq), {Claimed}, 1, 1, @due0, 0, @t, NULL, " +
+        $"VALUES (@r, @step0, @name0, @workers0, (SELECT event_id FROM wf_events WHERE run_id = @r AND seq = @seq), {Claimed}, 1, 1, @due0, 0, @t, @q0, " +
         "(SELECT priority FROM wf_runs WHERE run_id = @r), @me, @until, @t) RETURNING delivery_id, event_id";
 
     private static readonly string[] s_eventInserts = [.. Enumerable.Range(0, 8).Select(BuildEventInsert)];
@@ -497,29 +526,46 @@ internal sealed partial class SqlJournal
     /// <summary>The delivery (<c>@id</c>) is still claimed by the committing worker (<c>@me</c>).</summary>
     private static readonly string HeldBy = $"delivery_id = @id AND lease_owner = @me AND status = {Claimed}";
 
-    /// <summary>Ends the delivery as its commit says, if its lease still holds; the rows changed (0: the lease was lost).</summary>
-    private static Task<int> SettleDeliveryAsync(DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken) => commit.Outcome switch
+    /// <summary>
+    /// Locks the run's row and ends the delivery as its commit says, if its lease still holds, in one command:
+    /// the run (<see langword="null"/> when there is none), the sequence its next event takes, and whether the delivery was settled.
+    /// </summary>
+    private async Task<(RunRecord? Run, long NextSequence, bool Settled)> LockAndSettleAsync(
+        DbConnection connection, DbTransaction transaction, DeliveryCommit commit, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        DeliveryOutcome.Done or DeliveryOutcome.Failed when commit.NotExecuted => ExecuteAsync(
+        (string settle, (string, object?)[] parameters) = SettleStatement(commit, now);
+        using CachedCommand command = Command(
             connection, transaction,
+            RunColumnList + ", next_seq FROM wf_runs WHERE run_id = @run " + Dialect.RunLock + "; " + settle + " RETURNING delivery_id",
+            [("run", commit.RunId), .. parameters]);
+        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return (null, 0, false);
+        }
+
+        (RunRecord run, long sequence) = (ReadRun(reader), reader.GetInt64(15));
+        bool settled = await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) && await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (run, sequence, settled);
+    }
+
+    /// <summary>The statement that ends the delivery as its commit says, if its lease still holds, and its parameters.</summary>
+    private static (string Sql, (string, object?)[] Parameters) SettleStatement(DeliveryCommit commit, DateTimeOffset now) => commit.Outcome switch
+    {
+        DeliveryOutcome.Done or DeliveryOutcome.Failed when commit.NotExecuted => (
             $"UPDATE wf_deliveries SET status = @s, lease_owner = NULL, lease_expires = NULL, executions = 0, worker = @w, error = @e WHERE {HeldBy}",
-            cancellationToken,
-            ("s", (int)(commit.Outcome == DeliveryOutcome.Done ? DeliveryStatus.Done : DeliveryStatus.Failed)), ("w", commit.WorkerId), ("e", commit.Error), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
-        DeliveryOutcome.Done => ExecuteAsync(
-            connection, transaction,
+            [("s", (int)(commit.Outcome == DeliveryOutcome.Done ? DeliveryStatus.Done : DeliveryStatus.Failed)), ("w", commit.WorkerId), ("e", commit.Error), ("id", commit.DeliveryId), ("me", commit.WorkerId)]),
+        DeliveryOutcome.Done => (
             $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @p, worker = @w WHERE {HeldBy}",
-            cancellationToken, ("p", commit.PromptedWaits), ("w", commit.WorkerId), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
-        DeliveryOutcome.Waiting => ExecuteAsync(
-            connection, transaction,
+            [("p", commit.PromptedWaits), ("w", commit.WorkerId), ("id", commit.DeliveryId), ("me", commit.WorkerId)]),
+        DeliveryOutcome.Waiting => (
             $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @w, wait_until = @until, prompted = @p WHERE {HeldBy}",
-            cancellationToken, ("w", commit.WaitingFor), ("until", commit.WaitUntil is { } until ? Millis(until) : null), ("p", commit.PromptedWaits), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
-        DeliveryOutcome.Retry => ExecuteAsync(
-            connection, transaction,
+            [("w", commit.WaitingFor), ("until", commit.WaitUntil is { } until ? Millis(until) : null), ("p", commit.PromptedWaits), ("id", commit.DeliveryId), ("me", commit.WorkerId)]),
+        DeliveryOutcome.Retry => (
             $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, attempt = attempt + 1, available_at = @due, error = @e WHERE {HeldBy}",
-            cancellationToken, ("due", Millis(commit.RetryAt ?? now)), ("e", commit.Error), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
-        _ => ExecuteAsync(
-            connection, transaction,
+            [("due", Millis(commit.RetryAt ?? now)), ("e", commit.Error), ("id", commit.DeliveryId), ("me", commit.WorkerId)]),
+        _ => (
             $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Failed}, lease_owner = NULL, lease_expires = NULL, error = @e WHERE {HeldBy}",
-            cancellationToken, ("e", commit.Error), ("id", commit.DeliveryId), ("me", commit.WorkerId)),
+            [("e", commit.Error), ("id", commit.DeliveryId), ("me", commit.WorkerId)]),
     };
 }

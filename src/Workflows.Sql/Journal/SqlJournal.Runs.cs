@@ -32,10 +32,7 @@ internal sealed partial class SqlJournal
             return (await ExistingRunAsync(connection, transaction, run, cancellationToken).ConfigureAwait(false), false);
         }
 
-        // Its StartEvent is its first event: sequence 1 (the row says 2 comes next).
-        await InsertEventsAsync(connection, transaction, run.RunId, 1, [run.Start], now, cancellationToken).ConfigureAwait(false);
-        await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running, now, cancellationToken).ConfigureAwait(false);
-        RunRecord created = (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))! with { Title = run.Title };
+        RunRecord created = (await StartEventAsync(connection, transaction, run, now, cancellationToken).ConfigureAwait(false)) with { Title = run.Title };
         if (run.Tags is { Count: > 0 } tags)
         {
             await WriteTagsAsync(connection, transaction, run.RunId, tags, cancellationToken).ConfigureAwait(false);
@@ -44,6 +41,34 @@ internal sealed partial class SqlJournal
 
         return (created, true);
     }
+
+    /// <summary>
+    /// Records a new run's StartEvent (sequence 1: the row says 2 comes next), its deliveries and its feed
+    /// entry, and reads the run back — one round trip for the common start (no question, few deliveries).
+    /// </summary>
+    private async Task<RunRecord> StartEventAsync(DbConnection connection, DbTransaction transaction, NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        WorkflowRunStatus status = run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running;
+        NewEvent start = run.Start;
+        if (start.Question is not null || start.Deliveries.Count >= s_startInserts.Length)
+        {
+            await InsertEventsAsync(connection, transaction, run.RunId, 1, [start], now, cancellationToken).ConfigureAwait(false);
+            await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, status, now, cancellationToken).ConfigureAwait(false);
+            return (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!;
+        }
+
+        using CachedCommand insert = Command(
+            connection, transaction,
+            s_startInserts[start.Deliveries.Count],
+            [.. EventParameters(run.RunId, 1, start, Millis(now)), ("w", run.Workflow), ("from", -1), ("s", (int)status)]);
+        using DbDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? ReadRun(reader)
+            : throw new WorkflowStoreException($"Run '{run.RunId}' was stored but could not be read back.");
+    }
+
+    /// <summary>A start's statements by its number of deliveries: the event and its deliveries, the feed entry, the run read back.</summary>
+    private static readonly string[] s_startInserts = [.. Enumerable.Range(0, 8).Select(n => BuildEventInsert(n) + "; " + RecordChangeStatement("@r") + "; " + RunColumns + " WHERE run_id = @r")];
 
     /// <summary>The run that took a new run's id or idempotency key first.</summary>
     private static async Task<RunRecord> ExistingRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, CancellationToken cancellationToken)
@@ -269,9 +294,9 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>Ends the run; <paramref name="nextSequence"/>, when given, is the sequence its next event would take (the commit's events are in).</summary>
-    private static async Task EndRunAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken, long? nextSequence = null)
+    private static async Task EndRunAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken, long? nextSequence = null, Statement? before = null)
     {
-        await EndRunOnlyAsync(connection, transaction, run, completion, now, nextSequence, cancellationToken).ConfigureAwait(false);
+        await EndRunOnlyAsync(connection, transaction, run, completion, now, nextSequence, before, cancellationToken).ConfigureAwait(false);
         if (run.ParentRunId is not null)
         {
             await AnswerParentAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
@@ -332,14 +357,16 @@ internal sealed partial class SqlJournal
         CancelTasksStatement + "; " +
         RecordChangeStatement("@id");
 
-    private static async Task EndRunOnlyAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, long? nextSequence, CancellationToken cancellationToken)
+    /// <summary>Ends the run, its deliveries and tasks, with its feed entry; <paramref name="before"/>, if any, goes in the same round trip ahead of it.</summary>
+    private static async Task EndRunOnlyAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, long? nextSequence, Statement? before, CancellationToken cancellationToken)
     {
-        await ExecuteAsync(
-            connection, transaction,
-            EndRunStatements,
-            cancellationToken,
+        (string, object?)[] parameters =
+        [
             ("s", (int)completion.Status), ("rt", completion.ResultType), ("rp", completion.ResultPayload), ("e", completion.Error), ("f", WriteFailure(completion.Failure)),
-            ("t", Millis(now)), ("n", nextSequence), ("id", run.RunId), ("w", run.Workflow), ("from", (int)run.Status)).ConfigureAwait(false);
+            ("t", Millis(now)), ("n", nextSequence), ("id", run.RunId), ("w", run.Workflow), ("from", (int)run.Status),
+        ];
+        (string sql, (string, object?)[] all) = before?.Then(EndRunStatements, parameters) ?? (EndRunStatements, parameters);
+        await ExecuteAsync(connection, transaction, sql, cancellationToken, all).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -350,19 +377,29 @@ internal sealed partial class SqlJournal
     /// </summary>
     /// <remarks>
     /// One round trip while the run goes on: the counts, the status they give (worked out in SQL the same
-    /// way) and the feed entry if it changed. Only a stalled run takes another, to end it.
+    /// way) and the feed entry if it changed. Only a stalled run takes another, to end it. <c>before</c>
+    /// (the commit's event) goes ahead in the same round trip; with <c>handOver</c>, it returns the ids of the delivery handed over.
     /// </remarks>
     private static async Task<(WorkflowRunStatus Status, long Active)> UpdateRunStatusAsync(
-        DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken, bool resuming = false, long? nextSequence = null)
+        DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken, bool resuming = false, long? nextSequence = null,
+        Statement? before = null, HandOver? handOver = null)
     {
         long active, waiting, questions;
-        using (CachedCommand update = Command(
-            connection, transaction,
-            RunStatusStatements,
+        (string, object?)[] parameters =
+        [
             ("id", run.RunId), ("child", StoredAnswer.ChildPrefix + "%"), ("keep", run.Status == WorkflowRunStatus.Suspended && !resuming ? 1 : 0),
-            ("t", Millis(now)), ("n", nextSequence), ("w", run.Workflow), ("from", (int)run.Status)))
+            ("t", Millis(now)), ("n", nextSequence), ("w", run.Workflow), ("from", (int)run.Status),
+        ];
+        (string sql, (string, object?)[] all) = before?.Then(RunStatusStatements, parameters) ?? (RunStatusStatements, parameters);
+        using (CachedCommand update = Command(connection, transaction, sql, all))
         {
             using DbDataReader reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            if (before is not null && handOver is not null)
+            {
+                await handOver.ReadIdsAsync(reader, run.RunId, cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             active = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
             waiting = Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture);

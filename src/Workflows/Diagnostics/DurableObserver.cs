@@ -15,7 +15,8 @@ namespace Workflows.Diagnostics;
 /// step attempts as they run, on the step's own async flow (so an <see cref="System.Diagnostics.Activity"/>
 /// made current in <see cref="StepStarting"/> is current in the step). Because an event is reported
 /// after its commit, a step it reaches may already be starting on another of the worker's slots (or
-/// another process) when <see cref="EventRouted"/> is called: order by the run's journal where order matters.
+/// another process) when <see cref="EventRouted"/> is called — and a run's first step may be starting
+/// when <see cref="RunStarted"/> is: order by the run's journal where order matters.
 /// </para>
 /// <para>
 /// Callbacks run synchronously on the runtime's threads: keep them short. One that throws is logged
