@@ -201,6 +201,9 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
             }
         }
 
+        /// <summary>Each savepoint rides with its write's first statement: a round trip fewer per write.</summary>
+        public override bool SendsSavepointsAhead => true;
+
         public override bool IsLockTimeout(Exception error) => error is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected };
     }
 }

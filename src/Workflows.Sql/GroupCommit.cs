@@ -141,6 +141,13 @@ public sealed class GroupCommit : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A write's savepoint: the first write's (<c>w0</c>); then each write releases the one before it and sets its own,
+    /// <c>w1</c> for odd writes and <c>w0</c> for even ones. Two names taking turns: a write's rollback names its own
+    /// savepoint, which exists only if it was set (the one of the same name two writes back is already released).
+    /// </summary>
+    private static readonly string[] s_savepoints = ["SAVEPOINT w0", "RELEASE SAVEPOINT w0; SAVEPOINT w1", "RELEASE SAVEPOINT w1; SAVEPOINT w0"];
+
     /// <summary>A savepoint statement, kept prepared (the transaction's own savepoint methods prepare it each time).</summary>
     private static async Task SavepointAsync(DbConnection connection, DbTransaction transaction, string sql)
     {
@@ -159,14 +166,28 @@ public sealed class GroupCommit : IAsyncDisposable
             {
                 // One write alone needs no savepoint: declining or failing rolls back the whole transaction.
                 // The previous write's savepoint is released with the same round trip that sets the next one,
-                // and the last one by the COMMIT.
+                // and the last one by the COMMIT; where the hooks say so, that round trip is the write's own first.
                 GroupWrite write = batch[i];
                 if (!single)
                 {
-                    await SavepointAsync(connection, transaction, i == 0 ? "SAVEPOINT w" : "RELEASE SAVEPOINT w; SAVEPOINT w").ConfigureAwait(false);
+                    string savepoint = i == 0 ? s_savepoints[0] : s_savepoints[i % 2 == 1 ? 1 : 2];
+                    if (_hooks.SendsSavepointsAhead)
+                    {
+                        StatementCache.SendAhead(connection, savepoint);
+                    }
+                    else
+                    {
+                        await SavepointAsync(connection, transaction, savepoint).ConfigureAwait(false);
+                    }
                 }
 
                 WriteOutcome outcome = await write.RunAsync(connection, transaction, _hooks.IsLockTimeout).ConfigureAwait(false);
+                if (!single && StatementCache.TakeBack(connection) is { } unsent)
+                {
+                    // The write sent nothing: its savepoint is set now, so what follows finds the usual state.
+                    await SavepointAsync(connection, transaction, unsent).ConfigureAwait(false);
+                }
+
                 if (outcome == WriteOutcome.Kept)
                 {
                     anyKept = true;
@@ -180,7 +201,9 @@ public sealed class GroupCommit : IAsyncDisposable
 
                 if (!single && outcome != WriteOutcome.Kept)
                 {
-                    await SavepointAsync(connection, transaction, "ROLLBACK TO SAVEPOINT w").ConfigureAwait(false);
+                    // Named for this write: if its savepoint was never set (its first command failed before it was
+                    // sent), no savepoint of that name exists and the batch fails whole, rather than undo an earlier write.
+                    await SavepointAsync(connection, transaction, i % 2 == 0 ? "ROLLBACK TO SAVEPOINT w0" : "ROLLBACK TO SAVEPOINT w1").ConfigureAwait(false);
                 }
             }
 

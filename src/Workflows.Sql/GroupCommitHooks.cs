@@ -29,6 +29,12 @@ public abstract class GroupCommitHooks
     {
     }
 
+    /// <summary>
+    /// Whether each write's savepoint goes in the round trip of the write's first statement instead of one
+    /// of its own (worth it where a round trip crosses a network: PostgreSQL; SQLite runs in the process).
+    /// </summary>
+    public virtual bool SendsSavepointsAhead => false;
+
     /// <summary>Whether an error means only that a lock was not granted in time: the write goes into a later batch.</summary>
     /// <param name="error">What a write threw.</param>
     /// <returns>Whether to run the write again in a later batch.</returns>

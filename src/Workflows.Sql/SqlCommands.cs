@@ -11,9 +11,16 @@ public static class SqlCommands
     /// <param name="sql">The statement, with <c>@name</c> parameters.</param>
     /// <param name="parameters">The parameters' names (without <c>@</c>) and values.</param>
     /// <returns>The command; the caller disposes it.</returns>
+    /// <remarks>On a group-commit writer's connection, the write's savepoint goes in the same round trip.</remarks>
     public static DbCommand Create(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
         ArgumentNullException.ThrowIfNull(connection);
+        return CreateAsIs(connection, transaction, StatementCache.WithAhead(connection, sql), parameters);
+    }
+
+    /// <summary>A command for exactly <paramref name="sql"/>, nothing sent ahead of it.</summary>
+    internal static DbCommand CreateAsIs(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
         ArgumentNullException.ThrowIfNull(parameters);
         DbCommand command = connection.CreateCommand();
         command.Transaction = transaction;

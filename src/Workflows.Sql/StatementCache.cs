@@ -24,6 +24,53 @@ internal sealed class StatementCache
 
     private readonly Dictionary<string, DbCommand> _idle = new(StringComparer.Ordinal);
 
+    /// <summary>Statements to send ahead of the next command on the connection, in its round trip (<see cref="SendAhead"/>).</summary>
+    private string? _ahead;
+
+    /// <summary>
+    /// Sends <paramref name="sql"/> ahead of the next command made or rented on the connection, in the same
+    /// round trip (a group commit's savepoint, ahead of a write's first statement). The connection must be
+    /// attached. <see cref="TakeBack"/> returns it if no command took it.
+    /// </summary>
+    /// <param name="connection">The connection.</param>
+    /// <param name="sql">The statements.</param>
+    public static void SendAhead(DbConnection connection, string sql)
+    {
+        if (!s_caches.TryGetValue(connection, out StatementCache? cache))
+        {
+            throw new InvalidOperationException("Statements are sent ahead only on a connection whose statements are kept (StatementCache.Attach).");
+        }
+
+        cache._ahead = sql;
+    }
+
+    /// <summary>The statements <see cref="SendAhead"/> left that no command took (they were not sent); <see langword="null"/> when taken.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <returns>The statements, no longer pending.</returns>
+    public static string? TakeBack(DbConnection connection)
+    {
+        if (!s_caches.TryGetValue(connection, out StatementCache? cache))
+        {
+            return null;
+        }
+
+        string? ahead = cache._ahead;
+        cache._ahead = null;
+        return ahead;
+    }
+
+    /// <summary><paramref name="sql"/> with what is pending ahead of it on the connection, if anything (which is then taken).</summary>
+    internal static string WithAhead(DbConnection connection, string sql) =>
+        s_caches.TryGetValue(connection, out StatementCache? cache) && cache._ahead is { } ahead
+            ? TakeAhead(cache, ahead, sql)
+            : sql;
+
+    private static string TakeAhead(StatementCache cache, string ahead, string sql)
+    {
+        cache._ahead = null;
+        return ahead + "; " + sql;
+    }
+
     /// <summary>From now on, the statements run on <paramref name="connection"/> are kept prepared.</summary>
     /// <param name="connection">A connection its owner keeps open for many statements.</param>
     public static void Attach(DbConnection connection) => s_caches.AddOrUpdate(connection, new StatementCache());
@@ -60,9 +107,14 @@ internal sealed class StatementCache
             return new CachedCommand(SqlCommands.Create(connection, transaction, sql, parameters), null);
         }
 
+        if (cache._ahead is { } ahead)
+        {
+            sql = TakeAhead(cache, ahead, sql);
+        }
+
         if (!cache._idle.Remove(sql, out DbCommand? command))
         {
-            return new CachedCommand(SqlCommands.Create(connection, transaction, sql, parameters), cache);
+            return new CachedCommand(SqlCommands.CreateAsIs(connection, transaction, sql, parameters), cache);
         }
 
         command.Transaction = transaction;

@@ -58,6 +58,64 @@ public abstract class BatchIsolationContract
         Assert.Equal(["also kept", "first", "kept"], rows);
     }
 
+    [Fact]
+    public async Task A_write_whose_first_command_is_never_sent_never_undoes_another_write_that_was_told_it_committed()
+    {
+        using TempStore temp = await NewStoreAsync();
+        await using var store = (SqlWorkflowStore)temp.NewStore();
+        await store.InitializeAsync(CancellationToken.None);
+        await store.WriteAsync(async (c, t, ct) => { await ExecuteAsync(c, t, "CREATE TABLE batch_rows (name TEXT NOT NULL)"); return (0, true); }, SqlWriteKind.None, CancellationToken.None);
+
+        var holding = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        Task<int> first = store.WriteAsync(async (c, t, ct) => { started.SetResult(); await holding.Task; await InsertAsync(c, t, "first"); return (1, true); }, SqlWriteKind.None, CancellationToken.None);
+        await started.Task.WaitAsync(TempStore.Limit);
+
+        // On PostgreSQL a write's savepoint rides with its first command; this one's first command is cancelled
+        // before it is sent, so its savepoint is never set (nor the one before it released).
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        var writes = new (string Name, Task<int> Write)[]
+        {
+            ("kept", store.WriteAsync(async (c, t, ct) => { await InsertAsync(c, t, "kept"); return (2, true); }, SqlWriteKind.None, CancellationToken.None)),
+            ("unsent", store.WriteAsync(async (c, t, ct) => { await SqlCommands.ExecuteAsync(c, t, "INSERT INTO batch_rows (name) VALUES ('unsent')", cancelled.Token); return (3, true); }, SqlWriteKind.None, CancellationToken.None)),
+            ("also kept", store.WriteAsync(async (c, t, ct) => { await InsertAsync(c, t, "also kept"); return (4, true); }, SqlWriteKind.None, CancellationToken.None)),
+        };
+        holding.SetResult();
+        Assert.Equal(1, await first.WaitAsync(TempStore.Limit));
+
+        // Each store may undo the bad write alone (SQLite) or fail its batch whole (PostgreSQL): either way a write
+        // its caller was told committed is in the table, and one that failed is not.
+        var committed = new List<string> { "first" };
+        foreach ((string name, Task<int> write) in writes)
+        {
+            try
+            {
+                await write.WaitAsync(TempStore.Limit);
+                committed.Add(name);
+            }
+            catch (Exception error) when (error is not TimeoutException)
+            {
+                // Failed: its row must be absent.
+            }
+        }
+
+        Assert.DoesNotContain("unsent", committed);
+        List<string> rows = await store.ReadAsync(async (c, ct) =>
+        {
+            var names = new List<string>();
+            using DbCommand read = SqlCommands.Create(c, null, "SELECT name FROM batch_rows ORDER BY name");
+            using DbDataReader reader = await read.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                names.Add(reader.GetString(0));
+            }
+
+            return names;
+        }, CancellationToken.None);
+        Assert.Equal(committed.Order(StringComparer.Ordinal), rows);
+    }
+
     private static (long Commits, long Writes) Statistics(SqlWorkflowStore store) => store switch
     {
         Workflows.Sqlite.SqliteWorkflowStore sqlite => sqlite.GroupCommitStatistics,
