@@ -15,9 +15,7 @@ public abstract class BatchIsolationContract
     public async Task A_write_that_fails_or_declines_is_undone_alone_and_the_rest_of_its_batch_is_kept()
     {
         using TempStore temp = await NewStoreAsync();
-        await using var store = (SqlWorkflowStore)temp.NewStore();
-        await store.InitializeAsync(CancellationToken.None);
-        await store.WriteAsync(async (c, t, ct) => { await ExecuteAsync(c, t, "CREATE TABLE batch_rows (name TEXT NOT NULL)"); return (0, true); }, SqlWriteKind.None, CancellationToken.None);
+        await using SqlWorkflowStore store = await StoreWithTableAsync(temp);
 
         // The first write holds the writer, so the next ones queue up and go into one batch together.
         var holding = new TaskCompletionSource();
@@ -43,18 +41,7 @@ public abstract class BatchIsolationContract
 
         // The five queued writes shared one transaction (the first one's, and one more).
         Assert.Equal(1, Statistics(store).Commits - commitsBefore - 1);
-        List<string> rows = await store.ReadAsync(async (c, ct) =>
-        {
-            var names = new List<string>();
-            using DbCommand read = SqlCommands.Create(c, null, "SELECT name FROM batch_rows ORDER BY name");
-            using DbDataReader reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                names.Add(reader.GetString(0));
-            }
-
-            return names;
-        }, CancellationToken.None);
+        List<string> rows = await RowsAsync(store);
         Assert.Equal(["also kept", "first", "kept"], rows);
     }
 
@@ -62,9 +49,7 @@ public abstract class BatchIsolationContract
     public async Task A_write_whose_first_command_is_never_sent_never_undoes_another_write_that_was_told_it_committed()
     {
         using TempStore temp = await NewStoreAsync();
-        await using var store = (SqlWorkflowStore)temp.NewStore();
-        await store.InitializeAsync(CancellationToken.None);
-        await store.WriteAsync(async (c, t, ct) => { await ExecuteAsync(c, t, "CREATE TABLE batch_rows (name TEXT NOT NULL)"); return (0, true); }, SqlWriteKind.None, CancellationToken.None);
+        await using SqlWorkflowStore store = await StoreWithTableAsync(temp);
 
         var holding = new TaskCompletionSource();
         var started = new TaskCompletionSource();
@@ -101,20 +86,32 @@ public abstract class BatchIsolationContract
         }
 
         Assert.DoesNotContain("unsent", committed);
-        List<string> rows = await store.ReadAsync(async (c, ct) =>
-        {
-            var names = new List<string>();
-            using DbCommand read = SqlCommands.Create(c, null, "SELECT name FROM batch_rows ORDER BY name");
-            using DbDataReader reader = await read.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                names.Add(reader.GetString(0));
-            }
-
-            return names;
-        }, CancellationToken.None);
+        List<string> rows = await RowsAsync(store);
         Assert.Equal(committed.Order(StringComparer.Ordinal), rows);
     }
+
+    /// <summary>A store with a table of its own for the writes to fill.</summary>
+    private static async Task<SqlWorkflowStore> StoreWithTableAsync(TempStore temp)
+    {
+        var store = (SqlWorkflowStore)temp.NewStore();
+        await store.InitializeAsync(CancellationToken.None);
+        await store.WriteAsync(async (c, t, ct) => { await ExecuteAsync(c, t, "CREATE TABLE batch_rows (name TEXT NOT NULL)"); return (0, true); }, SqlWriteKind.None, CancellationToken.None);
+        return store;
+    }
+
+    /// <summary>The rows the committed writes left, in name order.</summary>
+    private static Task<List<string>> RowsAsync(SqlWorkflowStore store) => store.ReadAsync(async (c, ct) =>
+    {
+        var names = new List<string>();
+        using DbCommand read = SqlCommands.Create(c, null, "SELECT name FROM batch_rows ORDER BY name");
+        using DbDataReader reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }, CancellationToken.None);
 
     private static (long Commits, long Writes) Statistics(SqlWorkflowStore store) => store switch
     {
