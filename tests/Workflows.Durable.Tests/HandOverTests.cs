@@ -100,6 +100,22 @@ public abstract class HandOverContract
         Assert.Equal((Claimed: 3, HandedOver: 1), (counted!.Claimed, counted.HandedOver));
     }
 
+    [Fact]
+    public async Task A_slot_runs_at_most_sixteen_steps_handed_over_in_a_row_then_its_run_goes_back_to_the_claims()
+    {
+        using TempStore temp = await NewStoreAsync();
+        FaultyStore? counted = null;
+        await using WorkflowRuntime runtime = await temp.StartRuntimeAsync(start: false, wrap: inner => counted = new FaultyStore(inner));
+        await runtime.Register(() => new CountdownFlow(), CountdownJson.Default).StartAsync();
+
+        // 42 deliveries (Begin, then Next for 40 down to 0): each claim runs 1 + 16 handed over (WorkflowRuntime.MaxHandOvers).
+        RunRecord run = await runtime.StartRunAsync<CountdownFlow>(new Countdown(40));
+        Liftoff liftoff = await runtime.WaitForResultAsync<Liftoff>(run.RunId).WaitAsync(TempStore.Limit);
+
+        Assert.Equal(41, liftoff.Ticks);
+        Assert.Equal((Claimed: 3, HandedOver: 39), (counted!.Claimed, counted.HandedOver));
+    }
+
     private static async Task<ClaimedDelivery> StartAndClaimAsync(IWorkflowStore store, string runId)
     {
         await store.InitializeAsync(CancellationToken.None);
@@ -133,3 +149,34 @@ public sealed class PostgresHandOverTests(PostgresServer server) : HandOverContr
 {
     private protected override async Task<TempStore> NewStoreAsync() => new(await server.CreateDatabaseAsync());
 }
+
+public sealed record Countdown(int From) : StartEvent;
+
+public sealed record CountdownTick(int Left, int Ticks) : Event;
+
+public sealed record Liftoff(int Ticks) : StopEvent;
+
+/// <summary>A run of many steps one after another: each sends the next, so each commit can hand it over.</summary>
+[Workflow]
+public partial class CountdownFlow
+{
+    [Step]
+    public static CountdownTick Begin(Countdown countdown) => new(countdown.From, 0);
+
+    [Step, Emits(typeof(CountdownTick))]
+    public static Liftoff? Next(CountdownTick tick, WorkflowContext ctx)
+    {
+        if (tick.Left == 0)
+        {
+            return new Liftoff(tick.Ticks + 1);
+        }
+
+        ctx.Send(new CountdownTick(tick.Left - 1, tick.Ticks + 1));
+        return null;
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(Countdown))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(CountdownTick))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Liftoff))]
+public sealed partial class CountdownJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -14,6 +14,9 @@ public sealed partial class WorkflowRuntime
 
     /// <summary>The most deliveries one claim takes.</summary>
     private const int MaxClaim = 32;
+
+    /// <summary>The most steps a slot runs handed over in a row before it goes back to the claims.</summary>
+    internal const int MaxHandOvers = 16;
     private readonly ConcurrentDictionary<long, Task> _executions = new();
     private readonly RunningDeliveries _running = new();
     private long _nextExpiryLook;
@@ -266,11 +269,13 @@ public sealed partial class WorkflowRuntime
         await ThreadPoolSwitch.Instance;
         try
         {
-            // A commit may hand the run's next delivery to this worker: it runs in the same slot, unclaimed.
+            // A commit may hand the run's next delivery to this worker: it runs in the same slot, unclaimed —
+            // up to MaxHandOvers in a row, then the slot goes back to the claims, so that a long run cannot keep
+            // waiting work (a higher priority's, say) from the slot for all its steps.
             ClaimedDelivery? next = claim;
-            while (next is not null)
+            for (int handed = 0; next is not null; handed++)
             {
-                next = await ExecuteOneAsync(next, stopping).ConfigureAwait(false);
+                next = await ExecuteOneAsync(next, handed < MaxHandOvers, stopping).ConfigureAwait(false);
             }
         }
         finally
@@ -279,8 +284,8 @@ public sealed partial class WorkflowRuntime
         }
     }
 
-    /// <summary>Runs one delivery and commits it; returns the run's next delivery when the commit handed it to this worker.</summary>
-    private async Task<ClaimedDelivery?> ExecuteOneAsync(ClaimedDelivery claim, CancellationToken stopping)
+    /// <summary>Runs one delivery and commits it; returns the run's next delivery when the commit handed it to this worker (only if <paramref name="takeNext"/>).</summary>
+    private async Task<ClaimedDelivery?> ExecuteOneAsync(ClaimedDelivery claim, bool takeNext, CancellationToken stopping)
     {
         // The version the run started under (or the newest whose shape it reads fine): claims take no other runs.
         DurableRegistration registration = _versions.Resolve(claim.Run) ?? _versions.Newest[claim.Run.Workflow];
@@ -313,7 +318,7 @@ public sealed partial class WorkflowRuntime
             }
 
             BuiltCommit built = _commits.Build(claim, registration, result);
-            return await CommitAsync(claim, registration, step, built, stopping).ConfigureAwait(false);
+            return await CommitAsync(claim, registration, step, built, takeNext && !stopping.IsCancellationRequested).ConfigureAwait(false);
         }
         catch (Exception error) when (stopping.IsCancellationRequested)
         {
@@ -333,10 +338,10 @@ public sealed partial class WorkflowRuntime
         return null;
     }
 
-    /// <summary>Commits a delivery; unless the worker is stopping, asks for the run's next delivery with it (returned when handed over).</summary>
-    private async Task<ClaimedDelivery?> CommitAsync(ClaimedDelivery claim, DurableRegistration registration, string step, BuiltCommit built, CancellationToken stopping)
+    /// <summary>Commits a delivery; if <paramref name="takeNext"/>, asks for the run's next delivery with it (returned when handed over).</summary>
+    private async Task<ClaimedDelivery?> CommitAsync(ClaimedDelivery claim, DurableRegistration registration, string step, BuiltCommit built, bool takeNext)
     {
-        DeliveryCommit commit = stopping.IsCancellationRequested ? built.Commit : built.Commit with { NextLease = _options.Lease };
+        DeliveryCommit commit = takeNext ? built.Commit with { NextLease = _options.Lease } : built.Commit;
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         (CommitResult committed, ClaimedDelivery? next) = await _store.CommitAndTakeNextAsync(commit, CancellationToken.None).ConfigureAwait(false);
         Diagnostics.DurableTelemetry.Committed(System.Diagnostics.Stopwatch.GetElapsedTime(started));
