@@ -18,10 +18,7 @@ public abstract class BatchIsolationContract
         await using SqlWorkflowStore store = await StoreWithTableAsync(temp);
 
         // The first write holds the writer, so the next ones queue up and go into one batch together.
-        var holding = new TaskCompletionSource();
-        var started = new TaskCompletionSource();
-        Task<int> first = store.WriteAsync(async (c, t, ct) => { started.SetResult(); await holding.Task; await InsertAsync(c, t, "first"); return (1, true); }, SqlWriteKind.None, CancellationToken.None);
-        await started.Task.WaitAsync(TempStore.Limit);
+        (Task<int> first, TaskCompletionSource holding) = await HoldTheWriterAsync(store);
         var (commitsBefore, _) = Statistics(store);
 
         Task<int> kept = store.WriteAsync(async (c, t, ct) => { await InsertAsync(c, t, "kept"); return (2, true); }, SqlWriteKind.None, CancellationToken.None);
@@ -51,10 +48,7 @@ public abstract class BatchIsolationContract
         using TempStore temp = await NewStoreAsync();
         await using SqlWorkflowStore store = await StoreWithTableAsync(temp);
 
-        var holding = new TaskCompletionSource();
-        var started = new TaskCompletionSource();
-        Task<int> first = store.WriteAsync(async (c, t, ct) => { started.SetResult(); await holding.Task; await InsertAsync(c, t, "first"); return (1, true); }, SqlWriteKind.None, CancellationToken.None);
-        await started.Task.WaitAsync(TempStore.Limit);
+        (Task<int> first, TaskCompletionSource holding) = await HoldTheWriterAsync(store);
 
         // On PostgreSQL a write's savepoint rides with its first command; this one's first command is cancelled
         // before it is sent, so its savepoint is never set (nor the one before it released).
@@ -97,6 +91,19 @@ public abstract class BatchIsolationContract
         await store.InitializeAsync(CancellationToken.None);
         await store.WriteAsync(async (c, t, ct) => { await ExecuteAsync(c, t, "CREATE TABLE batch_rows (name TEXT NOT NULL)"); return (0, true); }, SqlWriteKind.None, CancellationToken.None);
         return store;
+    }
+
+    /// <summary>
+    /// A first write ("first", returning 1) that holds the writer until <c>holding</c> is set, so the writes
+    /// queued meanwhile go into one batch together; returns once it runs.
+    /// </summary>
+    private static async Task<(Task<int> First, TaskCompletionSource Holding)> HoldTheWriterAsync(SqlWorkflowStore store)
+    {
+        var holding = new TaskCompletionSource();
+        var started = new TaskCompletionSource();
+        Task<int> first = store.WriteAsync(async (c, t, ct) => { started.SetResult(); await holding.Task; await InsertAsync(c, t, "first"); return (1, true); }, SqlWriteKind.None, CancellationToken.None);
+        await started.Task.WaitAsync(TempStore.Limit);
+        return (first, holding);
     }
 
     /// <summary>The rows the committed writes left, in name order.</summary>
