@@ -418,21 +418,29 @@ internal sealed partial class SqlJournal
             : active > 0 ? WorkflowRunStatus.Running : WorkflowRunStatus.WaitingForInput, active);
     }
 
-    /// <summary>A step waiting for its child run is running, through the child; one waiting for an answer waits for a person.</summary>
-    private static readonly string ActiveDeliveries =
-        $"(SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @id AND (status IN ({Pending}, {Claimed}) OR (status = {Waiting} AND waiting_for LIKE @child)))";
-
-    private static readonly string WaitingDeliveries =
-        $"(SELECT COUNT(*) FROM wf_deliveries WHERE run_id = @id AND status = {Waiting} AND waiting_for NOT LIKE @child)";
+    /// <summary>
+    /// The run's active deliveries (<c>a</c>: pending or claimed, or waiting for a child run, which runs for
+    /// it) and waiting ones (<c>w</c>: waiting for a person's answer or a time), counted in one pass over the
+    /// run's own deliveries.
+    /// </summary>
+    /// <remarks>
+    /// <c>status IN (pending, claimed, waiting)</c> as one condition keeps PostgreSQL on the run's index: written
+    /// as <c>status IN (pending, claimed) OR ...</c>, its planner ORed in the partial index of every active
+    /// delivery in the store, and each count scanned the whole backlog (0.2 ms each under load, five per commit).
+    /// </remarks>
+    private static readonly string DeliveryCounts =
+        $"SELECT SUM(CASE WHEN status <> {Waiting} OR waiting_for LIKE @child THEN 1 ELSE 0 END) AS a, " +
+        $"SUM(CASE WHEN status = {Waiting} AND waiting_for NOT LIKE @child THEN 1 ELSE 0 END) AS w " +
+        $"FROM wf_deliveries WHERE run_id = @id AND status IN ({Pending}, {Claimed}, {Waiting})";
 
     /// <summary>
     /// The counts; the status they give, set unless the run stalled (<c>@keep</c>: a suspended run stays so);
     /// the feed entry when the status changed from <c>@from</c>.
     /// </summary>
     private static readonly string RunStatusStatements =
-        $"SELECT {ActiveDeliveries}, {WaitingDeliveries}, (SELECT open_questions FROM wf_runs WHERE run_id = @id); " +
-        $"UPDATE wf_runs SET status = CASE WHEN @keep = 1 THEN {(int)WorkflowRunStatus.Suspended} WHEN {ActiveDeliveries} > 0 THEN {(int)WorkflowRunStatus.Running} ELSE {(int)WorkflowRunStatus.WaitingForInput} END, " +
-        $"updated_at = @t, next_seq = COALESCE(@n, next_seq) WHERE run_id = @id AND ({ActiveDeliveries} > 0 OR {WaitingDeliveries} > 0 OR open_questions > 0); " +
+        $"SELECT COALESCE(c.a, 0), COALESCE(c.w, 0), (SELECT open_questions FROM wf_runs WHERE run_id = @id) FROM ({DeliveryCounts}) c; " +
+        $"UPDATE wf_runs SET status = CASE WHEN @keep = 1 THEN {(int)WorkflowRunStatus.Suspended} WHEN c.a > 0 THEN {(int)WorkflowRunStatus.Running} ELSE {(int)WorkflowRunStatus.WaitingForInput} END, " +
+        $"updated_at = @t, next_seq = COALESCE(@n, next_seq) FROM ({DeliveryCounts}) c WHERE wf_runs.run_id = @id AND (c.a > 0 OR c.w > 0 OR wf_runs.open_questions > 0); " +
         "INSERT INTO wf_run_changes (run_id, workflow, from_status, to_status, at, seq) SELECT @id, @w, @from, r.status, @t, r.next_seq - 1 FROM wf_runs r " +
         $"WHERE r.run_id = @id AND r.status <> @from AND EXISTS (SELECT 1 FROM wf_meta WHERE key = '{FeedKey}')";
 
