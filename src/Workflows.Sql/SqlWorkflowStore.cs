@@ -127,15 +127,35 @@ public abstract class SqlWorkflowStore : IWorkflowStore
         (await CommitAndTakeNextAsync(commit with { NextLease = null }, cancellationToken).ConfigureAwait(false)).Result;
 
     /// <inheritdoc/>
-    public Task<CommitOutcome> CommitAndTakeNextAsync(DeliveryCommit commit, CancellationToken cancellationToken) =>
-        WriteAsync(
+    public async Task<CommitOutcome> CommitAndTakeNextAsync(DeliveryCommit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        if (_journal.ExpectedFor(commit) is { } expected)
+        {
+            // The journal knows how the run stands (it handed this delivery over): one round trip, if the run is still so.
+            CommitOutcome? outcome = await WriteAsync(
+                async (c, t, ct) =>
+                {
+                    CommitOutcome? outcome = await _journal.CommitAsExpectedAsync(c, t, commit, expected, Time.GetUtcNow(), ct).ConfigureAwait(false);
+                    return (outcome, Keep: outcome?.Result == CommitResult.Committed);
+                },
+                SqlWriteKind.AnnouncesWork,
+                cancellationToken).ConfigureAwait(false);
+            if (outcome is { } committed)
+            {
+                return committed;
+            }
+        }
+
+        return await WriteAsync(
             async (c, t, ct) =>
             {
                 CommitOutcome outcome = await _journal.CommitAsync(c, t, commit, Time.GetUtcNow(), ct).ConfigureAwait(false);
                 return (outcome, Keep: outcome.Result == CommitResult.Committed);
             },
             SqlWriteKind.AnnouncesWork,
-            cancellationToken);
+            cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public Task<bool> RecordResultAsync(RecordedResult result, CancellationToken cancellationToken)

@@ -294,9 +294,10 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>Ends the run; <paramref name="nextSequence"/>, when given, is the sequence its next event would take (the commit's events are in).</summary>
-    private static async Task EndRunAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken, long? nextSequence = null, Statement? before = null)
+    private static async Task EndRunAsync(
+        DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, CancellationToken cancellationToken, long? nextSequence = null, Statement? before = null, ExpectedChecks? checks = null)
     {
-        await EndRunOnlyAsync(connection, transaction, run, completion, now, nextSequence, before, cancellationToken).ConfigureAwait(false);
+        await EndRunOnlyAsync(connection, transaction, run, completion, now, nextSequence, before, checks, cancellationToken).ConfigureAwait(false);
         if (run.ParentRunId is not null)
         {
             await AnswerParentAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
@@ -357,8 +358,12 @@ internal sealed partial class SqlJournal
         CancelTasksStatement + "; " +
         RecordChangeStatement("@id");
 
-    /// <summary>Ends the run, its deliveries and tasks, with its feed entry; <paramref name="before"/>, if any, goes in the same round trip ahead of it.</summary>
-    private static async Task EndRunOnlyAsync(DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, long? nextSequence, Statement? before, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends the run, its deliveries and tasks, with its feed entry; <paramref name="before"/>, if any, goes in the same round trip ahead of it,
+    /// and begins with <paramref name="checks"/> when they are given.
+    /// </summary>
+    private static async Task EndRunOnlyAsync(
+        DbConnection connection, DbTransaction transaction, RunRecord run, RunCompletion completion, DateTimeOffset now, long? nextSequence, Statement? before, ExpectedChecks? checks, CancellationToken cancellationToken)
     {
         (string, object?)[] parameters =
         [
@@ -366,7 +371,15 @@ internal sealed partial class SqlJournal
             ("t", Millis(now)), ("n", nextSequence), ("id", run.RunId), ("w", run.Workflow), ("from", (int)run.Status),
         ];
         (string sql, (string, object?)[] all) = before?.Then(EndRunStatements, parameters) ?? (EndRunStatements, parameters);
-        await ExecuteAsync(connection, transaction, sql, cancellationToken, all).ConfigureAwait(false);
+        if (checks is null)
+        {
+            await ExecuteAsync(connection, transaction, sql, cancellationToken, all).ConfigureAwait(false);
+            return;
+        }
+
+        using CachedCommand end = Command(connection, transaction, sql, all);
+        using DbDataReader reader = await end.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await checks.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -382,7 +395,7 @@ internal sealed partial class SqlJournal
     /// </remarks>
     private static async Task<(WorkflowRunStatus Status, long Active)> UpdateRunStatusAsync(
         DbConnection connection, DbTransaction transaction, RunRecord run, Func<RunFailure>? stalled, DateTimeOffset now, CancellationToken cancellationToken, bool resuming = false, long? nextSequence = null,
-        Statement? before = null, HandOver? handOver = null)
+        Statement? before = null, HandOver? handOver = null, ExpectedChecks? checks = null)
     {
         long active, waiting, questions;
         (string, object?)[] parameters =
@@ -394,7 +407,12 @@ internal sealed partial class SqlJournal
         using (CachedCommand update = Command(connection, transaction, sql, all))
         {
             using DbDataReader reader = await update.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (before is not null && handOver is not null)
+            if (checks is not null)
+            {
+                await checks.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (handOver is not null)
             {
                 await handOver.ReadIdsAsync(reader, run.RunId, cancellationToken).ConfigureAwait(false);
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);

@@ -14,4 +14,11 @@ internal readonly record struct Statement(string Sql, (string Name, object? Valu
         (string Name, object? Value)[] ahead = Parameters;
         return (Sql + "; " + sql, [.. ahead, .. parameters.Where(p => !ahead.Any(a => a.Name == p.Name))]);
     }
+
+    /// <summary>These statements, then <paramref name="next"/>'s, as one.</summary>
+    public Statement Then(Statement next)
+    {
+        (string sql, (string Name, object? Value)[] parameters) = Then(next.Sql, next.Parameters);
+        return new Statement(sql, parameters);
+    }
 }

@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+
+using Workflows.Durable;
+
+namespace Workflows.Sql.Journal;
+
+/// <summary>
+/// The journal: a commit in one round trip when the journal already knows the run as the commit will find it.
+/// </summary>
+/// <remarks>
+/// A commit first locks the run and reads it (its status, the sequence its next event takes), then writes
+/// what it read decides: two round trips. The journal handed the delivery over (or a claim read the run) a
+/// moment ago and knows both already. Its commit then sends, in one command: the run locked on condition
+/// that it is still so (same next sequence, still running), the delivery settled, the event and the run's new
+/// status or end. If the run changed meanwhile (another event in it, an operator's control), nothing of that
+/// command is kept: the write declines (its savepoint or transaction rolls back), and the store runs the commit
+/// again the usual way. What the journal knows is a hint; the check in the command is what makes it safe.
+/// </remarks>
+internal sealed partial class SqlJournal
+{
+    /// <summary>How many expected runs the journal keeps at most (deliveries released or lost are never committed here).</summary>
+    private const int MaxExpectedRuns = 8192;
+
+    private readonly ConcurrentDictionary<long, ExpectedRun> _expected = new();
+
+    /// <summary>Remembers how a delivery's run stands now, for that delivery's commit.</summary>
+    private void Expect(long deliveryId, RunRecord run, long nextSequence)
+    {
+        if (_expected.Count >= MaxExpectedRuns)
+        {
+            // Only deliveries that were never committed here are left over: forgetting them costs each a round trip.
+            _expected.Clear();
+        }
+
+        _expected[deliveryId] = new ExpectedRun(run, nextSequence);
+    }
+
+    /// <summary>
+    /// How the commit's run stands, if the journal knows and the commit can go in one command: its first
+    /// command is the run's new status or end, with at most one event before it (no state, question, child run or tags).
+    /// </summary>
+    public ExpectedRun? ExpectedFor(DeliveryCommit commit)
+    {
+        if (!_expected.TryRemove(commit.DeliveryId, out ExpectedRun? expected) || expected.Run.RunId != commit.RunId)
+        {
+            return null;
+        }
+
+        bool oneCommand = commit.StateReads.Count == 0 && commit.StateWrites.Count == 0 && commit.ChildRun is null
+            && commit.Tags is not { Count: > 0 } && commit.QuestionsAsked == 0
+            && (commit.Events is [] || (commit.Events is [{ Question: null } only] && only.Deliveries.Count < s_eventInserts.Length));
+        return oneCommand ? expected : null;
+    }
+
+    /// <summary>
+    /// Commits <paramref name="commit"/> in one round trip if its run still stands as <paramref name="expected"/> says;
+    /// <see langword="null"/> if it does not: the caller declines this write (nothing of it is kept) and commits the usual way.
+    /// </summary>
+    public async Task<CommitOutcome?> CommitAsExpectedAsync(
+        DbConnection connection, DbTransaction transaction, DeliveryCommit commit, ExpectedRun expected, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ExpectedChecks checks = ChecksFor(commit, expected, now);
+        try
+        {
+            return await CommitLockedAsync(connection, transaction, commit, expected.Run, expected.NextSequence, now, checks, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LeaseLost)
+        {
+            return new(CommitResult.LeaseLost, null);
+        }
+        catch (ExpectationMissed)
+        {
+            return null;
+        }
+        catch (DbException) when (checks.RunHeld != true)
+        {
+            // The run was not as expected (or was not read yet): what followed the checks was written for a run that is
+            // not there, and may well fail (its event's sequence taken). Declined; the usual commit meets any real error again.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The checks a commit as expected sends first: the run locked if it still stands as expected, and the delivery settled if its lease holds.
+    /// </summary>
+    /// <remarks>
+    /// The run is read by its key alone and compared here: with its status in the <c>WHERE</c>, PostgreSQL's generic
+    /// plan could go through the index of statuses (whose statistics, taken when few runs were running, say few are).
+    /// </remarks>
+    internal sealed class ExpectedChecks(Statement statement, long nextSequence)
+    {
+        /// <summary>The statements: the run's check (a row if it holds), the settle (a row if the lease held).</summary>
+        public Statement Statement => statement;
+
+        /// <summary>Whether the run stood as expected; <see langword="null"/> until the check's result is read.</summary>
+        public bool? RunHeld { get; private set; }
+
+        /// <summary>Reads both checks' results where <paramref name="reader"/> starts; throws <see cref="ExpectationMissed"/> if the run changed, <see cref="LeaseLost"/> if the lease did not hold.</summary>
+        public async Task ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
+        {
+            RunHeld = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                && reader.GetInt64(0) == nextSequence && reader.GetInt32(1) == (int)WorkflowRunStatus.Running;
+            if (RunHeld == false)
+            {
+                throw new ExpectationMissed();
+            }
+
+            bool settled = await reader.NextResultAsync(cancellationToken).ConfigureAwait(false) && await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+
+            if (!settled)
+            {
+                throw new LeaseLost();
+            }
+        }
+    }
+
+    /// <summary>The checks for <paramref name="commit"/> against <paramref name="expected"/>, with the settle's parameters named apart from what follows.</summary>
+    private ExpectedChecks ChecksFor(DeliveryCommit commit, ExpectedRun expected, DateTimeOffset now)
+    {
+        (string settle, (string, object?)[] parameters) = SettleStatement(commit, now, "x_");
+        return new ExpectedChecks(new Statement(
+            $"SELECT next_seq, status FROM wf_runs WHERE run_id = @x_run {Dialect.RunLock}; " + settle + " RETURNING delivery_id",
+            [("x_run", commit.RunId), .. parameters]), expected.NextSequence);
+    }
+
+    /// <summary>The run changed since the journal last saw it: the commit runs again the usual way.</summary>
+    internal sealed class ExpectationMissed() : Exception("The run changed since the journal last saw it.");
+
+    /// <summary>The delivery's lease did not hold: the commit is declined.</summary>
+    internal sealed class LeaseLost() : Exception("The delivery's lease did not hold.");
+}
+
+/// <summary>How a run stood when the journal last wrote or read it: its record and the sequence its next event takes.</summary>
+internal sealed record ExpectedRun(RunRecord Run, long NextSequence);
