@@ -43,6 +43,52 @@ public abstract class HandOverContract
     }
 
     [Fact]
+    public async Task A_step_handed_over_commits_in_order_after_what_changed_its_run_meanwhile()
+    {
+        using TempStore temp = await NewStoreAsync();
+        await using IWorkflowStore store = temp.NewStore();
+        ClaimedDelivery first = await StartAndClaimAsync(store, "run-1");
+        ClaimedDelivery next = (await store.CommitAndTakeNextAsync(Done(first, [Routed("Second", "\"two\"", new NewDelivery(1, "Second", 1, first.Run.CreatedAt))]), CancellationToken.None)).Next!;
+
+        // An operator suspends the run while its handed-over step runs: the journal moves on, and the run is no longer running.
+        Assert.True((await store.ControlRunAsync(new RunControlRequest("run-1", RunControl.Suspend, "ops"), CancellationToken.None)).Applied);
+        CommitOutcome outcome = await store.CommitAndTakeNextAsync(Done(next, [Routed("Third", "3", new NewDelivery(2, "Third", 1, first.Run.CreatedAt))]), CancellationToken.None);
+
+        // Committed after the control, not over it; the run stays suspended, and its next step waits for the resume, not handed over.
+        Assert.Equal((CommitResult.Committed, null), (outcome.Result, outcome.Next));
+        IReadOnlyList<StoredEvent> journal = await store.ReadEventsAsync("run-1", 0, 100, CancellationToken.None);
+        Assert.Equal(
+            [(1L, EventRecordKind.Start), (2, EventRecordKind.Routed), (3, EventRecordKind.Control), (4, EventRecordKind.Routed)],
+            journal.Select(e => (e.Sequence, e.Kind)));
+        Assert.Equal("Third", journal[3].Type);
+        Assert.Equal(WorkflowRunStatus.Suspended, (await store.GetRunAsync("run-1", CancellationToken.None))!.Status);
+        Assert.Equal(
+            [(0, DeliveryStatus.Done), (1, DeliveryStatus.Done), (2, DeliveryStatus.Pending)],
+            (await store.ReadDeliveriesAsync("run-1", CancellationToken.None)).Select(d => (d.Step, d.Status)).Order());
+    }
+
+    [Fact]
+    public async Task A_step_handed_over_to_one_worker_cannot_be_committed_by_another_and_its_own_commit_still_goes_through()
+    {
+        using TempStore temp = await NewStoreAsync();
+        await using IWorkflowStore store = temp.NewStore();
+        ClaimedDelivery first = await StartAndClaimAsync(store, "run-1");
+        ClaimedDelivery next = (await store.CommitAndTakeNextAsync(Done(first, [Routed("Second", "\"two\"", new NewDelivery(1, "Second", 1, first.Run.CreatedAt))]), CancellationToken.None)).Next!;
+
+        DeliveryCommit done = Done(next, [new NewEvent(EventRecordKind.Routed, "End", "{}", "Second", [])]) with
+        {
+            Completion = new RunCompletion(WorkflowRunStatus.Completed, "End", "{}", null, null),
+        };
+        Assert.Equal(CommitResult.LeaseLost, (await store.CommitAndTakeNextAsync(done with { WorkerId = "worker-b" }, CancellationToken.None)).Result);
+        Assert.Equal(2, (await store.ReadEventsAsync("run-1", 0, 100, CancellationToken.None)).Count);
+        Assert.Equal(WorkflowRunStatus.Running, (await store.GetRunAsync("run-1", CancellationToken.None))!.Status);
+
+        Assert.Equal(CommitResult.Committed, (await store.CommitAndTakeNextAsync(done, CancellationToken.None)).Result);
+        Assert.Equal(3, (await store.ReadEventsAsync("run-1", 0, 100, CancellationToken.None)).Count);
+        Assert.Equal(WorkflowRunStatus.Completed, (await store.GetRunAsync("run-1", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task Nothing_is_handed_over_when_the_next_delivery_is_not_the_runs_only_one_or_waits_for_a_queue_or_a_time_or_the_worker_did_not_ask()
     {
         using TempStore temp = await NewStoreAsync();
