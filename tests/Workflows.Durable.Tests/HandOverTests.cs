@@ -68,6 +68,23 @@ public abstract class HandOverContract
     }
 
     [Fact]
+    public async Task A_claimed_step_commits_in_order_after_what_changed_its_run_meanwhile()
+    {
+        using TempStore temp = await NewStoreAsync();
+        await using IWorkflowStore store = temp.NewStore();
+        ClaimedDelivery first = await StartAndClaimAsync(store, "run-1");
+
+        Assert.True((await store.ControlRunAsync(new RunControlRequest("run-1", RunControl.Suspend, "ops"), CancellationToken.None)).Applied);
+        CommitOutcome outcome = await store.CommitAndTakeNextAsync(Done(first, [Routed("Second", "2", new NewDelivery(1, "Second", 1, first.Run.CreatedAt))]), CancellationToken.None);
+
+        Assert.Equal((CommitResult.Committed, null), (outcome.Result, outcome.Next));
+        Assert.Equal(
+            [(1L, EventRecordKind.Start, "Begin"), (2, EventRecordKind.Control, "$suspended"), (3, EventRecordKind.Routed, "Second")],
+            (await store.ReadEventsAsync("run-1", 0, 100, CancellationToken.None)).Select(e => (e.Sequence, e.Kind, e.Type)));
+        Assert.Equal(WorkflowRunStatus.Suspended, (await store.GetRunAsync("run-1", CancellationToken.None))!.Status);
+    }
+
+    [Fact]
     public async Task A_step_handed_over_to_one_worker_cannot_be_committed_by_another_and_its_own_commit_still_goes_through()
     {
         using TempStore temp = await NewStoreAsync();

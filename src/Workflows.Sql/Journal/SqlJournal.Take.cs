@@ -46,8 +46,11 @@ internal sealed partial class SqlJournal
         }
     }
 
-    /// <summary>Puts the chosen deliveries under the worker's lease and loads, for each, its event, its run and the run's state, in claim order.</summary>
-    private static async Task<List<ClaimedDelivery>> TakeAllAsync(DbConnection connection, DbTransaction transaction, List<long> chosen, ClaimRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Puts the chosen deliveries under the worker's lease and loads, for each, its event, its run and the run's state, in claim order.
+    /// A delivery that is all its run has active or waiting is remembered with its run's next sequence, for a commit in one round trip.
+    /// </summary>
+    private async Task<List<ClaimedDelivery>> TakeAllAsync(DbConnection connection, DbTransaction transaction, List<long> chosen, ClaimRequest request, CancellationToken cancellationToken)
     {
         if (chosen.Count == 0)
         {
@@ -64,7 +67,8 @@ internal sealed partial class SqlJournal
         var loaded = new Dictionary<long, ClaimedDelivery>(chosen.Count);
         using (CachedCommand load = Command(
             connection, transaction,
-            $"SELECT {QualifiedRunColumns}, d.delivery_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at, d.recorded, e.lineage " +
+            $"SELECT {QualifiedRunColumns}, d.delivery_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at, d.recorded, e.lineage, r.next_seq, " +
+            $"(SELECT COUNT(*) FROM wf_deliveries o WHERE o.run_id = d.run_id AND o.status IN ({Pending}, {Claimed}, {Waiting})) " +
             $"FROM wf_deliveries d JOIN wf_events e ON e.event_id = d.event_id JOIN wf_runs r ON r.run_id = d.run_id WHERE d.delivery_id IN ({ids})",
             idParameters))
         {
@@ -85,6 +89,10 @@ internal sealed partial class SqlJournal
                     AvailableAt = FromMillis(reader.GetInt64(D + 12)),
                     Recorded = reader.IsDBNull(D + 13) ? null : ParseRecorded(reader.GetString(D + 13)),
                 };
+                if (run.Status == WorkflowRunStatus.Running && Convert.ToInt64(reader.GetValue(D + 16), CultureInfo.InvariantCulture) == 1)
+                {
+                    Expect(id, run, reader.GetInt64(D + 15));
+                }
             }
         }
 
