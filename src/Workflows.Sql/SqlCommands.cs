@@ -28,13 +28,24 @@ public static class SqlCommands
         foreach ((string name, object? value) in parameters)
         {
             DbParameter parameter = command.CreateParameter();
-            parameter.ParameterName = name;
+            parameter.ParameterName = Marked(name);
             parameter.Value = value ?? DBNull.Value;
             command.Parameters.Add(parameter);
         }
 
         return command;
     }
+
+    /// <summary>
+    /// A parameter's name as the statements write it, <c>@name</c>. Given bare, Microsoft.Data.Sqlite looks it up
+    /// in each statement of the command under each prefix it knows (four lookups and three new strings per
+    /// parameter and statement, a sixth of a SQLite commit's CPU); marked, once. Npgsql takes either.
+    /// </summary>
+    internal static string Marked(string name) => "@" + name;
+
+    /// <summary>Whether <paramref name="parameter"/> is named <see cref="Marked"/>(<paramref name="name"/>).</summary>
+    internal static bool IsNamed(DbParameter parameter, string name) =>
+        parameter.ParameterName is { } marked && marked.Length == name.Length + 1 && marked[0] == '@' && marked.AsSpan(1).SequenceEqual(name);
 
     /// <summary>Runs a statement.</summary>
     /// <param name="connection">The connection.</param>

@@ -140,7 +140,7 @@ internal sealed class StatementCache
         bool same = kept.Count == parameters.Length;
         for (int i = 0; same && i < parameters.Length; i++)
         {
-            same = string.Equals(kept[i].ParameterName, parameters[i].Name, StringComparison.Ordinal);
+            same = SqlCommands.IsNamed(kept[i], parameters[i].Name);
         }
 
         if (!same)
@@ -149,7 +149,7 @@ internal sealed class StatementCache
             foreach ((string name, _) in parameters)
             {
                 DbParameter parameter = command.CreateParameter();
-                parameter.ParameterName = name;
+                parameter.ParameterName = SqlCommands.Marked(name);
                 kept.Add(parameter);
             }
         }
