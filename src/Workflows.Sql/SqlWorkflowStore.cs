@@ -103,8 +103,28 @@ public abstract class SqlWorkflowStore : IWorkflowStore
             : version < SqlDialect.SchemaVersion ? _journal.UpgradeSchemaAsync(connection, transaction, cancellationToken) : Task.CompletedTask;
 
     /// <inheritdoc/>
-    public Task<(RunRecord Run, bool Created)> CreateRunAsync(NewRun run, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t, ct) => (await _journal.CreateRunAsync(c, t, run, Time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), SqlWriteKind.AnnouncesWork, cancellationToken);
+    public async Task<(RunRecord Run, bool Created)> CreateRunAsync(NewRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        if (SqlJournal.CreatesAtOnce(run))
+        {
+            // The usual start, in one round trip; if its id or key was taken, nothing of it is kept and the usual create returns the run that took it.
+            RunRecord? created = await WriteAsync(
+                async (c, t, ct) =>
+                {
+                    RunRecord? created = await SqlJournal.TryCreateRunAtOnceAsync(c, t, run, Time.GetUtcNow(), ct).ConfigureAwait(false);
+                    return (created, Keep: created is not null);
+                },
+                SqlWriteKind.AnnouncesWork,
+                cancellationToken).ConfigureAwait(false);
+            if (created is not null)
+            {
+                return (created, true);
+            }
+        }
+
+        return await WriteAsync(async (c, t, ct) => (await _journal.CreateRunAsync(c, t, run, Time.GetUtcNow(), ct).ConfigureAwait(false), Keep: true), SqlWriteKind.AnnouncesWork, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken) =>

@@ -170,11 +170,23 @@ public abstract class DurableRunTests
         RunRecord first = await runtime.StartRunAsync<SupportFlow>(new Ticket("a"), new DurableRunOptions { IdempotencyKey = "ticket-42" });
         RunRecord second = await runtime.StartRunAsync<SupportFlow>(new Ticket("a"), new DurableRunOptions { IdempotencyKey = "ticket-42" });
         RunRecord named = await runtime.StartRunAsync<SupportFlow>(new Ticket("b"), new DurableRunOptions { RunId = "my-run" });
-        RunRecord again = await runtime.StartRunAsync<SupportFlow>(new Ticket("b"), new DurableRunOptions { RunId = "my-run" });
+        RunRecord again = await runtime.StartRunAsync<SupportFlow>(new Ticket("b-again"), new DurableRunOptions { RunId = "my-run" });
 
         Assert.Equal(first.RunId, second.RunId);
         Assert.Equal("my-run", named.RunId);
         Assert.Equal(named.RunId, again.RunId);
+        Assert.Equal(2, (await runtime.ListRunsAsync(new RunQuery(Workflow: "SupportFlow"))).Total);
+
+        // The start that lost to the key under a run id of its own left nothing behind; the one that lost to the id left the first run as it was.
+        RunRecord keyed = await runtime.StartRunAsync<SupportFlow>(new Ticket("c"), new DurableRunOptions { RunId = "other-run", IdempotencyKey = "ticket-42" });
+        Assert.Equal(first.RunId, keyed.RunId);
+        Assert.Null(await runtime.GetRunAsync("other-run"));
+        await using IWorkflowStore journal = store.NewStore();
+        await journal.InitializeAsync(CancellationToken.None);
+        Assert.Empty(await journal.ReadEventsAsync("other-run", 0, 10, CancellationToken.None));
+        Assert.Empty(await journal.ReadDeliveriesAsync("other-run", CancellationToken.None));
+        StoredEvent start = Assert.Single(await journal.ReadEventsAsync("my-run", 0, 1, CancellationToken.None));
+        Assert.DoesNotContain("b-again", start.Payload, StringComparison.Ordinal);
         Assert.Equal(2, (await runtime.ListRunsAsync(new RunQuery(Workflow: "SupportFlow"))).Total);
     }
 

@@ -16,17 +16,7 @@ internal sealed partial class SqlJournal
     /// </summary>
     public async Task<(RunRecord Run, bool Created)> CreateRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        long at = Millis(now);
-        int inserted = await ExecuteAsync(
-            connection, transaction,
-            "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms, priority, partition_key, title) " +
-            "VALUES (@id, @w, @f, @s, @status, @k, 2, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition, @title) ON CONFLICT DO NOTHING",
-            cancellationToken,
-            ("status", (int)(run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running)),
-            ("priority", run.Priority), ("partition", run.PartitionKey), ("title", run.Title),
-            ("id", run.RunId), ("w", run.Workflow), ("f", run.Fingerprint), ("s", run.Shape), ("k", run.IdempotencyKey), ("t", at),
-            ("parent", run.ParentRunId), ("pd", run.ParentDeliveryId), ("trace", run.TraceParent),
-            ("deadline", run.Timeout is { } timeout ? Millis(now + timeout) : null), ("timeout", run.Timeout is { } limit ? (long)limit.TotalMilliseconds : null)).ConfigureAwait(false);
+        int inserted = await ExecuteAsync(connection, transaction, RunInsert, cancellationToken, RunInsertParameters(run, now)).ConfigureAwait(false);
         if (inserted == 0)
         {
             return (await ExistingRunAsync(connection, transaction, run, cancellationToken).ConfigureAwait(false), false);
@@ -40,6 +30,50 @@ internal sealed partial class SqlJournal
         }
 
         return (created, true);
+    }
+
+    /// <summary>The new run's row; nothing if its id or idempotency key is taken.</summary>
+    private const string RunInsert =
+        "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms, priority, partition_key, title) " +
+        "VALUES (@id, @w, @f, @shape, @status, @k, 2, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition, @title) ON CONFLICT DO NOTHING";
+
+    private static (string, object?)[] RunInsertParameters(NewRun run, DateTimeOffset now) =>
+    [
+        ("status", (int)(run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running)),
+        ("priority", run.Priority), ("partition", run.PartitionKey), ("title", run.Title),
+        ("id", run.RunId), ("w", run.Workflow), ("f", run.Fingerprint), ("shape", run.Shape), ("k", run.IdempotencyKey), ("t", Millis(now)),
+        ("parent", run.ParentRunId), ("pd", run.ParentDeliveryId), ("trace", run.TraceParent),
+        ("deadline", run.Timeout is { } timeout ? Millis(now + timeout) : null), ("timeout", run.Timeout is { } limit ? (long)limit.TotalMilliseconds : null),
+    ];
+
+    /// <summary>Whether <see cref="TryCreateRunAtOnceAsync"/> can store the run: its start asks no question and makes few deliveries, and it has no tags.</summary>
+    public static bool CreatesAtOnce(NewRun run) =>
+        run.Start.Question is null && run.Start.Deliveries.Count < s_startInserts.Length && run.Tags is not { Count: > 0 };
+
+    /// <summary>
+    /// Stores a new run, its StartEvent, deliveries and feed entry, and reads it back, in one round trip (see
+    /// <see cref="CreatesAtOnce"/>); <see langword="null"/> if its id or idempotency key was taken: the caller
+    /// declines this write (nothing of it is kept) and creates the run the usual way, which returns the run that took them.
+    /// </summary>
+    public static async Task<RunRecord?> TryCreateRunAtOnceAsync(DbConnection connection, DbTransaction transaction, NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        WorkflowRunStatus status = run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running;
+        (string sql, (string, object?)[] parameters) = new Statement(RunInsert, RunInsertParameters(run, now)).Then(
+            s_startInserts[run.Start.Deliveries.Count],
+            [.. EventParameters(run.RunId, 1, run.Start, Millis(now)), ("w", run.Workflow), ("from", -1), ("s", (int)status)]);
+        try
+        {
+            using CachedCommand insert = Command(connection, transaction, sql, parameters);
+            using DbDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+
+            // No row: another run took the key (this one's row was never inserted).
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) with { Title = run.Title } : null;
+        }
+        catch (DbException)
+        {
+            // The id was taken: its run has a StartEvent at sequence 1 already. The usual create finds that run (or meets a real error again).
+            return null;
+        }
     }
 
     /// <summary>
