@@ -133,6 +133,16 @@ internal sealed class PostgresDialect : SqlDialect
 
     public override string RunLock => "FOR UPDATE";
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Without it, a burst of work arriving after the tables were analyzed while idle (or in their first minute, before any
+    /// statistics) made every claim sort all 2,000 due deliveries to take 8: 5–9 ms a claim, against a fraction of one in index order.
+    /// </remarks>
+    public override string? BeforeOrderedRead => "SET LOCAL enable_sort = off";
+
+    /// <inheritdoc/>
+    public override string? AfterOrderedRead => "SET LOCAL enable_sort = DEFAULT";
+
     // Never waits: a claim that finds another claiming the same queue leaves that queue for its next look.
     public override string? QueueLock => "SELECT pg_try_advisory_xact_lock(hashtext(@lock))";
 

@@ -64,6 +64,16 @@ public abstract class SqlDialect
     /// <returns>The clause, with a leading space, or an empty string.</returns>
     public virtual string IndexedBy(string index) => string.Empty;
 
+    /// <summary>
+    /// A statement run just before a query that must read its rows in an index's order and stop at its <c>LIMIT</c> (a
+    /// claim's pick), so the planner cannot sort every matching row instead when statistics taken while few rows matched
+    /// say few do (PostgreSQL: <c>SET LOCAL enable_sort = off</c>); <see langword="null"/> where the query's own form keeps the order (SQLite).
+    /// </summary>
+    public virtual string? BeforeOrderedRead => null;
+
+    /// <summary>The statement that undoes <see cref="BeforeOrderedRead"/> for the rest of the transaction (PostgreSQL: <c>SET LOCAL enable_sort = DEFAULT</c>).</summary>
+    public virtual string? AfterOrderedRead => null;
+
     /// <summary>A statement that makes schema changes of concurrent processes take turns, run first in their transaction (none where writers already take turns).</summary>
     public virtual string? SchemaLock => null;
 }

@@ -69,7 +69,8 @@ internal sealed partial class SqlJournal
     /// <summary>
     /// Due deliveries of runs this worker can run: higher-priority runs first, then oldest due. Read in the order of
     /// <c>wf_deliveries_due</c> (deliveries first: SQLite keeps a CROSS JOIN's order; PostgreSQL plans it as any join),
-    /// so a claim reads about as many rows as it takes however many runs are active, instead of sorting all of them.
+    /// so a claim reads about as many rows as it takes however many runs are active, instead of sorting all of them
+    /// (<see cref="SqlDialect.BeforeOrderedRead"/> keeps PostgreSQL's planner to that order).
     /// </summary>
     private async Task<List<PickedDelivery>> PickAsync(
         DbConnection connection, DbTransaction transaction, string filter, List<(string, object?)> parameters, string extra, CancellationToken cancellationToken)
@@ -77,9 +78,11 @@ internal sealed partial class SqlJournal
         var picked = new List<PickedDelivery>();
         using CachedCommand find = Command(
             connection, transaction,
+            (Dialect.BeforeOrderedRead is { } before ? before + "; " : string.Empty) +
             $"SELECT d.delivery_id, d.run_id, d.step, d.workers, d.queue, r.partition_key, r.workflow, r.status, d.priority, d.available_at FROM wf_deliveries d CROSS JOIN wf_runs r " +
             $"WHERE r.run_id = d.run_id AND d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
-            $"AND r.status IN {ClaimableRun} AND ({filter}){extra} ORDER BY d.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}",
+            $"AND r.status IN {ClaimableRun} AND ({filter}){extra} ORDER BY d.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}" +
+            (Dialect.AfterOrderedRead is { } after ? "; " + after : string.Empty),
             [.. parameters]);
         using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
