@@ -47,8 +47,7 @@ public abstract class HandOverContract
     {
         using TempStore temp = await NewStoreAsync();
         await using IWorkflowStore store = temp.NewStore();
-        ClaimedDelivery first = await StartAndClaimAsync(store, "run-1");
-        ClaimedDelivery next = (await store.CommitAndTakeNextAsync(Done(first, [Routed("Second", "\"two\"", new NewDelivery(1, "Second", 1, first.Run.CreatedAt))]), CancellationToken.None)).Next!;
+        (ClaimedDelivery first, ClaimedDelivery next) = await StartAndHandOverAsync(store, "run-1");
 
         // An operator suspends the run while its handed-over step runs: the journal moves on, and the run is no longer running.
         Assert.True((await store.ControlRunAsync(new RunControlRequest("run-1", RunControl.Suspend, "ops"), CancellationToken.None)).Applied);
@@ -89,8 +88,7 @@ public abstract class HandOverContract
     {
         using TempStore temp = await NewStoreAsync();
         await using IWorkflowStore store = temp.NewStore();
-        ClaimedDelivery first = await StartAndClaimAsync(store, "run-1");
-        ClaimedDelivery next = (await store.CommitAndTakeNextAsync(Done(first, [Routed("Second", "\"two\"", new NewDelivery(1, "Second", 1, first.Run.CreatedAt))]), CancellationToken.None)).Next!;
+        (ClaimedDelivery first, ClaimedDelivery next) = await StartAndHandOverAsync(store, "run-1");
 
         DeliveryCommit done = Done(next, [new NewEvent(EventRecordKind.Routed, "End", "{}", "Second", [])]) with
         {
@@ -187,6 +185,14 @@ public abstract class HandOverContract
         await store.CreateRunAsync(new NewRun(runId, Workflow, "f1", "shape", null, new NewEvent(EventRecordKind.Start, "Begin", "{}", null, [new NewDelivery(0, "First", 1, start)])), CancellationToken.None);
         ClaimResult claim = await store.ClaimAsync(new ClaimRequest("worker-a", s_fingerprints, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30)), CancellationToken.None);
         return Assert.Single(claim.Deliveries, d => d.Run.RunId == runId);
+    }
+
+    /// <summary>A run started, its first step claimed and committed, and its second step handed over with that commit.</summary>
+    private static async Task<(ClaimedDelivery First, ClaimedDelivery Next)> StartAndHandOverAsync(IWorkflowStore store, string runId)
+    {
+        ClaimedDelivery first = await StartAndClaimAsync(store, runId);
+        CommitOutcome outcome = await store.CommitAndTakeNextAsync(Done(first, [Routed("Second", "\"two\"", new NewDelivery(1, "Second", 1, first.Run.CreatedAt))]), CancellationToken.None);
+        return (first, Assert.IsType<ClaimedDelivery>(outcome.Next));
     }
 
     private static NewEvent Routed(string type, string payload, params NewDelivery[] deliveries) => new(EventRecordKind.Routed, type, payload, "First", deliveries);
