@@ -230,8 +230,10 @@ internal sealed partial class SqlJournal
                 await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET open_questions = open_questions + @q WHERE run_id = @id", cancellationToken, ("q", commit.QuestionsAsked), ("id", run.RunId)).ConfigureAwait(false);
             }
 
-            (WorkflowRunStatus status, long active) = await UpdateRunStatusAsync(
-                connection, transaction, run, commit.StallFailure, now, cancellationToken, nextSequence: next, before: first, handOver: eventInsert is null ? null : handOver, checks: checks).ConfigureAwait(false);
+            (WorkflowRunStatus status, long active) = checks is { UpdatesRun: true } && eventInsert is { } only
+                ? await CommitKnownStatusAsync(connection, transaction, commit, checks, only, handOver, cancellationToken).ConfigureAwait(false)
+                : await UpdateRunStatusAsync(
+                    connection, transaction, run, commit.StallFailure, now, cancellationToken, nextSequence: next, before: first, handOver: eventInsert is null ? null : handOver, checks: checks).ConfigureAwait(false);
             if (handOver is not null)
             {
                 if (status == WorkflowRunStatus.Running && active == 1)

@@ -82,16 +82,24 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>
-    /// The checks a commit as expected sends first: the run locked if it still stands as expected, and the delivery settled if its lease holds.
+    /// The checks a commit as expected sends first: the run locked if it still stands as expected (or, when the commit
+    /// knows the run's new status, the run updated if it still stands so), and the delivery settled if its lease holds.
     /// </summary>
     /// <remarks>
     /// The run is read by its key alone and compared here: with its status in the <c>WHERE</c>, PostgreSQL's generic
-    /// plan could go through the index of statuses (whose statistics, taken when few runs were running, say few are).
+    /// plan could go through the index of statuses (whose statistics, taken when few runs were running, say few are);
+    /// the update that checks compares <c>status + 0</c>, which no index serves, for the same reason.
     /// </remarks>
-    internal sealed class ExpectedChecks(Statement statement, long nextSequence)
+    internal sealed class ExpectedChecks(Statement statement, long nextSequence, bool updatesRun)
     {
         /// <summary>The statements: the run's check (a row if it holds), the settle (a row if the lease held).</summary>
         public Statement Statement => statement;
+
+        /// <summary>
+        /// Whether the check itself saves the run's next sequence and time (its status stays running), so no count of
+        /// its deliveries follows (see <see cref="KnowsStatusAfter"/>).
+        /// </summary>
+        public bool UpdatesRun => updatesRun;
 
         /// <summary>Whether the run stood as expected; <see langword="null"/> until the check's result is read.</summary>
         public bool? RunHeld { get; private set; }
@@ -100,7 +108,7 @@ internal sealed partial class SqlJournal
         public async Task ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
         {
             RunHeld = await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-                && reader.GetInt64(0) == nextSequence && reader.GetInt32(1) == (int)WorkflowRunStatus.Running;
+                && (updatesRun || (reader.GetInt64(0) == nextSequence && reader.GetInt32(1) == (int)WorkflowRunStatus.Running));
             if (RunHeld == false)
             {
                 throw new ExpectationMissed();
@@ -116,13 +124,53 @@ internal sealed partial class SqlJournal
         }
     }
 
+    /// <summary>
+    /// Whether the run's status after <paramref name="commit"/> is known without counting its deliveries: if the run
+    /// stands as expected, what it has active is the committed delivery alone (anything else that could add one appends
+    /// an event, which moves the next sequence, or changes the run's status); that delivery is done, and the commit's
+    /// one event makes at least one delivery, so those are all the run has active, and it runs on.
+    /// </summary>
+    private static bool KnowsStatusAfter(DeliveryCommit commit) =>
+        commit.Outcome == DeliveryOutcome.Done && commit.Completion is null && commit.Events is [{ Deliveries.Count: > 0 }];
+
     /// <summary>The checks for <paramref name="commit"/> against <paramref name="expected"/>, with the settle's parameters named apart from what follows.</summary>
     private ExpectedChecks ChecksFor(DeliveryCommit commit, ExpectedRun expected, DateTimeOffset now)
     {
         (string settle, (string, object?)[] parameters) = SettleStatement(commit, now, "x_");
-        return new ExpectedChecks(new Statement(
-            $"SELECT next_seq, status FROM wf_runs WHERE run_id = @x_run {Dialect.RunLock}; " + settle + " RETURNING delivery_id",
-            [("x_run", commit.RunId), .. parameters]), expected.NextSequence);
+        if (KnowsStatusAfter(commit))
+        {
+            return new ExpectedChecks(
+                new Statement(
+                    $"UPDATE wf_runs SET updated_at = @x_t, next_seq = @x_n WHERE run_id = @x_run AND next_seq = @x_seq AND status + 0 = {(int)WorkflowRunStatus.Running} RETURNING next_seq; " +
+                    settle + " RETURNING delivery_id",
+                    [("x_run", commit.RunId), ("x_t", Millis(now)), ("x_n", expected.NextSequence + 1), ("x_seq", expected.NextSequence), .. parameters]),
+                expected.NextSequence,
+                updatesRun: true);
+        }
+
+        return new ExpectedChecks(
+            new Statement($"SELECT next_seq, status FROM wf_runs WHERE run_id = @x_run {Dialect.RunLock}; " + settle + " RETURNING delivery_id", [("x_run", commit.RunId), .. parameters]),
+            expected.NextSequence,
+            updatesRun: false);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="checks"/> (which update the run) and the commit's one event: the run's status is known
+    /// (<see cref="KnowsStatusAfter"/>), so nothing is counted. Returns it and how many deliveries the run has active.
+    /// </summary>
+    private static async Task<(WorkflowRunStatus Status, long Active)> CommitKnownStatusAsync(
+        DbConnection connection, DbTransaction transaction, DeliveryCommit commit, ExpectedChecks checks, Statement eventInsert, HandOver? handOver, CancellationToken cancellationToken)
+    {
+        Statement all = checks.Statement.Then(eventInsert);
+        using CachedCommand command = Command(connection, transaction, all.Sql, all.Parameters);
+        using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await checks.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+        if (handOver is not null)
+        {
+            await handOver.ReadIdsAsync(reader, commit.RunId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (WorkflowRunStatus.Running, commit.Events[0].Deliveries.Count);
     }
 
     /// <summary>The run changed since the journal last saw it: the commit runs again the usual way.</summary>
