@@ -216,7 +216,15 @@ internal sealed partial class SqlJournal
 
         if (commit.Completion is { } completion)
         {
-            await EndRunAsync(connection, transaction, run, completion, now, cancellationToken, nextSequence: next == sequence ? null : next, before: first, checks: checks).ConfigureAwait(false);
+            if (checks is { UpdatesRun: true })
+            {
+                await EndAsExpectedAsync(connection, transaction, commit, run, completion, checks, first!.Value, now, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await EndRunAsync(connection, transaction, run, completion, now, cancellationToken, nextSequence: next == sequence ? null : next, before: first, checks: checks).ConfigureAwait(false);
+            }
+
             if (completion.Status == WorkflowRunStatus.Failed && commit.Outcome == DeliveryOutcome.Failed)
             {
                 // What RetryAsync runs again.
@@ -230,8 +238,8 @@ internal sealed partial class SqlJournal
                 await ExecuteAsync(connection, transaction, "UPDATE wf_runs SET open_questions = open_questions + @q WHERE run_id = @id", cancellationToken, ("q", commit.QuestionsAsked), ("id", run.RunId)).ConfigureAwait(false);
             }
 
-            (WorkflowRunStatus status, long active) = checks is { UpdatesRun: true } && eventInsert is { } only
-                ? await CommitKnownStatusAsync(connection, transaction, commit, checks, only, handOver, cancellationToken).ConfigureAwait(false)
+            (WorkflowRunStatus status, long active) = checks is { UpdatesRun: true }
+                ? await CommitKnownStatusAsync(connection, transaction, commit, checks, first!.Value, handOver, cancellationToken).ConfigureAwait(false)
                 : await UpdateRunStatusAsync(
                     connection, transaction, run, commit.StallFailure, now, cancellationToken, nextSequence: next, before: first, handOver: eventInsert is null ? null : handOver, checks: checks).ConfigureAwait(false);
             if (handOver is not null)

@@ -16,6 +16,9 @@ namespace Workflows.Sql.Journal;
 /// status or end. If the run changed meanwhile (another event in it, an operator's control), nothing of that
 /// command is kept: the write declines (its savepoint or transaction rolls back), and the store runs the commit
 /// again the usual way. What the journal knows is a hint; the check in the command is what makes it safe.
+/// When the commit ends the run, or its one event makes the run's next deliveries, the run's new state is known
+/// too (what it had active was the committed delivery alone): the check is then the run's update itself, and
+/// nothing of the run's deliveries is counted.
 /// </remarks>
 internal sealed partial class SqlJournal
 {
@@ -133,17 +136,28 @@ internal sealed partial class SqlJournal
     private static bool KnowsStatusAfter(DeliveryCommit commit) =>
         commit.Outcome == DeliveryOutcome.Done && commit.Completion is null && commit.Events is [{ Deliveries.Count: > 0 }];
 
+    /// <summary>The condition of a check that updates the run: it still stands as expected (its row returned if so).</summary>
+    private static readonly string s_asExpected = $"WHERE run_id = @x_run AND next_seq = @x_seq AND status + 0 = {(int)WorkflowRunStatus.Running} RETURNING next_seq; ";
+
     /// <summary>The checks for <paramref name="commit"/> against <paramref name="expected"/>, with the settle's parameters named apart from what follows.</summary>
     private ExpectedChecks ChecksFor(DeliveryCommit commit, ExpectedRun expected, DateTimeOffset now)
     {
         (string settle, (string, object?)[] parameters) = SettleStatement(commit, now, "x_");
-        if (KnowsStatusAfter(commit))
+        (string, object?)[] check = [("x_run", commit.RunId), ("x_t", Millis(now)), ("x_n", expected.NextSequence + commit.Events.Count), ("x_seq", expected.NextSequence)];
+        if (commit.Completion is { } completion)
         {
             return new ExpectedChecks(
                 new Statement(
-                    $"UPDATE wf_runs SET updated_at = @x_t, next_seq = @x_n WHERE run_id = @x_run AND next_seq = @x_seq AND status + 0 = {(int)WorkflowRunStatus.Running} RETURNING next_seq; " +
-                    settle + " RETURNING delivery_id",
-                    [("x_run", commit.RunId), ("x_t", Millis(now)), ("x_n", expected.NextSequence + 1), ("x_seq", expected.NextSequence), .. parameters]),
+                    "UPDATE wf_runs SET status = @xr_s, result_type = @xr_rt, result_payload = @xr_rp, error = @xr_e, failure = @xr_f, updated_at = @x_t, next_seq = @x_n " + s_asExpected + settle + " RETURNING delivery_id",
+                    [.. check, ("xr_s", (int)completion.Status), ("xr_rt", completion.ResultType), ("xr_rp", completion.ResultPayload), ("xr_e", completion.Error), ("xr_f", WriteFailure(completion.Failure)), .. parameters]),
+                expected.NextSequence,
+                updatesRun: true);
+        }
+
+        if (KnowsStatusAfter(commit))
+        {
+            return new ExpectedChecks(
+                new Statement("UPDATE wf_runs SET updated_at = @x_t, next_seq = @x_n " + s_asExpected + settle + " RETURNING delivery_id", [.. check, .. parameters]),
                 expected.NextSequence,
                 updatesRun: true);
         }
@@ -155,14 +169,37 @@ internal sealed partial class SqlJournal
     }
 
     /// <summary>
-    /// Sends <paramref name="checks"/> (which update the run) and the commit's one event: the run's status is known
+    /// Ends the run whose end <paramref name="checks"/> (sent first, in <paramref name="first"/>, with the commit's event) saved:
+    /// what is left of its end in the same round trip — the deliveries the commit's event made cancelled, its tasks, its feed
+    /// entry — and then, for a child run, its parent's answer.
+    /// </summary>
+    private static async Task EndAsExpectedAsync(
+        DbConnection connection, DbTransaction transaction, DeliveryCommit commit, RunRecord run, RunCompletion completion, ExpectedChecks checks, Statement first, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        bool madeDeliveries = commit.Events is [{ Deliveries.Count: > 0 }];
+        (string sql, (string, object?)[] parameters) = first.Then(
+            (madeDeliveries ? CancelDeliveriesStatement + "; " : string.Empty) + CancelTasksStatement + "; " + RecordChangeStatement("@id"),
+            [("id", run.RunId), ("t", Millis(now)), ("w", run.Workflow), ("from", (int)run.Status), ("s", (int)completion.Status)]);
+        using (CachedCommand end = Command(connection, transaction, sql, parameters))
+        {
+            using DbDataReader reader = await end.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await checks.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (run.ParentRunId is not null)
+        {
+            await AnswerParentAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="first"/>: <paramref name="checks"/> (which update the run) and the commit's one event. The run's status is known
     /// (<see cref="KnowsStatusAfter"/>), so nothing is counted. Returns it and how many deliveries the run has active.
     /// </summary>
     private static async Task<(WorkflowRunStatus Status, long Active)> CommitKnownStatusAsync(
-        DbConnection connection, DbTransaction transaction, DeliveryCommit commit, ExpectedChecks checks, Statement eventInsert, HandOver? handOver, CancellationToken cancellationToken)
+        DbConnection connection, DbTransaction transaction, DeliveryCommit commit, ExpectedChecks checks, Statement first, HandOver? handOver, CancellationToken cancellationToken)
     {
-        Statement all = checks.Statement.Then(eventInsert);
-        using CachedCommand command = Command(connection, transaction, all.Sql, all.Parameters);
+        using CachedCommand command = Command(connection, transaction, first.Sql, first.Parameters);
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await checks.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
         if (handOver is not null)

@@ -385,10 +385,14 @@ internal sealed partial class SqlJournal
         }
     }
 
+    /// <summary>An ending run's deliveries still to run (or waiting), cancelled.</summary>
+    private static readonly string CancelDeliveriesStatement =
+        $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Cancelled}, lease_owner = NULL, lease_expires = NULL WHERE run_id = @id AND status IN ({Pending}, {Claimed}, {Waiting})";
+
     /// <summary>The run's end, its deliveries left cancelled and the change in the feed: one round trip (the change reads the sequence the end saved).</summary>
     private static readonly string EndRunStatements =
         "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, failure = @f, updated_at = @t, next_seq = COALESCE(@n, next_seq) WHERE run_id = @id; " +
-        $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Cancelled}, lease_owner = NULL, lease_expires = NULL WHERE run_id = @id AND status IN ({Pending}, {Claimed}, {Waiting}); " +
+        CancelDeliveriesStatement + "; " +
         CancelTasksStatement + "; " +
         RecordChangeStatement("@id");
 
