@@ -67,6 +67,35 @@ public abstract class HandOverContract
     }
 
     [Fact]
+    public async Task A_step_handed_over_that_ends_its_run_leaves_what_its_last_event_made_cancelled_and_the_end_as_committed()
+    {
+        using TempStore temp = await NewStoreAsync();
+        await using IWorkflowStore store = temp.NewStore();
+        (ClaimedDelivery first, ClaimedDelivery next) = await StartAndHandOverAsync(store, "run-1");
+
+        // The commit the journal knows the run for (it handed the step over): the run's end goes with its check.
+        CommitOutcome last = await store.CommitAndTakeNextAsync(Done(next, [Routed("Late", "9", new NewDelivery(2, "Third", 1, first.Run.CreatedAt))]) with
+        {
+            Completion = new RunCompletion(WorkflowRunStatus.Completed, "Done", "\"ok\"", null, null),
+        }, CancellationToken.None);
+
+        Assert.Equal((CommitResult.Committed, null), (last.Result, last.Next));
+        RunRecord run = (await store.GetRunAsync("run-1", CancellationToken.None))!;
+        Assert.Equal((WorkflowRunStatus.Completed, "Done", "\"ok\""), (run.Status, run.ResultType, run.ResultPayload));
+        Assert.Equal(
+            [(1L, "Begin"), (2, "Second"), (3, "Late")],
+            (await store.ReadEventsAsync("run-1", 0, 100, CancellationToken.None)).Select(e => (e.Sequence, e.Type)));
+        Assert.Equal(
+            [(0, DeliveryStatus.Done), (1, DeliveryStatus.Done), (2, DeliveryStatus.Cancelled)],
+            (await store.ReadDeliveriesAsync("run-1", CancellationToken.None)).Select(d => (d.Step, d.Status)).Order());
+
+        // Nothing of the ended run is left to claim.
+        Assert.DoesNotContain(
+            (await store.ClaimAsync(new ClaimRequest("worker-b", s_fingerprints, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30)), CancellationToken.None)).Deliveries,
+            d => d.Run.RunId == "run-1");
+    }
+
+    [Fact]
     public async Task A_claimed_step_commits_in_order_after_what_changed_its_run_meanwhile()
     {
         using TempStore temp = await NewStoreAsync();
