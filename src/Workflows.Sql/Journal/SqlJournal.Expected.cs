@@ -170,15 +170,16 @@ internal sealed partial class SqlJournal
 
     /// <summary>
     /// Ends the run whose end <paramref name="checks"/> (sent first, in <paramref name="first"/>, with the commit's event) saved:
-    /// what is left of its end in the same round trip — the deliveries the commit's event made cancelled, its tasks, its feed
+    /// what is left of its end in the same round trip — what it has active cancelled (what the commit's event made), its tasks, its feed
     /// entry — and then, for a child run, its parent's answer.
     /// </summary>
     private static async Task EndAsExpectedAsync(
         DbConnection connection, DbTransaction transaction, DeliveryCommit commit, RunRecord run, RunCompletion completion, ExpectedChecks checks, Statement first, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        bool madeDeliveries = commit.Events is [{ Deliveries.Count: > 0 }];
+        // What the run has active now: what the commit's event made, and the committed delivery unless it ended.
+        bool leftActive = commit.Events is [{ Deliveries.Count: > 0 }] || commit.Outcome is not (DeliveryOutcome.Done or DeliveryOutcome.Failed);
         (string sql, (string, object?)[] parameters) = first.Then(
-            (madeDeliveries ? CancelDeliveriesStatement + "; " : string.Empty) + CancelTasksStatement + "; " + RecordChangeStatement("@id"),
+            (leftActive ? CancelDeliveriesStatement + "; " : string.Empty) + CancelTasksStatement + "; " + RecordChangeStatement("@id"),
             [("id", run.RunId), ("t", Millis(now)), ("w", run.Workflow), ("from", (int)run.Status), ("s", (int)completion.Status)]);
         using (CachedCommand end = Command(connection, transaction, sql, parameters))
         {
