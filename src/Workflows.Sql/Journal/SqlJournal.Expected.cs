@@ -86,7 +86,7 @@ internal sealed partial class SqlJournal
 
     /// <summary>
     /// The checks a commit as expected sends first: the run locked if it still stands as expected (or, when the commit
-    /// knows the run's new status, the run updated if it still stands so), and the delivery settled if its lease holds.
+    /// knows the run's new state, the run updated to it if it still stands so), and the delivery settled if its lease holds.
     /// </summary>
     /// <remarks>
     /// The run is read by its key alone and compared here: with its status in the <c>WHERE</c>, PostgreSQL's generic
@@ -99,8 +99,8 @@ internal sealed partial class SqlJournal
         public Statement Statement => statement;
 
         /// <summary>
-        /// Whether the check itself saves the run's next sequence and time (its status stays running), so no count of
-        /// its deliveries follows (see <see cref="KnowsStatusAfter"/>).
+        /// Whether the check itself saves the run's new state — its end, or its next sequence and time when it runs on
+        /// (see <see cref="KnowsStatusAfter"/>) — so nothing of its deliveries is counted.
         /// </summary>
         public bool UpdatesRun => updatesRun;
 
