@@ -47,7 +47,7 @@ internal sealed record ExecutionResult(ExecutionEnd End, DurableStepHost Host, E
 internal static class DeliveryExecution
 {
     public static async Task<ExecutionResult> RunAsync(
-        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, ObserverCalls? observer, RunningDeliveries running, LiveEvents live, DurableRegistration registration, Func<Type, DurableRegistration?> registrations, ClaimedDelivery claim, CancellationToken stopping)
+        IWorkflowStore store, WorkflowRuntimeOptions options, ILogger logger, ObserverCalls? observer, HeldDeliveries held, LiveEvents live, DurableRegistration registration, Func<Type, DurableRegistration?> registrations, ClaimedDelivery claim, CancellationToken stopping)
     {
         StepDefinition definition = registration.Definition.Steps[claim.Step];
         IReadOnlyDictionary<string, StoredValue> state = claim.State ?? await store.ReadStateAsync(claim.Run.RunId, stopping).ConfigureAwait(false);
@@ -102,9 +102,7 @@ internal static class DeliveryExecution
         }
 
         using var execution = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        using IDisposable registered = running.Add(claim.Run.RunId, execution);
-        using var lease = new LeaseKeeper(store, options, logger, claim.DeliveryId, execution);
-        lease.Start();
+        HeldDelivery lease = held.Add(claim, execution);
         host.RecordWith(new ResultRecorder(store, options.WorkerId, claim, definition.Name, lease));
         host.PublishTo(live);
         ExecutionResult result;
@@ -132,7 +130,7 @@ internal static class DeliveryExecution
         }
         finally
         {
-            await lease.StopAsync().ConfigureAwait(false);
+            lease.Dispose();
             if (scope is not null)
             {
                 await scope.DisposeAsync().ConfigureAwait(false);

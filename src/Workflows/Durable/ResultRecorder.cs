@@ -5,7 +5,7 @@ namespace Workflows.Durable;
 /// refuses because the worker lost the delivery ends the execution as a lost lease (another worker
 /// has the delivery, and will do the work itself).
 /// </summary>
-internal sealed class ResultRecorder(IWorkflowStore store, string workerId, ClaimedDelivery claim, string step, LeaseKeeper lease)
+internal sealed class ResultRecorder(IWorkflowStore store, string workerId, ClaimedDelivery claim, string step, HeldDelivery lease)
 {
     public string Step => step;
 

@@ -18,13 +18,14 @@ public sealed partial class WorkflowRuntime
     /// <summary>The most steps a slot runs handed over in a row before it goes back to the claims.</summary>
     internal const int MaxHandOvers = 16;
     private readonly ConcurrentDictionary<long, Task> _executions = new();
-    private readonly RunningDeliveries _running = new();
     private long _nextExpiryLook;
     private readonly SemaphoreSlim _wakeUp = new(0, 1);
     private CancellationTokenSource? _stopping;
     private SemaphoreSlim? _slots;
     private Task? _claimLoop;
     private Task? _retentionLoop;
+    private CancellationTokenSource? _leasesStopping;
+    private Task? _leaseLoop;
     private Task? _stopped;
     private readonly Lock _stopLock = new();
 
@@ -32,6 +33,10 @@ public sealed partial class WorkflowRuntime
     {
         _stopping = new CancellationTokenSource();
         _slots = new SemaphoreSlim(_options.MaxConcurrentDeliveries);
+
+        // Stopped only after the last step ended: a step that ignores its cancellation keeps its lease meanwhile.
+        _leasesStopping = new CancellationTokenSource();
+        _leaseLoop = Task.Run(() => _held.KeepLeasesAsync(_leasesStopping.Token));
         _claimLoop = Task.Run(() => ClaimLoopAsync(_stopping.Token));
         if (_options.Retention is { } retention)
         {
@@ -74,6 +79,13 @@ public sealed partial class WorkflowRuntime
         }
 
         await Task.WhenAll(_executions.Values).ConfigureAwait(false);
+        if (_leasesStopping is not null)
+        {
+            await _leasesStopping.CancelAsync().ConfigureAwait(false);
+            await _leaseLoop!.ConfigureAwait(false);
+            _leasesStopping.Dispose();
+        }
+
         lock (_stopLock)
         {
             _stopping = null;
@@ -233,7 +245,7 @@ public sealed partial class WorkflowRuntime
         foreach (RunRecord run in ended)
         {
             Diagnostics.DurableTelemetry.RunEnded(run.Workflow, run.ParentRunId is not null && run.Deadline is null ? WorkflowRunStatus.Cancelled : WorkflowRunStatus.TimedOut);
-            _running.Cancel(run.RunId);
+            _held.Cancel(run.RunId);
             _signals.Pulse(run.RunId);
             DurableLog.RunEnded(_logger, run.Workflow, run.RunId, run.ParentRunId is not null && run.Deadline is null ? WorkflowRunStatus.Cancelled : WorkflowRunStatus.TimedOut, null);
             _observer?.RunEnded(run, run.ParentRunId is not null && run.Deadline is null ? WorkflowRunStatus.Cancelled : WorkflowRunStatus.TimedOut, run.Failure);
@@ -296,7 +308,7 @@ public sealed partial class WorkflowRuntime
             ExecutionResult result;
             try
             {
-                result = await DeliveryExecution.RunAsync(_store, _options, _logger, _observer, _running, _live, registration, RegistrationOrNull, claim, stopping).ConfigureAwait(false);
+                result = await DeliveryExecution.RunAsync(_store, _options, _logger, _observer, _held, _live, registration, RegistrationOrNull, claim, stopping).ConfigureAwait(false);
             }
             catch (Exception error) when (!stopping.IsCancellationRequested)
             {

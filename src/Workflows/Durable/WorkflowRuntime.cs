@@ -40,6 +40,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly DeliveryCommits _commits;
     private readonly ObserverCalls? _observer;
+    private readonly HeldDeliveries _held;
 
     /// <summary>Creates a runtime over a store.</summary>
     /// <param name="store">Where runs live.</param>
@@ -52,7 +53,12 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
         _logger = _options.LoggerFactory?.CreateLogger(DurableLog.Category) ?? NullLogger.Instance;
         _commits = new DeliveryCommits(_options);
         _observer = ObserverCalls.For(_options, _logger);
+        _held = new HeldDeliveries(store, _options, _logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxConcurrentDeliveries, 1);
+        if (_options.Lease <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), _options.Lease, $"WorkflowRuntimeOptions.Lease must be positive (how long a claim holds without renewal); it was {_options.Lease}.");
+        }
         if (_options.Retention is { } retention && retention <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(options), retention, $"WorkflowRuntimeOptions.Retention must be positive (how long finished runs are kept); it was {retention}. Leave it null to keep every run.");
@@ -429,7 +435,7 @@ public sealed partial class WorkflowRuntime : IAsyncDisposable
             _observer?.RunEnded(run, WorkflowRunStatus.Cancelled, reason);
         }
 
-        _running.Cancel(runId);
+        _held.Cancel(runId);
         _signals.Pulse(runId);
 
         // Its child runs end at the next claim, here or in whichever process claims first.

@@ -11,11 +11,11 @@ public sealed class WorkflowRuntimeOptions
 
     /// <summary>
     /// How long a claim holds without renewal before another worker may take the delivery over. Default
-    /// 4 s: while a step runs its lease is renewed every third of this (one small write per running step),
-    /// so a live worker keeps its steps, and the deliveries of a worker that died (killed, its machine
-    /// gone) run elsewhere within this time — idle workers look again when the soonest lease runs out.
-    /// Raise it when a process may stall longer than two thirds of it (long GC pauses, a store that
-    /// answers slowly).
+    /// 4 s: while a step runs its lease is renewed once a third of it has passed (the worker looks every
+    /// sixth, and renews all that are due in one batch of small writes), so a live worker keeps its steps,
+    /// and the deliveries of a worker that died (killed, its machine gone) run elsewhere within this
+    /// time — idle workers look again when the soonest lease runs out. Raise it when a process may stall
+    /// longer than half of it (long GC pauses, a store that answers slowly). Must be positive.
     /// </summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(4);
 

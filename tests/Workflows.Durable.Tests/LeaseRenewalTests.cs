@@ -1,0 +1,48 @@
+using Workflows.Durable.Tests.Flows;
+
+namespace Workflows.Durable.Tests;
+
+/// <summary>A running step's lease, renewed by its worker's one renewal loop, on each store.</summary>
+public abstract class LeaseRenewalContract
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(1500);
+
+    private protected abstract Task<TempStore> NewStoreAsync();
+
+    [Fact]
+    public async Task A_step_that_runs_two_leases_long_keeps_its_delivery_while_another_worker_looks_for_work()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime holder = await store.StartRuntimeAsync(o => o.Lease = Lease);
+        RunRecord run = await holder.StartRunAsync<SlowFlow>(new Nap(3200));
+        await DurableRunTests.WaitForDeliveryAsync(holder, run.RunId, DeliveryStatus.Claimed);
+
+        // It would take the delivery over (and run the step again) as soon as a lease ran out unrenewed. The lease
+        // leaves room for the stall of a second store starting in this process (SQLite's locks, the thread pool).
+        await using WorkflowRuntime other = await store.StartRuntimeAsync(o => o.Lease = Lease);
+
+        Assert.Equal(3200, (await holder.WaitForResultAsync<Napped>(run.RunId).WaitAsync(TempStore.Limit)).Milliseconds);
+        DeliveryRecord delivery = Assert.Single(await holder.Store.ReadDeliveriesAsync(run.RunId, default));
+        Assert.Equal(DeliveryStatus.Done, delivery.Status);
+        Assert.Equal(1, delivery.Executions);
+    }
+
+    [Fact]
+    public async Task A_lease_that_is_not_positive_is_refused_when_the_runtime_is_made()
+    {
+        using TempStore store = await NewStoreAsync();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new WorkflowRuntime(store.NewStore(), new WorkflowRuntimeOptions { Lease = TimeSpan.Zero }));
+        Assert.StartsWith("WorkflowRuntimeOptions.Lease must be positive (how long a claim holds without renewal); it was 00:00:00.", error.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class SqliteLeaseRenewalTests : LeaseRenewalContract
+{
+    private protected override Task<TempStore> NewStoreAsync() => Task.FromResult(new TempStore());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresLeaseRenewalTests(PostgresServer server) : LeaseRenewalContract
+{
+    private protected override async Task<TempStore> NewStoreAsync() => new(await server.CreateDatabaseAsync());
+}
