@@ -94,7 +94,7 @@ public sealed class GroupCommit : IAsyncDisposable
                     if (connection is null)
                     {
                         connection = await _hooks.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-                        StatementCache.Attach(connection);
+                        StatementCache.Attach(connection, _hooks.SplitsCommands);
                     }
 
                     await CommitBatchAsync(connection, batch, retry).ConfigureAwait(false);

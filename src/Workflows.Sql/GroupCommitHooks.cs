@@ -35,6 +35,13 @@ public abstract class GroupCommitHooks
     /// </summary>
     public virtual bool SendsSavepointsAhead => false;
 
+    /// <summary>
+    /// Whether a writer's command of several statements runs as one command per statement, each given only the
+    /// parameters it uses: worth it where a command more costs no round trip and the client binds every parameter
+    /// of a command to each of its statements (SQLite).
+    /// </summary>
+    public virtual bool SplitsCommands => false;
+
     /// <summary>Whether an error means only that a lock was not granted in time: the write goes into a later batch.</summary>
     /// <param name="error">What a write threw.</param>
     /// <returns>Whether to run the write again in a later batch.</returns>

@@ -24,6 +24,11 @@ internal sealed class StatementCache
 
     private readonly Dictionary<string, DbCommand> _idle = new(StringComparer.Ordinal);
 
+    /// <summary>The statements of each command of several, when the connection runs them one by one (<see cref="Attach"/>); else null.</summary>
+    private readonly Dictionary<string, StatementSplit?>? _splits;
+
+    private StatementCache(bool splits) => _splits = splits ? new(StringComparer.Ordinal) : null;
+
     /// <summary>Statements to send ahead of the next command on the connection, in its round trip (<see cref="SendAhead"/>).</summary>
     private string? _ahead;
 
@@ -73,7 +78,8 @@ internal sealed class StatementCache
 
     /// <summary>From now on, the statements run on <paramref name="connection"/> are kept prepared.</summary>
     /// <param name="connection">A connection its owner keeps open for many statements.</param>
-    public static void Attach(DbConnection connection) => s_caches.AddOrUpdate(connection, new StatementCache());
+    /// <param name="splits">Whether a command of several statements runs as one kept command per statement (<see cref="GroupCommitHooks.SplitsCommands"/>).</param>
+    public static void Attach(DbConnection connection, bool splits = false) => s_caches.AddOrUpdate(connection, new StatementCache(splits));
 
     /// <summary>Disposes the kept statements; call before the connection is closed.</summary>
     /// <param name="connection">The connection.</param>
@@ -112,6 +118,19 @@ internal sealed class StatementCache
             sql = TakeAhead(cache, ahead, sql);
         }
 
+        if (cache._splits is { } splits && sql.Contains(';', StringComparison.Ordinal))
+        {
+            if (!splits.TryGetValue(sql, out StatementSplit? split))
+            {
+                splits[sql] = split = StatementSplit.Of(sql);
+            }
+
+            if (split is not null)
+            {
+                return new CachedCommand(new SplitCommand(connection, transaction, cache, split, parameters));
+            }
+        }
+
         if (!cache._idle.Remove(sql, out DbCommand? command))
         {
             return new CachedCommand(SqlCommands.CreateAsIs(connection, transaction, sql, parameters), cache);
@@ -120,6 +139,36 @@ internal sealed class StatementCache
         command.Transaction = transaction;
         Bind(command, parameters);
         return new CachedCommand(command, cache);
+    }
+
+    /// <summary>The kept command of one statement of a <see cref="SplitCommand"/>, given the parameters at <paramref name="indices"/>.</summary>
+    internal CachedCommand RentPart(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters, int[] indices)
+    {
+        if (!_idle.Remove(sql, out DbCommand? command))
+        {
+            return new CachedCommand(SqlCommands.CreateAsIs(connection, transaction, sql, [.. indices.Select(i => parameters[i])]), this);
+        }
+
+        command.Transaction = transaction;
+        DbParameterCollection kept = command.Parameters;
+        bool same = kept.Count == indices.Length;
+        for (int i = 0; same && i < indices.Length; i++)
+        {
+            same = SqlCommands.IsNamed(kept[i], parameters[indices[i]].Name);
+        }
+
+        if (!same)
+        {
+            command.Dispose();
+            return new CachedCommand(SqlCommands.CreateAsIs(connection, transaction, sql, [.. indices.Select(i => parameters[i])]), this);
+        }
+
+        for (int i = 0; i < indices.Length; i++)
+        {
+            kept[i].Value = parameters[indices[i]].Value ?? DBNull.Value;
+        }
+
+        return new CachedCommand(command, this);
     }
 
     /// <summary>Keeps a command that is done for its next rent, or disposes it.</summary>
@@ -161,24 +210,50 @@ internal sealed class StatementCache
     }
 }
 
-/// <summary>A command rented from a <see cref="StatementCache"/>: disposing it gives it back (or disposes it, with no cache).</summary>
-internal readonly struct CachedCommand(DbCommand command, StatementCache? cache) : IDisposable
+/// <summary>
+/// A command rented from a <see cref="StatementCache"/>: disposing it gives it back (or disposes it, with no cache).
+/// On a connection that splits commands, one of several statements is a <see cref="SplitCommand"/> instead.
+/// </summary>
+internal readonly struct CachedCommand : IDisposable
 {
-    public Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken) => command.ExecuteScalarAsync(cancellationToken);
+    private readonly DbCommand? _command;
+    private readonly StatementCache? _cache;
+    private readonly SplitCommand? _split;
 
-    public Task<DbDataReader> ExecuteReaderAsync(CancellationToken cancellationToken) => command.ExecuteReaderAsync(cancellationToken);
+    public CachedCommand(DbCommand command, StatementCache? cache)
+    {
+        _command = command;
+        _cache = cache;
+    }
 
-    public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) => command.ExecuteNonQueryAsync(cancellationToken);
+    public CachedCommand(SplitCommand split) => _split = split;
+
+    public Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken) =>
+        _split is not null ? _split.ExecuteScalarAsync(cancellationToken) : _command!.ExecuteScalarAsync(cancellationToken);
+
+    public Task<DbDataReader> ExecuteReaderAsync(CancellationToken cancellationToken) =>
+        _split is not null ? _split.ExecuteReaderAsync(cancellationToken) : _command!.ExecuteReaderAsync(cancellationToken);
+
+    public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) =>
+        _split is not null ? _split.ExecuteNonQueryAsync(cancellationToken) : _command!.ExecuteNonQueryAsync(cancellationToken);
+
+    /// <summary>Runs one statement of a split command (Microsoft.Data.Sqlite's asynchronous calls run synchronously anyway).</summary>
+    internal DbDataReader ExecuteReader() => _command!.ExecuteReader();
 
     public void Dispose()
     {
-        if (cache is null)
+        if (_command is null)
         {
-            command.Dispose();
+            return;
+        }
+
+        if (_cache is null)
+        {
+            _command.Dispose();
         }
         else
         {
-            cache.Return(command);
+            _cache.Return(_command);
         }
     }
 }

@@ -216,5 +216,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
         public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await store.OpenAsync(cancellationToken).ConfigureAwait(false);
 
         public override Exception Describe(Exception error) => error is SqliteException sqlite ? store.Describe(sqlite) : error;
+
+        public override bool SplitsCommands => true;
     }
 }
