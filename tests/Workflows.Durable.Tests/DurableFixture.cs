@@ -49,6 +49,7 @@ internal sealed class TempStore : IDisposable
             .Register(() => new AttemptFlow(), SafetyJson.Default)
             .Register(() => new SkewFlow(), SafetyJson.Default)
             .Register(() => new SlowFlow(), SafetyJson.Default)
+            .Register(() => new LingerFlow(), SafetyJson.Default)
             .Register(() => new DeadlineFlow(), DeadlineJson.Default)
             .Register(() => new HangFlow(), DeadlineJson.Default)
             .Register(() => new QuietFlow(), DeadlineJson.Default)

@@ -73,6 +73,7 @@ internal static class DurableProfile
                 (long Busy, long Total) machine = MachineJiffies();
                 long allocated = GC.GetTotalAllocatedBytes();
                 int collections = GC.CollectionCount(0);
+                long workItems = ThreadPool.CompletedWorkItemCount;
                 long started = Stopwatch.GetTimestamp();
                 long target = Interlocked.Read(ref s_completed) + Runs;
                 await Task.WhenAll(Enumerable.Range(0, Runs).Select(i =>
@@ -85,13 +86,14 @@ internal static class DurableProfile
                 TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
                 double allocatedPerRun = (GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / Runs;
                 int gen0 = GC.CollectionCount(0) - collections;
+                double workItemsPerRun = (ThreadPool.CompletedWorkItemCount - workItems) / (double)Runs;
                 double cpuPerRun = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / Runs;
                 (long Busy, long Total) machineAfter = MachineJiffies();
                 double machinePerRun = (machineAfter.Busy - machine.Busy) * 10.0 / Runs;
                 double machineShare = (machineAfter.Busy - machine.Busy) / (double)Math.Max(1, machineAfter.Total - machine.Total);
                 long after = await PostgresCountsAsync(connectionString);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round}: {elapsed.TotalMilliseconds / Runs:0.000} ms/run ({Runs / elapsed.TotalSeconds:0} runs/s), CPU {cpuPerRun:0.000} ms/run (whole machine {machinePerRun:0.000} ms/run, {machineShare:P0} busy), transactions {(after - before) / (double)Runs:0.00}/run, allocated {allocatedPerRun:0.0} KB/run ({gen0} gen0 GCs)"));
+                    $"round {round}: {elapsed.TotalMilliseconds / Runs:0.000} ms/run ({Runs / elapsed.TotalSeconds:0} runs/s), CPU {cpuPerRun:0.000} ms/run (whole machine {machinePerRun:0.000} ms/run, {machineShare:P0} busy), transactions {(after - before) / (double)Runs:0.00}/run, allocated {allocatedPerRun:0.0} KB/run ({gen0} gen0 GCs), {workItemsPerRun:0.0} thread-pool work items/run"));
             }
         }
         finally

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Workflows.Engine;
 using Workflows.Rules;
 
@@ -17,7 +16,11 @@ public sealed partial class WorkflowRuntime
 
     /// <summary>The most steps a slot runs handed over in a row before it goes back to the claims.</summary>
     internal const int MaxHandOvers = 16;
-    private readonly ConcurrentDictionary<long, Task> _executions = new();
+    /// <summary>How many claimed deliveries this worker is running (each in a slot); the stop waits for none to be left.</summary>
+    private int _executing;
+
+    /// <summary>Completed when the stop found, or the last running delivery left, no delivery running.</summary>
+    private TaskCompletionSource? _drained;
     private long _nextExpiryLook;
     private readonly SemaphoreSlim _wakeUp = new(0, 1);
     private CancellationTokenSource? _stopping;
@@ -32,6 +35,7 @@ public sealed partial class WorkflowRuntime
     private void StartWorkers()
     {
         _stopping = new CancellationTokenSource();
+        _drained = null;
         _slots = new SemaphoreSlim(_options.MaxConcurrentDeliveries);
 
         // Stopped only after the last step ended: a step that ignores its cancellation keeps its lease meanwhile.
@@ -78,7 +82,14 @@ public sealed partial class WorkflowRuntime
             await _scheduleLoop.ConfigureAwait(false);
         }
 
-        await Task.WhenAll(_executions.Values).ConfigureAwait(false);
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _drained, drained);
+        if (Volatile.Read(ref _executing) == 0)
+        {
+            drained.TrySetResult();
+        }
+
+        await drained.Task.ConfigureAwait(false);
         if (_leasesStopping is not null)
         {
             await _leasesStopping.CancelAsync().ConfigureAwait(false);
@@ -145,9 +156,9 @@ public sealed partial class WorkflowRuntime
 
                 foreach (ClaimedDelivery claim in result.Deliveries)
                 {
-                    Task execution = ExecuteAsync(claim, stopping);
-                    _executions[claim.DeliveryId] = execution;
-                    _ = execution.ContinueWith(_ => _executions.TryRemove(claim.DeliveryId, out Task? _), TaskScheduler.Default);
+                    // Counted, not kept: ExecuteAsync ends every way it can go in a logged decision, and says when it is done.
+                    Interlocked.Increment(ref _executing);
+                    _ = ExecuteAsync(claim, stopping);
                 }
 
                 if (slots > result.Deliveries.Count)
@@ -293,6 +304,10 @@ public sealed partial class WorkflowRuntime
         finally
         {
             _slots!.Release();
+            if (Interlocked.Decrement(ref _executing) == 0)
+            {
+                Volatile.Read(ref _drained)?.TrySetResult();
+            }
         }
     }
 

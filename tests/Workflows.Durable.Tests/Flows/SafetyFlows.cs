@@ -119,6 +119,27 @@ public partial class SlowFlow
     }
 }
 
+/// <summary>One step that, cancelled, takes a moment to stop: a stop must wait for it.</summary>
+[Workflow]
+public partial class LingerFlow
+{
+    [Step]
+    public static async Task<Napped> Linger(Nap nap, CancellationToken ct)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            await Task.Delay(nap.Milliseconds, CancellationToken.None);
+            throw;
+        }
+
+        return new Napped(nap.Milliseconds);
+    }
+}
+
 [JsonSerializable(typeof(Nap))]
 [JsonSerializable(typeof(Napped))]
 [JsonSerializable(typeof(Count3))]

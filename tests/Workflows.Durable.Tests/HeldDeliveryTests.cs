@@ -2,8 +2,8 @@ using Workflows.Durable.Tests.Flows;
 
 namespace Workflows.Durable.Tests;
 
-/// <summary>A running step's lease, renewed by its worker's one renewal loop, on each store.</summary>
-public abstract class LeaseRenewalContract
+/// <summary>A delivery its worker holds while the step runs: its lease renewed by the worker's one renewal loop, given back when the worker stops. On each store.</summary>
+public abstract class HeldDeliveryContract
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(1500);
 
@@ -28,6 +28,24 @@ public abstract class LeaseRenewalContract
     }
 
     [Fact]
+    public async Task Stopping_while_a_step_runs_gives_its_delivery_back_before_the_stop_returns()
+    {
+        using TempStore store = await NewStoreAsync();
+        string runId;
+        await using (WorkflowRuntime worker = await store.StartRuntimeAsync())
+        {
+            runId = (await worker.StartRunAsync<LingerFlow>(new Nap(300))).RunId;
+            await DurableRunTests.WaitForDeliveryAsync(worker, runId, DeliveryStatus.Claimed);
+        }
+
+        // The stop cancelled the step, which took 300 ms to stop, and waited for its delivery to go back, its attempt not counted.
+        await using WorkflowRuntime reader = await store.StartRuntimeAsync(o => o.RunWorkers = false);
+        DeliveryRecord delivery = Assert.Single(await reader.Store.ReadDeliveriesAsync(runId, default));
+        Assert.Equal(DeliveryStatus.Pending, delivery.Status);
+        Assert.Equal(1, delivery.Attempt);
+    }
+
+    [Fact]
     public async Task A_lease_that_is_not_positive_is_refused_when_the_runtime_is_made()
     {
         using TempStore store = await NewStoreAsync();
@@ -36,13 +54,13 @@ public abstract class LeaseRenewalContract
     }
 }
 
-public sealed class SqliteLeaseRenewalTests : LeaseRenewalContract
+public sealed class SqliteHeldDeliveryTests : HeldDeliveryContract
 {
     private protected override Task<TempStore> NewStoreAsync() => Task.FromResult(new TempStore());
 }
 
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresLeaseRenewalTests(PostgresServer server) : LeaseRenewalContract
+public sealed class PostgresHeldDeliveryTests(PostgresServer server) : HeldDeliveryContract
 {
     private protected override async Task<TempStore> NewStoreAsync() => new(await server.CreateDatabaseAsync());
 }
