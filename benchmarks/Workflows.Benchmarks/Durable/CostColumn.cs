@@ -10,7 +10,7 @@ internal sealed class CostColumn(string name, int index, string legend) : IColum
 {
     public static readonly IColumn[] All =
     [
-        new CostColumn("CPU/run (ms)", 0, "This process's CPU time per run (the store server's not included)"),
+        new CostColumn("CPU/run (ms)", 0, "This process's CPU time per run over the measured iterations, like the time (the store server's not included)"),
         new CostColumn("Transactions/run", 1, "Store transactions per run: PostgreSQL's committed and rolled-back transactions; SQLite's group commits"),
         new CostColumn("Fsyncs/run", 2, "WAL fsyncs per run: PostgreSQL's pg_stat_wal.wal_sync; SQLite's group commits (synchronous=FULL, one each)"),
     ];

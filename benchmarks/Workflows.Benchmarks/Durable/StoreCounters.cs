@@ -5,15 +5,20 @@ using Npgsql;
 namespace Workflows.Benchmarks.Durable;
 
 /// <summary>
-/// What a benchmark case cost beyond its time, counted over all its iterations: this process's CPU,
-/// and the store's transactions and fsyncs (PostgreSQL's own statistics; SQLite's group commits, each
-/// one WAL fsync). Written by the benchmark process, read by <see cref="CostColumn"/> in the host.
+/// What a benchmark case cost beyond its time: this process's CPU over the measured iterations (like the
+/// time: BenchmarkDotNet's jitting and warm-up iterations, in which the JIT compiles the code, left out),
+/// and the store's transactions and fsyncs over all its iterations (PostgreSQL's own statistics, which a
+/// backend reports with a delay; SQLite's group commits, each one WAL fsync). Written by the benchmark
+/// process, read by <see cref="CostColumn"/> in the host.
 /// </summary>
 internal sealed class StoreCounters
 {
     private readonly string? _postgres;
     private readonly Func<long>? _sqliteCommits;
+    private readonly List<(TimeSpan Cpu, long Runs)> _iterations = [];
     private TimeSpan _cpu;
+    private TimeSpan _iterationCpu;
+    private long _iterationRuns;
     private long _transactions;
     private long _fsyncs;
 
@@ -37,10 +42,27 @@ internal sealed class StoreCounters
         (_transactions, _fsyncs) = await ReadStoreAsync();
     }
 
-    /// <summary>Call after the runtimes are disposed (their connections closed, so PostgreSQL has flushed their statistics).</summary>
-    public async Task WriteAsync(string key, long runs)
+    /// <summary>An iteration starts; <paramref name="runsSoFar"/>: the runs started before it.</summary>
+    public void IterationStarting(long runsSoFar)
     {
-        TimeSpan cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpu;
+        _iterationCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        _iterationRuns = runsSoFar;
+    }
+
+    /// <summary>An iteration ended; <paramref name="runsSoFar"/>: the runs started up to its end.</summary>
+    public void IterationEnded(long runsSoFar) =>
+        _iterations.Add((Process.GetCurrentProcess().TotalProcessorTime - _iterationCpu, runsSoFar - _iterationRuns));
+
+    /// <summary>Call after the runtimes are disposed (their connections closed, so PostgreSQL has flushed their statistics).</summary>
+    /// <param name="key">The case.</param>
+    /// <param name="runs">The runs of all its iterations.</param>
+    /// <param name="measured">How many iterations, the last ones, BenchmarkDotNet measured.</param>
+    public async Task WriteAsync(string key, long runs, int measured)
+    {
+        (TimeSpan Cpu, long Runs)[] last = _iterations.Count >= measured ? [.. _iterations.TakeLast(measured)] : [];
+        (TimeSpan cpu, long cpuRuns) = last.Length > 0
+            ? (TimeSpan.FromTicks(last.Sum(i => i.Cpu.Ticks)), last.Sum(i => i.Runs))
+            : (Process.GetCurrentProcess().TotalProcessorTime - _cpu, runs);
         if (_postgres is not null)
         {
             await Task.Delay(TimeSpan.FromSeconds(1.5));
@@ -51,7 +73,7 @@ internal sealed class StoreCounters
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         double perRun(double total) => total / Math.Max(1, runs);
         await File.WriteAllTextAsync(file, string.Join(' ',
-            perRun(cpu.TotalMilliseconds).ToString("0.000", CultureInfo.InvariantCulture),
+            (cpu.TotalMilliseconds / Math.Max(1, cpuRuns)).ToString("0.000", CultureInfo.InvariantCulture),
             _postgres is null && _sqliteCommits is null ? "-" : perRun(transactions - _transactions).ToString("0.00", CultureInfo.InvariantCulture),
             _postgres is null && _sqliteCommits is null ? "-" : perRun(fsyncs - _fsyncs).ToString("0.00", CultureInfo.InvariantCulture)));
     }
