@@ -31,9 +31,15 @@ namespace Workflows.Benchmarks.Durable;
 /// Baselines in the same run: Hangfire and Wolverine, each running the same 3-step run as its users write it.
 /// </summary>
 [Config(typeof(Costs))]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: MeasuredIterations)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: WarmupIterations, iterationCount: MeasuredIterations)]
 public class ThroughputBenchmarks
 {
+    /// <summary>
+    /// Warm-up iterations before the measured ones: the JIT's tiering (rejitting hot methods with what it learned)
+    /// settles only after about five rounds of 2,000 runs; before it, a third of the process's CPU is the JIT's.
+    /// </summary>
+    private const int WarmupIterations = 4;
+
     /// <summary>The iterations BenchmarkDotNet measures, after its jitting and warm-up ones: the CPU column counts these too.</summary>
     private const int MeasuredIterations = 3;
 
