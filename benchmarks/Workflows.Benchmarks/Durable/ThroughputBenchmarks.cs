@@ -36,7 +36,7 @@ public class ThroughputBenchmarks
 {
     /// <summary>
     /// Warm-up iterations before the measured ones: the JIT's tiering (rejitting hot methods with what it learned)
-    /// settles only after about five rounds of 2,000 runs; before it, a third of the process's CPU is the JIT's.
+    /// settles only after about five rounds of 2,000 runs; the first rounds cost up to twice the CPU of later ones.
     /// </summary>
     private const int WarmupIterations = 4;
 
