@@ -11,8 +11,39 @@ internal readonly record struct Statement(string Sql, (string Name, object? Valu
     /// </summary>
     public (string Sql, (string Name, object? Value)[] Parameters) Then(string sql, (string Name, object? Value)[] parameters)
     {
+        // Loops, not LINQ: this runs for most commits, and each lambda over the names was an allocation.
         (string Name, object? Value)[] ahead = Parameters;
-        return (Sql + "; " + sql, [.. ahead, .. parameters.Where(p => !ahead.Any(a => a.Name == p.Name))]);
+        int shared = 0;
+        foreach ((string name, _) in parameters)
+        {
+            shared += GivenIn(ahead, name) ? 1 : 0;
+        }
+
+        var all = new (string Name, object? Value)[ahead.Length + parameters.Length - shared];
+        ahead.CopyTo(all, 0);
+        int next = ahead.Length;
+        foreach ((string Name, object? Value) parameter in parameters)
+        {
+            if (!GivenIn(ahead, parameter.Name))
+            {
+                all[next++] = parameter;
+            }
+        }
+
+        return (Sql + "; " + sql, all);
+    }
+
+    private static bool GivenIn((string Name, object? Value)[] parameters, string name)
+    {
+        foreach ((string given, _) in parameters)
+        {
+            if (given == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>These statements, then <paramref name="next"/>'s, as one.</summary>
