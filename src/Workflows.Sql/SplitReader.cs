@@ -53,6 +53,8 @@ internal sealed class SplitReader : DbDataReader
             }
             catch
             {
+                // Nothing after a statement that failed runs, not even as the reader closes.
+                _next = _command.Count;
                 command.Dispose();
                 throw;
             }
@@ -86,6 +88,11 @@ internal sealed class SplitReader : DbDataReader
             current.Dispose();
             Count(current.RecordsAffected);
         }
+        catch
+        {
+            _next = _command.Count;
+            throw;
+        }
         finally
         {
             _currentCommand.Dispose();
@@ -103,7 +110,19 @@ internal sealed class SplitReader : DbDataReader
 
     public override bool NextResult() => !_closed && Advance();
 
-    public override bool Read() => _current is { } current && current.Read();
+    public override bool Read()
+    {
+        try
+        {
+            return _current is { } current && current.Read();
+        }
+        catch
+        {
+            // A statement that fails while read (a RETURNING's later row) stops the rest, as when it fails to start.
+            _next = _command.Count;
+            throw;
+        }
+    }
 
     public override void Close()
     {

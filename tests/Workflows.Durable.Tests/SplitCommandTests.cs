@@ -69,6 +69,20 @@ public sealed class SplitCommandTests : IDisposable
         Assert.Equal("Must add values for the following parameters: @c", error.Message);
     }
 
+    [Fact]
+    public async Task Nothing_after_a_statement_that_failed_runs_when_the_reader_closes()
+    {
+        await using SqliteConnection connection = await OpenAsync(splits: true);
+        const string failing = "INSERT INTO t (a) VALUES (1); INSERT INTO nowhere (a) VALUES (2); INSERT INTO t (a) VALUES (3)";
+        using (CachedCommand command = StatementCache.Rent(connection, null, failing))
+        {
+            var error = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteReaderAsync(default));
+            Assert.Contains("no such table: nowhere", error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal([1L], await ColumnAsync(connection, "SELECT a FROM t"));
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();

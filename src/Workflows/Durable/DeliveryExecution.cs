@@ -102,13 +102,15 @@ internal static class DeliveryExecution
         }
 
         using var execution = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        HeldDelivery lease = held.Add(claim, execution);
-        host.RecordWith(new ResultRecorder(store, options.WorkerId, claim, definition.Name, lease));
         host.PublishTo(live);
         ExecutionResult result;
         IAsyncDisposable? scope = null;
+
+        // Held from here to the finally below: the worker renews the lease meanwhile, and stops renewing it there.
+        HeldDelivery lease = held.Add(claim, execution);
         try
         {
+            host.RecordWith(new ResultRecorder(store, options.WorkerId, claim, definition.Name, lease));
             (WorkflowDispatcher dispatcher, scope) = registration.Dispatchers();
             Task<Event?> invocation = StepInvoker.Invoke(dispatcher, claim.Step, ev, new WorkflowContext(host), definition, claim.Attempt, new Cancellation(execution.Token), options.TimeProvider).AsTask();
             if (await Task.WhenAny(invocation, host.Suspended).ConfigureAwait(false) == host.Suspended && !invocation.IsCompleted)

@@ -83,7 +83,8 @@ internal sealed class HeldDeliveries(IWorkflowStore store, WorkflowRuntimeOption
     public async Task KeepLeasesAsync(CancellationToken stop)
     {
         TimeSpan lease = options.Lease;
-        using var ticks = new PeriodicTimer(lease / 6, options.TimeProvider);
+        // A timer ticks at most once a millisecond: a lease shorter than 6 ms is looked at that often.
+        using var ticks = new PeriodicTimer(TimeSpan.FromTicks(Math.Max(lease.Ticks / 6, TimeSpan.TicksPerMillisecond)), options.TimeProvider);
         var due = new List<HeldDelivery>();
         var renewals = new List<Task>();
         try

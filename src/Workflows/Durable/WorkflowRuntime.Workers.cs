@@ -16,6 +16,7 @@ public sealed partial class WorkflowRuntime
 
     /// <summary>The most steps a slot runs handed over in a row before it goes back to the claims.</summary>
     internal const int MaxHandOvers = 16;
+
     /// <summary>How many claimed deliveries this worker is running (each in a slot); the stop waits for none to be left.</summary>
     private int _executing;
 
