@@ -37,22 +37,7 @@ internal sealed class StatementSplit
         for (int i = 0; i <= sql.Length; i++)
         {
             char c = i < sql.Length ? sql[i] : ';';
-            if (quote != '\0')
-            {
-                // A doubled quote inside a literal closes and opens again: nothing between them to see.
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-
-                continue;
-            }
-
-            if (c is '\'' or '"')
-            {
-                quote = c;
-            }
-            else if (c == ';')
+            if (Outside(c, ref quote) && c == ';')
             {
                 string part = sql[start..i].Trim();
                 if (part.Length > 0)
@@ -65,7 +50,8 @@ internal sealed class StatementSplit
             }
         }
 
-        return parts.Count > 1 ? new StatementSplit([.. parts], [.. names]) : null;
+        // A quote left open (no statement of the journal's has one): not split, the database says what is wrong with it.
+        return parts.Count > 1 && quote == '\0' ? new StatementSplit([.. parts], [.. names]) : null;
     }
 
     /// <summary>
@@ -118,6 +104,32 @@ internal sealed class StatementSplit
         return true;
     }
 
+    /// <summary>
+    /// Whether <paramref name="c"/>, the next character of a statement, is outside quotes (a literal's <c>'</c>, an
+    /// identifier's <c>"</c>); <paramref name="quote"/> is the quote open before it, and after. A doubled quote inside a
+    /// literal closes and opens again: nothing between the two is seen.
+    /// </summary>
+    private static bool Outside(char c, ref char quote)
+    {
+        if (quote != '\0')
+        {
+            if (c == quote)
+            {
+                quote = '\0';
+            }
+
+            return false;
+        }
+
+        if (c is '\'' or '"')
+        {
+            quote = c;
+            return false;
+        }
+
+        return true;
+    }
+
     /// <summary>The names (without <c>@</c>) of the parameters <paramref name="statement"/> uses, each once, outside quotes.</summary>
     private static string[] NamesIn(string statement)
     {
@@ -125,24 +137,7 @@ internal sealed class StatementSplit
         char quote = '\0';
         for (int i = 0; i < statement.Length; i++)
         {
-            char c = statement[i];
-            if (quote != '\0')
-            {
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-
-                continue;
-            }
-
-            if (c is '\'' or '"')
-            {
-                quote = c;
-                continue;
-            }
-
-            if (c != '@')
+            if (!Outside(statement[i], ref quote) || statement[i] != '@')
             {
                 continue;
             }
