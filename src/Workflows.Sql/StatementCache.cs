@@ -122,7 +122,11 @@ internal sealed class StatementCache
         {
             if (!splits.TryGetValue(sql, out StatementSplit? split))
             {
-                splits[sql] = split = StatementSplit.Of(sql);
+                split = StatementSplit.Of(sql);
+                if (splits.Count < Capacity)
+                {
+                    splits[sql] = split;
+                }
             }
 
             if (split is not null)
