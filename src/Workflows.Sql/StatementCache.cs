@@ -154,24 +154,7 @@ internal sealed class StatementCache
         }
 
         command.Transaction = transaction;
-        DbParameterCollection kept = command.Parameters;
-        bool same = kept.Count == indices.Length;
-        for (int i = 0; same && i < indices.Length; i++)
-        {
-            same = SqlCommands.IsNamed(kept[i], parameters[indices[i]].Name);
-        }
-
-        if (!same)
-        {
-            command.Dispose();
-            return new CachedCommand(SqlCommands.CreateAsIs(connection, transaction, sql, [.. indices.Select(i => parameters[i])]), this);
-        }
-
-        for (int i = 0; i < indices.Length; i++)
-        {
-            kept[i].Value = parameters[indices[i]].Value ?? DBNull.Value;
-        }
-
+        Bind(command, parameters, indices);
         return new CachedCommand(command, this);
     }
 
@@ -186,30 +169,34 @@ internal sealed class StatementCache
         command.Dispose();
     }
 
-    /// <summary>Sets the values of a kept command's parameters; the names are the same as the last time, unless the caller changed them.</summary>
-    private static void Bind(DbCommand command, (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// Sets the values of a kept command's parameters — those at <paramref name="indices"/>, or all — the names are the
+    /// same as the last time, unless the caller changed them.
+    /// </summary>
+    private static void Bind(DbCommand command, (string Name, object? Value)[] parameters, int[]? indices = null)
     {
+        int count = indices?.Length ?? parameters.Length;
         DbParameterCollection kept = command.Parameters;
-        bool same = kept.Count == parameters.Length;
-        for (int i = 0; same && i < parameters.Length; i++)
+        bool same = kept.Count == count;
+        for (int i = 0; same && i < count; i++)
         {
-            same = SqlCommands.IsNamed(kept[i], parameters[i].Name);
+            same = SqlCommands.IsNamed(kept[i], parameters[indices?[i] ?? i].Name);
         }
 
         if (!same)
         {
             kept.Clear();
-            foreach ((string name, _) in parameters)
+            for (int i = 0; i < count; i++)
             {
                 DbParameter parameter = command.CreateParameter();
-                parameter.ParameterName = SqlCommands.Marked(name);
+                parameter.ParameterName = SqlCommands.Marked(parameters[indices?[i] ?? i].Name);
                 kept.Add(parameter);
             }
         }
 
-        for (int i = 0; i < parameters.Length; i++)
+        for (int i = 0; i < count; i++)
         {
-            kept[i].Value = parameters[i].Value ?? DBNull.Value;
+            kept[i].Value = parameters[indices?[i] ?? i].Value ?? DBNull.Value;
         }
     }
 }

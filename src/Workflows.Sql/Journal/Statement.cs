@@ -13,13 +13,7 @@ internal readonly record struct Statement(string Sql, (string Name, object? Valu
     {
         // Loops, not LINQ: this runs for most commits, and each lambda over the names was an allocation.
         (string Name, object? Value)[] ahead = Parameters;
-        int shared = 0;
-        foreach ((string name, _) in parameters)
-        {
-            shared += GivenIn(ahead, name) ? 1 : 0;
-        }
-
-        var all = new (string Name, object? Value)[ahead.Length + parameters.Length - shared];
+        var all = new (string Name, object? Value)[ahead.Length + parameters.Length];
         ahead.CopyTo(all, 0);
         int next = ahead.Length;
         foreach ((string Name, object? Value) parameter in parameters)
@@ -28,6 +22,11 @@ internal readonly record struct Statement(string Sql, (string Name, object? Valu
             {
                 all[next++] = parameter;
             }
+        }
+
+        if (next < all.Length)
+        {
+            Array.Resize(ref all, next);
         }
 
         return (Sql + "; " + sql, all);
