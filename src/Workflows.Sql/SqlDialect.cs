@@ -7,7 +7,7 @@ namespace Workflows.Sql;
 public abstract class SqlDialect
 {
     /// <summary>The schema version this build reads and writes.</summary>
-    public const int SchemaVersion = 13;
+    public const int SchemaVersion = 14;
 
     /// <summary>The tables each schema version adds: what a store of that version must have.</summary>
     internal static readonly IReadOnlyList<IReadOnlyList<string>> TablesByVersion =
@@ -24,6 +24,7 @@ public abstract class SqlDialect
         [],
         [],
         ["wf_tasks", "wf_task_assignees"],
+        [],
         [],
     ];
 

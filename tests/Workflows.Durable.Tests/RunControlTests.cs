@@ -190,6 +190,32 @@ public abstract class RunControlContract
     }
 
     [Fact]
+    public async Task Purging_by_end_time_takes_the_runs_that_ended_before_it_however_they_ended()
+    {
+        await using Cluster cluster = await StartClusterAsync();
+        WorkflowRuntime runtime = cluster.Operator;
+        RunRecord completed = await runtime.StartRunAsync<FixableFlow>(new Job("done"));
+        string failedId = Guid.NewGuid().ToString();
+        FixableFlow.Broken[failedId] = true;
+        await runtime.StartRunAsync<FixableFlow>(new Job("broken"), new DurableRunOptions { RunId = failedId });
+        RunRecord cancelled = await runtime.StartRunAsync<SupportFlow>(new Ticket("never mind"));
+        RunRecord waiting = await runtime.StartRunAsync<SupportFlow>(new Ticket("still open"));
+        await DurableRunTests.WaitForStatusAsync(runtime, cancelled.RunId, WorkflowRunStatus.WaitingForInput);
+        await runtime.CancelAsync(cancelled.RunId);
+        await runtime.WaitForCompletionAsync(completed.RunId).WaitAsync(TempStore.Limit);
+        await DurableRunTests.WaitForStatusAsync(runtime, failedId, WorkflowRunStatus.Failed);
+        await Task.Delay(20);
+        DateTimeOffset cutoff = DateTimeOffset.UtcNow;
+        await Task.Delay(20);
+        RunRecord later = await runtime.StartRunAsync<FixableFlow>(new Job("later"));
+        await runtime.WaitForCompletionAsync(later.RunId).WaitAsync(TempStore.Limit);
+
+        // Ended by its last step's commit, by a step that failed, by an operator: each with when it ended.
+        Assert.Equal(3, await runtime.PurgeAsync(new PurgeQuery { FinishedBefore = cutoff }));
+        Assert.Equal(new[] { later.RunId, waiting.RunId }.Order(), (await runtime.ListRunsAsync(new RunQuery())).Runs.Select(r => r.RunId).Order());
+    }
+
+    [Fact]
     public async Task Retention_deletes_runs_that_ended_long_enough_ago_in_the_background()
     {
         await using Cluster cluster = await StartClusterAsync(o => o.Retention = TimeSpan.FromSeconds(1));

@@ -7,6 +7,7 @@ public sealed class SchemaUpgradeTests
 {
     /// <summary>What versions 3 and later added (up to the current one), taken away again: a store as version 2 left it (webhook tables aside).</summary>
     internal const string AfterVersion2 =
+        "DROP INDEX wf_runs_finished; ALTER TABLE wf_runs DROP COLUMN finished_at; CREATE INDEX wf_runs_finished ON wf_runs (updated_at) WHERE status IN (1, 2, 3, 4); " +
         "ALTER TABLE wf_events DROP COLUMN lineage; DROP TABLE wf_task_assignees; DROP TABLE wf_tasks; ALTER TABLE wf_run_changes DROP COLUMN task_id; ALTER TABLE wf_run_changes DROP COLUMN task_change; DROP INDEX wf_deliveries_due; ALTER TABLE wf_deliveries DROP COLUMN priority; ALTER TABLE wf_runs DROP COLUMN title; ALTER TABLE wf_deliveries DROP COLUMN recorded; DROP INDEX wf_runs_workflow_status; DROP INDEX wf_deliveries_queue; DROP INDEX wf_deliveries_queue_started; ALTER TABLE wf_deliveries DROP COLUMN queue; ALTER TABLE wf_deliveries DROP COLUMN started_at; " +
         "ALTER TABLE wf_runs DROP COLUMN priority; ALTER TABLE wf_runs DROP COLUMN partition_key; " +
         "DROP TABLE wf_schedules; DROP INDEX wf_runs_finished; DROP INDEX wf_runs_created; DROP TABLE wf_run_tags; ALTER TABLE wf_runs DROP COLUMN failed_delivery_id; " +
@@ -25,6 +26,7 @@ public sealed class SchemaUpgradeTests
 
         await using (WorkflowRuntime runtime = await store.StartRuntimeAsync())
         {
+            DateTimeOffset upgraded = DateTimeOffset.UtcNow;
             RunRecord waiting = (await runtime.GetRunAsync("v2-waiting"))!;
             Assert.Equal((WorkflowRunStatus.WaitingForInput, "ticket-v2"), (waiting.Status, waiting.IdempotencyKey));
             Assert.Equal(WorkflowRunStatus.Completed, (await runtime.GetRunAsync("v2-completed"))!.Status);
@@ -36,6 +38,10 @@ public sealed class SchemaUpgradeTests
             Assert.Equal("v2-waiting", (await runtime.StartRunAsync<SupportFlow>(new Ticket("again"), new DurableRunOptions { IdempotencyKey = "ticket-v2" })).RunId);
             await runtime.SendEventAsync("v2-waiting", new AgentReply("answered after the upgrade"));
             Assert.Equal(new Answered("answered after the upgrade"), await runtime.WaitForResultAsync<Answered>("v2-waiting").WaitAsync(TempStore.Limit));
+
+            // The runs that had ended before the upgrade keep when they ended (version 14 took it from when they last changed).
+            Assert.Equal(2, await runtime.PurgeAsync(new PurgeQuery { FinishedBefore = upgraded }));
+            Assert.Equal(["v2-waiting"], (await runtime.ListRunsAsync(new RunQuery())).Runs.Select(r => r.RunId));
         }
 
         Assert.Equal(Current, await SqliteFile.ScalarAsync(store.Path, "SELECT value FROM wf_meta WHERE key = 'version'"));
@@ -111,6 +117,41 @@ public sealed class PostgresSchemaUpgradeTests(PostgresServer server)
         Assert.Equal(Workflows.Sql.SqlDialect.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), await version.ExecuteScalarAsync());
         await using var webhooks = new Npgsql.NpgsqlCommand("SELECT COUNT(*) FROM wf_webhooks", connection);
         Assert.Equal(0L, await webhooks.ExecuteScalarAsync());
+        await AssertStepCommitsUpdateRunsInPlaceAsync(database);
+    }
+
+    [Fact]
+    public async Task A_steps_commit_changes_no_indexed_column_of_its_run_and_its_page_has_room_for_the_new_version()
+    {
+        string database = await server.CreateDatabaseAsync();
+        using var store = new TempStore(database);
+        await (await store.StartRuntimeAsync()).DisposeAsync();
+
+        await AssertStepCommitsUpdateRunsInPlaceAsync(database);
+    }
+
+    /// <summary>
+    /// A step's commit changes only the run's updated_at and next_seq: with neither in any index of wf_runs (nor in an index's
+    /// condition) and room left on its page, PostgreSQL updates the row in place (a heap-only update: no index entry, less WAL).
+    /// </summary>
+    private static async Task AssertStepCommitsUpdateRunsInPlaceAsync(string database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        var indexes = new List<string>();
+        await using (var list = new Npgsql.NpgsqlCommand("SELECT indexdef FROM pg_indexes WHERE tablename = 'wf_runs' AND schemaname = current_schema()", connection))
+        await using (Npgsql.NpgsqlDataReader reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                indexes.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(indexes, i => i.Contains("wf_runs_finished ON public.wf_runs USING btree (finished_at)", StringComparison.Ordinal));
+        Assert.DoesNotContain(indexes, i => i.Contains("updated_at", StringComparison.Ordinal) || i.Contains("next_seq", StringComparison.Ordinal));
+        await using var options = new Npgsql.NpgsqlCommand("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE relname = 'wf_runs' AND relnamespace = current_schema()::regnamespace", connection);
+        Assert.Equal("fillfactor=70", await options.ExecuteScalarAsync());
     }
 
     private static async Task ExecuteAsync(string database, string sql)

@@ -107,7 +107,7 @@ internal sealed partial class SqlJournal
         WorkflowRunStatus status = run.ParentRunId is null ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running;
         await ExecuteAsync(
             connection, transaction,
-            "UPDATE wf_runs SET status = @s, result_type = NULL, result_payload = NULL, error = NULL, failure = NULL, failed_delivery_id = NULL, updated_at = @t WHERE run_id = @id",
+            "UPDATE wf_runs SET status = @s, result_type = NULL, result_payload = NULL, error = NULL, failure = NULL, failed_delivery_id = NULL, updated_at = @t, finished_at = NULL WHERE run_id = @id",
             cancellationToken,
             ("s", (int)status), ("t", at), ("id", run.RunId)).ConfigureAwait(false);
         await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, run.Status, status, now, cancellationToken).ConfigureAwait(false);

@@ -148,7 +148,7 @@ internal sealed partial class SqlJournal
         {
             return new ExpectedChecks(
                 new Statement(
-                    "UPDATE wf_runs SET status = @xr_s, result_type = @xr_rt, result_payload = @xr_rp, error = @xr_e, failure = @xr_f, updated_at = @x_t, next_seq = @x_n " + s_asExpected + settle + " RETURNING delivery_id",
+                    "UPDATE wf_runs SET status = @xr_s, result_type = @xr_rt, result_payload = @xr_rp, error = @xr_e, failure = @xr_f, updated_at = @x_t, finished_at = @x_t, next_seq = @x_n " + s_asExpected + settle + " RETURNING delivery_id",
                     [.. check, ("xr_s", (int)completion.Status), ("xr_rt", completion.ResultType), ("xr_rp", completion.ResultPayload), ("xr_e", completion.Error), ("xr_f", WriteFailure(completion.Failure)), .. parameters]),
                 expected.NextSequence,
                 updatesRun: true);

@@ -24,14 +24,14 @@ internal sealed partial class SqlJournal
 
         if (query.FinishedBefore is { } before)
         {
-            filters.Add("updated_at < @before");
+            filters.Add("finished_at < @before");
             parameters.Add(("before", Millis(before)));
         }
 
         var ids = new List<string>();
         using (CachedCommand find = Command(
             connection, transaction,
-            $"SELECT run_id FROM wf_runs WHERE {string.Join(" AND ", filters)} ORDER BY updated_at, run_id LIMIT @max {Dialect.SkipLocked}",
+            $"SELECT run_id FROM wf_runs WHERE {string.Join(" AND ", filters)} ORDER BY finished_at, run_id LIMIT @max {Dialect.SkipLocked}",
             [.. parameters]))
         {
             using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

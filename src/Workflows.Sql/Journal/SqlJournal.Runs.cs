@@ -391,7 +391,7 @@ internal sealed partial class SqlJournal
 
     /// <summary>The run's end, its deliveries left cancelled and the change in the feed: one round trip (the change reads the sequence the end saved).</summary>
     private static readonly string EndRunStatements =
-        "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, failure = @f, updated_at = @t, next_seq = COALESCE(@n, next_seq) WHERE run_id = @id; " +
+        "UPDATE wf_runs SET status = @s, result_type = @rt, result_payload = @rp, error = @e, failure = @f, updated_at = @t, finished_at = @t, next_seq = COALESCE(@n, next_seq) WHERE run_id = @id; " +
         CancelDeliveriesStatement + "; " +
         CancelTasksStatement + "; " +
         RecordChangeStatement("@id");
