@@ -377,13 +377,13 @@ internal sealed partial class SqlJournal
         for (int i = 0; i < ev.Deliveries.Count; i++)
         {
             NewDelivery delivery = ev.Deliveries[i];
-            string n = DeliveryNumber(i);
+            string[] names = DeliveryParameterNames(i);
             int p = 8 + (5 * i);
-            parameters[p] = ("step" + n, delivery.Step);
-            parameters[p + 1] = ("name" + n, delivery.StepName);
-            parameters[p + 2] = ("workers" + n, delivery.Workers);
-            parameters[p + 3] = ("due" + n, Millis(delivery.AvailableAt));
-            parameters[p + 4] = ("q" + n, delivery.Queue);
+            parameters[p] = (names[0], delivery.Step);
+            parameters[p + 1] = (names[1], delivery.StepName);
+            parameters[p + 2] = (names[2], delivery.Workers);
+            parameters[p + 3] = (names[3], Millis(delivery.AvailableAt));
+            parameters[p + 4] = (names[4], delivery.Queue);
         }
 
         return parameters;
@@ -410,6 +410,17 @@ internal sealed partial class SqlJournal
     }
 
     private static string DeliveryNumber(int i) => i.ToString(CultureInfo.InvariantCulture);
+
+    private static readonly string[][] s_deliveryParameterNames = [.. Enumerable.Range(0, 8).Select(BuildDeliveryParameterNames)];
+
+    /// <summary>The names of delivery <paramref name="i"/>'s parameters in <see cref="EventParameters"/>: step, name, workers, due, queue.</summary>
+    private static string[] DeliveryParameterNames(int i) => i < s_deliveryParameterNames.Length ? s_deliveryParameterNames[i] : BuildDeliveryParameterNames(i);
+
+    private static string[] BuildDeliveryParameterNames(int i)
+    {
+        string n = DeliveryNumber(i);
+        return ["step" + n, "name" + n, "workers" + n, "due" + n, "q" + n];
+    }
 
     /// <summary>A state value's version now: 0 when the key does not exist.</summary>
     private static async Task<long> StateVersionAsync(DbConnection connection, DbTransaction transaction, string runId, string key, CancellationToken cancellationToken)
@@ -474,7 +485,7 @@ internal sealed partial class SqlJournal
         (string settle, (string, object?)[] parameters) = SettleStatement(commit, now);
         using CachedCommand command = Command(
             connection, transaction,
-            RunColumnList + ", next_seq FROM wf_runs WHERE run_id = @run " + Dialect.RunLock + "; " + settle + " RETURNING delivery_id",
+            SqlTexts.Join(_lockRunForSettle ??= RunColumnList + ", next_seq FROM wf_runs WHERE run_id = @run " + Dialect.RunLock, Returning(settle)),
             [("run", commit.RunId), .. parameters]);
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -487,31 +498,77 @@ internal sealed partial class SqlJournal
         return (run, sequence, settled);
     }
 
+    /// <summary>The run's columns and next sequence, locked: what <see cref="LockAndSettleAsync"/> sends ahead of the settle (made once).</summary>
+    private string? _lockRunForSettle;
+
+    /// <summary><paramref name="settle"/>, returning the delivery's id if it was settled.</summary>
+    private static string Returning(string settle) => SqlTexts.Concat(settle, " ", "RETURNING delivery_id");
+
     /// <summary>
     /// The statement that ends the delivery as its commit says, if its lease still holds (the delivery, <c>@id</c>,
-    /// is still claimed by the committing worker, <c>@me</c>), and its parameters; their names start with <paramref name="p"/>.
+    /// is still claimed by the committing worker, <c>@me</c>), and its parameters; their names start with <c>x_</c> when <paramref name="expected"/>.
     /// </summary>
-    private static (string Sql, (string, object?)[] Parameters) SettleStatement(DeliveryCommit commit, DateTimeOffset now, string p = "")
+    private static (string Sql, (string, object?)[] Parameters) SettleStatement(DeliveryCommit commit, DateTimeOffset now, bool expected = false)
     {
-        string heldBy = HeldByNamed(p);
-        (string, object?) id = (p + "id", commit.DeliveryId), me = (p + "me", commit.WorkerId);
+        SettleStatements s = expected ? SettleStatements.Expected : SettleStatements.Plain;
+        (string, object?) id = (s.Id, commit.DeliveryId), me = (s.Me, commit.WorkerId);
         return commit.Outcome switch
         {
             DeliveryOutcome.Done or DeliveryOutcome.Failed when commit.NotExecuted => (
-                $"UPDATE wf_deliveries SET status = @{p}s, lease_owner = NULL, lease_expires = NULL, executions = 0, worker = @{p}w, error = @{p}e WHERE {heldBy}",
-                [(p + "s", (int)(commit.Outcome == DeliveryOutcome.Done ? DeliveryStatus.Done : DeliveryStatus.Failed)), (p + "w", commit.WorkerId), (p + "e", commit.Error), id, me]),
-            DeliveryOutcome.Done => (
-                $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @{p}p, worker = @{p}w WHERE {heldBy}",
-                [(p + "p", commit.PromptedWaits), (p + "w", commit.WorkerId), id, me]),
+                s.NotExecutedSql,
+                [(s.Status, (int)(commit.Outcome == DeliveryOutcome.Done ? DeliveryStatus.Done : DeliveryStatus.Failed)), (s.Worker, commit.WorkerId), (s.Error, commit.Error), id, me]),
+            DeliveryOutcome.Done => (s.DoneSql, [(s.Prompted, commit.PromptedWaits), (s.Worker, commit.WorkerId), id, me]),
             DeliveryOutcome.Waiting => (
-                $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @{p}w, wait_until = @{p}until, prompted = @{p}p WHERE {heldBy}",
-                [(p + "w", commit.WaitingFor), (p + "until", commit.WaitUntil is { } until ? Millis(until) : null), (p + "p", commit.PromptedWaits), id, me]),
-            DeliveryOutcome.Retry => (
-                $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, attempt = attempt + 1, available_at = @{p}due, error = @{p}e WHERE {heldBy}",
-                [(p + "due", Millis(commit.RetryAt ?? now)), (p + "e", commit.Error), id, me]),
-            _ => (
-                $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Failed}, lease_owner = NULL, lease_expires = NULL, error = @{p}e WHERE {heldBy}",
-                [(p + "e", commit.Error), id, me]),
+                s.WaitingSql,
+                [(s.WaitingFor, commit.WaitingFor), (s.Until, commit.WaitUntil is { } until ? Millis(until) : null), (s.Prompted, commit.PromptedWaits), id, me]),
+            DeliveryOutcome.Retry => (s.RetrySql, [(s.Due, Millis(commit.RetryAt ?? now)), (s.Error, commit.Error), id, me]),
+            _ => (s.FailedSql, [(s.Error, commit.Error), id, me]),
         };
+    }
+
+    /// <summary>The texts and parameter names of <see cref="SettleStatement"/>, made once for each prefix of its names.</summary>
+    private sealed class SettleStatements
+    {
+        public static readonly SettleStatements Plain = new(string.Empty);
+        public static readonly SettleStatements Expected = new("x_");
+
+        private SettleStatements(string p)
+        {
+            (Id, Me, Status, Worker, Error, Prompted, WaitingFor, Until, Due) = (p + "id", p + "me", p + "s", p + "w", p + "e", p + "p", p + "w", p + "until", p + "due");
+            string heldBy = HeldByNamed(p);
+            NotExecutedSql = $"UPDATE wf_deliveries SET status = @{p}s, lease_owner = NULL, lease_expires = NULL, executions = 0, worker = @{p}w, error = @{p}e WHERE {heldBy}";
+            DoneSql = $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @{p}p, worker = @{p}w WHERE {heldBy}";
+            WaitingSql = $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @{p}w, wait_until = @{p}until, prompted = @{p}p WHERE {heldBy}";
+            RetrySql = $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, attempt = attempt + 1, available_at = @{p}due, error = @{p}e WHERE {heldBy}";
+            FailedSql = $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Failed}, lease_owner = NULL, lease_expires = NULL, error = @{p}e WHERE {heldBy}";
+        }
+
+        public string NotExecutedSql { get; }
+
+        public string DoneSql { get; }
+
+        public string WaitingSql { get; }
+
+        public string RetrySql { get; }
+
+        public string FailedSql { get; }
+
+        public string Id { get; }
+
+        public string Me { get; }
+
+        public string Status { get; }
+
+        public string Worker { get; }
+
+        public string Error { get; }
+
+        public string Prompted { get; }
+
+        public string WaitingFor { get; }
+
+        public string Until { get; }
+
+        public string Due { get; }
     }
 }

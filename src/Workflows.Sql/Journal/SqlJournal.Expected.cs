@@ -139,16 +139,26 @@ internal sealed partial class SqlJournal
     /// <summary>The condition of a check that updates the run: it still stands as expected (its row returned if so).</summary>
     private static readonly string s_asExpected = $"WHERE run_id = @x_run AND next_seq = @x_seq AND status + 0 = {(int)WorkflowRunStatus.Running} RETURNING next_seq; ";
 
+    /// <summary>The check that ends the run if it still stands as expected (the settle follows it).</summary>
+    private static readonly string s_endAsExpected =
+        "UPDATE wf_runs SET status = @xr_s, result_type = @xr_rt, result_payload = @xr_rp, error = @xr_e, failure = @xr_f, updated_at = @x_t, finished_at = @x_t, next_seq = @x_n " + s_asExpected;
+
+    /// <summary>The check that moves the run on if it still stands as expected (the settle follows it).</summary>
+    private static readonly string s_runOnAsExpected = "UPDATE wf_runs SET updated_at = @x_t, next_seq = @x_n " + s_asExpected;
+
+    /// <summary>The run locked, its next sequence and status read: the check when the run's state after the commit is not known (made once).</summary>
+    private string? _lockRunForCheck;
+
     /// <summary>The checks for <paramref name="commit"/> against <paramref name="expected"/>, with the settle's parameters named apart from what follows.</summary>
     private ExpectedChecks ChecksFor(DeliveryCommit commit, ExpectedRun expected, DateTimeOffset now)
     {
-        (string settle, (string, object?)[] parameters) = SettleStatement(commit, now, "x_");
+        (string settle, (string, object?)[] parameters) = SettleStatement(commit, now, expected: true);
         (string, object?)[] check = [("x_run", commit.RunId), ("x_t", Millis(now)), ("x_n", expected.NextSequence + commit.Events.Count), ("x_seq", expected.NextSequence)];
         if (commit.Completion is { } completion)
         {
             return new ExpectedChecks(
                 new Statement(
-                    "UPDATE wf_runs SET status = @xr_s, result_type = @xr_rt, result_payload = @xr_rp, error = @xr_e, failure = @xr_f, updated_at = @x_t, finished_at = @x_t, next_seq = @x_n " + s_asExpected + settle + " RETURNING delivery_id",
+                    SqlTexts.Concat(s_endAsExpected, string.Empty, Returning(settle)),
                     [.. check, ("xr_s", (int)completion.Status), ("xr_rt", completion.ResultType), ("xr_rp", completion.ResultPayload), ("xr_e", completion.Error), ("xr_f", WriteFailure(completion.Failure)), .. parameters]),
                 expected.NextSequence,
                 updatesRun: true);
@@ -157,13 +167,13 @@ internal sealed partial class SqlJournal
         if (KnowsStatusAfter(commit))
         {
             return new ExpectedChecks(
-                new Statement("UPDATE wf_runs SET updated_at = @x_t, next_seq = @x_n " + s_asExpected + settle + " RETURNING delivery_id", [.. check, .. parameters]),
+                new Statement(SqlTexts.Concat(s_runOnAsExpected, string.Empty, Returning(settle)), [.. check, .. parameters]),
                 expected.NextSequence,
                 updatesRun: true);
         }
 
         return new ExpectedChecks(
-            new Statement($"SELECT next_seq, status FROM wf_runs WHERE run_id = @x_run {Dialect.RunLock}; " + settle + " RETURNING delivery_id", [("x_run", commit.RunId), .. parameters]),
+            new Statement(SqlTexts.Join(_lockRunForCheck ??= $"SELECT next_seq, status FROM wf_runs WHERE run_id = @x_run {Dialect.RunLock}", Returning(settle)), [("x_run", commit.RunId), .. parameters]),
             expected.NextSequence,
             updatesRun: false);
     }
@@ -179,7 +189,7 @@ internal sealed partial class SqlJournal
         // What the run has active now: what the commit's event made, and the committed delivery unless it ended.
         bool leftActive = commit.Events is [{ Deliveries.Count: > 0 }] || commit.Outcome is not (DeliveryOutcome.Done or DeliveryOutcome.Failed);
         (string sql, (string, object?)[] parameters) = first.Then(
-            (leftActive ? CancelDeliveriesStatement + "; " : string.Empty) + CancelTasksStatement + "; " + RecordChangeStatement("@id"),
+            leftActive ? EndTails.CancellingDeliveries : EndTails.Closing,
             [("id", run.RunId), ("t", Millis(now)), ("w", run.Workflow), ("from", (int)run.Status), ("s", (int)completion.Status)]);
         using (CachedCommand end = Command(connection, transaction, sql, parameters))
         {
@@ -209,6 +219,15 @@ internal sealed partial class SqlJournal
         }
 
         return (WorkflowRunStatus.Running, commit.Events[0].Deliveries.Count);
+    }
+
+    /// <summary>What follows a run's end saved by its checks: its tasks closed and its feed entry, after its active deliveries cancelled if it has some.</summary>
+    /// <remarks>A class of its own: its texts are made on first use, after the journal's statements they are made of.</remarks>
+    private static class EndTails
+    {
+        public static readonly string Closing = CancelTasksStatement + "; " + RecordChangeStatement("@id");
+
+        public static readonly string CancellingDeliveries = CancelDeliveriesStatement + "; " + Closing;
     }
 
     /// <summary>The run changed since the journal last saw it: the commit runs again the usual way.</summary>

@@ -29,7 +29,7 @@ internal readonly record struct Statement(string Sql, (string Name, object? Valu
             Array.Resize(ref all, next);
         }
 
-        return (Sql + "; " + sql, all);
+        return (SqlTexts.Join(Sql, sql), all);
     }
 
     private static bool GivenIn((string Name, object? Value)[] parameters, string name)
