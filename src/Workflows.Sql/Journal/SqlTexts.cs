@@ -4,7 +4,7 @@ namespace Workflows.Sql.Journal;
 
 /// <summary>
 /// Command texts put together from the journal's statements, kept once made: a commit sends the same few
-/// combinations over and over, and building each again (a kilobyte or two of text) was a sixth of the bytes a run allocated.
+/// combinations over and over, and building each again (a kilobyte or two of text) was about a fifth of the bytes a run allocated.
 /// </summary>
 internal static class SqlTexts
 {
