@@ -22,7 +22,7 @@ public abstract class DeadlineContract
         Assert.Equal((run.RunId, TimeSpan.FromMilliseconds(700)), (error.RunId, error.Timeout));
         RunRecord ended = (await runtime.GetRunAsync(run.RunId))!;
         Assert.Equal((WorkflowRunStatus.TimedOut, typeof(WorkflowTimeoutException).FullName), (ended.Status, ended.Failure?.ExceptionType));
-        await HangFlow.Cancelled[id].Task.WaitAsync(TempStore.Limit);
+        await HangFlow.Signal(HangFlow.Cancelled, id).Task.WaitAsync(TempStore.Limit);
     }
 
     [Fact]

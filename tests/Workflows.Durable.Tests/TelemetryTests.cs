@@ -57,9 +57,10 @@ public abstract class TelemetryContract
         // Another runtime ends a run whose step runs here: this worker learns it at its next renewal.
         string id = Guid.NewGuid().ToString("N");
         RunRecord hung = await worker.StartRunAsync<HangFlow>(new Hang(id));
-        await DurableRunTests.WaitForDeliveryAsync(worker, hung.RunId, DeliveryStatus.Claimed);
+        // The step must be running (not only claimed) when the run ends, or there is nothing to cancel.
+        await HangFlow.Signal(HangFlow.Started, id).Task.WaitAsync(TempStore.Limit);
         await other.CancelAsync(hung.RunId);
-        await HangFlow.Cancelled[id].Task.WaitAsync(TempStore.Limit);
+        await HangFlow.Signal(HangFlow.Cancelled, id).Task.WaitAsync(TempStore.Limit);
         await meters.WaitForAsync("workflows.durable.leases.lost");
 
         foreach (string instrument in new[]

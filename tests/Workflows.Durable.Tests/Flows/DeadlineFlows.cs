@@ -27,12 +27,18 @@ public sealed record Hung(string Id) : StopEvent;
 [Workflow]
 public partial class HangFlow
 {
+    public static readonly ConcurrentDictionary<string, TaskCompletionSource> Started = new();
     public static readonly ConcurrentDictionary<string, TaskCompletionSource> Cancelled = new();
+
+    /// <summary>What completes when the step of run <paramref name="id"/> starts (or was cancelled): a test may ask before either.</summary>
+    public static TaskCompletionSource Signal(ConcurrentDictionary<string, TaskCompletionSource> signals, string id) =>
+        signals.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
     [Step]
     public static async Task<Hung> Forever(Hang hang, CancellationToken ct)
     {
-        TaskCompletionSource cancelled = Cancelled.GetOrAdd(hang.Id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        TaskCompletionSource cancelled = Signal(Cancelled, hang.Id);
+        Signal(Started, hang.Id).TrySetResult();
         try
         {
             await Task.Delay(Timeout.Infinite, ct);
