@@ -485,7 +485,7 @@ internal sealed partial class SqlJournal
         (string settle, (string, object?)[] parameters) = SettleStatement(commit, now);
         using CachedCommand command = Command(
             connection, transaction,
-            SqlTexts.Join(_lockRunForSettle ??= RunColumnList + ", next_seq FROM wf_runs WHERE run_id = @run " + Dialect.RunLock, Returning(settle)),
+            SqlTexts.Join(_lockRunForSettle ??= RunColumnList + ", next_seq FROM wf_runs WHERE run_id = @run " + Dialect.RunLock, settle),
             [("run", commit.RunId), .. parameters]);
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -501,12 +501,9 @@ internal sealed partial class SqlJournal
     /// <summary>The run's columns and next sequence, locked: what <see cref="LockAndSettleAsync"/> sends ahead of the settle (made once).</summary>
     private string? _lockRunForSettle;
 
-    /// <summary><paramref name="settle"/>, returning the delivery's id if it was settled.</summary>
-    private static string Returning(string settle) => SqlTexts.Concat(settle, " ", "RETURNING delivery_id");
-
     /// <summary>
     /// The statement that ends the delivery as its commit says, if its lease still holds (the delivery, <c>@id</c>,
-    /// is still claimed by the committing worker, <c>@me</c>), and its parameters; their names start with <c>x_</c> when <paramref name="expected"/>.
+    /// is still claimed by the committing worker, <c>@me</c>), returning its id if so, and its parameters; their names start with <c>x_</c> when <paramref name="expected"/>.
     /// </summary>
     private static (string Sql, (string, object?)[] Parameters) SettleStatement(DeliveryCommit commit, DateTimeOffset now, bool expected = false)
     {
@@ -536,11 +533,11 @@ internal sealed partial class SqlJournal
         {
             (Id, Me, Status, Worker, Error, Prompted, WaitingFor, Until, Due) = (p + "id", p + "me", p + "s", p + "w", p + "e", p + "p", p + "w", p + "until", p + "due");
             string heldBy = HeldByNamed(p);
-            NotExecutedSql = $"UPDATE wf_deliveries SET status = @{p}s, lease_owner = NULL, lease_expires = NULL, executions = 0, worker = @{p}w, error = @{p}e WHERE {heldBy}";
-            DoneSql = $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @{p}p, worker = @{p}w WHERE {heldBy}";
-            WaitingSql = $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @{p}w, wait_until = @{p}until, prompted = @{p}p WHERE {heldBy}";
-            RetrySql = $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, attempt = attempt + 1, available_at = @{p}due, error = @{p}e WHERE {heldBy}";
-            FailedSql = $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Failed}, lease_owner = NULL, lease_expires = NULL, error = @{p}e WHERE {heldBy}";
+            NotExecutedSql = $"UPDATE wf_deliveries SET status = @{p}s, lease_owner = NULL, lease_expires = NULL, executions = 0, worker = @{p}w, error = @{p}e WHERE {heldBy} RETURNING delivery_id";
+            DoneSql = $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Done}, lease_owner = NULL, lease_expires = NULL, prompted = @{p}p, worker = @{p}w WHERE {heldBy} RETURNING delivery_id";
+            WaitingSql = $"UPDATE wf_deliveries SET status = {Waiting}, lease_owner = NULL, lease_expires = NULL, waiting_for = @{p}w, wait_until = @{p}until, prompted = @{p}p WHERE {heldBy} RETURNING delivery_id";
+            RetrySql = $"UPDATE wf_deliveries SET status = {Pending}, lease_owner = NULL, lease_expires = NULL, attempt = attempt + 1, available_at = @{p}due, error = @{p}e WHERE {heldBy} RETURNING delivery_id";
+            FailedSql = $"UPDATE wf_deliveries SET status = {(int)DeliveryStatus.Failed}, lease_owner = NULL, lease_expires = NULL, error = @{p}e WHERE {heldBy} RETURNING delivery_id";
         }
 
         public string NotExecutedSql { get; }

@@ -158,7 +158,7 @@ internal sealed partial class SqlJournal
         {
             return new ExpectedChecks(
                 new Statement(
-                    SqlTexts.Concat(s_endAsExpected, string.Empty, Returning(settle)),
+                    SqlTexts.Concat(s_endAsExpected, string.Empty, settle),
                     [.. check, ("xr_s", (int)completion.Status), ("xr_rt", completion.ResultType), ("xr_rp", completion.ResultPayload), ("xr_e", completion.Error), ("xr_f", WriteFailure(completion.Failure)), .. parameters]),
                 expected.NextSequence,
                 updatesRun: true);
@@ -167,13 +167,13 @@ internal sealed partial class SqlJournal
         if (KnowsStatusAfter(commit))
         {
             return new ExpectedChecks(
-                new Statement(SqlTexts.Concat(s_runOnAsExpected, string.Empty, Returning(settle)), [.. check, .. parameters]),
+                new Statement(SqlTexts.Concat(s_runOnAsExpected, string.Empty, settle), [.. check, .. parameters]),
                 expected.NextSequence,
                 updatesRun: true);
         }
 
         return new ExpectedChecks(
-            new Statement(SqlTexts.Join(_lockRunForCheck ??= $"SELECT next_seq, status FROM wf_runs WHERE run_id = @x_run {Dialect.RunLock}", Returning(settle)), [("x_run", commit.RunId), .. parameters]),
+            new Statement(SqlTexts.Join(_lockRunForCheck ??= $"SELECT next_seq, status FROM wf_runs WHERE run_id = @x_run {Dialect.RunLock}", settle), [("x_run", commit.RunId), .. parameters]),
             expected.NextSequence,
             updatesRun: false);
     }
