@@ -55,6 +55,9 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
     /// <summary>How many group commits ran, and how many writes they carried: for tests and tuning.</summary>
     public (long Commits, long Writes) GroupCommitStatistics => _writer?.Statistics ?? default;
 
+    /// <summary>How many writes were kept as sent to the server together with others, in one round trip: for tests and tuning.</summary>
+    public long PipelinedWrites => _writer?.PipelinedWrites ?? 0;
+
     /// <inheritdoc/>
     public override string Location => _location;
 
@@ -139,6 +142,16 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>The first writes of a batch that have a pipelined form go to the server in one round trip.</remarks>
+    public override Task<T> WriteAsync<T>(
+        Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, Func<PipelinedWork<T>?> pipeline, SqlWriteKind kind, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        EnsureInitialized();
+        return _writer!.WriteAsync(work, pipeline, kind, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     /// <remarks>Wakes on <c>LISTEN</c>: any process's commit of new work wakes every idle worker.</remarks>
     public override Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken) => _listener.WaitAsync(max, cancellationToken);
 
@@ -203,6 +216,9 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
 
         /// <summary>Each savepoint rides with its write's first statement: a round trip fewer per write.</summary>
         public override bool SendsSavepointsAhead => true;
+
+        /// <summary>Writes sent together answer together: a round trip per batch instead of one per write.</summary>
+        public override bool PipelinesWrites => true;
 
         public override bool IsLockTimeout(Exception error) => error is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable or PostgresErrorCodes.DeadlockDetected };
     }

@@ -14,7 +14,7 @@ namespace Workflows.Sql;
 /// bounds lock waits, so that two batches holding rows the other wants never wait on each other) is
 /// rolled back to its savepoint and goes into a later batch, up to <see cref="MaxLockRetries"/> times.
 /// Used by <c>SqliteWorkflowStore</c> (one writer: SQLite has one write lock) and
-/// <c>PostgresWorkflowStore</c> (two writers) to implement <see cref="SqlWorkflowStore.WriteAsync{T}"/>.
+/// <c>PostgresWorkflowStore</c> (two writers) to implement <see cref="SqlWorkflowStore.WriteAsync{T}(Func{DbConnection, DbTransaction, CancellationToken, Task{ValueTuple{T, bool}}}, SqlWriteKind, CancellationToken)"/>.
 /// </remarks>
 public sealed class GroupCommit : IAsyncDisposable
 {
@@ -27,6 +27,7 @@ public sealed class GroupCommit : IAsyncDisposable
     private readonly Task[] _writers;
     private long _commits;
     private long _batchedWrites;
+    private long _pipelinedWrites;
 
     /// <summary>Starts <paramref name="writers"/> writers, each with a connection of its own.</summary>
     /// <param name="hooks">What the database adds.</param>
@@ -49,15 +50,29 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>How many group commits ran, and how many writes they carried.</summary>
     public (long Commits, long Writes) Statistics => (Interlocked.Read(ref _commits), Interlocked.Read(ref _batchedWrites));
 
+    /// <summary>How many writes were kept as sent together with others, in one round trip (<see cref="GroupCommitHooks.PipelinesWrites"/>).</summary>
+    public long PipelinedWrites => Interlocked.Read(ref _pipelinedWrites);
+
     /// <summary>Queues a write for the next batch; completes after the batch commits.</summary>
     /// <typeparam name="T">What the write returns.</typeparam>
-    /// <param name="work">The write, as <see cref="SqlWorkflowStore.WriteAsync{T}"/> takes it.</param>
+    /// <param name="work">The write, as <see cref="SqlWorkflowStore.WriteAsync{T}(Func{DbConnection, DbTransaction, CancellationToken, Task{ValueTuple{T, bool}}}, SqlWriteKind, CancellationToken)"/> takes it.</param>
     /// <param name="kind">What it changes.</param>
     /// <param name="cancellationToken">Cancels the write while it has not run.</param>
     /// <returns>What the write returned, once its batch committed.</returns>
-    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, SqlWriteKind kind, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, SqlWriteKind kind, CancellationToken cancellationToken) =>
+        WriteAsync(work, null, kind, cancellationToken);
+
+    /// <summary>Queues a write for the next batch, with the form it may take when sent with others (<see cref="GroupCommitHooks.PipelinesWrites"/>); completes after the batch commits.</summary>
+    /// <typeparam name="T">What the write returns.</typeparam>
+    /// <param name="work">The write, as <see cref="SqlWorkflowStore.WriteAsync{T}(Func{DbConnection, DbTransaction, CancellationToken, Task{ValueTuple{T, bool}}}, SqlWriteKind, CancellationToken)"/> takes it.</param>
+    /// <param name="pipeline">Its one command and the reading of its results, made when its batch is sent; <see langword="null"/> (or returning it) when it has none.</param>
+    /// <param name="kind">What it changes.</param>
+    /// <param name="cancellationToken">Cancels the write while it has not run.</param>
+    /// <returns>What the write returned, once its batch committed.</returns>
+    public Task<T> WriteAsync<T>(
+        Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, Func<PipelinedWork<T>?>? pipeline, SqlWriteKind kind, CancellationToken cancellationToken)
     {
-        var write = new GroupWrite<T>(work, kind, cancellationToken);
+        var write = new GroupWrite<T>(work, pipeline, kind, cancellationToken);
         ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
         return write.Completion;
     }
@@ -73,6 +88,7 @@ public sealed class GroupCommit : IAsyncDisposable
     {
         var batch = new List<GroupWrite>(_maxBatch);
         var retry = new List<GroupWrite>();
+        PipelinedWrites? pipelined = _hooks.PipelinesWrites ? new PipelinedWrites() : null;
         DbConnection? connection = null;
         try
         {
@@ -97,7 +113,7 @@ public sealed class GroupCommit : IAsyncDisposable
                         StatementCache.Attach(connection, _hooks.SplitsCommands);
                     }
 
-                    await CommitBatchAsync(connection, batch, retry).ConfigureAwait(false);
+                    await CommitBatchAsync(connection, batch, retry, pipelined).ConfigureAwait(false);
                 }
                 catch (Exception error)
                 {
@@ -155,22 +171,35 @@ public sealed class GroupCommit : IAsyncDisposable
         await command.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async Task CommitBatchAsync(DbConnection connection, List<GroupWrite> batch, List<GroupWrite> retry)
+    private async Task CommitBatchAsync(DbConnection connection, List<GroupWrite> batch, List<GroupWrite> retry, PipelinedWrites? pipelined)
     {
         DbTransaction transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
             bool single = batch.Count == 1;
             bool anyKept = false, durable = false, announces = false;
-            for (int i = 0; i < batch.Count; i++)
+
+            // The first writes sent together where the database is a round trip away: those kept are done; the rest go one by one.
+            int sent = pipelined is null || single ? 0 : await pipelined.RunAsync(connection, transaction, batch).ConfigureAwait(false);
+            Interlocked.Add(ref _pipelinedWrites, sent);
+            for (int i = 0; i < sent; i++)
+            {
+                anyKept = true;
+                durable |= !batch[i].Kind.HasFlag(SqlWriteKind.Lease);
+                announces |= batch[i].Kind.HasFlag(SqlWriteKind.AnnouncesWork);
+            }
+
+            for (int i = sent; i < batch.Count; i++)
             {
                 // One write alone needs no savepoint: declining or failing rolls back the whole transaction.
                 // The previous write's savepoint is released with the same round trip that sets the next one,
                 // and the last one by the COMMIT; where the hooks say so, that round trip is the write's own first.
+                // Counted from the first write sent alone: the savepoints of writes sent together are not these.
                 GroupWrite write = batch[i];
+                int n = i - sent;
                 if (!single)
                 {
-                    string savepoint = i == 0 ? s_savepoints[0] : s_savepoints[i % 2 == 1 ? 1 : 2];
+                    string savepoint = n == 0 ? s_savepoints[0] : s_savepoints[n % 2 == 1 ? 1 : 2];
                     if (_hooks.SendsSavepointsAhead)
                     {
                         StatementCache.SendAhead(connection, savepoint);
@@ -203,7 +232,7 @@ public sealed class GroupCommit : IAsyncDisposable
                 {
                     // Named for this write: if its savepoint was never set (its first command failed before it was
                     // sent), no savepoint of that name exists and the batch fails whole, rather than undo an earlier write.
-                    await SavepointAsync(connection, transaction, i % 2 == 0 ? "ROLLBACK TO SAVEPOINT w0" : "ROLLBACK TO SAVEPOINT w1").ConfigureAwait(false);
+                    await SavepointAsync(connection, transaction, n % 2 == 0 ? "ROLLBACK TO SAVEPOINT w0" : "ROLLBACK TO SAVEPOINT w1").ConfigureAwait(false);
                 }
             }
 

@@ -36,6 +36,12 @@ public abstract class GroupCommitHooks
     public virtual bool SendsSavepointsAhead => false;
 
     /// <summary>
+    /// Whether the first writes of a batch that have a pipelined form (<see cref="PipelinedWork{T}"/>) are sent in one
+    /// round trip, each under a savepoint of its own (worth it where a round trip crosses a network: PostgreSQL).
+    /// </summary>
+    public virtual bool PipelinesWrites => false;
+
+    /// <summary>
     /// Whether a writer's command of several statements runs as one command per statement, each given only the
     /// parameters it uses: worth it where a command more costs no round trip and the client binds every parameter
     /// of a command to each of its statements (SQLite).

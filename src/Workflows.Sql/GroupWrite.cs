@@ -43,6 +43,15 @@ internal abstract class GroupWrite(SqlWriteKind kind)
 
     protected abstract Task<bool> RunWorkAsync(DbConnection connection, DbTransaction transaction);
 
+    /// <summary>The write's one command, if it has a pipelined form now (<see cref="PipelinedWork{T}"/>); kept for <see cref="ReadPipelinedAsync"/>.</summary>
+    public virtual (string Sql, (string Name, object? Value)[] Parameters)? Pipeline() => null;
+
+    /// <summary>
+    /// Reads the results of the command <see cref="Pipeline"/> gave, at the reader's current result: whether the write is kept.
+    /// Anything else (declined, failed) is not recorded: the batch undoes the write and runs it again the usual way.
+    /// </summary>
+    public virtual Task<bool> ReadPipelinedAsync(DbDataReader reader) => Task.FromResult(false);
+
     protected abstract void Failed(Exception error);
 
     /// <summary>The batch committed: the caller gets the result, or the error its write met.</summary>
@@ -53,12 +62,14 @@ internal abstract class GroupWrite(SqlWriteKind kind)
 }
 
 /// <summary>A write and the task its caller awaits.</summary>
-internal sealed class GroupWrite<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, SqlWriteKind kind, CancellationToken cancellationToken)
+internal sealed class GroupWrite<T>(
+    Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, Func<PipelinedWork<T>?>? pipeline, SqlWriteKind kind, CancellationToken cancellationToken)
     : GroupWrite(kind)
 {
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private T _result = default!;
     private Exception? _error;
+    private PipelinedWork<T>? _pipelined;
 
     public Task<T> Completion => _completion.Task;
 
@@ -67,6 +78,24 @@ internal sealed class GroupWrite<T>(Func<DbConnection, DbTransaction, Cancellati
         cancellationToken.ThrowIfCancellationRequested();
         _error = null;
         (_result, bool keep) = await work(connection, transaction, cancellationToken).ConfigureAwait(false);
+        return keep;
+    }
+
+    public override (string Sql, (string Name, object? Value)[] Parameters)? Pipeline()
+    {
+        _pipelined = cancellationToken.IsCancellationRequested ? null : pipeline?.Invoke();
+        return _pipelined is { } work ? (work.Sql, work.Parameters) : null;
+    }
+
+    public override async Task<bool> ReadPipelinedAsync(DbDataReader reader)
+    {
+        (T result, bool keep) = await _pipelined!.ReadAsync(reader, cancellationToken).ConfigureAwait(false);
+        if (keep)
+        {
+            _error = null;
+            _result = result;
+        }
+
         return keep;
     }
 

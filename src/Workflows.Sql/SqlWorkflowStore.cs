@@ -7,7 +7,7 @@ namespace Workflows.Sql;
 /// <summary>
 /// The store contract (<see cref="IWorkflowStore"/>) implemented once, in SQL, over two primitives a
 /// database store supplies: <see cref="ReadAsync{T}"/> (a connection of its own) and
-/// <see cref="WriteAsync{T}"/> (a transaction, committed or rolled back as the work says). SQLite adds
+/// <see cref="WriteAsync{T}(Func{DbConnection, DbTransaction, CancellationToken, Task{ValueTuple{T, bool}}}, SqlWriteKind, CancellationToken)"/> (a transaction, committed or rolled back as the work says). SQLite adds
 /// group commit and pragmas, PostgreSQL leases and LISTEN/NOTIFY; the journal's logic, and so its
 /// guarantees, are the same on both. Modules that keep tables beside the journal (webhooks) use the
 /// same primitives and <see cref="EnsureModuleSchemaAsync"/>.
@@ -57,6 +57,21 @@ public abstract class SqlWorkflowStore : IWorkflowStore
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>What the work returned.</returns>
     public abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, SqlWriteKind kind, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="WriteAsync{T}(Func{DbConnection, DbTransaction, CancellationToken, Task{ValueTuple{T, bool}}}, SqlWriteKind, CancellationToken)"/>,
+    /// with the write's one command and the reading of its results, which a store may send in one round trip with
+    /// other writes' (PostgreSQL's group commit does). By default the work runs as usual.
+    /// </summary>
+    /// <typeparam name="T">What it returns.</typeparam>
+    /// <param name="work">The writing, as the other overload takes it: what runs when the write is not sent with others.</param>
+    /// <param name="pipeline">Its one command and the reading of its results, made when it is sent; <see langword="null"/> when it has none then.</param>
+    /// <param name="kind">What it changes.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>What the work (or the reading) returned.</returns>
+    public virtual Task<T> WriteAsync<T>(
+        Func<DbConnection, DbTransaction, CancellationToken, Task<(T Result, bool Keep)>> work, Func<PipelinedWork<T>?> pipeline, SqlWriteKind kind, CancellationToken cancellationToken) =>
+        WriteAsync(work, kind, cancellationToken);
 
     /// <inheritdoc/>
     public abstract Task WaitForWorkAsync(TimeSpan max, CancellationToken cancellationToken);
@@ -115,6 +130,7 @@ public abstract class SqlWorkflowStore : IWorkflowStore
                     RunRecord? created = await SqlJournal.TryCreateRunAtOnceAsync(c, t, run, Time.GetUtcNow(), ct).ConfigureAwait(false);
                     return (created, Keep: created is not null);
                 },
+                () => SqlJournal.PipelineRunAtOnce(run, Time.GetUtcNow()),
                 SqlWriteKind.AnnouncesWork,
                 cancellationToken).ConfigureAwait(false);
             if (created is not null)
@@ -159,6 +175,7 @@ public abstract class SqlWorkflowStore : IWorkflowStore
                     CommitOutcome? outcome = await _journal.CommitAsExpectedAsync(c, t, commit, expected, Time.GetUtcNow(), ct).ConfigureAwait(false);
                     return (outcome, Keep: outcome?.Result == CommitResult.Committed);
                 },
+                () => _journal.PipelineAsExpected(commit, expected, Time.GetUtcNow()),
                 SqlWriteKind.AnnouncesWork,
                 cancellationToken).ConfigureAwait(false);
             if (outcome is { } committed)

@@ -1,6 +1,8 @@
+using System.Data.Common;
+
 namespace Workflows.Sql;
 
-/// <summary>What a write through <see cref="SqlWorkflowStore.WriteAsync{T}"/> changes, so the store can commit it as cheaply as is safe.</summary>
+/// <summary>What a write through <see cref="SqlWorkflowStore.WriteAsync{T}(Func{DbConnection, DbTransaction, CancellationToken, Task{ValueTuple{T, bool}}}, SqlWriteKind, CancellationToken)"/> changes, so the store can commit it as cheaply as is safe.</summary>
 [Flags]
 public enum SqlWriteKind
 {

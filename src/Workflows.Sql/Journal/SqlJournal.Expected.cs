@@ -186,11 +186,7 @@ internal sealed partial class SqlJournal
     private static async Task EndAsExpectedAsync(
         DbConnection connection, DbTransaction transaction, DeliveryCommit commit, RunRecord run, RunCompletion completion, ExpectedChecks checks, Statement first, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        // What the run has active now: what the commit's event made, and the committed delivery unless it ended.
-        bool leftActive = commit.Events is [{ Deliveries.Count: > 0 }] || commit.Outcome is not (DeliveryOutcome.Done or DeliveryOutcome.Failed);
-        (string sql, (string, object?)[] parameters) = first.Then(
-            leftActive ? EndTails.CancellingDeliveries : EndTails.Closing,
-            [("id", run.RunId), ("t", Millis(now)), ("w", run.Workflow), ("from", (int)run.Status), ("s", (int)completion.Status)]);
+        (string sql, (string, object?)[] parameters) = EndAsExpectedStatement(commit, run, completion, first, now);
         using (CachedCommand end = Command(connection, transaction, sql, parameters))
         {
             using DbDataReader reader = await end.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -201,6 +197,16 @@ internal sealed partial class SqlJournal
         {
             await AnswerParentAsync(connection, transaction, run, completion, now, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The command of <see cref="EndAsExpectedAsync"/>: <paramref name="first"/>, then what is left of the run's end.</summary>
+    private static (string Sql, (string, object?)[] Parameters) EndAsExpectedStatement(DeliveryCommit commit, RunRecord run, RunCompletion completion, Statement first, DateTimeOffset now)
+    {
+        // What the run has active now: what the commit's event made, and the committed delivery unless it ended.
+        bool leftActive = commit.Events is [{ Deliveries.Count: > 0 }] || commit.Outcome is not (DeliveryOutcome.Done or DeliveryOutcome.Failed);
+        return first.Then(
+            leftActive ? EndTails.CancellingDeliveries : EndTails.Closing,
+            [("id", run.RunId), ("t", Millis(now)), ("w", run.Workflow), ("from", (int)run.Status), ("s", (int)completion.Status)]);
     }
 
     /// <summary>

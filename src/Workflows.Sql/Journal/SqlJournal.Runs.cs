@@ -57,17 +57,12 @@ internal sealed partial class SqlJournal
     /// </summary>
     public static async Task<RunRecord?> TryCreateRunAtOnceAsync(DbConnection connection, DbTransaction transaction, NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        WorkflowRunStatus status = run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running;
-        (string sql, (string, object?)[] parameters) = new Statement(RunInsert, RunInsertParameters(run, now)).Then(
-            s_startInserts[run.Start.Deliveries.Count],
-            [.. EventParameters(run.RunId, 1, run.Start, Millis(now)), ("w", run.Workflow), ("from", -1), ("s", (int)status)]);
+        (string sql, (string, object?)[] parameters) = RunAtOnceStatement(run, now);
         try
         {
             using CachedCommand insert = Command(connection, transaction, sql, parameters);
             using DbDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-
-            // No row: another run took the key (this one's row was never inserted).
-            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) with { Title = run.Title } : null;
+            return await ReadRunAtOnceAsync(reader, run, cancellationToken).ConfigureAwait(false);
         }
         catch (DbException)
         {
@@ -75,6 +70,37 @@ internal sealed partial class SqlJournal
             return null;
         }
     }
+
+    /// <summary><see cref="TryCreateRunAtOnceAsync"/> as one command and the reading of its results, for a group commit to send with others'.</summary>
+    public static PipelinedWork<RunRecord?> PipelineRunAtOnce(NewRun run, DateTimeOffset now)
+    {
+        (string sql, (string, object?)[] parameters) = RunAtOnceStatement(run, now);
+        return new PipelinedWork<RunRecord?>(sql, parameters, async (reader, cancellationToken) =>
+        {
+            try
+            {
+                RunRecord? created = await ReadRunAtOnceAsync(reader, run, cancellationToken).ConfigureAwait(false);
+                return (created, Keep: created is not null);
+            }
+            catch (DbException)
+            {
+                // As above: not kept, and the write runs again the usual way.
+                return (null, Keep: false);
+            }
+        });
+    }
+
+    private static (string Sql, (string, object?)[] Parameters) RunAtOnceStatement(NewRun run, DateTimeOffset now)
+    {
+        WorkflowRunStatus status = run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running;
+        return new Statement(RunInsert, RunInsertParameters(run, now)).Then(
+            s_startInserts[run.Start.Deliveries.Count],
+            [.. EventParameters(run.RunId, 1, run.Start, Millis(now)), ("w", run.Workflow), ("from", -1), ("s", (int)status)]);
+    }
+
+    /// <summary>The run the start's command read back; <see langword="null"/> when it has no row: another run took the key (this one's row was never inserted).</summary>
+    private static async Task<RunRecord?> ReadRunAtOnceAsync(DbDataReader reader, NewRun run, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) with { Title = run.Title } : null;
 
     /// <summary>
     /// Records a new run's StartEvent (sequence 1: the row says 2 comes next), its deliveries and its feed
