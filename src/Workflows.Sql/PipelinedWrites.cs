@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Workflows.Sql;
 
 /// <summary>
-/// The first writes of a group commit's batch that have a pipelined form (<see cref="PipelinedWork{T}"/>), sent in
+/// The writes of a group commit's batch that have a pipelined form (<see cref="PipelinedWork{T}"/>), sent first and in
 /// one round trip: each under a savepoint of its own, its statements, then a marker that ends its results.
 /// </summary>
 /// <remarks>
@@ -32,23 +32,43 @@ internal sealed class PipelinedWrites
     private readonly Dictionary<string, StatementSplit?> _splits = new(StringComparer.Ordinal);
 
     private readonly List<(string Sql, (string Name, object? Value)[] Parameters)> _commands = [];
+    private readonly List<GroupWrite> _sent = [];
+    private readonly List<GroupWrite> _alone = [];
 
     /// <summary>
-    /// Sends the batch's first writes that have a pipelined form and reads their results; returns how many of them,
-    /// from the first, are kept. The transaction is then as if only those had run (later ones are undone).
+    /// Puts the batch's writes that have a pipelined form first, sends them and reads their results; returns how many
+    /// of them, from the first, are kept. The transaction is then as if only those had run (later ones are undone).
     /// </summary>
+    /// <remarks>
+    /// A batch's writes come from concurrent callers, in no promised order (a caller that needs one write after
+    /// another awaits the first), so the order they run in is the batch's to choose.
+    /// </remarks>
     public async Task<int> RunAsync(DbConnection connection, DbTransaction transaction, List<GroupWrite> batch)
     {
         _commands.Clear();
-        for (int i = 0; i < batch.Count && i < s_savepoints.Length && batch[i].Pipeline() is { } command; i++)
+        _sent.Clear();
+        _alone.Clear();
+        foreach (GroupWrite write in batch)
         {
-            _commands.Add(command);
+            if (_commands.Count < s_savepoints.Length && write.Pipeline() is { } command)
+            {
+                _commands.Add(command);
+                _sent.Add(write);
+            }
+            else
+            {
+                _alone.Add(write);
+            }
         }
 
         if (_commands.Count < MinWrites)
         {
             return 0;
         }
+
+        batch.Clear();
+        batch.AddRange(_sent);
+        batch.AddRange(_alone);
 
         using DbBatch sent = Batch(connection, transaction);
         int kept = 0;

@@ -26,6 +26,20 @@ public sealed class PipelinedWritesTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Writes_with_no_pipelined_form_do_not_keep_the_others_from_being_sent_together()
+    {
+        await using Table table = await Table.CreateAsync(server);
+        await using GroupCommit writer = table.Writer();
+
+        // A batch's writes come in no promised order: those that can be sent together go first.
+        (Task<int>[] writes, Usual usual) = await table.BatchAsync(writer, [Insert(1, alone: true), Insert(2), Insert(3, alone: true), Insert(4)]);
+
+        Assert.Equal(new[] { 1, 2, 3, 4 }, await Task.WhenAll(writes));
+        Assert.Equal(new[] { 1, 3 }, usual.Ids);
+        Assert.Equal(new[] { 1, 2, 3, 4 }, await table.IdsAsync());
+    }
+
+    [Fact]
     public async Task A_write_that_declines_is_undone_with_every_later_one_and_those_run_again_the_usual_way()
     {
         await using Table table = await Table.CreateAsync(server);
@@ -96,9 +110,10 @@ public sealed class PipelinedWritesTests(PostgresServer server)
     }
 
     /// <summary>A write that inserts <paramref name="id"/> (and then <paramref name="then"/>, if given), returning it, or its negative when it declines.</summary>
-    private static Spec Insert(int id, bool keep = true, int? then = null) => new(id, keep, then);
+    private static Spec Insert(int id, bool keep = true, int? then = null, bool alone = false) => new(id, keep, then, alone);
 
-    private sealed record Spec(int Id, bool Keep, int? Then)
+    /// <summary>A write of the tests: <see cref="Alone"/> when it has no pipelined form.</summary>
+    private sealed record Spec(int Id, bool Keep, int? Then, bool Alone)
     {
         public string Sql => "INSERT INTO t (id) VALUES (@id) RETURNING id" + (Then is { } next ? $"; INSERT INTO t (id) VALUES ({next})" : string.Empty);
     }
@@ -206,7 +221,7 @@ public sealed class PipelinedWritesTests(PostgresServer server)
 
                     return spec.Keep ? (id, Keep: true) : (-id, Keep: false);
                 },
-                () => new PipelinedWork<int>(spec.Sql, [("id", spec.Id)], async (reader, cancellationToken) =>
+                () => spec.Alone ? null : new PipelinedWork<int>(spec.Sql, [("id", spec.Id)], async (reader, cancellationToken) =>
                 {
                     await reader.ReadAsync(cancellationToken);
                     int id = reader.GetInt32(0);
