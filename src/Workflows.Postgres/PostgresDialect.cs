@@ -154,6 +154,16 @@ internal sealed class PostgresDialect : SqlDialect
     /// <inheritdoc/>
     public override string? AfterOrderedRead => "SET LOCAL enable_sort = DEFAULT";
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// In a new database, before its first statistics, every look for children of ended runs read all of <c>wf_runs</c>
+    /// (4–8 ms a look with 8,000 runs, once a second per worker) instead of the index of child runs, which is empty here.
+    /// </remarks>
+    public override string? BeforeIndexedRead => "SET LOCAL enable_seqscan = off";
+
+    /// <inheritdoc/>
+    public override string? AfterIndexedRead => "SET LOCAL enable_seqscan = DEFAULT";
+
     // Never waits: a claim that finds another claiming the same queue leaves that queue for its next look.
     public override string? QueueLock => "SELECT pg_try_advisory_xact_lock(hashtext(@lock))";
 

@@ -75,6 +75,17 @@ public abstract class SqlDialect
     /// <summary>The statement that undoes <see cref="BeforeOrderedRead"/> for the rest of the transaction (PostgreSQL: <c>SET LOCAL enable_sort = DEFAULT</c>).</summary>
     public virtual string? AfterOrderedRead => null;
 
+    /// <summary>
+    /// A statement run just before a scan that must read its table through the small partial index it is written for
+    /// (the expiry scans: runs past a deadline, children of ended runs, waits past their time), so that without
+    /// statistics (a new table, or one not yet analyzed after it grew) the planner cannot read the whole table instead
+    /// (PostgreSQL: <c>SET LOCAL enable_seqscan = off</c>); <see langword="null"/> where <see cref="IndexedBy"/> names the index (SQLite).
+    /// </summary>
+    public virtual string? BeforeIndexedRead => null;
+
+    /// <summary>The statement that undoes <see cref="BeforeIndexedRead"/> for the rest of the transaction (PostgreSQL: <c>SET LOCAL enable_seqscan = DEFAULT</c>).</summary>
+    public virtual string? AfterIndexedRead => null;
+
     /// <summary>A statement that makes schema changes of concurrent processes take turns, run first in their transaction (none where writers already take turns).</summary>
     public virtual string? SchemaLock => null;
 }

@@ -56,7 +56,7 @@ internal sealed partial class SqlJournal
         var ids = new List<string>();
         using (CachedCommand find = Command(
             connection, transaction,
-            $"SELECT r.run_id FROM wf_runs r{indexedBy} WHERE {status} AND {condition} ORDER BY r.run_id LIMIT {Batch} {Dialect.SkipLocked}",
+            IndexedRead($"SELECT r.run_id FROM wf_runs r{indexedBy} WHERE {status} AND {condition} ORDER BY r.run_id LIMIT {Batch} {Dialect.SkipLocked}"),
             parameter))
         {
             using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -75,14 +75,19 @@ internal sealed partial class SqlJournal
         return runs;
     }
 
+    /// <summary><paramref name="scan"/> between <see cref="SqlDialect.BeforeIndexedRead"/> and <see cref="SqlDialect.AfterIndexedRead"/>, if the dialect has them.</summary>
+    private string IndexedRead(string scan) =>
+        (Dialect.BeforeIndexedRead is { } before ? before + "; " : string.Empty) + scan + (Dialect.AfterIndexedRead is { } after ? "; " + after : string.Empty);
+
     /// <summary>Steps waiting past their deadline get a "no answer" and run again; their runs are running again.</summary>
     private async Task ExpireWaitsAsync(DbConnection connection, DbTransaction transaction, long now, CancellationToken cancellationToken)
     {
         var expired = new List<(long Id, string RunId, string? Answers)>();
         using (CachedCommand find = Command(
             connection, transaction,
-            $"SELECT d.delivery_id, d.run_id, d.answers FROM wf_deliveries d CROSS JOIN wf_runs r " +
-            $"WHERE r.run_id = d.run_id AND d.status = {Waiting} AND d.wait_until <= @now AND r.status IN {ActiveRun} ORDER BY d.wait_until LIMIT {Batch} {Dialect.ClaimLock}",
+            IndexedRead(
+                $"SELECT d.delivery_id, d.run_id, d.answers FROM wf_deliveries d CROSS JOIN wf_runs r " +
+                $"WHERE r.run_id = d.run_id AND d.status = {Waiting} AND d.wait_until <= @now AND r.status IN {ActiveRun} ORDER BY d.wait_until LIMIT {Batch} {Dialect.ClaimLock}"),
             ("now", now)))
         {
             using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
