@@ -179,14 +179,20 @@ public sealed class GroupCommit : IAsyncDisposable
             bool single = batch.Count == 1;
             bool anyKept = false, durable = false, announces = false;
 
+            // What a kept write asks of the COMMIT: to reach the disk unless it changed only leases, and to announce new work.
+            void Kept(GroupWrite write)
+            {
+                anyKept = true;
+                durable |= !write.Kind.HasFlag(SqlWriteKind.Lease);
+                announces |= write.Kind.HasFlag(SqlWriteKind.AnnouncesWork);
+            }
+
             // The first writes sent together where the database is a round trip away: those kept are done; the rest go one by one.
             int sent = pipelined is null || single ? 0 : await pipelined.RunAsync(connection, transaction, batch).ConfigureAwait(false);
             Interlocked.Add(ref _pipelinedWrites, sent);
             for (int i = 0; i < sent; i++)
             {
-                anyKept = true;
-                durable |= !batch[i].Kind.HasFlag(SqlWriteKind.Lease);
-                announces |= batch[i].Kind.HasFlag(SqlWriteKind.AnnouncesWork);
+                Kept(batch[i]);
             }
 
             for (int i = sent; i < batch.Count; i++)
@@ -219,9 +225,7 @@ public sealed class GroupCommit : IAsyncDisposable
 
                 if (outcome == WriteOutcome.Kept)
                 {
-                    anyKept = true;
-                    durable |= !write.Kind.HasFlag(SqlWriteKind.Lease);
-                    announces |= write.Kind.HasFlag(SqlWriteKind.AnnouncesWork);
+                    Kept(write);
                 }
                 else if (outcome == WriteOutcome.LockTimedOut)
                 {

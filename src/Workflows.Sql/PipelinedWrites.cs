@@ -104,10 +104,7 @@ internal sealed class PipelinedWrites
 
         if (kept < _commands.Count)
         {
-            using DbCommand rollback = connection.CreateCommand();
-            rollback.Transaction = transaction;
-            rollback.CommandText = s_rollbacks[kept];
-            await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
+            await SqlCommands.ExecuteAsync(connection, transaction, s_rollbacks[kept], CancellationToken.None).ConfigureAwait(false);
         }
 
         return kept;

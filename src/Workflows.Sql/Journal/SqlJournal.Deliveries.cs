@@ -246,9 +246,7 @@ internal sealed partial class SqlJournal
             {
                 if (status == WorkflowRunStatus.Running && active == 1)
                 {
-                    RunRecord running = run with { Status = status };
-                    Expect(handOver.DeliveryId, running, next);
-                    return new(CommitResult.Committed, handOver.Claimed(commit, running, sequence, now));
+                    return HandedOver(commit, run, handOver, sequence, next, now);
                 }
 
                 // Not all the run has active (a fan-out's other branches), or the run is suspended: it waits for a claim like any other.
@@ -257,6 +255,17 @@ internal sealed partial class SqlJournal
         }
 
         return new(CommitResult.Committed, null);
+    }
+
+    /// <summary>
+    /// A commit that handed its run's next delivery to its worker: the delivery, claimed, and its own commit expected
+    /// (the run runs, at <paramref name="next"/>); <paramref name="sequence"/> is the commit's first event's.
+    /// </summary>
+    private CommitOutcome HandedOver(DeliveryCommit commit, RunRecord run, HandOver handOver, long sequence, long next, DateTimeOffset now)
+    {
+        RunRecord running = run with { Status = WorkflowRunStatus.Running };
+        Expect(handOver.DeliveryId, running, next);
+        return new(CommitResult.Committed, handOver.Claimed(commit, running, sequence, now));
     }
 
     /// <summary>The runs a worker can take: of each workflow, those started under its fingerprint or an earlier compatible one.</summary>

@@ -55,9 +55,7 @@ internal sealed partial class SqlJournal
                 }
 
                 await handOver.ReadIdsAsync(reader, commit.RunId, cancellationToken).ConfigureAwait(false);
-                RunRecord running = run with { Status = WorkflowRunStatus.Running };
-                Expect(handOver.DeliveryId, running, sequence + 1);
-                return (new CommitOutcome(CommitResult.Committed, handOver.Claimed(commit, running, sequence, now)), Keep: true);
+                return (HandedOver(commit, run, handOver, sequence, sequence + 1, now), Keep: true);
             }
             catch (Exception error) when (error is LeaseLost or ExpectationMissed || (error is DbException && checks.RunHeld != true))
             {
