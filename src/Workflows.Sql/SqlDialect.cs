@@ -77,7 +77,7 @@ public abstract class SqlDialect
 
     /// <summary>
     /// A statement run just before a scan that must read its table through the small partial index it is written for
-    /// (the expiry scans: runs past a deadline, children of ended runs, waits past their time), so that without
+    /// (the expiry scans: runs past a deadline, children of ended runs, waits past their time; the look for the soonest due delivery), so that without
     /// statistics (a new table, or one not yet analyzed after it grew) the planner cannot read the whole table instead
     /// (PostgreSQL: <c>SET LOCAL enable_seqscan = off</c>); <see langword="null"/> where <see cref="IndexedBy"/> names the index (SQLite).
     /// </summary>

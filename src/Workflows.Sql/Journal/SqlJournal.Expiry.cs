@@ -54,9 +54,13 @@ internal sealed partial class SqlJournal
         DbConnection connection, DbTransaction transaction, string condition, (string, object?) parameter, CancellationToken cancellationToken, string indexedBy = "", string status = $"r.status IN {ActiveRun}")
     {
         var ids = new List<string>();
+
+        // Ordered by an expression no index gives: ordered by run_id, PostgreSQL walked the whole primary key to stop early
+        // at the first 50 rows, and read every run when there were none (3–9 ms a look with 4,000 runs), instead of the
+        // condition's index and a sort of the few rows it finds.
         using (CachedCommand find = Command(
             connection, transaction,
-            IndexedRead($"SELECT r.run_id FROM wf_runs r{indexedBy} WHERE {status} AND {condition} ORDER BY r.run_id LIMIT {Batch} {Dialect.SkipLocked}"),
+            IndexedRead($"SELECT r.run_id FROM wf_runs r{indexedBy} WHERE {status} AND {condition} ORDER BY r.run_id || '' LIMIT {Batch} {Dialect.SkipLocked}"),
             parameter))
         {
             using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -75,19 +79,18 @@ internal sealed partial class SqlJournal
         return runs;
     }
 
-    /// <summary><paramref name="scan"/> between <see cref="SqlDialect.BeforeIndexedRead"/> and <see cref="SqlDialect.AfterIndexedRead"/>, if the dialect has them.</summary>
-    private string IndexedRead(string scan) =>
-        (Dialect.BeforeIndexedRead is { } before ? before + "; " : string.Empty) + scan + (Dialect.AfterIndexedRead is { } after ? "; " + after : string.Empty);
-
     /// <summary>Steps waiting past their deadline get a "no answer" and run again; their runs are running again.</summary>
     private async Task ExpireWaitsAsync(DbConnection connection, DbTransaction transaction, long now, CancellationToken cancellationToken)
     {
         var expired = new List<(long Id, string RunId, string? Answers)>();
+
+        // Driven from the index of waits (few), never from the statuses (every active run): statistics taken while few runs
+        // were active made PostgreSQL's planner start from wf_runs_status and look up each run's waits (3–8 ms a look under load).
         using (CachedCommand find = Command(
             connection, transaction,
             IndexedRead(
                 $"SELECT d.delivery_id, d.run_id, d.answers FROM wf_deliveries d CROSS JOIN wf_runs r " +
-                $"WHERE r.run_id = d.run_id AND d.status = {Waiting} AND d.wait_until <= @now AND r.status IN {ActiveRun} ORDER BY d.wait_until LIMIT {Batch} {Dialect.ClaimLock}"),
+                $"WHERE r.run_id = d.run_id AND d.status = {Waiting} AND d.wait_until <= @now AND r.status + 0 IN {ActiveRun} ORDER BY d.wait_until LIMIT {Batch} {Dialect.ClaimLock}"),
             ("now", now)))
         {
             using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -69,6 +69,10 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
 
     private static CachedCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters) =>
         StatementCache.Rent(connection, transaction, sql, parameters);
+
+    /// <summary><paramref name="scan"/> between <see cref="SqlDialect.BeforeIndexedRead"/> and <see cref="SqlDialect.AfterIndexedRead"/>, if the dialect has them.</summary>
+    private string IndexedRead(string scan) =>
+        (Dialect.BeforeIndexedRead is { } before ? before + "; " : string.Empty) + scan + (Dialect.AfterIndexedRead is { } after ? "; " + after : string.Empty);
 }
 
 /// <summary>The JSON the journal keeps in its own columns: recorded answers and run failures.</summary>
