@@ -18,7 +18,7 @@ public abstract class BatchIsolationContract
         await using SqlWorkflowStore store = await StoreWithTableAsync(temp);
 
         // The first write holds the writer, so the next ones queue up and go into one batch together.
-        (Task<int> first, TaskCompletionSource holding) = await HoldTheWriterAsync(store);
+        (Task<int> first, TaskCompletionSource holding, TaskCompletionSource others) = await HoldTheWriterAsync(store);
         var (commitsBefore, _) = Statistics(store);
 
         Task<int> kept = store.WriteAsync(async (c, t, ct) => { await InsertAsync(c, t, "kept"); return (2, true); }, SqlWriteKind.None, CancellationToken.None);
@@ -38,6 +38,7 @@ public abstract class BatchIsolationContract
 
         // The five queued writes shared one transaction (the first one's, and one more).
         Assert.Equal(1, Statistics(store).Commits - commitsBefore - 1);
+        others.SetResult();
         List<string> rows = await RowsAsync(store);
         Assert.Equal(["also kept", "first", "kept"], rows);
     }
@@ -48,7 +49,7 @@ public abstract class BatchIsolationContract
         using TempStore temp = await NewStoreAsync();
         await using SqlWorkflowStore store = await StoreWithTableAsync(temp);
 
-        (Task<int> first, TaskCompletionSource holding) = await HoldTheWriterAsync(store);
+        (Task<int> first, TaskCompletionSource holding, TaskCompletionSource others) = await HoldTheWriterAsync(store);
 
         // On PostgreSQL a write's savepoint rides with its first command; this one's first command is cancelled
         // before it is sent, so its savepoint is never set (nor the one before it released).
@@ -79,6 +80,7 @@ public abstract class BatchIsolationContract
             }
         }
 
+        others.SetResult();
         Assert.DoesNotContain("unsent", committed);
         List<string> rows = await RowsAsync(store);
         Assert.Equal(committed.Order(StringComparer.Ordinal), rows);
@@ -94,17 +96,29 @@ public abstract class BatchIsolationContract
     }
 
     /// <summary>
-    /// A first write ("first", returning 1) that holds the store's one writer until <c>holding</c> is set, so the writes
-    /// queued meanwhile go into one batch together once it is; returns once it runs.
+    /// A first write ("first", returning 1) that holds a writer until <c>holding</c> is set, so the writes queued meanwhile
+    /// go into one batch together once it is; returns once it runs. The store's other writers (PostgreSQL has two) are held
+    /// by writes that keep nothing, until <c>HoldingTheOthers</c> is set: an idle writer would take the first of the queued writes alone.
     /// </summary>
-    private static async Task<(Task<int> First, TaskCompletionSource Holding)> HoldTheWriterAsync(SqlWorkflowStore store)
+    private static async Task<(Task<int> First, TaskCompletionSource Holding, TaskCompletionSource HoldingTheOthers)> HoldTheWriterAsync(SqlWorkflowStore store)
     {
+        var others = new TaskCompletionSource();
         var holding = new TaskCompletionSource();
         var started = new TaskCompletionSource();
         Task<int> first = store.WriteAsync(async (c, t, ct) => { started.SetResult(); await holding.Task; await InsertAsync(c, t, "first"); return (1, true); }, SqlWriteKind.None, CancellationToken.None);
         await started.Task.WaitAsync(TempStore.Limit);
-        return (first, holding);
+        for (int writer = 1; writer < Writers(store); writer++)
+        {
+            var other = new TaskCompletionSource();
+            _ = store.WriteAsync(async (c, t, ct) => { other.SetResult(); await others.Task.WaitAsync(TempStore.Limit, ct); return (0, false); }, SqlWriteKind.None, CancellationToken.None);
+            await other.Task.WaitAsync(TempStore.Limit);
+        }
+
+        return (first, holding, others);
     }
+
+    /// <summary>How many group-commit writers the store runs (<c>PostgresWorkflowStore</c> starts two).</summary>
+    private static int Writers(SqlWorkflowStore store) => store is Workflows.Postgres.PostgresWorkflowStore ? 2 : 1;
 
     /// <summary>The rows the committed writes left, in name order.</summary>
     private static Task<List<string>> RowsAsync(SqlWorkflowStore store) => store.ReadAsync(async (c, ct) =>
