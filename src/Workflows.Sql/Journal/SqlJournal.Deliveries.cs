@@ -32,13 +32,14 @@ internal sealed partial class SqlJournal
         if (picked.Count == 0)
         {
             // The soonest pending delivery to fall due, or lease to run out (a dead worker's delivery is then taken over).
-            // Through the partial index of active deliveries: PostgreSQL otherwise read every delivery ever made (3–6 ms a look).
+            // Through the partial index of active deliveries: PostgreSQL otherwise read every delivery ever made (3–6 ms a look),
+            // or, with statistics taken while few runs were active, every active run through wf_runs_status ("status + 0").
             using CachedCommand next = Command(
                 connection, transaction,
                 IndexedRead(
                     $"SELECT MIN(CASE WHEN d.status = {Pending} THEN d.available_at ELSE d.lease_expires END) FROM wf_deliveries d JOIN wf_runs r ON r.run_id = d.run_id " +
                     $"WHERE d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at > @now) OR (d.status = {Claimed} AND d.lease_expires > @now)) " +
-                    $"AND r.status IN {ClaimableRun} AND ({filter})"),
+                    $"AND r.status + 0 IN {ClaimableRun} AND ({filter})"),
                 [.. parameters]);
             object? soonest = await next.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             long? nextDue = soonest is null or DBNull ? null : Convert.ToInt64(soonest, CultureInfo.InvariantCulture);
