@@ -81,11 +81,10 @@ internal sealed partial class SqlJournal
         var picked = new List<PickedDelivery>();
         using CachedCommand find = Command(
             connection, transaction,
-            (Dialect.BeforeOrderedRead is { } before ? before + "; " : string.Empty) +
-            $"SELECT d.delivery_id, d.run_id, d.step, d.workers, d.queue, r.partition_key, r.workflow, r.status, d.priority, d.available_at FROM wf_deliveries d CROSS JOIN wf_runs r " +
-            $"WHERE r.run_id = d.run_id AND d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
-            $"AND r.status IN {ClaimableRun} AND ({filter}){extra} ORDER BY d.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}" +
-            (Dialect.AfterOrderedRead is { } after ? "; " + after : string.Empty),
+            OrderedRead(
+                $"SELECT d.delivery_id, d.run_id, d.step, d.workers, d.queue, r.partition_key, r.workflow, r.status, d.priority, d.available_at FROM wf_deliveries d CROSS JOIN wf_runs r " +
+                $"WHERE r.run_id = d.run_id AND d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
+                $"AND r.status IN {ClaimableRun} AND ({filter}){extra} ORDER BY d.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}"),
             [.. parameters]);
         using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -71,8 +71,14 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
         StatementCache.Rent(connection, transaction, sql, parameters);
 
     /// <summary><paramref name="scan"/> between <see cref="SqlDialect.BeforeIndexedRead"/> and <see cref="SqlDialect.AfterIndexedRead"/>, if the dialect has them.</summary>
-    private string IndexedRead(string scan) =>
-        (Dialect.BeforeIndexedRead is { } before ? before + "; " : string.Empty) + scan + (Dialect.AfterIndexedRead is { } after ? "; " + after : string.Empty);
+    private string IndexedRead(string scan) => Between(Dialect.BeforeIndexedRead, scan, Dialect.AfterIndexedRead);
+
+    /// <summary><paramref name="scan"/> between <see cref="SqlDialect.BeforeOrderedRead"/> and <see cref="SqlDialect.AfterOrderedRead"/>, if the dialect has them.</summary>
+    private string OrderedRead(string scan) => Between(Dialect.BeforeOrderedRead, scan, Dialect.AfterOrderedRead);
+
+    /// <summary><paramref name="scan"/> with a setting for it before and its undoing after, each as a statement of its own.</summary>
+    private static string Between(string? before, string scan, string? after) =>
+        (before is null ? string.Empty : before + "; ") + scan + (after is null ? string.Empty : "; " + after);
 }
 
 /// <summary>The JSON the journal keeps in its own columns: recorded answers and run failures.</summary>
