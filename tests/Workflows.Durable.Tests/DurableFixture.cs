@@ -40,6 +40,7 @@ internal sealed class TempStore : IDisposable
         configure?.Invoke(options);
         WorkflowRuntime runtime = new WorkflowRuntime(wrap is null ? NewStore() : wrap(NewStore()), options)
             .Register(() => new ShippingFlow(), TestJson.Default)
+            .Register(() => new ChapterFlow(), TestJson.Default)
             .Register(() => new SupportFlow(), TestJson.Default)
             .Register(() => new FlakyFlow(), TestJson.Default)
             .Register(() => new DoomedFlow(), TestJson.Default)

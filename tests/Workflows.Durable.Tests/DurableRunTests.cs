@@ -29,6 +29,28 @@ public abstract class DurableRunTests
     }
 
     [Fact]
+    public async Task Events_are_read_back_with_where_they_stand_among_fan_outs()
+    {
+        using TempStore store = await NewStoreAsync();
+        await using WorkflowRuntime runtime = await store.StartRuntimeAsync();
+
+        RunRecord run = await runtime.StartRunAsync<ChapterFlow>(new Chapter(3));
+        Assert.Equal(new ChapterRead(3), await runtime.WaitForResultAsync<ChapterRead>(run.RunId).WaitAsync(TempStore.Limit));
+
+        // Each section is an item of the fan-out (batch.index.size.step), what its step made of it stands where it did,
+        // and the run's start and the join's result stand outside any fan-out.
+        IReadOnlyList<StoredEvent> journal = await runtime.ReadEventsAsync(run.RunId);
+        string?[] sections = [.. journal.Where(e => e.Type.EndsWith($".{nameof(Section)}", StringComparison.Ordinal)).Select(e => e.Lineage).Order()];
+        string?[] read = [.. journal.Where(e => e.Type.EndsWith($".{nameof(SectionRead)}", StringComparison.Ordinal)).Select(e => e.Lineage).Order()];
+        Assert.Equal(3, sections.Length);
+        Assert.All(sections, lineage => Assert.Matches(@"^\d+\.[0-2]\.3\.\d+$", lineage!));
+        Assert.Equal(["0", "1", "2"], sections.Select(lineage => lineage!.Split('.')[1]));
+        Assert.Equal(sections, read);
+        Assert.Null(journal[0].Lineage);
+        Assert.Null(Assert.Single(journal, e => e.Type.EndsWith($".{nameof(ChapterRead)}", StringComparison.Ordinal)).Lineage);
+    }
+
+    [Fact]
     public async Task A_journal_longer_than_a_page_is_read_whole_in_order_from_any_position()
     {
         using TempStore store = await NewStoreAsync();

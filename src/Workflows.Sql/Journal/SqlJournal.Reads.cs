@@ -11,13 +11,16 @@ internal sealed partial class SqlJournal
     {
         using CachedCommand command = Command(
             connection, null,
-            "SELECT event_id, seq, kind, type, payload, producer, created_at FROM wf_events WHERE run_id = @r AND seq > @after ORDER BY seq LIMIT @max",
+            "SELECT event_id, seq, kind, type, payload, producer, created_at, lineage FROM wf_events WHERE run_id = @r AND seq > @after ORDER BY seq LIMIT @max",
             ("r", runId), ("after", afterSequence), ("max", Math.Clamp(max, 1, 10_000)));
         var events = new List<StoredEvent>();
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            events.Add(new StoredEvent(reader.GetInt64(0), runId, reader.GetInt64(1), (EventRecordKind)reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), FromMillis(reader.GetInt64(6))));
+            events.Add(new StoredEvent(reader.GetInt64(0), runId, reader.GetInt64(1), (EventRecordKind)reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), FromMillis(reader.GetInt64(6)))
+            {
+                Lineage = reader.IsDBNull(7) ? null : reader.GetString(7),
+            });
         }
 
         return events;

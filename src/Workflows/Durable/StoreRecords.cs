@@ -56,7 +56,10 @@ public enum EventRecordKind
 /// <param name="CreatedAt">When it was recorded.</param>
 public sealed record StoredEvent(long Id, string RunId, long Sequence, EventRecordKind Kind, string Type, string Payload, string? Producer, DateTimeOffset CreatedAt)
 {
-    /// <summary>Where it stands among fan-outs, as recorded with it (<see cref="NewEvent.Lineage"/>); returned with claimed deliveries.</summary>
+    /// <summary>
+    /// Where it stands among fan-outs, as recorded with it (<see cref="NewEvent.Lineage"/>): the fan-outs it descends from, innermost last,
+    /// each as <c>batch.index.size.step</c> separated by <c>/</c>; <see langword="null"/> outside any fan-out. Returned with claimed deliveries and by reads of a run's events.
+    /// </summary>
     public string? Lineage { get; init; }
 }
 

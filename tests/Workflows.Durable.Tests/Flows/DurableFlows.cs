@@ -109,7 +109,30 @@ public partial class DoomedFlow
     public static NeverDone Explode(Doomed doomed) => throw new FormatException("bad input");
 }
 
+public sealed record Chapter(int Sections) : StartEvent;
+public sealed record Section(int Number) : Event;
+public sealed record SectionRead(int Number) : Event;
+public sealed record ChapterRead(int Sections) : StopEvent;
+
+/// <summary>Fan-out and fan-in in the signatures: each section is read in a branch of its own, then gathered.</summary>
+[Workflow]
+public partial class ChapterFlow
+{
+    [Step]
+    public static Section[] Split(Chapter chapter) => [.. Enumerable.Range(0, chapter.Sections).Select(i => new Section(i))];
+
+    [Step]
+    public static SectionRead Read(Section section) => new(section.Number);
+
+    [Step]
+    public static ChapterRead Gather(IReadOnlyList<SectionRead> sections) => new(sections.Count);
+}
+
 /// <summary>The AOT-safe path: a source-generated context for every event and state value.</summary>
+[JsonSerializable(typeof(Chapter))]
+[JsonSerializable(typeof(Section))]
+[JsonSerializable(typeof(SectionRead))]
+[JsonSerializable(typeof(ChapterRead))]
 [JsonSerializable(typeof(Order))]
 [JsonSerializable(typeof(Pick))]
 [JsonSerializable(typeof(Picked))]
