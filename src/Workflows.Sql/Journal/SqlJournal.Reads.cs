@@ -11,20 +11,29 @@ internal sealed partial class SqlJournal
     {
         using CachedCommand command = Command(
             connection, null,
-            "SELECT event_id, seq, kind, type, payload, producer, created_at, lineage FROM wf_events WHERE run_id = @r AND seq > @after ORDER BY seq LIMIT @max",
+            $"SELECT {EventColumns("wf_events")} FROM wf_events WHERE run_id = @r AND seq > @after ORDER BY seq LIMIT @max",
             ("r", runId), ("after", afterSequence), ("max", Math.Clamp(max, 1, 10_000)));
         var events = new List<StoredEvent>();
         using DbDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            events.Add(new StoredEvent(reader.GetInt64(0), runId, reader.GetInt64(1), (EventRecordKind)reader.GetInt32(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), FromMillis(reader.GetInt64(6)))
-            {
-                Lineage = reader.IsDBNull(7) ? null : reader.GetString(7),
-            });
+            events.Add(ReadEvent(reader, 0, runId));
         }
 
         return events;
     }
+
+    /// <summary>An event's columns, in the order <see cref="ReadEvent"/> reads them, of the table or alias <paramref name="table"/>.</summary>
+    private static string EventColumns(string table) =>
+        $"{table}.event_id, {table}.seq, {table}.kind, {table}.type, {table}.payload, {table}.producer, {table}.created_at, {table}.lineage";
+
+    /// <summary>The event whose <see cref="EventColumns"/> start at column <paramref name="at"/>.</summary>
+    private static StoredEvent ReadEvent(DbDataReader reader, int at, string runId) =>
+        new(reader.GetInt64(at), runId, reader.GetInt64(at + 1), (EventRecordKind)reader.GetInt32(at + 2), reader.GetString(at + 3), reader.GetString(at + 4),
+            reader.IsDBNull(at + 5) ? null : reader.GetString(at + 5), FromMillis(reader.GetInt64(at + 6)))
+        {
+            Lineage = reader.IsDBNull(at + 7) ? null : reader.GetString(at + 7),
+        };
 
     public static Task<IReadOnlyDictionary<string, StoredValue>> ReadStateAsync(DbConnection connection, string runId, CancellationToken cancellationToken) =>
         ReadStateAsync(connection, null, runId, cancellationToken);

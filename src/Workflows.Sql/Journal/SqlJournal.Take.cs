@@ -67,7 +67,7 @@ internal sealed partial class SqlJournal
         var loaded = new Dictionary<long, ClaimedDelivery>(chosen.Count);
         using (CachedCommand load = Command(
             connection, transaction,
-            $"SELECT {QualifiedRunColumns}, d.delivery_id, d.step, d.attempt, d.answers, d.prompted, e.event_id, e.seq, e.kind, e.type, e.payload, e.producer, e.created_at, d.available_at, d.recorded, e.lineage, r.next_seq, " +
+            $"SELECT {QualifiedRunColumns}, d.delivery_id, d.step, d.attempt, d.answers, d.prompted, {EventColumns("e")}, d.available_at, d.recorded, r.next_seq, " +
             $"(SELECT COUNT(*) FROM wf_deliveries o WHERE o.run_id = d.run_id AND o.status IN ({Pending}, {Claimed}, {Waiting})) " +
             $"FROM wf_deliveries d JOIN wf_events e ON e.event_id = d.event_id JOIN wf_runs r ON r.run_id = d.run_id WHERE d.delivery_id IN ({ids})",
             idParameters))
@@ -77,17 +77,12 @@ internal sealed partial class SqlJournal
             {
                 RunRecord run = ReadRun(reader);
                 const int D = 15;
-                var ev = new StoredEvent(
-                    reader.GetInt64(D + 5), run.RunId, reader.GetInt64(D + 6), (EventRecordKind)reader.GetInt32(D + 7), reader.GetString(D + 8), reader.GetString(D + 9),
-                    reader.IsDBNull(D + 10) ? null : reader.GetString(D + 10), FromMillis(reader.GetInt64(D + 11)))
-                {
-                    Lineage = reader.IsDBNull(D + 14) ? null : reader.GetString(D + 14),
-                };
+                StoredEvent ev = ReadEvent(reader, D + 5, run.RunId);
                 long id = reader.GetInt64(D);
                 loaded[id] = new ClaimedDelivery(id, run, reader.GetInt32(D + 1), reader.GetInt32(D + 2), ev, ParseAnswers(reader.IsDBNull(D + 3) ? null : reader.GetString(D + 3)), reader.GetInt32(D + 4))
                 {
-                    AvailableAt = FromMillis(reader.GetInt64(D + 12)),
-                    Recorded = reader.IsDBNull(D + 13) ? null : ParseRecorded(reader.GetString(D + 13)),
+                    AvailableAt = FromMillis(reader.GetInt64(D + 13)),
+                    Recorded = reader.IsDBNull(D + 14) ? null : ParseRecorded(reader.GetString(D + 14)),
                 };
                 if (run.Status == WorkflowRunStatus.Running && Convert.ToInt64(reader.GetValue(D + 16), CultureInfo.InvariantCulture) == 1)
                 {
