@@ -16,13 +16,19 @@ internal sealed partial class SqlJournal
     /// </summary>
     public async Task<(RunRecord Run, bool Created)> CreateRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        int inserted = await ExecuteAsync(connection, transaction, RunInsert, cancellationToken, RunInsertParameters(run, now)).ConfigureAwait(false);
-        if (inserted == 0)
+        RunRecord? inserted;
+        using (CachedCommand insert = Command(connection, transaction, RunInsert, RunInsertParameters(run, now)))
+        using (DbDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            inserted = await ReadInsertedRunAsync(reader, run, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (inserted is null)
         {
             return (await ExistingRunAsync(connection, transaction, run, cancellationToken).ConfigureAwait(false), false);
         }
 
-        RunRecord created = (await StartEventAsync(connection, transaction, run, now, cancellationToken).ConfigureAwait(false)) with { Title = run.Title };
+        RunRecord created = await StartEventAsync(connection, transaction, run, inserted, now, cancellationToken).ConfigureAwait(false);
         if (run.Tags is { Count: > 0 } tags)
         {
             await WriteTagsAsync(connection, transaction, run.RunId, tags, cancellationToken).ConfigureAwait(false);
@@ -32,10 +38,18 @@ internal sealed partial class SqlJournal
         return (created, true);
     }
 
-    /// <summary>The new run's row; nothing if its id or idempotency key is taken.</summary>
+    /// <summary>
+    /// The new run's row, returned as inserted (no read of it after: on SQLite every statement costs); nothing if its
+    /// id or idempotency key is taken.
+    /// </summary>
     private const string RunInsert =
         "INSERT INTO wf_runs (run_id, workflow, fingerprint, shape, status, idempotency_key, next_seq, created_at, updated_at, parent_run_id, parent_delivery_id, trace_parent, deadline_at, timeout_ms, priority, partition_key, title) " +
-        "VALUES (@id, @w, @f, @shape, @status, @k, 2, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition, @title) ON CONFLICT DO NOTHING";
+        "VALUES (@id, @w, @f, @shape, @status, @k, 2, @t, @t, @parent, @pd, @trace, @deadline, @timeout, @priority, @partition, @title) ON CONFLICT DO NOTHING " +
+        "RETURNING " + RunColumnNames;
+
+    /// <summary>The run <see cref="RunInsert"/> returned, with its title; <see langword="null"/> when it returned none (the id or key was taken).</summary>
+    private static async Task<RunRecord?> ReadInsertedRunAsync(DbDataReader reader, NewRun run, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) with { Title = run.Title } : null;
 
     private static (string, object?)[] RunInsertParameters(NewRun run, DateTimeOffset now) =>
     [
@@ -51,7 +65,7 @@ internal sealed partial class SqlJournal
         run.Start.Question is null && run.Start.Deliveries.Count < s_startInserts.Length && run.Tags is not { Count: > 0 };
 
     /// <summary>
-    /// Stores a new run, its StartEvent, deliveries and feed entry, and reads it back, in one round trip (see
+    /// Stores a new run, its StartEvent, deliveries and feed entry, and returns it, in one round trip (see
     /// <see cref="CreatesAtOnce"/>); <see langword="null"/> if its id or idempotency key was taken: the caller
     /// declines this write (nothing of it is kept) and creates the run the usual way, which returns the run that took them.
     /// </summary>
@@ -79,7 +93,8 @@ internal sealed partial class SqlJournal
         {
             try
             {
-                RunRecord? created = await ReadRunAtOnceAsync(reader, run, cancellationToken).ConfigureAwait(false);
+                // Only this write's first result: the batch moves past the rest, and an error in them undoes the write.
+                RunRecord? created = await ReadInsertedRunAsync(reader, run, cancellationToken).ConfigureAwait(false);
                 return (created, Keep: created is not null);
             }
             catch (DbException)
@@ -98,15 +113,27 @@ internal sealed partial class SqlJournal
             [.. EventParameters(run.RunId, 1, run.Start, Millis(now)), ("w", run.Workflow), ("from", -1), ("s", (int)status)]);
     }
 
-    /// <summary>The run the start's command read back; <see langword="null"/> when it has no row: another run took the key (this one's row was never inserted).</summary>
-    private static async Task<RunRecord?> ReadRunAtOnceAsync(DbDataReader reader, NewRun run, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRun(reader) with { Title = run.Title } : null;
+    /// <summary>
+    /// The run the start's command returned as inserted (its first result), once its other statements ran (they run
+    /// as the reader moves past them, and an error in one is thrown here); <see langword="null"/> when it returned none:
+    /// another run took the key (this one's row was never inserted).
+    /// </summary>
+    private static async Task<RunRecord?> ReadRunAtOnceAsync(DbDataReader reader, NewRun run, CancellationToken cancellationToken)
+    {
+        RunRecord? inserted = await ReadInsertedRunAsync(reader, run, cancellationToken).ConfigureAwait(false);
+        while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+        {
+        }
+
+        return inserted;
+    }
 
     /// <summary>
     /// Records a new run's StartEvent (sequence 1: the row says 2 comes next), its deliveries and its feed
-    /// entry, and reads the run back — one round trip for the common start (no question, few deliveries).
+    /// entry — one round trip for the common start (no question, few deliveries), which leaves the run's row
+    /// as <paramref name="inserted"/>; a question changes it, so that start reads it back.
     /// </summary>
-    private async Task<RunRecord> StartEventAsync(DbConnection connection, DbTransaction transaction, NewRun run, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<RunRecord> StartEventAsync(DbConnection connection, DbTransaction transaction, NewRun run, RunRecord inserted, DateTimeOffset now, CancellationToken cancellationToken)
     {
         WorkflowRunStatus status = run.Queued ? WorkflowRunStatus.Queued : WorkflowRunStatus.Running;
         NewEvent start = run.Start;
@@ -114,21 +141,19 @@ internal sealed partial class SqlJournal
         {
             await InsertEventsAsync(connection, transaction, run.RunId, 1, [start], now, cancellationToken).ConfigureAwait(false);
             await RecordChangeAsync(connection, transaction, run.RunId, run.Workflow, null, status, now, cancellationToken).ConfigureAwait(false);
-            return (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))!;
+            return (await GetRunAsync(connection, transaction, run.RunId, cancellationToken).ConfigureAwait(false))! with { Title = run.Title };
         }
 
         using CachedCommand insert = Command(
             connection, transaction,
             s_startInserts[start.Deliveries.Count],
             [.. EventParameters(run.RunId, 1, start, Millis(now)), ("w", run.Workflow), ("from", -1), ("s", (int)status)]);
-        using DbDataReader reader = await insert.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? ReadRun(reader)
-            : throw new WorkflowStoreException($"Run '{run.RunId}' was stored but could not be read back.");
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return inserted;
     }
 
-    /// <summary>A start's statements by its number of deliveries: the event and its deliveries, the feed entry, the run read back.</summary>
-    private static readonly string[] s_startInserts = [.. Enumerable.Range(0, 8).Select(n => BuildEventInsert(n) + "; " + RecordChangeStatement("@r") + "; " + RunColumns + " WHERE run_id = @r")];
+    /// <summary>A start's statements by its number of deliveries: the event and its deliveries, and the feed entry.</summary>
+    private static readonly string[] s_startInserts = [.. Enumerable.Range(0, 8).Select(n => BuildEventInsert(n) + "; " + RecordChangeStatement("@r"))];
 
     /// <summary>The run that took a new run's id or idempotency key first.</summary>
     private static async Task<RunRecord> ExistingRunAsync(DbConnection connection, DbTransaction transaction, NewRun run, CancellationToken cancellationToken)

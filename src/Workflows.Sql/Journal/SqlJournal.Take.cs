@@ -9,7 +9,7 @@ namespace Workflows.Sql.Journal;
 internal sealed partial class SqlJournal
 {
     /// <summary>The run columns of <see cref="RunColumnList"/>, on the runs' alias <c>r</c>, read by <see cref="ReadRun"/> from the first column.</summary>
-    private static readonly string QualifiedRunColumns = string.Join(", ", RunColumnList["SELECT ".Length..].Split(", ").Select(column => "r." + column));
+    private static readonly string QualifiedRunColumns = string.Join(", ", RunColumnNames.Split(", ").Select(column => "r." + column));
 
     /// <summary>
     /// How many deliveries of each picked delivery's step are claimed (under a live lease) in its run,

@@ -29,8 +29,10 @@ internal sealed partial class SqlJournal(SqlDialect dialect)
 
     private static DateTimeOffset FromMillis(long millis) => SqlCommands.FromMillis(millis);
 
-    private const string RunColumnList =
-        "SELECT run_id, workflow, fingerprint, shape, status, idempotency_key, result_type, result_payload, error, created_at, updated_at, failure, parent_run_id, deadline_at, trace_parent";
+    private const string RunColumnNames =
+        "run_id, workflow, fingerprint, shape, status, idempotency_key, result_type, result_payload, error, created_at, updated_at, failure, parent_run_id, deadline_at, trace_parent";
+
+    private const string RunColumnList = "SELECT " + RunColumnNames;
 
     private const string RunColumns = RunColumnList + " FROM wf_runs";
 
