@@ -110,7 +110,8 @@ public sealed class GroupCommit : IAsyncDisposable
                     if (connection is null)
                     {
                         connection = await _hooks.OpenAsync(CancellationToken.None).ConfigureAwait(false);
-                        StatementCache.Attach(connection, _hooks.SplitsCommands);
+                        DbConnection opened = connection;
+                        StatementCache.Attach(connection, _hooks.SplitsCommands, sql => _hooks.Prepare(opened, sql));
                     }
 
                     await CommitBatchAsync(connection, batch, retry, pipelined).ConfigureAwait(false);

@@ -48,6 +48,16 @@ public abstract class GroupCommitHooks
     /// </summary>
     public virtual bool SplitsCommands => false;
 
+    /// <summary>
+    /// A statement of a writer's command of several (<see cref="SplitsCommands"/>), or a command of one, kept prepared and
+    /// run beneath the provider's command: <see langword="null"/> (the default) runs it through the provider's command.
+    /// Prepared when first run, kept until the writer's connection closes.
+    /// </summary>
+    /// <param name="connection">The writer's connection.</param>
+    /// <param name="sql">One statement, with <c>@name</c> parameters.</param>
+    /// <returns>The statement, not prepared yet; or <see langword="null"/>.</returns>
+    public virtual PreparedStatement? Prepare(DbConnection connection, string sql) => null;
+
     /// <summary>Whether an error means only that a lock was not granted in time: the write goes into a later batch.</summary>
     /// <param name="error">What a write threw.</param>
     /// <returns>Whether to run the write again in a later batch.</returns>

@@ -27,7 +27,17 @@ internal sealed class StatementCache
     /// <summary>The statements of each command of several, when the connection runs them one by one (<see cref="Attach"/>); else null.</summary>
     private readonly Dictionary<string, StatementSplit?>? _splits;
 
-    private StatementCache(bool splits) => _splits = splits ? new(StringComparer.Ordinal) : null;
+    /// <summary>Makes a statement the connection's owner runs itself (<see cref="GroupCommitHooks.Prepare"/>); null when it runs none.</summary>
+    private readonly Func<string, PreparedStatement?>? _prepare;
+
+    /// <summary>The statements the owner runs itself, not in use, by text.</summary>
+    private readonly Dictionary<string, PreparedStatement> _idlePrepared = new(StringComparer.Ordinal);
+
+    private StatementCache(bool splits, Func<string, PreparedStatement?>? prepare)
+    {
+        _splits = splits ? new(StringComparer.Ordinal) : null;
+        _prepare = splits ? prepare : null;
+    }
 
     /// <summary>Statements to send ahead of the next command on the connection, in its round trip (<see cref="SendAhead"/>).</summary>
     private string? _ahead;
@@ -79,7 +89,12 @@ internal sealed class StatementCache
     /// <summary>From now on, the statements run on <paramref name="connection"/> are kept prepared.</summary>
     /// <param name="connection">A connection its owner keeps open for many statements.</param>
     /// <param name="splits">Whether a command of several statements runs as one kept command per statement (<see cref="GroupCommitHooks.SplitsCommands"/>).</param>
-    public static void Attach(DbConnection connection, bool splits = false) => s_caches.AddOrUpdate(connection, new StatementCache(splits));
+    /// <param name="prepare">
+    /// With <paramref name="splits"/>: makes the statements the owner runs itself, beneath the provider's command
+    /// (<see cref="GroupCommitHooks.Prepare"/>); a command of one statement then runs as a split of one.
+    /// </param>
+    public static void Attach(DbConnection connection, bool splits = false, Func<string, PreparedStatement?>? prepare = null) =>
+        s_caches.AddOrUpdate(connection, new StatementCache(splits, prepare));
 
     /// <summary>Disposes the kept statements; call before the connection is closed.</summary>
     /// <param name="connection">The connection.</param>
@@ -98,6 +113,12 @@ internal sealed class StatementCache
         }
 
         cache._idle.Clear();
+        foreach (PreparedStatement statement in cache._idlePrepared.Values)
+        {
+            statement.Dispose();
+        }
+
+        cache._idlePrepared.Clear();
     }
 
     /// <summary>A command for <paramref name="sql"/> with these parameter values: the kept one if the connection has it.</summary>
@@ -118,11 +139,11 @@ internal sealed class StatementCache
             sql = TakeAhead(cache, ahead, sql);
         }
 
-        if (cache._splits is { } splits && sql.Contains(';', StringComparison.Ordinal))
+        if (cache._splits is { } splits && (cache._prepare is not null || sql.Contains(';', StringComparison.Ordinal)))
         {
             if (!splits.TryGetValue(sql, out StatementSplit? split))
             {
-                split = StatementSplit.Of(sql);
+                split = StatementSplit.Of(sql, keepOne: cache._prepare is not null);
                 if (splits.Count < Capacity)
                 {
                     splits[sql] = split;
@@ -148,6 +169,11 @@ internal sealed class StatementCache
     /// <summary>The kept command of one statement of a <see cref="SplitCommand"/>, given the parameters at <paramref name="indices"/>.</summary>
     internal CachedCommand RentPart(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters, int[] indices)
     {
+        if (_prepare is not null && RentPrepared(sql, new StatementValues(parameters, indices)) is { } prepared)
+        {
+            return prepared;
+        }
+
         if (!_idle.Remove(sql, out DbCommand? command))
         {
             return new CachedCommand(SqlCommands.CreateAsIs(connection, transaction, sql, [.. indices.Select(i => parameters[i])]), this);
@@ -156,6 +182,37 @@ internal sealed class StatementCache
         command.Transaction = transaction;
         Bind(command, parameters, indices);
         return new CachedCommand(command, this);
+    }
+
+    /// <summary>The statement the owner runs itself for <paramref name="sql"/>, if it has one and it binds every value as the provider would.</summary>
+    private CachedCommand? RentPrepared(string sql, StatementValues values)
+    {
+        if (!_idlePrepared.Remove(sql, out PreparedStatement? statement) && (statement = _prepare!(sql)) is null)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < values.Count; i++)
+        {
+            if (!statement.CanBind(values[i].Value))
+            {
+                Return(sql, statement);
+                return null;
+            }
+        }
+
+        return new CachedCommand(statement, sql, values, this);
+    }
+
+    /// <summary>Keeps a statement the owner runs itself, once its reader is disposed, for its next rent; or disposes it.</summary>
+    internal void Return(string sql, PreparedStatement statement)
+    {
+        if (_idlePrepared.Count < Capacity && _idlePrepared.TryAdd(sql, statement))
+        {
+            return;
+        }
+
+        statement.Dispose();
     }
 
     /// <summary>Keeps a command that is done for its next rent, or disposes it.</summary>
@@ -210,6 +267,9 @@ internal readonly struct CachedCommand : IDisposable
     private readonly DbCommand? _command;
     private readonly StatementCache? _cache;
     private readonly SplitCommand? _split;
+    private readonly PreparedStatement? _prepared;
+    private readonly string? _sql;
+    private readonly StatementValues _values;
 
     public CachedCommand(DbCommand command, StatementCache? cache)
     {
@@ -217,22 +277,56 @@ internal readonly struct CachedCommand : IDisposable
         _cache = cache;
     }
 
+    /// <summary>A statement the connection's owner runs itself (<see cref="PreparedStatement"/>), given these values.</summary>
+    public CachedCommand(PreparedStatement prepared, string sql, StatementValues values, StatementCache cache)
+    {
+        _prepared = prepared;
+        _sql = sql;
+        _values = values;
+        _cache = cache;
+    }
+
     public CachedCommand(SplitCommand split) => _split = split;
 
     public Task<object?> ExecuteScalarAsync(CancellationToken cancellationToken) =>
-        _split is not null ? _split.ExecuteScalarAsync(cancellationToken) : _command!.ExecuteScalarAsync(cancellationToken);
+        _split is not null ? _split.ExecuteScalarAsync(cancellationToken)
+        : _prepared is not null ? Task.FromResult(PreparedScalar())
+        : _command!.ExecuteScalarAsync(cancellationToken);
 
     public Task<DbDataReader> ExecuteReaderAsync(CancellationToken cancellationToken) =>
-        _split is not null ? _split.ExecuteReaderAsync(cancellationToken) : _command!.ExecuteReaderAsync(cancellationToken);
+        _split is not null ? _split.ExecuteReaderAsync(cancellationToken)
+        : _prepared is not null ? Task.FromResult(_prepared.Execute(_values))
+        : _command!.ExecuteReaderAsync(cancellationToken);
 
     public Task<int> ExecuteNonQueryAsync(CancellationToken cancellationToken) =>
-        _split is not null ? _split.ExecuteNonQueryAsync(cancellationToken) : _command!.ExecuteNonQueryAsync(cancellationToken);
+        _split is not null ? _split.ExecuteNonQueryAsync(cancellationToken)
+        : _prepared is not null ? Task.FromResult(PreparedNonQuery())
+        : _command!.ExecuteNonQueryAsync(cancellationToken);
+
+    private object? PreparedScalar()
+    {
+        using DbDataReader reader = _prepared!.Execute(_values);
+        return reader.Read() ? reader.GetValue(0) : null;
+    }
+
+    private int PreparedNonQuery()
+    {
+        DbDataReader reader = _prepared!.Execute(_values);
+        reader.Dispose();
+        return reader.RecordsAffected;
+    }
 
     /// <summary>Runs one statement of a split command (Microsoft.Data.Sqlite's asynchronous calls run synchronously anyway).</summary>
-    internal DbDataReader ExecuteReader() => _command!.ExecuteReader();
+    internal DbDataReader ExecuteReader() => _prepared is not null ? _prepared.Execute(_values) : _command!.ExecuteReader();
 
     public void Dispose()
     {
+        if (_prepared is not null)
+        {
+            _cache!.Return(_sql!, _prepared);
+            return;
+        }
+
         if (_command is null)
         {
             return;

@@ -27,8 +27,11 @@ internal sealed class StatementSplit
     /// <summary>The statements, in order.</summary>
     public string[] Parts { get; }
 
-    /// <summary>The statements of <paramref name="sql"/> (split at each <c>;</c> outside quotes), or <see langword="null"/> if it has only one.</summary>
-    public static StatementSplit? Of(string sql)
+    /// <summary>
+    /// The statements of <paramref name="sql"/> (split at each <c>;</c> outside quotes), or <see langword="null"/> if it
+    /// has only one, unless <paramref name="keepOne"/> (a statement's connection owner runs it itself, split or not).
+    /// </summary>
+    public static StatementSplit? Of(string sql, bool keepOne = false)
     {
         var parts = new List<string>();
         var names = new List<string[]>();
@@ -51,7 +54,7 @@ internal sealed class StatementSplit
         }
 
         // A quote left open (no statement of the journal's has one): not split, the database says what is wrong with it.
-        return parts.Count > 1 && quote == '\0' ? new StatementSplit([.. parts], [.. names]) : null;
+        return parts.Count > (keepOne ? 0 : 1) && quote == '\0' ? new StatementSplit([.. parts], [.. names]) : null;
     }
 
     /// <summary>

@@ -210,7 +210,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
         }
     }
 
-    /// <summary>SQLite's part of the group commit: its connections (busy timeout, full sync) and its errors, said plainly.</summary>
+    /// <summary>SQLite's part of the group commit: its connections (busy timeout, full sync), its statements run beneath Microsoft.Data.Sqlite's command, and its errors, said plainly.</summary>
     private sealed class Hooks(SqliteWorkflowStore store) : GroupCommitHooks
     {
         public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await store.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -218,5 +218,7 @@ public sealed class SqliteWorkflowStore : SqlWorkflowStore
         public override Exception Describe(Exception error) => error is SqliteException sqlite ? store.Describe(sqlite) : error;
 
         public override bool SplitsCommands => true;
+
+        public override PreparedStatement? Prepare(DbConnection connection, string sql) => new SqlitePreparedStatement((SqliteConnection)connection, sql);
     }
 }
