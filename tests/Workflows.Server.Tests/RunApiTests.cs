@@ -178,6 +178,33 @@ public sealed class RunApiTests : ServerTest
     }
 
     [Fact]
+    public async Task The_journal_says_which_item_of_which_fan_out_each_event_is()
+    {
+        string runId = await Client.StartAsync(Api.CleanReport);
+        await Client.WaitForAsync(runId, "completed");
+
+        JsonArray events = (await (await Client.GetAsync($"/api/runs/{runId}/events?limit=200")).ReadAsync())["events"]!.AsArray();
+        string FanOut(JsonNode entry) => entry["fanOut"] is JsonArray frames
+            ? string.Join("/", frames.Select(f => $"{(string?)f!["step"]} {(int)f["index"]!} of {(int)f["size"]!}"))
+            : "-";
+        var byName = events.Where(e => (string?)e!["kind"] is "start" or "routed")
+            .Select(e => ((string)e!["name"]!, (long?)e["payload"]!["index"], FanOut(e)))
+            .ToList();
+
+        // Both sections' branches, from the split through their reviews, stand in one fan-out of Split; the rest stands outside it.
+        Assert.Equal(
+            [
+                ("DocumentSubmitted", null, "-"),
+                ("SectionToReview", 0L, "Split 0 of 2"), ("SectionToReview", 1L, "Split 1 of 2"),
+                ("SectionReviewed", 0L, "Split 0 of 2"), ("SectionReviewed", 1L, "Split 1 of 2"),
+                ("ReviewsGathered", null, "-"), ("ReadyToPublish", null, "-"),
+            ],
+            byName.OrderBy(e => e.Item1 switch { "DocumentSubmitted" => 0, "SectionToReview" => 1, "SectionReviewed" => 2, "ReviewsGathered" => 3, _ => 4 }).ThenBy(e => e.Item2));
+        long[] batches = [.. events.Where(e => e!["fanOut"] is not null).Select(e => (long)e!["fanOut"]![0]!["batch"]!).Distinct()];
+        Assert.Single(batches);
+    }
+
+    [Fact]
     public async Task The_inbox_lists_waiting_runs_with_their_question_and_answer_schema()
     {
         string waitingRun = await Client.StartAsync(Api.Report, "needs a person");

@@ -126,7 +126,18 @@ public sealed record RunList(IReadOnlyList<RunInfo> Runs, int Total, int Offset,
 /// <param name="Producer">The step that produced it, if one did.</param>
 /// <param name="CreatedAt">When it was recorded.</param>
 /// <param name="Payload">The event.</param>
-public sealed record JournalEntry(long Sequence, string Kind, string Name, string Type, string? Producer, DateTimeOffset CreatedAt, RawJson Payload);
+public sealed record JournalEntry(long Sequence, string Kind, string Name, string Type, string? Producer, DateTimeOffset CreatedAt, RawJson Payload)
+{
+    /// <summary>The fan-outs the event descends from, outermost first: which item of each it is, or came from. Absent outside any fan-out.</summary>
+    public IReadOnlyList<FanOutPosition>? FanOut { get; init; }
+}
+
+/// <summary>Where an event stands in one fan-out.</summary>
+/// <param name="Step">The step that fanned out.</param>
+/// <param name="Index">Which item, from 0.</param>
+/// <param name="Size">How many items the fan-out made (0 for the one arrival of an empty fan-out).</param>
+/// <param name="Batch">The fan-out, unique within the run: two fan-outs of one step (a loop) differ here.</param>
+public sealed record FanOutPosition(string Step, int Index, int Size, long Batch);
 
 /// <summary>A page of a run's journal.</summary>
 /// <param name="Events">The events, in order.</param>

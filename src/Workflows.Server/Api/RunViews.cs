@@ -1,3 +1,4 @@
+using System.Globalization;
 using Workflows.Durable;
 
 namespace Workflows.Server.Api;
@@ -48,7 +49,17 @@ internal static class RunViews
         stored.Type,
         stored.Producer,
         stored.CreatedAt,
-        new RawJson(stored.Payload));
+        new RawJson(stored.Payload))
+    {
+        FanOut = stored.Lineage is null ? null : [.. FanOutItem.Of(stored).Select(item => Position(item, workflow))],
+    };
+
+    /// <summary>A fan-out as the API shows it: its step by name (by index if the run's version is not registered here).</summary>
+    private static FanOutPosition Position(FanOutItem item, RegisteredWorkflow? workflow) => new(
+        workflow?.Graph.Steps is { } steps && item.Step < steps.Count ? steps[item.Step].Name : item.Step.ToString(CultureInfo.InvariantCulture),
+        item.Index,
+        item.Size,
+        item.Batch);
 
     public static string Kind(EventRecordKind kind) => kind switch
     {
