@@ -34,7 +34,7 @@ internal sealed class SqlitePreparedReader(SqlitePreparedStatement owner, sqlite
         _firstRowReady = row;
         _onRow = false;
         _done = !row;
-        _recordsAffected = row ? -1 : owner.Changes(statement);
+        _recordsAffected = row ? -1 : owner.Changes();
     }
 
     public override bool Read()
@@ -67,7 +67,7 @@ internal sealed class SqlitePreparedReader(SqlitePreparedStatement owner, sqlite
             owner.Fail(rc);
         }
 
-        _recordsAffected = owner.Changes(statement);
+        _recordsAffected = owner.Changes();
         return false;
     }
 
@@ -85,7 +85,7 @@ internal sealed class SqlitePreparedReader(SqlitePreparedStatement owner, sqlite
         _firstRowReady = false;
         try
         {
-            if (!_done && raw.sqlite3_stmt_readonly(statement) == 0)
+            if (!_done && !owner.ReadOnly)
             {
                 // What a RETURNING left unread still writes: as Microsoft.Data.Sqlite does, it runs to its end.
                 while (Step())

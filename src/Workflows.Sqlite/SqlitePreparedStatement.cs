@@ -58,7 +58,10 @@ internal sealed class SqlitePreparedStatement(SqliteConnection connection, strin
     }
 
     /// <summary>The rows the statement changed once done, as Microsoft.Data.Sqlite counts them: -1 for one that writes nothing.</summary>
-    internal int Changes(sqlite3_stmt statement) => raw.sqlite3_stmt_readonly(statement) != 0 ? -1 : raw.sqlite3_changes(_db);
+    internal int Changes() => ReadOnly ? -1 : raw.sqlite3_changes(_db);
+
+    /// <summary>Whether the statement writes nothing (a SELECT, or a savepoint's), known once it is prepared.</summary>
+    internal bool ReadOnly { get; private set; }
 
     /// <summary>Throws SQLite's error as Microsoft.Data.Sqlite would, leaving the statement ready to run again.</summary>
     internal void Fail(int rc)
@@ -101,6 +104,7 @@ internal sealed class SqlitePreparedStatement(SqliteConnection connection, strin
             _slots[slot] = marked.Length > 0 && marked[0] is '@' or '$' or ':' ? marked[1..] : marked;
         }
 
+        ReadOnly = raw.sqlite3_stmt_readonly(statement) != 0;
         _statement = statement;
         return statement;
     }
