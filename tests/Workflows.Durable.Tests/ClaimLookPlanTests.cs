@@ -7,8 +7,8 @@ namespace Workflows.Durable.Tests;
 
 /// <summary>
 /// The looks a PostgreSQL claim makes besides the claim itself (runs past their deadline, children of ended runs, waits
-/// past their time, the soonest due delivery) read through their small indexes even when the planner's statistics are
-/// stale: here taken while every run had ended, then 4,000 runs active. Read the other way, each look reads every run
+/// past their time, the soonest due delivery), and the claim itself, read through their small indexes even when the
+/// planner's statistics are stale: here taken while every run had ended, then 4,000 runs active. Read the other way, each look reads every run
 /// or every delivery, several milliseconds a look, once a second per worker. The plans are the server's own, as run
 /// (<c>auto_explain</c>, reported to this connection).
 /// </summary>
@@ -80,6 +80,45 @@ public sealed class ClaimLookPlanTests(PostgresServer server)
         Assert.Contains("wf_deliveries_active", soonest, StringComparison.Ordinal);
         Assert.DoesNotContain("wf_runs_status", soonest, StringComparison.Ordinal);
         Assert.DoesNotContain("Seq Scan", soonest, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_claim_finds_each_due_delivery_s_run_by_its_key_when_statistics_say_no_run_is_active()
+    {
+        string connectionString = await server.CreateDatabaseAsync();
+        SqlDialect dialect;
+        await using (var store = new PostgresWorkflowStore(connectionString))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            dialect = store.Dialect;
+        }
+
+        // As above, but every delivery is due: the claim takes ten of them. Read through wf_runs_status, each of
+        // those would scan all 4,000 active runs to find its own.
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        const string Events = "INSERT INTO wf_events (event_id, run_id, seq, kind, type, payload, created_at) SELECT i, 'r' || i, 0, 0, 'T', '{}', i FROM generate_series(1, 4000) i;";
+        await using (var fill = new NpgsqlCommand(Events + Fill.Replace("9000000000000", "0", StringComparison.Ordinal), connection))
+        {
+            await fill.ExecuteNonQueryAsync();
+        }
+
+        var plans = new List<string>();
+        connection.Notice += (_, e) => plans.Add(e.Notice.MessageText);
+        var request = new ClaimRequest("worker", new Dictionary<string, string> { ["W"] = "f" }, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), Max: 10);
+        await using (NpgsqlTransaction transaction = await connection.BeginTransactionAsync())
+        {
+            ClaimResult claim = await new SqlJournal(dialect).ClaimAsync(connection, transaction, request, CancellationToken.None);
+            Assert.Equal(10, claim.Deliveries.Count);
+        }
+
+        string pick = PlanOf(plans, "FOR UPDATE OF d, r SKIP LOCKED");
+        Assert.Contains("wf_deliveries_due", pick, StringComparison.Ordinal);
+        Assert.Contains("wf_runs_pkey on wf_runs r", pick, StringComparison.Ordinal);
+        Assert.DoesNotContain("wf_runs_status", pick, StringComparison.Ordinal);
+
+        string count = PlanOf(plans, "COUNT(*) FROM wf_deliveries WHERE run_id IN");
+        Assert.Contains("wf_deliveries_run", count, StringComparison.Ordinal);
     }
 
     /// <summary>The one plan reported for the statement containing <paramref name="marker"/>.</summary>

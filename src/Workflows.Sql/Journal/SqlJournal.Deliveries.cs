@@ -73,7 +73,10 @@ internal sealed partial class SqlJournal
     /// Due deliveries of runs this worker can run: higher-priority runs first, then oldest due. Read in the order of
     /// <c>wf_deliveries_due</c> (deliveries first: SQLite keeps a CROSS JOIN's order; PostgreSQL plans it as any join),
     /// so a claim reads about as many rows as it takes however many runs are active, instead of sorting all of them
-    /// (<see cref="SqlDialect.BeforeOrderedRead"/> keeps PostgreSQL's planner to that order).
+    /// (<see cref="SqlDialect.BeforeOrderedRead"/> keeps PostgreSQL's planner to that order). Each delivery's run is
+    /// found by its key: the run's status is compared as <c>r.status + 0</c>, because with statistics taken while few runs
+    /// were active PostgreSQL's generic plan read the runs through <c>wf_runs_status</c> and scanned every active run for
+    /// each delivery (7 ms a claim with 2,000 runs in flight, against 0.3 by the key).
     /// </summary>
     private async Task<List<PickedDelivery>> PickAsync(
         DbConnection connection, DbTransaction transaction, string filter, List<(string, object?)> parameters, string extra, CancellationToken cancellationToken)
@@ -84,7 +87,7 @@ internal sealed partial class SqlJournal
             OrderedRead(
                 $"SELECT d.delivery_id, d.run_id, d.step, d.workers, d.queue, r.partition_key, r.workflow, r.status, d.priority, d.available_at FROM wf_deliveries d CROSS JOIN wf_runs r " +
                 $"WHERE r.run_id = d.run_id AND d.status IN ({Pending}, {Claimed}) AND ((d.status = {Pending} AND d.available_at <= @now) OR (d.status = {Claimed} AND d.lease_expires <= @now)) " +
-                $"AND r.status IN {ClaimableRun} AND ({filter}){extra} ORDER BY d.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}"),
+                $"AND r.status + 0 IN {ClaimableRun} AND ({filter}){extra} ORDER BY d.priority DESC, d.available_at, d.delivery_id LIMIT @max {Dialect.ClaimLock}"),
             [.. parameters]);
         using DbDataReader reader = await find.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -13,7 +13,10 @@ internal sealed partial class SqlJournal
 
     /// <summary>
     /// How many deliveries of each picked delivery's step are claimed (under a live lease) in its run,
-    /// in one query: a step's <c>Workers</c> bounds them.
+    /// in one query: a step's <c>Workers</c> bounds them. Read through the runs' deliveries (<c>wf_deliveries_run</c>):
+    /// the status is compared as <c>status + 0</c>, so that PostgreSQL's generic plan cannot read every active delivery
+    /// through a partial index of them instead (with 2,000 runs in flight this count took 0.5 ms a claim in one profile
+    /// and 0.07 in the next, the same work: a plan that varies from one connection to the next).
     /// </summary>
     private static async Task CountClaimedStepsAsync(DbConnection connection, DbTransaction transaction, List<PickedDelivery> picked, long now, Dictionary<(string RunId, int Step), long> steps, CancellationToken cancellationToken)
     {
@@ -33,7 +36,7 @@ internal sealed partial class SqlJournal
         (string list, (string, object?)[] parameters) = InList("r", runs);
         using CachedCommand count = Command(
             connection, transaction,
-            $"SELECT run_id, step, COUNT(*) FROM wf_deliveries WHERE run_id IN ({list}) AND status = {Claimed} AND lease_expires > @now GROUP BY run_id, step",
+            $"SELECT run_id, step, COUNT(*) FROM wf_deliveries WHERE run_id IN ({list}) AND status + 0 = {Claimed} AND lease_expires > @now GROUP BY run_id, step",
             [.. parameters, ("now", now)]);
         using DbDataReader reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
