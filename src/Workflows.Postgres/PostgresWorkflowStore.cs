@@ -169,6 +169,7 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
             await _writer.DisposeAsync().ConfigureAwait(false);
         }
 
+        await _announcer.DisposeAsync().ConfigureAwait(false);
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
@@ -195,7 +196,10 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
         public override async Task<bool> CommittingAsync(DbConnection connection, DbTransaction transaction, bool durable, bool announces)
         {
             bool announce = announces && store._announcer.TakeTurn();
-            string statements = (durable ? string.Empty : "SET LOCAL synchronous_commit = off;") + (announce ? $"NOTIFY {WorkAnnouncer.Channel};" : string.Empty);
+
+            // A NOTIFY's COMMIT takes the lock every notifying transaction shares (held by another until its commit is on
+            // disk): under the writer's lock_timeout, a wait past 100 ms for it failed the whole batch.
+            string statements = (durable ? string.Empty : "SET LOCAL synchronous_commit = off;") + (announce ? $"SET LOCAL lock_timeout = 0; NOTIFY {WorkAnnouncer.Channel};" : string.Empty);
             if (statements.Length > 0)
             {
                 // Delivered to listeners when (and only if) the transaction commits.
