@@ -33,22 +33,10 @@ public sealed class ClaimLookPlanTests(PostgresServer server)
     [Fact]
     public async Task Each_look_before_a_claim_reads_its_own_index_when_statistics_say_no_run_is_active()
     {
-        string connectionString = await server.CreateDatabaseAsync();
-        SqlDialect dialect;
-        await using (var store = new PostgresWorkflowStore(connectionString))
-        {
-            await store.InitializeAsync(CancellationToken.None);
-            dialect = store.Dialect;
-        }
-
         // Statistics say every run has ended; then 4,000 runs are active, each with a delivery not yet due (so the claim
         // takes nothing and looks for the soonest one). No run has a deadline, a parent or a wait.
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using (var fill = new NpgsqlCommand(Fill, connection))
-        {
-            await fill.ExecuteNonQueryAsync();
-        }
+        (NpgsqlConnection opened, SqlDialect dialect) = await FilledAsync(Fill);
+        await using NpgsqlConnection connection = opened;
 
         var plans = new List<string>();
         connection.Notice += (_, e) => plans.Add(e.Notice.MessageText);
@@ -85,23 +73,11 @@ public sealed class ClaimLookPlanTests(PostgresServer server)
     [Fact]
     public async Task The_claim_finds_each_due_delivery_s_run_by_its_key_when_statistics_say_no_run_is_active()
     {
-        string connectionString = await server.CreateDatabaseAsync();
-        SqlDialect dialect;
-        await using (var store = new PostgresWorkflowStore(connectionString))
-        {
-            await store.InitializeAsync(CancellationToken.None);
-            dialect = store.Dialect;
-        }
-
-        // As above, but every delivery is due: the claim takes ten of them. Read through wf_runs_status, each of
-        // those would scan all 4,000 active runs to find its own.
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
+        // As above, but every delivery is due (and its event exists): the claim takes ten of them. Read through
+        // wf_runs_status, each of those would scan all 4,000 active runs to find its own.
         const string Events = "INSERT INTO wf_events (event_id, run_id, seq, kind, type, payload, created_at) SELECT i, 'r' || i, 0, 0, 'T', '{}', i FROM generate_series(1, 4000) i;";
-        await using (var fill = new NpgsqlCommand(Events + Fill.Replace("9000000000000", "0", StringComparison.Ordinal), connection))
-        {
-            await fill.ExecuteNonQueryAsync();
-        }
+        (NpgsqlConnection opened, SqlDialect dialect) = await FilledAsync(Events + Fill.Replace("9000000000000", "0", StringComparison.Ordinal));
+        await using NpgsqlConnection connection = opened;
 
         var plans = new List<string>();
         connection.Notice += (_, e) => plans.Add(e.Notice.MessageText);
@@ -119,6 +95,27 @@ public sealed class ClaimLookPlanTests(PostgresServer server)
 
         string count = PlanOf(plans, "COUNT(*) FROM wf_deliveries WHERE run_id IN");
         Assert.Contains("wf_deliveries_run", count, StringComparison.Ordinal);
+    }
+
+    /// <summary>A new store's database, filled by <paramref name="fill"/>, and an open connection to it.</summary>
+    private async Task<(NpgsqlConnection Connection, SqlDialect Dialect)> FilledAsync(string fill)
+    {
+        string connectionString = await server.CreateDatabaseAsync();
+        SqlDialect dialect;
+        await using (var store = new PostgresWorkflowStore(connectionString))
+        {
+            await store.InitializeAsync(CancellationToken.None);
+            dialect = store.Dialect;
+        }
+
+        var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var command = new NpgsqlCommand(fill, connection))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        return (connection, dialect);
     }
 
     /// <summary>The one plan reported for the statement containing <paramref name="marker"/>.</summary>
