@@ -95,6 +95,8 @@ public sealed class ClaimLookPlanTests(PostgresServer server)
 
         string count = PlanOf(plans, "COUNT(*) FROM wf_deliveries WHERE run_id IN");
         Assert.Contains("wf_deliveries_run", count, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", count, StringComparison.Ordinal);
+        Assert.DoesNotContain("wf_deliveries_active", count, StringComparison.Ordinal);
     }
 
     /// <summary>A new store's database, filled by <paramref name="fill"/>, and an open connection to it.</summary>
