@@ -5,7 +5,11 @@ namespace Workflows.Durable.Tests;
 /// <summary>A delivery its worker holds while the step runs: its lease renewed by the worker's one renewal loop, given back when the worker stops. On each store.</summary>
 public abstract class HeldDeliveryContract
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(1500);
+    /// <summary>
+    /// Renewed a third of the way in, so a renewal can come up to two thirds of a lease late. At 1.5 s (half a second
+    /// of slack) a loaded CI machine once let it run out, and the other worker ran the step again.
+    /// </summary>
+    private static readonly TimeSpan Lease = TimeSpan.FromMilliseconds(3000);
 
     private protected abstract Task<TempStore> NewStoreAsync();
 
@@ -14,14 +18,14 @@ public abstract class HeldDeliveryContract
     {
         using TempStore store = await NewStoreAsync();
         await using WorkflowRuntime holder = await store.StartRuntimeAsync(o => o.Lease = Lease);
-        RunRecord run = await holder.StartRunAsync<SlowFlow>(new Nap(3200));
+        RunRecord run = await holder.StartRunAsync<SlowFlow>(new Nap(6200));
         await DurableRunTests.WaitForDeliveryAsync(holder, run.RunId, DeliveryStatus.Claimed);
 
         // It would take the delivery over (and run the step again) as soon as a lease ran out unrenewed. The lease
         // leaves room for the stall of a second store starting in this process (SQLite's locks, the thread pool).
         await using WorkflowRuntime other = await store.StartRuntimeAsync(o => o.Lease = Lease);
 
-        Assert.Equal(3200, (await holder.WaitForResultAsync<Napped>(run.RunId).WaitAsync(TempStore.Limit)).Milliseconds);
+        Assert.Equal(6200, (await holder.WaitForResultAsync<Napped>(run.RunId).WaitAsync(TempStore.Limit)).Milliseconds);
         DeliveryRecord delivery = Assert.Single(await holder.Store.ReadDeliveriesAsync(run.RunId, default));
         Assert.Equal(DeliveryStatus.Done, delivery.Status);
         Assert.Equal(1, delivery.Executions);
