@@ -87,6 +87,37 @@ public sealed class PipelinedWritesTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Writes_go_under_one_savepoint_until_one_misses_then_each_under_its_own_for_a_while()
+    {
+        await using Table table = await Table.CreateAsync(server);
+        await using GroupCommit writer = table.Writer();
+
+        // One savepoint for all: write 2's miss undoes write 1 too, so the batch is sent again, each write under its own.
+        (Task<int>[] writes, Usual usual) = await table.BatchAsync(writer, [Insert(1), Insert(2, keep: false), Insert(3)]);
+        Assert.Equal(new[] { 1, -2, 3 }, await Task.WhenAll(writes));
+        Assert.Equal(new[] { 1, 2, 1, 2 }, usual.Read);
+        Assert.Equal(new[] { 2, 3 }, usual.Ids);
+
+        // The batches after a miss are sent guarded from the start: write 4 is read once, kept when 5 misses.
+        (writes, usual) = await table.BatchAsync(writer, [Insert(4), Insert(5, keep: false), Insert(6)]);
+        Assert.Equal(new[] { 4, -5, 6 }, await Task.WhenAll(writes));
+        Assert.Equal(new[] { 4, 5 }, usual.Read);
+        Assert.Equal(new[] { 5, 6 }, usual.Ids);
+
+        for (int i = 1; i < PipelinedWrites.GuardedAfterMiss; i++)
+        {
+            (writes, _) = await table.BatchAsync(writer, [Insert(100 + 2 * i), Insert(101 + 2 * i)]);
+            await Task.WhenAll(writes);
+        }
+
+        // Then the writes share one savepoint again.
+        (writes, usual) = await table.BatchAsync(writer, [Insert(7), Insert(8, keep: false)]);
+        Assert.Equal(new[] { 7, -8 }, await Task.WhenAll(writes));
+        Assert.Equal(new[] { 7, 8, 7, 8 }, usual.Read);
+        Assert.Equal(new[] { 1, 3, 4, 6, 7 }, (await table.IdsAsync()).Where(id => id < 100));
+    }
+
+    [Fact]
     public async Task Runs_started_and_committed_at_once_send_their_writes_together_and_each_ends_with_its_own_result()
     {
         string connectionString = await server.CreateDatabaseAsync();
@@ -118,10 +149,30 @@ public sealed class PipelinedWritesTests(PostgresServer server)
         public string Sql => "INSERT INTO t (id) VALUES (@id) RETURNING id" + (Then is { } next ? $"; INSERT INTO t (id) VALUES ({next})" : string.Empty);
     }
 
-    /// <summary>Which writes ran the usual way (their work, not their pipelined form), in order.</summary>
+    /// <summary>Which writes ran the usual way (their work, not their pipelined form), in order; and whose pipelined results were read.</summary>
     private sealed class Usual
     {
         private readonly List<int> _ids = [];
+        private readonly List<int> _read = [];
+
+        public int[] Read
+        {
+            get
+            {
+                lock (_read)
+                {
+                    return [.. _read];
+                }
+            }
+        }
+
+        public void Reading(int id)
+        {
+            lock (_read)
+            {
+                _read.Add(id);
+            }
+        }
 
         public int Count
         {
@@ -223,6 +274,7 @@ public sealed class PipelinedWritesTests(PostgresServer server)
                 },
                 () => spec.Alone ? null : new PipelinedWork<int>(spec.Sql, [("id", spec.Id)], async (reader, cancellationToken) =>
                 {
+                    usual.Reading(spec.Id);
                     await reader.ReadAsync(cancellationToken);
                     int id = reader.GetInt32(0);
                     return spec.Keep ? (id, Keep: true) : (-id, Keep: false);
