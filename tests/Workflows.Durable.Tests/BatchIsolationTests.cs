@@ -97,7 +97,7 @@ public abstract class BatchIsolationContract
 
     /// <summary>
     /// A first write ("first", returning 1) that holds a writer until <c>holding</c> is set, so the writes queued meanwhile
-    /// go into one batch together once it is; returns once it runs. The store's other writers (PostgreSQL has two) are held
+    /// go into one batch together once it is; returns once it runs. The store's other writers (PostgreSQL has more) are held
     /// by writes that keep nothing, until <c>HoldingTheOthers</c> is set: an idle writer would take the first of the queued writes alone.
     /// </summary>
     private static async Task<(Task<int> First, TaskCompletionSource Holding, TaskCompletionSource HoldingTheOthers)> HoldTheWriterAsync(SqlWorkflowStore store)
@@ -117,8 +117,8 @@ public abstract class BatchIsolationContract
         return (first, holding, others);
     }
 
-    /// <summary>How many group-commit writers the store runs (<c>PostgresWorkflowStore</c> starts two).</summary>
-    private static int Writers(SqlWorkflowStore store) => store is Workflows.Postgres.PostgresWorkflowStore ? 2 : 1;
+    /// <summary>How many group-commit writers carry the store's commits.</summary>
+    private static int Writers(SqlWorkflowStore store) => store is Workflows.Postgres.PostgresWorkflowStore ? Workflows.Postgres.PostgresWorkflowStore.Writers : 1;
 
     /// <summary>The rows the committed writes left, in name order.</summary>
     private static Task<List<string>> RowsAsync(SqlWorkflowStore store) => store.ReadAsync(async (c, ct) =>
@@ -157,4 +157,40 @@ public sealed class SqliteBatchIsolationTests : BatchIsolationContract
 public sealed class PostgresBatchIsolationTests(PostgresServer server) : BatchIsolationContract
 {
     private protected override async Task<TempStore> NewStoreAsync() => new(await server.CreateDatabaseAsync());
+}
+
+/// <summary>
+/// PostgreSQL's lease changes (claims, renewals, releases) have a writer of their own: a claim never waits behind
+/// a batch of commits, and no commit waits for a claim's round trips.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresLeaseWriterTests(PostgresServer server)
+{
+    [Fact]
+    public async Task A_claim_and_a_lease_renewal_finish_while_every_commit_writer_is_busy()
+    {
+        await using var store = new Workflows.Postgres.PostgresWorkflowStore(await server.CreateDatabaseAsync());
+        await store.InitializeAsync(CancellationToken.None);
+        var release = new TaskCompletionSource();
+        var holding = new List<Task<int>>();
+        for (int writer = 0; writer < Workflows.Postgres.PostgresWorkflowStore.Writers; writer++)
+        {
+            var started = new TaskCompletionSource();
+            holding.Add(store.WriteAsync(async (c, t, ct) => { started.SetResult(); await release.Task.WaitAsync(TempStore.Limit, ct); return (0, false); }, SqlWriteKind.None, CancellationToken.None));
+            await started.Task.WaitAsync(TempStore.Limit);
+        }
+
+        Task<int> queuedCommit = store.WriteAsync((c, t, ct) => Task.FromResult((7, true)), SqlWriteKind.None, CancellationToken.None);
+        ClaimResult claim = await store.ClaimAsync(
+            new ClaimRequest("worker-1", new Dictionary<string, string> { ["Flow"] = "fingerprint" }, DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30), Max: 4),
+            CancellationToken.None).WaitAsync(TempStore.Limit);
+        bool renewed = await store.RenewLeaseAsync(1, "worker-1", DateTimeOffset.UtcNow.AddSeconds(30), CancellationToken.None).WaitAsync(TempStore.Limit);
+
+        Assert.Empty(claim.Deliveries);
+        Assert.False(renewed);
+        Assert.False(queuedCommit.IsCompleted, "A commit went through while every commit writer was held.");
+        release.SetResult();
+        Assert.Equal(7, await queuedCommit.WaitAsync(TempStore.Limit));
+        await Task.WhenAll(holding).WaitAsync(TempStore.Limit);
+    }
 }
