@@ -14,7 +14,7 @@ namespace Workflows.Sql;
 /// bounds lock waits, so that two batches holding rows the other wants never wait on each other) is
 /// rolled back to its savepoint and goes into a later batch, up to <see cref="MaxLockRetries"/> times.
 /// Used by <c>SqliteWorkflowStore</c> (one writer: SQLite has one write lock) and
-/// <c>PostgresWorkflowStore</c> (two writers) to implement <see cref="SqlWorkflowStore.WriteAsync{T}(Func{DbConnection, DbTransaction, CancellationToken, Task{ValueTuple{T, bool}}}, SqlWriteKind, CancellationToken)"/>.
+/// <c>PostgresWorkflowStore</c> (two writers for commits, and one of their own for leases) to implement <see cref="SqlWorkflowStore.WriteAsync{T}(Func{DbConnection, DbTransaction, CancellationToken, Task{ValueTuple{T, bool}}}, SqlWriteKind, CancellationToken)"/>.
 /// </remarks>
 public sealed class GroupCommit : IAsyncDisposable
 {
