@@ -155,7 +155,7 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(work);
         EnsureInitialized();
-        return (kind.HasFlag(SqlWriteKind.Lease) ? _leaseWriter! : _writer!).WriteAsync(work, kind, cancellationToken);
+        return WriterFor(kind).WriteAsync(work, kind, cancellationToken);
     }
 
     /// <inheritdoc/>
@@ -165,8 +165,11 @@ public sealed class PostgresWorkflowStore : SqlWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(work);
         EnsureInitialized();
-        return _writer!.WriteAsync(work, pipeline, kind, cancellationToken);
+        return WriterFor(kind).WriteAsync(work, pipeline, kind, cancellationToken);
     }
+
+    /// <summary>Lease changes go to the lease writer, everything else to the commit writers.</summary>
+    private GroupCommit WriterFor(SqlWriteKind kind) => kind.HasFlag(SqlWriteKind.Lease) ? _leaseWriter! : _writer!;
 
     /// <inheritdoc/>
     /// <remarks>Wakes on <c>LISTEN</c>: any process's commit of new work wakes every idle worker.</remarks>

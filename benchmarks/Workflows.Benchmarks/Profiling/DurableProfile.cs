@@ -181,13 +181,7 @@ internal static class DurableProfile
 
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        // The snapshot is cleared first, so the count is read now and not from earlier in this session; its own
-        // statement, since a batch's scalar is its first statement's (the clear's: none).
-        await using (var clear = new NpgsqlCommand("SELECT pg_stat_clear_snapshot()", connection))
-        {
-            await clear.ExecuteNonQueryAsync();
-        }
-
+        // A new connection has no statistics snapshot of its own yet, so this reads the counts as they are now.
         await using var command = new NpgsqlCommand(
             "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = current_database()", connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
